@@ -1,0 +1,1 @@
+"""bpnn: neural networks trained by error backpropagation."""
