@@ -3,16 +3,19 @@
 Why it exists: with one sample per update (seed 004's online mode) a 2-25-50-25-2
 network does about 8,000 multiply-adds per sample, a few microseconds of arithmetic,
 but the NumPy path spends some 80 NumPy calls on it, about a microsecond of Python
-each. Here the whole epoch -- forward, loss, backward and the update, sample after
-sample -- is one function compiled by numba, so nothing but arithmetic is left.
+each; small batches of a small network are much the same. Here the whole epoch --
+forward, loss, backward and update, batch after batch -- is one function compiled by
+numba, so nothing but arithmetic is left.
 
-It is the same algorithm as the NumPy path, term for term: the activations of
-``activations.py`` (written from the output ``a``), the losses of ``losses.py``
-(with the same fused output deltas), ``Dense``'s three products, and
-``GradientDescent``'s ``w <- w - learning_rate * dL/dw``, over the batches of the same
-seeded permutation. Only the order of the additions inside the matrix products
-differs, so the two paths agree to rounding (the tests require 1e-12 in float64);
-the NumPy path is the reference.
+It is the NumPy path's algorithm step for step: the activations of ``activations.py``
+(derivatives written from the output ``a``), the losses of ``losses.py`` with the
+same fused output deltas, ``Dense``'s three products (``A @ W`` forward, ``D @ W.T``
+to the layer below, ``A.T @ D`` for dL/dW), and ``GradientDescent``'s
+``w <- w - learning_rate * dL/dw``, over the batches of the same seeded permutation.
+A batch of several rows does its products with BLAS, as NumPy does; a single row
+(online training) does them in plain loops, where calling BLAS would cost more than
+the arithmetic. Only the order of some additions differs, so the two paths agree to
+rounding (the tests require 1e-12 in float64); the NumPy path is the reference.
 
 numba is optional (``pip install bpnn[fast]``). :func:`epoch_runner` says when this
 path applies; ``fit`` uses it automatically and falls back to NumPy otherwise.
@@ -32,11 +35,11 @@ from .layers import Dense, Layer
 from .losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError
 from .optimizers import GradientDescent
 
-#: Largest batch handled here. Beyond it a batch is big enough for BLAS's matrix products
-#: to beat one-sample-at-a-time loops, and the NumPy path's per-call overhead no longer matters.
+#: Largest batch handled here. Beyond it the products dominate, NumPy's per-call overhead
+#: no longer matters, and NumPy's vectorised activations beat these scalar loops.
 MAX_BATCH = 64
 #: Largest layer (n_in * n_out) handled here, for the same reason.
-MAX_LAYER = 64 * 64 * 4
+MAX_LAYER = 128 * 128
 
 # Codes for the compiled loop. Activations: how a(z) and f'(z) from a are computed.
 IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTMAX = range(6)
@@ -123,35 +126,42 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None, callbacks=
     loss = _loss_code(net.loss_fn, int(codes[-1]))
     slopes = np.array([getattr(layer.activation, "slope", 0.0) for layer in layers], dtype=dtype)
     has_bias = np.array([layer.bias is not None for layer in layers])
-    # The compiled loop sees every layer's (W, b) packed in one vector, W row by row and
-    # then b (zeros, neither added nor updated, for a layer without bias): one compiled
-    # function then serves networks of any depth.
     sizes = np.array([layers[0].n_in] + [layer.n_out for layer in layers], dtype=np.int64)
+    # The compiled loop sees every layer's (W, b) packed in one vector, W row by row and
+    # then b (zeros, neither added nor updated, for a layer without bias), and every
+    # layer's activations (and deltas) for a batch in another: one compiled function then
+    # serves networks of any depth. Copying the parameters in and out costs microseconds.
     offsets = np.cumsum([0] + [layer.n_in * layer.n_out + layer.n_out for layer in layers]).astype(np.int64)
-    flat = np.zeros(offsets[-1], dtype)
-    grads = np.empty_like(flat)
-    acts = np.empty((len(layers), sizes[1:].max()), dtype)
-    deltas = np.empty_like(acts)
-    _compile()
-    # The same rounded constants as the NumPy path: the learning rate and the clipping
-    # bounds in the network's dtype.
+    params = np.zeros(offsets[-1], dtype)
+    grads = np.zeros_like(params)
+    rows = np.cumsum([0] + [batch_size * layer.n_out for layer in layers]).astype(np.int64)
+    acts, deltas = np.empty(rows[-1], dtype), np.empty(rows[-1], dtype)
+    X_batch, y_batch = np.empty((batch_size, sizes[0]), dtype), np.empty((batch_size, sizes[-1]), dtype)
+    # the constants the NumPy path uses: the learning rate and the clipping bounds in the
+    # network's dtype
     lr = dtype.type(optimizer.learning_rate)
     eps, tiny = np.finfo(dtype).eps, np.finfo(dtype).tiny
+    _compile()
 
-    def views():
+    def packed():
+        """(parameter array, its place in ``params``) for every parameter of the network."""
         for l, layer in enumerate(layers):
             w_end = offsets[l] + layer.weights.size
-            yield layer.weights, flat[offsets[l]:w_end].reshape(layer.weights.shape)
+            yield layer.weights, params[offsets[l]:w_end].reshape(layer.weights.shape)
             if layer.bias is not None:
-                yield layer.bias, flat[w_end:offsets[l + 1]]
+                yield layer.bias, params[w_end:offsets[l + 1]]
 
     def run(X: np.ndarray, y: np.ndarray, order: np.ndarray) -> float:
-        for param, packed in views():
-            packed[...] = param
-        total = _train_epoch(X, y, order, batch_size, flat, grads, sizes, offsets, has_bias, codes, slopes,
-                             loss, lr, eps, tiny, acts, deltas)
-        for param, packed in views():
-            param[...] = packed
+        for param, place in packed():
+            place[...] = param
+        if batch_size == 1:
+            total = _online_epoch(X, y, order, params, offsets, acts, deltas, rows, sizes, has_bias, codes,
+                                  slopes, loss, lr, eps, tiny)
+        else:
+            total = _batch_epoch(X, y, order, X_batch, y_batch, params, grads, offsets, acts, deltas, rows,
+                                 sizes, has_bias, codes, slopes, loss, lr, eps, tiny)
+        for param, place in packed():
+            param[...] = place
         optimizer.iterations += -(-len(order) // batch_size)
         return total
 
@@ -172,11 +182,11 @@ def _compile() -> None:
     import numba
 
     jit = numba.njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
-    for name in ("_activate", "_derivative", "_x_times_W", "_W_times_d", "_add_outer", "_layer",
-                 "_forward_sample", "_output_delta", "_train_epoch"):
+    for name in _KERNELS:
         globals()[name] = jit(globals()[name])
 
 
+# -- elementwise pieces, as in activations.py and losses.py ----------------------------------
 def _activate(code, slope, z):
     """a = f(z) for one elementwise activation (softmax is done over the whole row)."""
     if code == SIGMOID:
@@ -205,10 +215,61 @@ def _derivative(code, slope, a):
     return 1.0
 
 
-# -- one sample's linear algebra -------------------------------------------------------
-# Each product runs its innermost loop along the longer side of W, so that the
-# compiler's vector instructions get runs long enough to pay off: a 25 x 2 output
-# layer done row by row would be 25 loops of length 2.
+def _activate_row(z, b, has_bias, code, slope):
+    """z <- f(z + b) in place for one sample (softmax needs the whole row)."""
+    if has_bias:
+        for j in range(z.shape[0]):
+            z[j] += b[j]
+    if code == SOFTMAX:  # as in Softmax.forward: shift by the max, exp, normalise
+        top = z.max()
+        total = 0.0
+        for j in range(z.shape[0]):
+            z[j] = np.exp(z[j] - top)
+            total += z[j]
+        for j in range(z.shape[0]):
+            z[j] /= total
+    else:
+        for j in range(z.shape[0]):
+            z[j] = _activate(code, slope, z[j])
+
+
+def _output_delta(a, y, loss, code, slope, scale, eps, tiny, delta):
+    """For one sample: write dL/dz of the output layer into ``delta`` (``scale`` is 1/m for
+    a batch of m) and return the sample's term of the loss, sum over k of l(y_k, a_k)."""
+    value = 0.0
+    if loss == MSE:
+        for j in range(a.shape[0]):
+            r = a[j] - y[j]
+            value += r * r
+            delta[j] = r * scale * _derivative(code, slope, a[j])
+        return 0.5 * value
+    if loss == BCE_SIGMOID:  # fused: p (1 - p) cancels
+        for j in range(a.shape[0]):
+            p = min(max(a[j], eps), 1.0 - eps)
+            value -= y[j] * np.log(p) + (1.0 - y[j]) * np.log1p(-p)
+            delta[j] = (a[j] - y[j]) * scale
+        return value
+    total = 0.0  # CCE_SOFTMAX, fused: delta = (p * sum(y) - y) / m
+    for j in range(a.shape[0]):
+        total += y[j]
+        value -= y[j] * np.log(max(a[j], tiny))
+    for j in range(a.shape[0]):
+        delta[j] = (a[j] * total - y[j]) * scale
+    return value
+
+
+def _layer(params, offsets, sizes, l):
+    """Views of layer l's W, shape (n_in, n_out), and b in the packed parameter vector."""
+    n_in, n_out = sizes[l], sizes[l + 1]
+    w_end = offsets[l] + n_in * n_out
+    return params[offsets[l]:w_end].reshape((n_in, n_out)), params[w_end:w_end + n_out]
+
+
+# -- online: one sample per update, products as plain loops ----------------------------------
+# For one sample, calling BLAS costs more than the arithmetic. Each loop runs its
+# innermost index along the longer side of W, so that the compiler's vector instructions
+# get runs long enough to pay off: a 25 x 2 output layer done row by row would be 25
+# loops of length 2.
 _LONG = 8
 
 
@@ -230,7 +291,7 @@ def _x_times_W(x, W, out):
 
 
 def _W_times_d(W, d, out):
-    """out = W @ d for delta d of shape (n_out,): the gradient passed to the layer below."""
+    """out = W @ d for one sample's delta d of shape (n_out,): the gradient for the layer below."""
     n_in, n_out = W.shape
     if n_out >= _LONG:
         for k in range(n_in):  # out_k = (row k of W) . d
@@ -247,7 +308,7 @@ def _W_times_d(W, d, out):
 
 
 def _add_outer(W, alpha, x, d):
-    """W += alpha * outer(x, d): the update (alpha = -learning_rate) or a gradient sum (alpha = 1)."""
+    """W += alpha * outer(x, d): one sample's update, alpha = -learning_rate."""
     n_in, n_out = W.shape
     if n_out >= _LONG:
         for k in range(n_in):
@@ -261,102 +322,103 @@ def _add_outer(W, alpha, x, d):
                 W[k, j] += alpha * (x[k] * dj)
 
 
-# -- one sample through the network -------------------------------------------------------
-def _layer(params, sizes, offsets, l):
-    """Views of layer l's W (n_in, n_out) and b (n_out,) in the packed parameter vector."""
-    n_in, n_out = sizes[l], sizes[l + 1]
-    w_end = offsets[l] + n_in * n_out
-    return params[offsets[l]:w_end].reshape((n_in, n_out)), params[w_end:w_end + n_out]
+def _online_epoch(X, Y, order, params, offsets, acts, deltas, rows, sizes, has_bias, codes, slopes, loss,
+                  lr, eps, tiny):
+    """One epoch of seed 004's rule: for every sample in ``order``, forward, backward, update.
 
-
-def _forward_sample(x, params, sizes, offsets, has_bias, codes, slopes, acts):
-    """One sample through every layer; acts[l, :n_out] receives layer l's output a = f(x W + b)."""
-    inp = x
-    for l in range(len(codes)):
-        W, b = _layer(params, sizes, offsets, l)
-        a = acts[l, :sizes[l + 1]]
-        _x_times_W(inp, W, a)
-        if has_bias[l]:
-            for j in range(a.shape[0]):
-                a[j] += b[j]
-        if codes[l] == SOFTMAX:
-            top = a.max()
-            total = 0.0
-            for j in range(a.shape[0]):
-                a[j] = np.exp(a[j] - top)
-                total += a[j]
-            for j in range(a.shape[0]):
-                a[j] /= total
-        else:
-            for j in range(a.shape[0]):
-                a[j] = _activate(codes[l], slopes[l], a[j])
-        inp = a
-
-
-def _output_delta(a, t, loss, code, slope, scale, eps, tiny, delta):
-    """Write dL/dz of the output layer into delta (``scale`` is 1/m for a batch of m); return
-    this sample's term of the loss, sum_k l(y_k, a_k)."""
-    value = 0.0
-    if loss == MSE:
-        for j in range(a.shape[0]):
-            r = a[j] - t[j]
-            value += r * r
-            delta[j] = r * scale * _derivative(code, slope, a[j])
-        return 0.5 * value
-    if loss == BCE_SIGMOID:  # fused: p (1 - p) cancels
-        for j in range(a.shape[0]):
-            p = min(max(a[j], eps), 1.0 - eps)
-            value -= t[j] * np.log(p) + (1.0 - t[j]) * np.log1p(-p)
-            delta[j] = (a[j] - t[j]) * scale
-        return value
-    total = 0.0  # CCE_SOFTMAX, fused: delta = (p * sum(y) - y) / m
-    for j in range(a.shape[0]):
-        total += t[j]
-        value -= t[j] * np.log(max(a[j], tiny))
-    for j in range(a.shape[0]):
-        delta[j] = (a[j] * total - t[j]) * scale
-    return value
-
-
-def _train_epoch(X, Y, order, batch_size, params, grads, sizes, offsets, has_bias, codes, slopes, loss,
-                 lr, eps, tiny, acts, deltas):
-    """One epoch of gradient descent over the rows ``order`` names; returns the summed loss.
-
-    ``params`` and ``grads`` hold every layer's (W, b), see :func:`_layer`; ``acts`` and
-    ``deltas`` have one row per layer for its output and its dL/dz.
+    ``params`` holds every layer's W and b from ``offsets[l]`` on; ``acts`` and ``deltas``
+    hold layer l's output a and dL/dz from ``rows[l]`` on. Returns the summed loss.
     """
-    n_layers = len(codes)
-    out = n_layers - 1
+    out = len(codes) - 1
+    total = 0.0
+    for i in order:
+        x = X[i]
+        inp = x
+        for l in range(out + 1):  # forward
+            W, b = _layer(params, offsets, sizes, l)
+            a = acts[rows[l]:rows[l + 1]]
+            _x_times_W(inp, W, a)
+            _activate_row(a, b, has_bias[l], codes[l], slopes[l])
+            inp = a
+        total += _output_delta(inp, Y[i], loss, codes[out], slopes[out], 1.0, eps, tiny,
+                               deltas[rows[out]:rows[out + 1]])
+        for l in range(out, -1, -1):  # backward, top layer first
+            W, b = _layer(params, offsets, sizes, l)
+            d = deltas[rows[l]:rows[l + 1]]
+            a_in = x if l == 0 else acts[rows[l - 1]:rows[l]]
+            if l > 0:  # the layer below's delta, (W @ d) * f'(a_in), from W before its update
+                below = deltas[rows[l - 1]:rows[l]]
+                _W_times_d(W, d, below)
+                for k in range(below.shape[0]):
+                    below[k] *= _derivative(codes[l - 1], slopes[l - 1], a_in[k])
+            _add_outer(W, -lr, a_in, d)  # dL/dW = outer(a_in, d)
+            if has_bias[l]:
+                for j in range(d.shape[0]):  # dL/db = d
+                    b[j] += -lr * d[j]
+    return total
+
+
+# -- mini-batches: the products by BLAS, as Dense does them ----------------------------------
+def _block(flat, start, shape):
+    """The C-ordered array of ``shape`` stored in ``flat`` from ``start`` on (a view)."""
+    return flat[start:start + shape[0] * shape[1]].reshape(shape)
+
+
+def _batch_epoch(X, Y, order, X_batch, Y_batch, params, grads, offsets, acts, deltas, rows, sizes,
+                 has_bias, codes, slopes, loss, lr, eps, tiny):
+    """One epoch of mini-batch gradient descent over the rows ``order`` names.
+
+    ``params`` (and ``grads``) hold every layer's W and b from ``offsets[l]`` on;
+    ``acts`` and ``deltas`` hold layer l's outputs A and dL/dz D for a batch from
+    ``rows[l]`` on. The batch's rows are gathered into ``X_batch`` and ``Y_batch``.
+    Returns the sum over batches of (batch mean loss) * (batch size), as the NumPy loop
+    adds it up.
+    """
+    batch_size, out = X_batch.shape[0], len(codes) - 1
     total = 0.0
     for start in range(0, order.shape[0], batch_size):
-        stop = min(start + batch_size, order.shape[0])
-        m = stop - start
-        online = m == 1  # one sample: update straight from its gradient, nothing to sum
-        if not online:
-            grads[:] = 0.0
-        for s in range(start, stop):
-            x, t = X[order[s]], Y[order[s]]
-            _forward_sample(x, params, sizes, offsets, has_bias, codes, slopes, acts)
-            total += _output_delta(acts[out, :sizes[-1]], t, loss, codes[out], slopes[out], 1.0 / m,
-                                   eps, tiny, deltas[out, :sizes[-1]])
-            for l in range(n_layers - 1, -1, -1):
-                W, b = _layer(params, sizes, offsets, l)
-                d = deltas[l, :sizes[l + 1]]
-                inp = x if l == 0 else acts[l - 1, :sizes[l]]
-                if l > 0:  # the layer below's delta, from W before W is updated
-                    below = deltas[l - 1, :sizes[l]]
-                    _W_times_d(W, d, below)
-                    for k in range(below.shape[0]):
-                        below[k] *= _derivative(codes[l - 1], slopes[l - 1], inp[k])
-                # dL/dW = outer(input, delta), dL/db = delta
-                if not online:
-                    W, b = _layer(grads, sizes, offsets, l)
-                _add_outer(W, -lr if online else 1.0, inp, d)
-                if has_bias[l]:
-                    for j in range(d.shape[0]):
-                        b[j] += -lr * d[j] if online else d[j]
-        if not online:
-            for i in range(params.shape[0]):
-                params[i] += -lr * grads[i]  # a layer without bias has zero gradients there
-    # the sum over batches of (batch mean loss) * (batch size), as the NumPy loop adds up
+        m = min(batch_size, order.shape[0] - start)
+        Xb, Yb = X_batch[:m], Y_batch[:m]
+        for s in range(m):  # gather the batch's rows
+            i = order[start + s]
+            for j in range(X.shape[1]):
+                Xb[s, j] = X[i, j]
+            for j in range(Y.shape[1]):
+                Yb[s, j] = Y[i, j]
+        A = Xb
+        for l in range(out + 1):  # forward: A <- f(A @ W + b)
+            W, b = _layer(params, offsets, sizes, l)
+            Z = _block(acts, rows[l], (m, sizes[l + 1]))
+            np.dot(A, W, Z)
+            for s in range(m):
+                _activate_row(Z[s], b, has_bias[l], codes[l], slopes[l])
+            A = Z
+        D = _block(deltas, rows[out], (m, sizes[-1]))
+        for s in range(m):
+            total += _output_delta(A[s], Yb[s], loss, codes[out], slopes[out], 1.0 / m, eps, tiny, D[s])
+        for l in range(out, -1, -1):  # backward, top layer first
+            W, b = _layer(params, offsets, sizes, l)
+            D = _block(deltas, rows[l], (m, sizes[l + 1]))
+            A = Xb if l == 0 else _block(acts, rows[l - 1], (m, sizes[l]))
+            if l > 0:  # the layer below's delta, (D @ W.T) * f'(A), from W before its update
+                below = _block(deltas, rows[l - 1], (m, sizes[l]))
+                np.dot(D, W.T, below)
+                for s in range(m):
+                    for k in range(sizes[l]):
+                        below[s, k] *= _derivative(codes[l - 1], slopes[l - 1], A[s, k])
+            G, _ = _layer(grads, offsets, sizes, l)
+            np.dot(A.T, D, G)  # dL/dW
+            for k in range(W.shape[0]):
+                for j in range(W.shape[1]):
+                    W[k, j] -= lr * G[k, j]
+            if has_bias[l]:
+                for j in range(b.shape[0]):
+                    g = 0.0  # dL/db: the column sum of D
+                    for s in range(m):
+                        g += D[s, j]
+                    b[j] -= lr * g
     return total
+
+
+_KERNELS = ("_activate", "_derivative", "_activate_row", "_output_delta", "_layer", "_x_times_W", "_W_times_d",
+            "_add_outer", "_online_epoch", "_block", "_batch_epoch")
