@@ -73,6 +73,8 @@ def why_not(net, optimizer, batch_size: int, sample_weight=None, callbacks=()) -
     if type(optimizer) is not GradientDescent or any(
             value for key, value in optimizer.get_config().items() if key != "learning_rate"):
         return f"it implements plain gradient descent only, not {optimizer!r}"
+    if callable(optimizer.learning_rate):
+        return "it takes a constant learning rate, not a schedule"
     if batch_size > MAX_BATCH:
         return f"batch_size {batch_size} is above {MAX_BATCH}, where NumPy's matrix products are faster"
     if sample_weight is not None:
@@ -137,9 +139,7 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None, callbacks=
     rows = np.cumsum([0] + [batch_size * layer.n_out for layer in layers]).astype(np.int64)
     acts, deltas = np.empty(rows[-1], dtype), np.empty(rows[-1], dtype)
     X_batch, y_batch = np.empty((batch_size, sizes[0]), dtype), np.empty((batch_size, sizes[-1]), dtype)
-    # the constants the NumPy path uses: the learning rate and the clipping bounds in the
-    # network's dtype
-    lr = dtype.type(optimizer.learning_rate)
+    # the clipping bounds the NumPy path uses, in the network's dtype
     eps, tiny = np.finfo(dtype).eps, np.finfo(dtype).tiny
     _compile()
 
@@ -152,6 +152,9 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None, callbacks=
                 yield layer.bias, params[w_end:offsets[l + 1]]
 
     def run(X: np.ndarray, y: np.ndarray, order: np.ndarray) -> float:
+        # read every epoch: a callback such as ReduceLROnPlateau may have changed it
+        optimizer.lr = optimizer.current_learning_rate()
+        lr = dtype.type(optimizer.lr)  # rounded to the dtype, as NumPy does with a Python float
         for param, place in packed():
             place[...] = param
         if batch_size == 1:
