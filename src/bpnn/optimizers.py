@@ -68,6 +68,7 @@ class Optimizer:
         self.iterations = 0
         for name in self._slots:
             setattr(self, name, None)
+        self._scratch: dict = {}
 
     # -- the training loop's side ------------------------------------------------------
     def prepare(self, net) -> None:
@@ -104,6 +105,14 @@ class Optimizer:
 
     def _update(self, i: int, param: np.ndarray, grad: np.ndarray) -> None:
         raise NotImplementedError
+
+    def _buffer(self, i: int, param: np.ndarray) -> np.ndarray:
+        """A scratch array shaped like parameter ``i``, reused by every update (not state):
+        the update rules compute their terms in it with ``out=``, so a step allocates nothing."""
+        buf = self._scratch.get(i)
+        if buf is None or buf.shape != param.shape or buf.dtype != param.dtype:
+            buf = self._scratch[i] = np.empty_like(param)
+        return buf
 
     # -- state and configuration -------------------------------------------------------
     def get_state(self) -> dict:
@@ -200,7 +209,7 @@ class SGD(Optimizer):
 
     def _update(self, i, param, grad):
         if not self.momentum:
-            param -= self.lr * grad
+            param -= np.multiply(grad, self.lr, out=self._buffer(i, param))  # param -= lr * grad
             return
         v = self.velocity[i]
         v *= self.momentum
@@ -315,15 +324,21 @@ class Adam(Optimizer):
         self.epsilon = check_float(epsilon, "epsilon", low=0.0)
 
     def _update(self, i, param, grad):
-        m, v = self.m[i], self.v[i]
+        m, v, tmp = self.m[i], self.v[i], self._buffer(i, param)
+        # every term is computed in place or in tmp, in the order of the formulas above
         m *= self.beta_1
-        m += (1.0 - self.beta_1) * grad
+        m += np.multiply(grad, 1.0 - self.beta_1, out=tmp)  # (1 - beta_1) * g
         v *= self.beta_2
-        v += (1.0 - self.beta_2) * grad * grad
+        np.multiply(grad, 1.0 - self.beta_2, out=tmp)
+        v += np.multiply(tmp, grad, out=tmp)  # (1 - beta_2) * g * g
         t = self.iterations
         # sqrt(v_hat) = sqrt(v) / sqrt(1 - beta_2**t): the bias corrections are scalars
-        denom = np.sqrt(v) / math.sqrt(1.0 - self.beta_2 ** t) + self.epsilon
-        param -= (self.lr / (1.0 - self.beta_1 ** t)) * (m / denom)
+        denom = np.sqrt(v, out=tmp)
+        denom /= math.sqrt(1.0 - self.beta_2 ** t)
+        denom += self.epsilon
+        step = np.divide(m, denom, out=tmp)  # m / denom
+        step *= self.lr / (1.0 - self.beta_1 ** t)
+        param -= step
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
