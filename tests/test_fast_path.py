@@ -6,6 +6,7 @@ Every fit here is run twice from the same initial weights, once with ``fast=True
 to NumPy silently, or raises with the reason under ``fast=True``.
 """
 
+import copy
 import zlib
 
 import numpy as np
@@ -92,6 +93,57 @@ def test_seed004_online_case_agrees():
     assert_agree(fast, ref, rtol=1e-12)
 
 
+@pytest.mark.parametrize("batch_size", [1, 5, 40])
+def test_compiled_adam_equals_numpy_adam(batch_size):
+    """Weights, history and the optimizer's state (m, v, step count) after the same training."""
+    rng = np.random.default_rng(batch_size)
+    X = rng.normal(size=(40, 4))
+    y = targets(rng, "categorical_crossentropy", 40, 3)
+    out = []
+    for fast in (True, False):
+        net = bpnn.Network([bpnn.Dense(4, 6, "relu"), bpnn.Dense(6, 5, "tanh", use_bias=False),
+                            bpnn.Dense(5, 3, "softmax")], loss="categorical_crossentropy", seed=1)
+        opt = bpnn.optimizers.Adam(learning_rate=0.02, beta_1=0.8, beta_2=0.99, epsilon=1e-7)
+        history = net.fit(X, y, epochs=3, batch_size=batch_size, optimizer=opt, seed=3, fast=fast)
+        out.append((net.get_weights() + opt.m + opt.v, history["loss"]))
+        assert opt.iterations == 3 * -(-40 // batch_size)
+    assert_agree(out[0], out[1], rtol=1e-12)
+
+
+def test_learning_rate_changed_by_a_callback_is_seen_by_the_compiled_loop():
+    rng = np.random.default_rng(8)
+    X, y = rng.normal(size=(30, 2)), rng.uniform(size=(30, 1))
+    out, rates = [], []
+    for fast in (True, False):
+        net = bpnn.Network([bpnn.Dense(2, 5, "tanh"), bpnn.Dense(5, 1, "sigmoid")], seed=0)
+        opt = bpnn.optimizers.SGD(learning_rate=3.0)
+        shrink = bpnn.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=0, min_delta=10.0)
+        history = net.fit(X, y, epochs=4, batch_size=6, optimizer=opt, callbacks=[shrink], seed=0, fast=fast)
+        out.append((net.get_weights(), history["loss"]))
+        rates.append(opt.learning_rate)
+    assert rates[0] == rates[1] < 3.0
+    assert_agree(out[0], out[1], rtol=1e-12)
+
+
+def test_compiled_adam_step_is_bit_for_bit_the_numpy_rule(monkeypatch):
+    """optimizers.Adam takes one compiled pass when numba is there; it must change nothing."""
+    rng = np.random.default_rng(4)
+    results = []
+    for switch in ("1", "0"):
+        monkeypatch.setenv("BPNN_FAST", switch)
+        for dtype in (np.float32, np.float64):
+            params = [rng.normal(size=(7, 5)).astype(dtype), rng.normal(size=5).astype(dtype)]
+            opt = bpnn.optimizers.Adam(learning_rate=0.01)
+            for step in range(5):
+                opt.step(params, [np.sin(p * (step + 1)) for p in params])
+            results.append(params + opt.m + opt.v)
+        rng = np.random.default_rng(4)
+    for a, b in zip(results[:2], results[2:]):
+        for x, y in zip(a, b):
+            assert x.dtype == y.dtype
+            np.testing.assert_array_equal(x, y)
+
+
 def test_compiled_path_keeps_float32_and_agrees_to_float32_rounding():
     rng = np.random.default_rng(5)
     X = rng.normal(size=(30, 3)).astype(np.float32)
@@ -147,7 +199,7 @@ def test_fit_uses_the_compiled_loops_by_default(monkeypatch):
     assert len(calls) == 3
 
 
-class Momentumless(bpnn.GradientDescent):
+class Subclassed(bpnn.optimizers.SGD):
     """A subclass is a different optimizer as far as the compiled path knows."""
 
 
@@ -168,8 +220,11 @@ class Cube(bpnn.Activation):
 
 @pytest.mark.parametrize("change,reason", [
     (dict(sample_weight=np.linspace(1, 2, 12)), "sample_weight"),
-    (dict(optimizer=Momentumless(0.1), learning_rate=None), "plain gradient descent"),
-    (dict(batch_size=_fast.MAX_BATCH + 1, n=_fast.MAX_BATCH + 2), "batch_size"),
+    (dict(optimizer=Subclassed(0.1), learning_rate=None), "SGD without momentum and Adam only"),
+    (dict(optimizer="momentum"), "momentum=0.9"),
+    (dict(optimizer=bpnn.optimizers.Adam(global_clipnorm=1.0), learning_rate=None), "global_clipnorm"),
+    (dict(optimizer="rmsprop"), "RMSprop"),
+    (dict(optimizer=bpnn.optimizers.SGD(bpnn.schedules.StepDecay(0.1, 2, 0.5)), learning_rate=None), "schedule"),
     (dict(callbacks=[BatchWatcher()]), "BatchWatcher"),
     (dict(alpha=0.1), "alpha"),
     (dict(output="softmax"), "mse"),
@@ -193,12 +248,13 @@ def test_what_is_not_compiled_falls_back_or_says_why(change, reason):
 
     with pytest.raises(ValueError, match="fast=True, but the compiled path cannot train this: .*" + reason):
         make_net().fit(X, y, fast=True, **kw)
-    if isinstance(kw.get("optimizer"), bpnn.Optimizer):
-        kw["optimizer"] = Momentumless(0.1)  # a fresh one: the failed fit may have counted iterations
     auto, numpy_path = make_net(), make_net()
+    optimizer = kw.get("optimizer")
+    if isinstance(optimizer, bpnn.Optimizer):  # a fresh copy for each fit
+        kw["optimizer"] = copy.deepcopy(optimizer)
     auto.fit(X, y, **kw)
-    if isinstance(kw.get("optimizer"), bpnn.Optimizer):
-        kw["optimizer"] = Momentumless(0.1)
+    if isinstance(optimizer, bpnn.Optimizer):
+        kw["optimizer"] = copy.deepcopy(optimizer)
     numpy_path.fit(X, y, fast=False, **kw)
     for a, b in zip(auto.get_weights(), numpy_path.get_weights()):
         np.testing.assert_array_equal(a, b)  # the fallback is the NumPy path itself
@@ -211,7 +267,7 @@ def test_missing_numba_and_the_environment_switch_are_reported(monkeypatch):
     with pytest.raises(ValueError, match="BPNN_FAST"):
         net.fit(X, y, batch_size=1, fast=True)
     monkeypatch.delenv("BPNN_FAST")
-    monkeypatch.setattr(_fast.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(_fast, "_numba_installed", lambda: False)
     with pytest.raises(ValueError, match=r"numba is not installed \(pip install 'bpnn\[fast\]'\)"):
         net.fit(X, y, batch_size=1, fast=True)
     net.fit(X, y, batch_size=1)  # and without fast=True it quietly trains with NumPy

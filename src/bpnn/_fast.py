@@ -1,24 +1,28 @@
-"""The compiled training path: one epoch of small-batch gradient descent in one compiled loop.
+"""The compiled training path: one epoch of gradient descent or Adam in one compiled loop.
 
 Why it exists: with one sample per update (seed 004's online mode) a 2-25-50-25-2
 network does about 8,000 multiply-adds per sample, a few microseconds of arithmetic,
 but the NumPy path spends some 80 NumPy calls on it, about a microsecond of Python
-each; small batches of a small network are much the same. Here the whole epoch --
-forward, loss, backward and update, batch after batch -- is one function compiled by
-numba, so nothing but arithmetic is left.
+each; small batches of a small network are much the same. With big batches the matrix
+products dominate, but NumPy still walks the data once per elementwise operation (the
+bias, the activation, its derivative, Adam's dozen steps), each pass a trip through
+memory. Here the whole epoch -- forward, loss, backward and update, batch after batch
+-- is one function compiled by numba: the products go to BLAS as in NumPy, and the
+elementwise work is fused into single passes, so nothing but arithmetic is left.
 
 It is the NumPy path's algorithm step for step: the activations of ``activations.py``
 (derivatives written from the output ``a``), the losses of ``losses.py`` with the
 same fused output deltas, ``Dense``'s three products (``A @ W`` forward, ``D @ W.T``
-to the layer below, ``A.T @ D`` for dL/dW), and ``GradientDescent``'s
-``w <- w - learning_rate * dL/dw``, over the batches of the same seeded permutation.
-A batch of several rows does its products with BLAS, as NumPy does; a single row
-(online training) does them in plain loops, where calling BLAS would cost more than
-the arithmetic. Only the order of some additions differs, so the two paths agree to
-rounding (the tests require 1e-12 in float64); the NumPy path is the reference.
+to the layer below, ``A.T @ D`` for dL/dW), and the update rules of ``optimizers.SGD``
+(without momentum) and ``optimizers.Adam``, over the batches of the same seeded
+permutation. A batch of several rows does its products with BLAS; a single row with
+plain gradient descent (online training) does them in plain loops, where calling BLAS
+would cost more than the arithmetic. Only the order of some additions differs, so the
+two paths agree to rounding (the tests require 1e-12 in float64); the NumPy path is
+the reference.
 
-numba is optional (``pip install bpnn[fast]``). :func:`epoch_runner` says when this
-path applies; ``fit`` uses it automatically and falls back to NumPy otherwise.
+numba is optional (``pip install bpnn[fast]``). :func:`why_not` says when this path
+applies; ``fit`` uses it automatically and falls back to NumPy otherwise.
 ``fit(fast=False)`` or the environment variable ``BPNN_FAST=0`` force the NumPy path.
 """
 
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import math
 import os
 
 import numpy as np
@@ -33,13 +38,7 @@ import numpy as np
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from .layers import Dense, Layer
 from .losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError
-from .optimizers import GradientDescent
-
-#: Largest batch handled here. Beyond it the products dominate, NumPy's per-call overhead
-#: no longer matters, and NumPy's vectorised activations beat these scalar loops.
-MAX_BATCH = 64
-#: Largest layer (n_in * n_out) handled here, for the same reason.
-MAX_LAYER = 128 * 128
+from . import optimizers
 
 # Codes for the compiled loop. Activations: how a(z) and f'(z) from a are computed.
 IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTMAX = range(6)
@@ -48,6 +47,21 @@ _ACTIVATION_CODES = {Identity: IDENTITY, Sigmoid: SIGMOID, Tanh: TANH, ReLU: REL
 # Losses, with the output activations each is compiled for: MSE after any elementwise
 # activation (general chain rule), cross-entropies only in their fused pairs.
 MSE, BCE_SIGMOID, CCE_SOFTMAX = range(3)
+# Update rules, with the configuration each accepts (anything else must be off).
+PLAIN_SGD, ADAM = range(2)
+_RULES = {"SGD": (PLAIN_SGD, {"learning_rate"}), "Adam": (ADAM, {"learning_rate", "beta_1", "beta_2", "epsilon"})}
+#: Largest layer (n_in * n_out) trained here. The products of bigger layers are better
+#: left to NumPy: numba calls SciPy's BLAS, which measured up to twice as slow as NumPy's
+#: on such products here, and the elementwise work no longer dominates anyway.
+MAX_LAYER = 128 * 128
+
+
+def _rule(optimizer):
+    """(rule code, accepted configuration) for an optimizer of exactly a compiled class, else None."""
+    for name, rule in _RULES.items():
+        if type(optimizer) is getattr(optimizers, name):
+            return rule
+    return None
 
 
 def _loss_code(loss, output_code: int):
@@ -66,17 +80,15 @@ _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_tr
 
 def why_not(net, optimizer, batch_size: int, sample_weight=None, callbacks=()) -> str | None:
     """The reason the compiled path cannot train this, or None when it can."""
-    if importlib.util.find_spec("numba") is None:
+    if not _numba_installed():
         return "numba is not installed (pip install 'bpnn[fast]')"
-    if os.environ.get("BPNN_FAST", "1").strip().lower() in ("0", "false", "no", "off"):
+    if not _enabled():
         return "the environment variable BPNN_FAST turns it off"
-    if type(optimizer) is not GradientDescent or any(
-            value for key, value in optimizer.get_config().items() if key != "learning_rate"):
-        return f"it implements plain gradient descent only, not {optimizer!r}"
+    rule = _rule(optimizer)
+    if rule is None or any(value for key, value in optimizer.get_config().items() if key not in rule[1]):
+        return f"it implements SGD without momentum and Adam only, not {optimizer!r}"
     if callable(optimizer.learning_rate):
         return "it takes a constant learning rate, not a schedule"
-    if batch_size > MAX_BATCH:
-        return f"batch_size {batch_size} is above {MAX_BATCH}, where NumPy's matrix products are faster"
     if sample_weight is not None:
         return "it does not take sample_weight"
     if net.alpha:
@@ -107,8 +119,9 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None, callbacks=
     """A function ``run(X, y, order) -> summed loss`` that trains ``net`` for one epoch, or None.
 
     ``run`` visits the rows of ``X`` and ``y`` in ``order`` in batches of ``batch_size``,
-    updates the network's parameters in place, and returns the sum over batches of the
-    batch loss times the batch's size (what the NumPy loop adds up for the history).
+    updates the network's parameters (and the optimizer's state) in place, and returns
+    the sum over batches of the batch loss times the batch's size (what the NumPy loop
+    adds up for the history).
 
     Parameters
     ----------
@@ -126,49 +139,97 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None, callbacks=
     layers, dtype = net.layers, net.dtype
     codes = np.array([_ACTIVATION_CODES[type(layer.activation)] for layer in layers], dtype=np.int64)
     loss = _loss_code(net.loss_fn, int(codes[-1]))
+    rule = _rule(optimizer)[0]
     slopes = np.array([getattr(layer.activation, "slope", 0.0) for layer in layers], dtype=dtype)
     has_bias = np.array([layer.bias is not None for layer in layers])
     sizes = np.array([layers[0].n_in] + [layer.n_out for layer in layers], dtype=np.int64)
     # The compiled loop sees every layer's (W, b) packed in one vector, W row by row and
-    # then b (zeros, neither added nor updated, for a layer without bias), and every
-    # layer's activations (and deltas) for a batch in another: one compiled function then
-    # serves networks of any depth. Copying the parameters in and out costs microseconds.
+    # then b (zeros, neither added nor updated, for a layer without bias); Adam's m and v
+    # the same way; and every layer's activations (and deltas) for a batch in another
+    # vector: one compiled function then serves networks of any depth. Copying in and
+    # out once per epoch costs a few passes over the parameters.
     offsets = np.cumsum([0] + [layer.n_in * layer.n_out + layer.n_out for layer in layers]).astype(np.int64)
-    params = np.zeros(offsets[-1], dtype)
-    grads = np.zeros_like(params)
+    params, grads = np.zeros(offsets[-1], dtype), np.zeros(offsets[-1], dtype)
+    moments = np.zeros((2, offsets[-1]), dtype)  # Adam's m and v
     rows = np.cumsum([0] + [batch_size * layer.n_out for layer in layers]).astype(np.int64)
     acts, deltas = np.empty(rows[-1], dtype), np.empty(rows[-1], dtype)
     X_batch, y_batch = np.empty((batch_size, sizes[0]), dtype), np.empty((batch_size, sizes[-1]), dtype)
     # the clipping bounds the NumPy path uses, in the network's dtype
     eps, tiny = np.finfo(dtype).eps, np.finfo(dtype).tiny
+    if rule == ADAM:
+        hyper = np.array([optimizer.beta_1, optimizer.beta_2, optimizer.epsilon])
+        if optimizer.m is None:  # as Optimizer.step does before the first update
+            optimizer.m = [np.zeros_like(p) for p in net.params]
+            optimizer.v = [np.zeros_like(p) for p in net.params]
+    else:
+        hyper = np.zeros(3)
     _compile()
 
-    def packed():
-        """(parameter array, its place in ``params``) for every parameter of the network."""
+    def places(flat):
+        """The view of ``flat`` where each parameter array lives, in ``net.params`` order."""
         for l, layer in enumerate(layers):
             w_end = offsets[l] + layer.weights.size
-            yield layer.weights, params[offsets[l]:w_end].reshape(layer.weights.shape)
+            yield flat[offsets[l]:w_end].reshape(layer.weights.shape)
             if layer.bias is not None:
-                yield layer.bias, params[w_end:offsets[l + 1]]
+                yield flat[w_end:offsets[l + 1]]
+
+    def copy(pairs, into_flat: bool):
+        for array, place in pairs:
+            if into_flat:
+                place[...] = array
+            else:
+                array[...] = place
 
     def run(X: np.ndarray, y: np.ndarray, order: np.ndarray) -> float:
         # read every epoch: a callback such as ReduceLROnPlateau may have changed it
         optimizer.lr = optimizer.current_learning_rate()
         lr = dtype.type(optimizer.lr)  # rounded to the dtype, as NumPy does with a Python float
-        for param, place in packed():
-            place[...] = param
-        if batch_size == 1:
+        pairs = list(zip(net.params, places(params)))
+        if rule == ADAM:
+            pairs += list(zip(optimizer.m, places(moments[0]))) + list(zip(optimizer.v, places(moments[1])))
+        copy(pairs, into_flat=True)
+        if batch_size == 1 and rule == PLAIN_SGD:
             total = _online_epoch(X, y, order, params, offsets, acts, deltas, rows, sizes, has_bias, codes,
                                   slopes, loss, lr, eps, tiny)
         else:
-            total = _batch_epoch(X, y, order, X_batch, y_batch, params, grads, offsets, acts, deltas, rows,
-                                 sizes, has_bias, codes, slopes, loss, lr, eps, tiny)
-        for param, place in packed():
-            param[...] = place
+            total = _batch_epoch(X, y, order, X_batch, y_batch, params, grads, moments, offsets, acts, deltas,
+                                 rows, sizes, has_bias, codes, slopes, loss, rule, lr, hyper,
+                                 optimizer.iterations, eps, tiny)
+        copy(pairs, into_flat=False)
         optimizer.iterations += -(-len(order) // batch_size)
         return total
 
     return run
+
+
+@functools.cache
+def _numba_installed() -> bool:
+    return importlib.util.find_spec("numba") is not None
+
+
+def _enabled() -> bool:
+    return os.environ.get("BPNN_FAST", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def adam_step(param, grad, m, v, beta_1, beta_2, epsilon, lr, t) -> bool:
+    """Adam's update of one parameter array in one compiled pass, for ``optimizers.Adam``.
+
+    Bit for bit what ``Adam._update`` computes with NumPy (the same operations in the
+    same order and dtype, compiled without fast-math), but one trip through memory
+    instead of a dozen. Returns False, having done nothing, when numba is missing or
+    turned off, or the arrays are not contiguous arrays of one float dtype.
+    """
+    dtype = param.dtype
+    if not (_numba_installed() and _enabled() and dtype in (np.float32, np.float64)
+            and all(a.dtype == dtype and a.flags.c_contiguous for a in (grad, m, v))
+            and param.flags.c_contiguous):
+        return False
+    _compile()
+    # the scalars rounded to the dtype, as NumPy rounds a Python float next to an array
+    scalars = np.array([beta_1, 1.0 - beta_1, beta_2, 1.0 - beta_2, math.sqrt(1.0 - beta_2 ** t), epsilon,
+                        lr / (1.0 - beta_1 ** t)], dtype=dtype)
+    _adam_pass(param.reshape(-1), grad.reshape(-1), m.reshape(-1), v.reshape(-1), scalars)
+    return True
 
 
 @functools.cache
@@ -180,13 +241,27 @@ def _compile() -> None:
     cached on disk, so only the first run on a machine pays for compiling (seconds).
     ``reassoc`` and ``contract`` let the compiler reorder sums and use fused
     multiply-adds, as BLAS does; NaN and infinity keep their IEEE meaning, so a
-    diverging run is still seen as one.
+    diverging run is still seen as one. ``error_model="numpy"`` makes a division by
+    zero give inf or NaN, as in NumPy, instead of raising; without it every division
+    carries a check that keeps the compiler from vectorising the loop around it.
     """
     import numba
 
-    jit = numba.njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
+    jit = numba.njit(cache=True, nogil=True, error_model="numpy", fastmath={"reassoc", "contract"})
     for name in _KERNELS:
         globals()[name] = jit(globals()[name])
+    # exact IEEE arithmetic, no fast-math: bit for bit the NumPy rule
+    globals()["_adam_pass"] = numba.njit(cache=True, nogil=True, error_model="numpy")(_adam_pass)
+
+
+def _adam_pass(p, g, m, v, scalars):
+    """optimizers.Adam._update for flat arrays, element by element (see :func:`adam_step`)."""
+    beta_1, c_1, beta_2, c_2, root, epsilon, lr_t = (scalars[0], scalars[1], scalars[2], scalars[3], scalars[4],
+                                                     scalars[5], scalars[6])
+    for i in range(p.shape[0]):
+        m[i] = m[i] * beta_1 + g[i] * c_1
+        v[i] = v[i] * beta_2 + g[i] * c_2 * g[i]
+        p[i] -= m[i] / (np.sqrt(v[i]) / root + epsilon) * lr_t
 
 
 # -- elementwise pieces, as in activations.py and losses.py ----------------------------------
@@ -367,20 +442,40 @@ def _block(flat, start, shape):
     return flat[start:start + shape[0] * shape[1]].reshape(shape)
 
 
-def _batch_epoch(X, Y, order, X_batch, Y_batch, params, grads, offsets, acts, deltas, rows, sizes,
-                 has_bias, codes, slopes, loss, lr, eps, tiny):
-    """One epoch of mini-batch gradient descent over the rows ``order`` names.
+def _update(params, grads, moments, lo, hi, rule, lr, hyper, t):
+    """One step of the update rule for params[lo:hi] from grads[lo:hi] (t: the step's number, from 1)."""
+    if rule == PLAIN_SGD:
+        for i in range(lo, hi):
+            params[i] -= lr * grads[i]
+        return
+    # Adam, as optimizers.Adam writes it: m, v, then w -= lr_t * m / (sqrt(v) / c_2 + epsilon)
+    beta_1, beta_2, epsilon = hyper[0], hyper[1], hyper[2]
+    lr_t = lr / (1.0 - beta_1 ** t)
+    c_2 = math.sqrt(1.0 - beta_2 ** t)
+    m, v = moments[0], moments[1]
+    for i in range(lo, hi):
+        g = grads[i]
+        m[i] = m[i] * beta_1 + (1.0 - beta_1) * g
+        v[i] = v[i] * beta_2 + (1.0 - beta_2) * g * g
+        params[i] -= m[i] / (np.sqrt(v[i]) / c_2 + epsilon) * lr_t
 
-    ``params`` (and ``grads``) hold every layer's W and b from ``offsets[l]`` on;
-    ``acts`` and ``deltas`` hold layer l's outputs A and dL/dz D for a batch from
-    ``rows[l]`` on. The batch's rows are gathered into ``X_batch`` and ``Y_batch``.
-    Returns the sum over batches of (batch mean loss) * (batch size), as the NumPy loop
-    adds it up.
+
+def _batch_epoch(X, Y, order, X_batch, Y_batch, params, grads, moments, offsets, acts, deltas, rows, sizes,
+                 has_bias, codes, slopes, loss, rule, lr, hyper, steps_done, eps, tiny):
+    """One epoch of mini-batch training over the rows ``order`` names.
+
+    ``params``, ``grads`` and ``moments`` (Adam's m and v) hold every layer's W and b
+    from ``offsets[l]`` on; ``acts`` and ``deltas`` hold layer l's outputs A and dL/dz D
+    for a batch from ``rows[l]`` on. The batch's rows are gathered into ``X_batch`` and
+    ``Y_batch``. Returns the sum over batches of (batch mean loss) * (batch size), as the
+    NumPy loop adds it up.
     """
     batch_size, out = X_batch.shape[0], len(codes) - 1
     total = 0.0
+    t = steps_done
     for start in range(0, order.shape[0], batch_size):
         m = min(batch_size, order.shape[0] - start)
+        t += 1
         Xb, Yb = X_batch[:m], Y_batch[:m]
         for s in range(m):  # gather the batch's rows
             i = order[start + s]
@@ -409,19 +504,20 @@ def _batch_epoch(X, Y, order, X_batch, Y_batch, params, grads, offsets, acts, de
                 for s in range(m):
                     for k in range(sizes[l]):
                         below[s, k] *= _derivative(codes[l - 1], slopes[l - 1], A[s, k])
-            G, _ = _layer(grads, offsets, sizes, l)
+            G, g_b = _layer(grads, offsets, sizes, l)
             np.dot(A.T, D, G)  # dL/dW
-            for k in range(W.shape[0]):
-                for j in range(W.shape[1]):
-                    W[k, j] -= lr * G[k, j]
+            w_end = offsets[l + 1]
             if has_bias[l]:
-                for j in range(b.shape[0]):
+                for j in range(g_b.shape[0]):
                     g = 0.0  # dL/db: the column sum of D
                     for s in range(m):
                         g += D[s, j]
-                    b[j] -= lr * g
+                    g_b[j] = g
+            else:
+                w_end -= sizes[l + 1]
+            _update(params, grads, moments, offsets[l], w_end, rule, lr, hyper, t)
     return total
 
 
 _KERNELS = ("_activate", "_derivative", "_activate_row", "_output_delta", "_layer", "_x_times_W", "_W_times_d",
-            "_add_outer", "_online_epoch", "_block", "_batch_epoch")
+            "_add_outer", "_online_epoch", "_block", "_update", "_batch_epoch")

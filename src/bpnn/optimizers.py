@@ -25,6 +25,7 @@ import math
 
 import numpy as np
 
+from . import _fast
 from ._validation import check_float
 
 
@@ -324,6 +325,9 @@ class Adam(Optimizer):
         self.epsilon = check_float(epsilon, "epsilon", low=0.0)
 
     def _update(self, i, param, grad):
+        if _fast.adam_step(param, grad, self.m[i], self.v[i], self.beta_1, self.beta_2, self.epsilon, self.lr,
+                           self.iterations):
+            return  # the same arithmetic in one compiled pass (needs numba)
         m, v, tmp = self.m[i], self.v[i], self._buffer(i, param)
         # every term is computed in place or in tmp, in the order of the formulas above
         m *= self.beta_1
