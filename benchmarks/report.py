@@ -168,7 +168,7 @@ def console(results: dict) -> str:
     for case in results["cases"]:
         lines += ["", f"[{case['name']}] {case['title']}",
                   f"  {case['data']}; {case['spec']}; "
-                  f"{plural(case["epochs_timed"], "epoch")} timed, median of {results['repeats']} repeats"]
+                  f"{plural(case['epochs_timed'], 'epoch')} timed, median of {results['repeats']} repeats"]
         lines += ["  " + x for x in _table(*case_rows(case))]
         lines += ["  " + x for x in unavailable(case)]
         names, rows = ratio_rows(case)
@@ -237,7 +237,7 @@ def markdown(results: dict) -> str:
             "```", ""]
     for case in results["cases"]:
         out += [f"## `{case['name']}`: {case['title']}", "",
-                f"{case['data']}; {case['spec']}; {case['epochs_timed']} epochs timed per run, "
+                f"{case['data']}; {case['spec']}; {plural(case['epochs_timed'], 'epoch')} timed per run, "
                 f"median of {results['repeats']} runs. "
                 f"GEMM floor {case['floor']['gflop_per_epoch']:.3g} GFLOP per epoch.", ""]
         out += _md_table(*case_rows(case))
