@@ -1,1 +1,28 @@
-"""bpnn: neural networks trained by error backpropagation."""
+"""bpnn: neural networks trained by error backpropagation.
+
+The engine (this package's top-level modules) depends on NumPy alone:
+
+>>> import numpy as np, bpnn
+>>> net = bpnn.Network([bpnn.Dense(2, 25, activation="sigmoid"),
+...                     bpnn.Dense(25, 2, activation="sigmoid")], loss="mse", seed=0)
+>>> net.forward(np.zeros((3, 2))).shape
+(3, 2)
+"""
+
+from .activations import ACTIVATIONS, Activation, get_activation
+from .gradcheck import gradcheck, numerical_gradients
+from .initializers import INITIALIZERS, Initializer
+from .layers import Dense, Layer
+from .losses import LOSSES, Loss, get_loss
+from .network import Network, NeuralNetwork
+from .optimizers import OPTIMIZERS, GradientDescent, Optimizer, get_optimizer
+from .training import Callback, DivergenceError, History, accuracy
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS", "Activation", "Callback", "Dense", "DivergenceError", "GradientDescent", "History",
+    "INITIALIZERS", "Initializer", "LOSSES", "Layer", "Loss", "NeuralNetwork", "Network", "OPTIMIZERS",
+    "Optimizer", "accuracy", "get_activation", "get_loss", "get_optimizer", "gradcheck",
+    "numerical_gradients", "__version__",
+]

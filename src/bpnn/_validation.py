@@ -1,0 +1,89 @@
+"""Input checks shared by the engine. Every message names the argument, what was
+expected and what was received, so a user can fix the call without reading code."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def check_array(value, name: str, dtype=np.float64, ndim: int = 2, n_cols: int | None = None,
+                cols_what: str = "") -> np.ndarray:
+    """Return ``value`` as a C-contiguous float array of ``dtype`` and ``ndim`` dimensions.
+
+    A 1-D array is accepted where 2-D is expected when ``n_cols == 1`` (it becomes a
+    column). No copy is made when ``value`` already has the right dtype and layout.
+    """
+    if value is None:
+        raise ValueError(f"The '{name}' argument must be an array; got None.")
+    arr = np.asarray(value)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(
+            f"The '{name}' argument must hold numbers; got an array of dtype {arr.dtype}"
+            + (f" (first value {_plain(arr.flat[0])!r})" if arr.size else "") + "."
+        )
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(f"The '{name}' argument must hold real numbers; got complex dtype {arr.dtype}.")
+    if ndim == 2 and arr.ndim == 1 and n_cols == 1:
+        arr = arr.reshape(-1, 1)
+    if arr.ndim != ndim:
+        shape_hint = "(n_samples, n_features)" if ndim == 2 else f"{ndim} dimensions"
+        raise ValueError(f"The '{name}' argument must be a {ndim}-D array of shape {shape_hint}; "
+                         f"got shape {arr.shape}.")
+    if arr.size == 0:
+        raise ValueError(f"The '{name}' argument must not be empty; got shape {arr.shape}.")
+    if n_cols is not None and arr.shape[1] != n_cols:
+        raise ValueError(f"The '{name}' argument must have {n_cols} columns{cols_what}; "
+                         f"got {arr.shape[1]} (shape {arr.shape}).")
+    arr = np.ascontiguousarray(arr, dtype=dtype)
+    if not np.isfinite(arr).all():
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        raise ValueError(f"The '{name}' argument must contain only finite numbers; found "
+                         f"{arr[tuple(bad)]} at index {tuple(int(i) for i in bad)}.")
+    return arr
+
+
+def _plain(value):
+    """A NumPy scalar as the Python value it holds, for readable messages."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def check_same_rows(X: np.ndarray, y: np.ndarray, x_name: str = "X", y_name: str = "y") -> None:
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"'{x_name}' and '{y_name}' must have the same number of rows; "
+                         f"got {X.shape[0]} and {y.shape[0]}.")
+
+
+def check_int(value, name: str, minimum: int | None = None, maximum: int | None = None,
+              allow_none: bool = False):
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"The '{name}' parameter must be an int; got {value!r} ({type(value).__name__}).")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"The '{name}' parameter must be >= {minimum}; got {value}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"The '{name}' parameter must be <= {maximum}; got {value}.")
+    return int(value)
+
+
+def check_float(value, name: str, low: float | None = None, high: float | None = None,
+                low_inclusive: bool = True, high_inclusive: bool = True) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"The '{name}' parameter must be a real number; got {value!r} "
+                        f"({type(value).__name__}).")
+    value = float(value)
+    lo_ok = low is None or (value >= low if low_inclusive else value > low)
+    hi_ok = high is None or (value <= high if high_inclusive else value < high)
+    if not (lo_ok and hi_ok and np.isfinite(value)):
+        lo = "" if low is None else ("[" if low_inclusive else "(") + f"{low}"
+        hi = "" if high is None else f"{high}" + ("]" if high_inclusive else ")")
+        if low is not None and high is not None:
+            rng = f"in {lo}, {hi}"
+        elif low is not None:
+            rng = (">= " if low_inclusive else "> ") + f"{low}"
+        else:
+            rng = ("<= " if high_inclusive else "< ") + f"{high}"
+        raise ValueError(f"The '{name}' parameter must be {rng}; got {value!r}.")
+    return value

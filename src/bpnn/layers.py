@@ -1,0 +1,166 @@
+"""Layers. A layer's ``forward`` caches what its ``backward`` needs; ``backward`` stores the
+gradients of the layer's own parameters and returns the gradient for the layer below.
+
+A layer knows nothing about the network it is in.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import check_int
+from .activations import get_activation
+from .initializers import Normal, Uniform, get_initializer
+
+
+class Dense:
+    """A fully-connected layer: ``a = f(X @ W + b)``.
+
+    Parameters
+    ----------
+    n_in : int
+        Number of inputs (the width of the layer below, or of the data).
+    n_out : int
+        Number of neurons.
+    activation : str, None or activation object, default=None
+        ``"identity"`` (same as None), ``"sigmoid"``, ``"tanh"``, ``"relu"``,
+        ``"leaky_relu"``, ``"softmax"``, or a user-defined activation.
+    weights : array of shape (n_in, n_out), optional
+        Explicit initial weights; they win over ``init``.
+    bias : array of shape (n_out,), False or None, optional
+        Explicit initial bias (wins over ``bias_init``); ``False`` builds the layer
+        without a bias, like ``use_bias=False``.
+    init : str, number or callable, default="xavier"
+        Weight initializer used when ``weights`` is not given (see
+        :mod:`bpnn.initializers`); a number means every weight equals it.
+    bias_init : str, number or callable, default="zeros"
+        Bias initializer used when ``bias`` is not given.
+    use_bias : bool, default=True
+        Whether the layer has a bias.
+
+    Attributes
+    ----------
+    weights : ndarray of shape (n_in, n_out)
+    bias : ndarray of shape (n_out,) or None
+    grad_weights, grad_bias : ndarray or None
+        The gradients stored by the last ``backward``.
+
+    Examples
+    --------
+    >>> import numpy as np, bpnn
+    >>> layer = bpnn.Dense(2, 3, activation="tanh").build(np.random.default_rng(0))
+    >>> layer.forward(np.ones((4, 2))).shape
+    (4, 3)
+    """
+
+    def __init__(self, n_in: int, n_out: int, activation=None, weights=None, bias=None,
+                 init="xavier", bias_init="zeros", use_bias: bool = True):
+        self.n_in = check_int(n_in, "n_in", minimum=1)
+        self.n_out = check_int(n_out, "n_out", minimum=1)
+        self.activation = get_activation(activation)
+        self.init = get_initializer(init, "init")
+        self.bias_init = get_initializer(bias_init, "bias_init")
+        if bias is False:
+            use_bias, bias = False, None
+        self.use_bias = bool(use_bias)
+        self.weights = None if weights is None else self._check_param(weights, "weights", (self.n_in, self.n_out))
+        if bias is not None and not self.use_bias:
+            raise ValueError("The 'bias' argument was given but use_bias=False; pass one or the other.")
+        self.bias = None if bias is None else self._check_param(bias, "bias", (self.n_out,))
+        self.grad_weights = None
+        self.grad_bias = None
+        self._input = None
+        self._output = None
+
+    @staticmethod
+    def _check_param(value, name, shape):
+        arr = np.array(value, copy=True)
+        if not (np.issubdtype(arr.dtype, np.number) and not np.issubdtype(arr.dtype, np.complexfloating)):
+            raise TypeError(f"The '{name}' argument must hold real numbers; got dtype {arr.dtype}.")
+        if not np.issubdtype(arr.dtype, np.floating):
+            arr = arr.astype(np.float64)
+        if arr.shape != shape:
+            raise ValueError(f"The '{name}' argument must have shape {shape}; got {arr.shape}.")
+        if not np.isfinite(arr).all():
+            raise ValueError(f"The '{name}' argument must contain only finite numbers.")
+        return arr
+
+    # -- set-up -----------------------------------------------------------------
+    @property
+    def built(self) -> bool:
+        return self.weights is not None and (self.bias is not None or not self.use_bias)
+
+    def build(self, rng: np.random.Generator | None = None, dtype=np.float64) -> "Dense":
+        """Create the parameters not given explicitly, and cast all of them to ``dtype``."""
+        if rng is None:
+            rng = np.random.default_rng()
+        if self.weights is None:
+            self.weights = np.asarray(self.init((self.n_in, self.n_out), rng, dtype), dtype=dtype)
+        if self.use_bias and self.bias is None:
+            self.bias = np.asarray(self.bias_init((self.n_out,), rng, dtype), dtype=dtype)
+        self.weights = np.ascontiguousarray(self.weights, dtype=dtype)
+        if self.bias is not None:
+            self.bias = np.ascontiguousarray(self.bias, dtype=dtype)
+        return self
+
+    @property
+    def params(self) -> list[np.ndarray]:
+        """The trainable arrays, updated in place by optimizers."""
+        return [self.weights] if self.bias is None else [self.weights, self.bias]
+
+    @property
+    def grads(self) -> list[np.ndarray]:
+        return [self.grad_weights] if self.bias is None else [self.grad_weights, self.grad_bias]
+
+    # -- the computation ----------------------------------------------------------
+    def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
+        """``f(X @ W + b)`` for ``X`` of shape (n_samples, n_in); returns (n_samples, n_out)."""
+        if self.weights is None:
+            raise RuntimeError("This Dense layer has no weights yet: add it to a Network or call build(rng).")
+        z = X @ self.weights
+        if self.bias is not None:
+            z += self.bias
+        a = self.activation.forward(z)
+        self._input, self._output = X, a
+        return a
+
+    def backward(self, grad_output: np.ndarray, need_input_grad: bool = True):
+        """Given dL/da (n_samples, n_out), store dL/dW, dL/db and return dL/dX."""
+        delta = self.activation.backward(self._output, grad_output)
+        return self.backward_delta(delta, need_input_grad)
+
+    def backward_delta(self, delta: np.ndarray, need_input_grad: bool = True):
+        """Given delta = dL/dz (n_samples, n_out), store dL/dW, dL/db and return dL/dX.
+
+        dL/dW = X^T delta,  dL/db = sum of delta over samples,  dL/dX = delta W^T.
+        """
+        self.grad_weights = self._input.T @ delta
+        if self.bias is not None:
+            self.grad_bias = delta.sum(axis=0)
+        return delta @ self.weights.T if need_input_grad else None
+
+    @property
+    def output(self) -> np.ndarray | None:
+        """The activation computed by the last ``forward``."""
+        return self._output
+
+    def __repr__(self) -> str:
+        act = getattr(self.activation, "name", type(self.activation).__name__)
+        extra = "" if self.use_bias else ", use_bias=False"
+        return f"Dense({self.n_in}, {self.n_out}, activation={act!r}{extra})"
+
+
+class Layer(Dense):
+    """Seed 004's spelling of :class:`Dense`, with seed 004's defaults.
+
+    ``Layer(n_input, n_neurons, activation=None, weights=None, bias=None)`` draws
+    weights from ``randn * sqrt(1 / n_neurons)`` and biases uniformly from ``[0, 0.1)``.
+    Everything else is :class:`Dense`.
+    """
+
+    def __init__(self, n_input: int, n_neurons: int, activation=None, weights=None, bias=None,
+                 init=None, bias_init=None, use_bias: bool = True):
+        super().__init__(n_input, n_neurons, activation=activation, weights=weights, bias=bias,
+                         init=Normal() if init is None else init,
+                         bias_init=Uniform(0.0, 0.1) if bias_init is None else bias_init,
+                         use_bias=use_bias)
