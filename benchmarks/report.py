@@ -84,11 +84,11 @@ def evaluate_targets(case: dict) -> list[dict]:
     for target in case["targets"]:
         verdict = dict(target, measured=None, met=None, text="")
         if bpnn.get("status") != "ok":
-            verdict["text"] = f"bpnn {bpnn.get('status', 'not run')}: {bpnn.get('reason', '')}"
+            verdict["text"] = f"bpnn {bpnn.get('status', 'not run')}"
         elif target["kind"] == "speedup":
             peer = impls.get(target["peer"], {})
             if peer.get("status") != "ok":
-                verdict["text"] = f"{target['peer']} {peer.get('status', 'not run')}: {peer.get('reason', '')}"
+                verdict["text"] = f"{target['peer']} {peer.get('status', 'not run')}"
             else:
                 ratio = headline(case, peer) / headline(case, bpnn)
                 verdict.update(measured=ratio, met=ratio >= target["value"], text=f"{ratio:.2f}×")
@@ -98,8 +98,8 @@ def evaluate_targets(case: dict) -> list[dict]:
                            text=f"{multiple:.2f}× the floor")
         elif target["kind"] == "metric_min":
             if bpnn["epochs"] < case["full_epochs"]:
-                verdict["text"] = (f"not judged: only {bpnn['epochs']} epochs timed; "
-                                   f"run with --full for {case['full_epochs']}")
+                verdict["text"] = (f"only {plural(bpnn['epochs'], 'epoch')} run; "
+                                   f"--full runs {case['full_epochs']}")
             else:
                 verdict.update(measured=bpnn["metric"], met=bpnn["metric"] >= target["value"],
                                text=f"{bpnn['metric']:.1%}")

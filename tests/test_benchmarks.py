@@ -133,7 +133,7 @@ def test_verdicts_do_not_judge_accuracy_of_a_short_run_or_a_missing_bpnn():
     assert short[2]["met"] is None and "--full" in short[2]["text"]
     missing = report.evaluate_targets(_case(bpnn={"status": "n/a", "reason": "no engine"}, peer=1.0))
     assert [v["met"] for v in missing] == [None, None, None]
-    assert "no engine" in missing[0]["text"]
+    assert missing[0]["text"] == "bpnn n/a"
 
 
 # ---------------------------------------------------------------- harness behaviour
