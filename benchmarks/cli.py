@@ -54,22 +54,30 @@ def parse_args(argv):
     return args
 
 
-def run(args, command: str, log=print) -> dict:
-    """Run the selected cases and return the results dict (what goes into the JSON)."""
+def run(args, command: str, output: Path, log=print) -> dict:
+    """Run the selected cases and return the results dict (what goes into the JSON).
+
+    The JSON is rewritten after every case (``"complete": false`` until the end), so an
+    interrupted run keeps what it measured.
+    """
     limiter = set_threads(args.threads)  # noqa: F841 - the limit holds while it lives
     monitor = LoadMonitor()
     machine = describe(args.threads)
     log("\n".join(report.header_lines(machine)))
-    cases = []
+    results = {"command": command, "machine": machine, "repeats": args.repeats,
+               "quick": args.quick, "full": args.full, "complete": False, "cases": []}
+    output.parent.mkdir(parents=True, exist_ok=True)
     for name in args.case or list(CASES):
         case = harness.run_case(CASES[name], quick=args.quick, full=args.full,
                                 repeats=args.repeats, threads=args.threads,
                                 impls=args.impl, profile=args.profile, log=log)
         case["verdicts"] = report.evaluate_targets(case)
-        cases.append(case)
-    machine["busy_with_others"] = monitor.stop()
-    return {"command": command, "machine": machine, "repeats": args.repeats,
-            "quick": args.quick, "full": args.full, "cases": cases}
+        results["cases"].append(case)
+        machine["busy_with_others"] = monitor.stop()
+        output.write_text(json.dumps(results, indent=1) + "\n")
+    results["complete"] = True
+    output.write_text(json.dumps(results, indent=1) + "\n")
+    return results
 
 
 def main(argv=None) -> int:
@@ -78,10 +86,8 @@ def main(argv=None) -> int:
     if args.from_json:
         results = json.loads(args.from_json.read_text())
     else:
-        results = run(args, shlex.join(["python", "-m", "benchmarks", *argv]))
         output = args.output or RESULTS / ("quick.json" if args.quick else "latest.json")
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(results, indent=1) + "\n")
+        results = run(args, shlex.join(["python", "-m", "benchmarks", *argv]), output)
         print(f"\nresults written to {output}")
     print()
     print(report.console(results))
