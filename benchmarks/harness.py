@@ -11,7 +11,6 @@ import cProfile
 import io
 import json
 import pstats
-import resource
 import statistics
 import subprocess
 import sys
@@ -67,7 +66,7 @@ def warm_up(case: Case, impl: str, data, spec: Spec) -> dict | None:
 def run_in_child(case: Case, impl: str, quick: bool, full: bool, threads: int,
                  profile: bool) -> dict:
     """Run one repeat of ``impl`` in a fresh interpreter and return its record, with
-    peak RSS (``ru_maxrss`` of the child) and the RSS before training."""
+    its peak RSS and its RSS before training."""
     request = json.dumps({"case": case.name, "impl": impl, "quick": quick, "full": full,
                           "threads": threads, "profile": profile})
     proc = subprocess.run([sys.executable, "-m", "benchmarks._child", request],
@@ -81,39 +80,40 @@ def run_in_child(case: Case, impl: str, quick: bool, full: bool, threads: int,
 
 def child_main(request: dict) -> dict:
     """Body of ``python -m benchmarks._child``: imports, data, warm-up, one timed run."""
-    import importlib
-
     from .machine import set_threads
 
     case = CASES[request["case"]]
     impl = request["impl"]
-    # torch is imported only in the torch child, so the others' RSS does not include it
-    limiter = set_threads(request["threads"], torch=impl == "torch")  # noqa: F841
-    # Import the implementation's library before measuring the baseline RSS, so the
-    # baseline is "interpreter + libraries + data" and the rest is training.
-    for module in {"torch": ["torch"], "sklearn": ["sklearn.neural_network"]}.get(impl, []):
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            pass
+    # Only the implementation's own library is imported (before the baseline RSS is
+    # taken), so the baseline is "interpreter + library + data" and the rest is training.
+    libraries = {"torch": ("torch",), "sklearn": ("sklearn.neural_network",)}.get(impl, ())
+    limiter = set_threads(request["threads"], ("numpy", *libraries))  # noqa: F841
     data = case.make_data(request["quick"])
     spec = case.spec_for(impl, request["quick"], request["full"])
     failed = warm_up(case, impl, data, spec)
     if failed:
         return failed
-    baseline = _current_rss()
+    baseline = _memory_kib("VmRSS")
     result = run_once(case, impl, data, spec, profile=request["profile"])
     result["memory"] = {
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # KiB on Linux
-        "baseline_mb": baseline / 2**20,
+        "peak_mb": _memory_kib("VmHWM") / 1024,
+        "baseline_mb": baseline / 1024,
         "data_mb": data.nbytes / 2**20,
     }
     return result
 
 
-def _current_rss() -> int:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize()
+def _memory_kib(field: str) -> int:
+    """``VmRSS`` (now) or ``VmHWM`` (peak) of this process from ``/proc/self/status``, in KiB.
+
+    Not ``getrusage().ru_maxrss``: Linux carries that across fork and exec, so a child
+    would report at least its parent's size.
+    """
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status (the memory measurement needs Linux)")
 
 
 # ---------------------------------------------------------------- a whole case

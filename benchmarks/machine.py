@@ -28,22 +28,29 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def set_threads(threads: int, torch: bool = True):
-    """Limit every BLAS/OpenMP pool (threadpoolctl) and, with ``torch``, PyTorch to ``threads``.
+ALL_LIBRARIES = ("numpy", "scipy.linalg", "sklearn.neural_network", "torch")
 
-    Returns the threadpoolctl limiter; keep a reference for as long as the limit should hold.
+
+def set_threads(threads: int, libraries=ALL_LIBRARIES):
+    """Import ``libraries`` (those installed), then limit every BLAS/OpenMP pool they
+    loaded (threadpoolctl) and PyTorch to ``threads``.
+
+    threadpoolctl only sees the pools already loaded, hence the imports first; a child
+    process passes just what it uses, so its RSS holds nothing else. Returns the limiter;
+    keep a reference for as long as the limit should hold.
     """
+    import importlib
+
     from threadpoolctl import threadpool_limits
 
-    limiter = threadpool_limits(limits=threads)
-    if torch:
+    for name in libraries:
         try:
-            import torch as _torch
+            module = importlib.import_module(name)
         except ImportError:
-            pass
-        else:
-            _torch.set_num_threads(threads)
-    return limiter
+            continue
+        if name == "torch":
+            module.set_num_threads(threads)
+    return threadpool_limits(limits=threads)
 
 
 class LoadMonitor:

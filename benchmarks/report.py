@@ -265,7 +265,7 @@ def markdown(results: dict) -> str:
         "backward `A.T @ delta` and `delta @ W.T`) with `np.matmul(..., out=...)` on "
         "preallocated arrays: what no implementation on this BLAS can beat. In the per-sample "
         "case it is mostly the cost of the `np.matmul` calls themselves.",
-        "- Peak memory (MNIST-sized case) is the `ru_maxrss` of a child process that runs one "
+        "- Peak memory (MNIST-sized case) is the peak RSS (`VmHWM`) of a child process that runs one "
         "implementation; 'training +' is the peak minus the RSS after imports and data.",
         "- The machine is shared and noisy; ratios measured side by side in one run are more "
         "trustworthy than absolute times. See `benchmarks/README.md` to rerun or profile.",
