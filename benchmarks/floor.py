@@ -17,8 +17,6 @@ path that avoids those calls can go below it.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 
@@ -73,14 +71,3 @@ def gemm_epoch(sizes, n_samples: int, batch: int, dtype):
 
     return epoch
 
-
-def floor_seconds(sizes, n_samples: int, batch: int | None, dtype, repeats: int = 3) -> list[float]:
-    """Seconds for one epoch of GEMMs, measured ``repeats`` times after one warm-up."""
-    epoch = gemm_epoch(sizes, n_samples, batch or n_samples, np.dtype(dtype))
-    epoch()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        epoch()
-        times.append(time.perf_counter() - t0)
-    return times

@@ -16,9 +16,11 @@ import subprocess
 import sys
 import traceback
 
+import numpy as np
+
 from . import floor
 from .cases import CASES, IMPLEMENTATIONS, Case
-from .core import NotAvailable, Run, Spec
+from .core import NotAvailable, Run, Spec, stopwatch
 from .machine import REPO
 
 WARMUP_ROWS = 64
@@ -159,7 +161,13 @@ def run_case(case: Case, *, quick: bool = False, full: bool = False, repeats: in
                 records[impl].append(failed)
     n_repeats = {k: 1 if full and case.spec_for(k, quick, True).epochs > case.spec.epochs else repeats
                  for k in chosen}
-    for repeat in range(max(n_repeats.values(), default=0)):
+    # The floor is timed in the same rounds as the implementations, so it sees the same
+    # machine (a floor measured in a quiet minute would flatter everyone else).
+    gemm_epoch = floor.gemm_epoch(base_spec.sizes, len(data.X_train),
+                                  base_spec.batch_size or len(data.X_train), np.dtype(base_spec.dtype))
+    gemm_epoch()
+    floor_times = []
+    for repeat in range(max(repeats, max(n_repeats.values(), default=0))):
         for impl in chosen:
             if repeat >= n_repeats[impl] or (records[impl] and records[impl][-1]["status"] != "ok"):
                 continue
@@ -170,8 +178,7 @@ def run_case(case: Case, *, quick: bool = False, full: bool = False, repeats: in
                 record = run_once(case, impl, data, spec, profile)
             records[impl].append(record)
             log(f"   {impl:<14} repeat {repeat + 1}: " + _short(record))
-    floor_times = floor.floor_seconds(base_spec.sizes, len(data.X_train), base_spec.batch_size,
-                                      base_spec.dtype, repeats=max(3, repeats))
+        floor_times.append(stopwatch(gemm_epoch)[0])
     flops = floor.epoch_flops(base_spec.sizes, len(data.X_train))
     log(f"   GEMM floor: {statistics.median(floor_times):.4g} s/epoch "
         f"({flops / statistics.median(floor_times) / 1e9:.1f} GFLOP/s)")

@@ -3,6 +3,8 @@ target verdicts and ``docs/benchmarks.md``."""
 
 from __future__ import annotations
 
+import math
+
 from .machine import header_lines
 
 
@@ -40,7 +42,7 @@ def spread(impl: dict) -> str:
     values = impl["seconds_per_epoch"]
     median = impl["median_seconds_per_epoch"]
     if len(values) < 2 or median == 0:
-        return ""
+        return plural(len(values), "run")
     return f"{(min(values) / median - 1) * 100:+.0f}/{(max(values) / median - 1) * 100:+.0f}%"
 
 
@@ -190,7 +192,8 @@ def _md_table(headers: list[str], rows: list[list[str]], right_from: int = 1) ->
 
 
 def bar_chart(results: dict, width: int = 40) -> list[str]:
-    """Text bars of each implementation's time as a multiple of its case's GEMM floor."""
+    """Text bars of each implementation's time as a multiple of its case's GEMM floor,
+    on a log scale (the multiples span 1 to a few hundred)."""
     entries = []
     for case in results["cases"]:
         for impl in case["implementations"].values():
@@ -199,10 +202,10 @@ def bar_chart(results: dict, width: int = 40) -> list[str]:
                 entries.append((f"{case['name']} / {impl['label']}", multiple))
     if not entries:
         return ["(no implementation ran)"]
-    largest = max(m for _, m in entries)
+    top = math.log10(max(2.0, max(m for _, m in entries)))
     label_width = max(len(label) for label, _ in entries)
-    return [f"{label.ljust(label_width)}  {'█' * max(1, round(width * m / largest))} {m:.1f}×"
-            for label, m in entries]
+    bar = lambda m: "█" * max(1, round(width * math.log10(max(m, 1.0)) / top))
+    return [f"{label.ljust(label_width)}  {bar(m)} {m:.1f}×" for label, m in entries]
 
 
 def markdown(results: dict) -> str:
@@ -233,12 +236,12 @@ def markdown(results: dict) -> str:
             rows.append([case["name"], verdict["description"], verdict["text"] or "—",
                          status_word(verdict["met"])])
     out += _md_table(["case", "target", "measured", "status"], rows, right_from=4)
-    out += ["", "## Time as a multiple of the GEMM-only floor", "", "```text", *bar_chart(results),
+    out += ["", "## Time as a multiple of the GEMM-only floor (log scale)", "", "```text", *bar_chart(results),
             "```", ""]
     for case in results["cases"]:
         out += [f"## `{case['name']}`: {case['title']}", "",
                 f"{case['data']}; {case['spec']}; {plural(case['epochs_timed'], 'epoch')} timed per run, "
-                f"median of {results['repeats']} runs. "
+                f"median of up to {results['repeats']} runs (the spread column says how many). "
                 f"GEMM floor {case['floor']['gflop_per_epoch']:.3g} GFLOP per epoch.", ""]
         out += _md_table(*case_rows(case))
         missing = unavailable(case)
@@ -259,8 +262,9 @@ def markdown(results: dict) -> str:
         "(threadpoolctl limits every BLAS/OpenMP pool, `torch.set_num_threads` the same).",
         "- A run times building an untrained model plus training it (prediction is not timed); "
         "s/epoch is that time divided by the epochs. Each implementation first gets a one-epoch "
-        "warm-up on a few rows. Repeats are interleaved across implementations and the median "
-        "is reported; 'spread' is the fastest and slowest repeat relative to the median.",
+        "warm-up on a few rows. Repeats are interleaved across implementations (and one epoch "
+        "of the GEMM floor) and the median is reported; 'spread' is the fastest and slowest "
+        "repeat relative to the median. A `--full` run of a long case runs once.",
         "- The GEMM floor times only the matrix products of one epoch (forward `A @ W`, "
         "backward `A.T @ delta` and `delta @ W.T`) with `np.matmul(..., out=...)` on "
         "preallocated arrays: what no implementation on this BLAS can beat. In the per-sample "

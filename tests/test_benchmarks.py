@@ -79,9 +79,19 @@ def test_gemm_shapes_are_forward_weight_grads_and_deltas_below_the_first_layer()
     assert floor.epoch_flops((784, 256, 128, 10), n) == 4 * n * params + 2 * n * (128 * 256 + 10 * 128)
 
 
-def test_floor_times_one_epoch_including_the_last_partial_batch():
-    times = floor.floor_seconds((3, 4, 2), n_samples=10, batch=4, dtype="float32", repeats=2)
-    assert len(times) == 2 and all(t > 0 for t in times)
+def test_floor_epoch_does_the_products_of_every_batch_including_the_last_partial_one(monkeypatch):
+    calls, matmul = [], np.matmul
+
+    def spy(a, b, out):
+        calls.append((a.shape, b.shape, a.dtype))
+        return matmul(a, b, out=out)
+
+    monkeypatch.setattr(floor.np, "matmul", spy)
+    epoch = floor.gemm_epoch((3, 4, 2), n_samples=10, batch=4, dtype=np.float32)
+    epoch()
+    expected = 2 * floor.gemm_shapes((3, 4, 2), 4) + floor.gemm_shapes((3, 4, 2), 2)
+    assert [(a, b) for a, b, _ in calls] == expected
+    assert {dtype for _, _, dtype in calls} == {np.dtype(np.float32)}
 
 
 def test_time_to_target_finds_the_smallest_budget_that_reaches_it():
