@@ -11,8 +11,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 
+# PyTorch is optional: tests compare bpnn's optimizers with torch.optim when it is importable.
+# It is installed only from a local wheel cache (TORCH_WHEELS), never downloaded: PyPI's default
+# torch build is several GB of CUDA libraries.
+TORCH_WHEELS ?= /opt/wheels
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e ".[test]"
+	-@test -d "$(TORCH_WHEELS)" && $(BIN)/python -m pip install --no-index --find-links "$(TORCH_WHEELS)" torch \
+		|| echo "note: no local torch wheel; the PyTorch comparison tests will be skipped"
 	@touch $@
 
 setup: $(VENV)/.installed
