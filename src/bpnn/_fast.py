@@ -368,23 +368,6 @@ def _x_times_W(x, W, out):
             out[j] = total
 
 
-def _W_times_d(W, d, out):
-    """out = W @ d for one sample's delta d of shape (n_out,): the gradient for the layer below."""
-    n_in, n_out = W.shape
-    if n_out >= _LONG:
-        for k in range(n_in):  # out_k = (row k of W) . d
-            total = 0.0
-            for j in range(n_out):
-                total += W[k, j] * d[j]
-            out[k] = total
-    else:
-        out[:] = 0.0
-        for j in range(n_out):  # out += d_j * (column j of W)
-            dj = d[j]
-            for k in range(n_in):
-                out[k] += W[k, j] * dj
-
-
 def _add_outer(W, alpha, x, d):
     """W += alpha * outer(x, d): one sample's update, alpha = -learning_rate."""
     n_in, n_out = W.shape
@@ -398,6 +381,29 @@ def _add_outer(W, alpha, x, d):
             dj = d[j]
             for k in range(n_in):
                 W[k, j] += alpha * (x[k] * dj)
+
+
+def _pass_down_and_update(W, alpha, x, d, below):
+    """below = W @ d with W as it was (the gradient for the layer below), and
+    W += alpha * outer(x, d) (the update), in one pass over W."""
+    n_in, n_out = W.shape
+    if n_out >= _LONG:
+        for k in range(n_in):
+            xk = x[k]
+            total = 0.0
+            for j in range(n_out):
+                w = W[k, j]
+                total += w * d[j]
+                W[k, j] = w + alpha * (xk * d[j])
+            below[k] = total
+    else:
+        below[:] = 0.0
+        for j in range(n_out):
+            dj = d[j]
+            for k in range(n_in):
+                w = W[k, j]
+                below[k] += w * dj
+                W[k, j] = w + alpha * (x[k] * dj)
 
 
 def _online_epoch(X, Y, order, params, offsets, acts, deltas, rows, sizes, has_bias, codes, slopes, loss,
@@ -426,10 +432,11 @@ def _online_epoch(X, Y, order, params, offsets, acts, deltas, rows, sizes, has_b
             a_in = x if l == 0 else acts[rows[l - 1]:rows[l]]
             if l > 0:  # the layer below's delta, (W @ d) * f'(a_in), from W before its update
                 below = deltas[rows[l - 1]:rows[l]]
-                _W_times_d(W, d, below)
+                _pass_down_and_update(W, -lr, a_in, d, below)
                 for k in range(below.shape[0]):
                     below[k] *= _derivative(codes[l - 1], slopes[l - 1], a_in[k])
-            _add_outer(W, -lr, a_in, d)  # dL/dW = outer(a_in, d)
+            else:
+                _add_outer(W, -lr, a_in, d)  # dL/dW = outer(a_in, d)
             if has_bias[l]:
                 for j in range(d.shape[0]):  # dL/db = d
                     b[j] += -lr * d[j]
@@ -519,5 +526,5 @@ def _batch_epoch(X, Y, order, X_batch, Y_batch, params, grads, moments, offsets,
     return total
 
 
-_KERNELS = ("_activate", "_derivative", "_activate_row", "_output_delta", "_layer", "_x_times_W", "_W_times_d",
-            "_add_outer", "_online_epoch", "_block", "_update", "_batch_epoch")
+_KERNELS = ("_activate", "_derivative", "_activate_row", "_output_delta", "_layer", "_x_times_W",
+            "_add_outer", "_pass_down_and_update", "_online_epoch", "_block", "_update", "_batch_epoch")
