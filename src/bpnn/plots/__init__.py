@@ -3,7 +3,7 @@
 Nothing here imports the engine: every function takes NumPy arrays, lists,
 dicts or a ``predict_fn`` callable, draws with matplotlib's object API (no
 pyplot, no window, safe without a display and across threads) and writes the
-figure atomically to ``path`` as PNG, SVG or PDF by its suffix, returning the
+figure atomically to ``path`` as PNG or SVG by its suffix, returning the
 path. Single-panel plots also take ``ax=`` to draw on an existing axes; called
 with ``ax`` and no ``path`` they return the axes instead.
 

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 DPI = 100
 
 #: File suffix -> matplotlib format name.
-FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+FORMATS = {".png": "png", ".svg": "svg"}
 
 # Fixed colours for the usual data splits, so "validation" is the same green in
 # every plot (the colours MATLAB's training plots use, in matplotlib's palette).
@@ -47,7 +47,7 @@ def check_target(path: PathLike | None, ax: Axes | None) -> Path | None:
     Parameters
     ----------
     path : str, os.PathLike or None
-        File to write; its suffix chooses the format (``.png``, ``.svg``, ``.pdf``).
+        File to write; its suffix chooses the format (``.png`` or ``.svg``).
     ax : matplotlib.axes.Axes or None
         Axes to draw on instead of a new figure.
 
@@ -100,8 +100,8 @@ def save_figure(fig: Figure, path: Path) -> Path:
     folders are created.
     """
     fmt = FORMATS[path.suffix.lower()]
-    # Leave out creation dates so the same plot gives the same bytes.
-    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
+    # No creation date: rerunning a script should not change the file for that alone.
+    metadata = {"Date": None} if fmt == "svg" else None
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:

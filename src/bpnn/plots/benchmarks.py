@@ -32,7 +32,7 @@ def plot_benchmark_bars(
         written as "n/a". Cases and implementations keep the order in which
         they first appear.
     path : str or os.PathLike
-        File to write (``.png``, ``.svg`` or ``.pdf``).
+        File to write (``.png`` or ``.svg``).
     case_key, implementation_key, value_key : str
         Keys of the rows to read; defaults ``"case"``, ``"implementation"`` and
         ``"seconds_per_epoch"``.

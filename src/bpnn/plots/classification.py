@@ -63,7 +63,7 @@ def plot_dataset(
     y : array-like of shape (n_samples,), (n_samples, 1) or (n_samples, n_classes)
         Class labels, or one-hot rows.
     path : str or os.PathLike, optional
-        File to write (``.png``, ``.svg`` or ``.pdf``). Required unless ``ax`` is given.
+        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given.
     title : str, default="Dataset"
         Axes title.
     ax : matplotlib.axes.Axes, optional
@@ -152,7 +152,7 @@ def plot_decision_boundary(
     y : array-like of shape (n_samples,), (n_samples, 1) or (n_samples, n_classes)
         Their class labels, or one-hot rows.
     path : str or os.PathLike, optional
-        File to write (``.png``, ``.svg`` or ``.pdf``). Required unless ``ax`` is given.
+        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given.
     title : str, default="Decision boundary"
         Axes title.
     resolution : int, default=200
@@ -235,7 +235,7 @@ def plot_confusion_matrix(
     labels : sequence of length n_classes, optional
         Class names for the ticks; defaults to ``0 .. n_classes - 1``.
     path : str or os.PathLike, optional
-        File to write (``.png``, ``.svg`` or ``.pdf``). Required unless ``ax`` is given.
+        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given.
     title : str, default="Confusion matrix"
         Axes title; the overall accuracy is appended.
     ax : matplotlib.axes.Axes, optional
@@ -306,7 +306,7 @@ def plot_roc(
     classes : sequence of length n_classes
         The classes, in the order of the columns of ``proba``.
     path : str or os.PathLike, optional
-        File to write (``.png``, ``.svg`` or ``.pdf``). Required unless ``ax`` is given.
+        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given.
     title : str, default="ROC"
         Axes title.
     ax : matplotlib.axes.Axes, optional
@@ -386,7 +386,7 @@ def plot_digits(
     true_labels, pred_labels : array-like of shape (n_samples,)
         True and predicted class of each image.
     path : str or os.PathLike
-        File to write (``.png``, ``.svg`` or ``.pdf``).
+        File to write (``.png`` or ``.svg``).
     shape : tuple of int (height, width), optional
         Shape of one image when ``images`` is 2-D. Defaults to a square.
     max_images : int, default=25

@@ -49,8 +49,9 @@ def _draw_regression(ax: Axes, t: np.ndarray, p: np.ndarray, name: str, color: s
     ax.plot(ends, ends, linestyle=":", color="grey", label="output = target")
     if np.ptp(t) > 0:  # a fit needs at least two distinct targets
         slope, intercept = np.polyfit(t, p, 1)
+        sign = "+" if intercept >= 0 else "−"
         ax.plot(ends, slope * ends + intercept, color=color, linewidth=1.5,
-                label=f"fit: output ≈ {slope:.2f}·target {intercept:+.2g}")
+                label=f"fit: output ≈ {slope:.2f}·target {sign} {abs(intercept):.2g}")
     ax.scatter(t, p, s=14, facecolors="none", edgecolors=color, linewidths=0.8, label="data")
     ax.set_xlim(*ends)
     ax.set_ylim(*ends)
@@ -80,7 +81,7 @@ def plot_regression(
     y_pred : array-like of the same shape as ``y_true``
         Network outputs. With several outputs all columns are pooled.
     path : str or os.PathLike, optional
-        File to write (``.png``, ``.svg`` or ``.pdf``). Required unless ``ax`` is given.
+        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given.
     title : str, default="Regression"
         Start of the axes title, which continues with ``": R = ..."``.
     ax : matplotlib.axes.Axes, optional
@@ -119,7 +120,7 @@ def plot_regression_splits(
         E.g. ``{"train": (t_train, y_train), "validation": ..., "test": ...}``;
         each pair as for :func:`plot_regression`.
     path : str or os.PathLike
-        File to write (``.png``, ``.svg`` or ``.pdf``).
+        File to write (``.png`` or ``.svg``).
     include_all : bool, default=True
         Add an "all" panel pooling every split (only when there are two or more).
     title : str, optional
@@ -171,7 +172,7 @@ def plot_error_histogram(
         ``{"train": e_train, "test": e_test}``; arrays of any number of outputs
         are flattened. A single array is drawn as one split named "errors".
     path : str or os.PathLike, optional
-        File to write (``.png``, ``.svg`` or ``.pdf``). Required unless ``ax`` is given.
+        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given.
     bins : int, default=20
         Number of bins, shared by all splits.
     title : str, default="Error histogram"
@@ -231,7 +232,7 @@ def plot_fit_1d(
     y_pred : array-like of shape (n_points,) or (n_points, 1)
         Network prediction at ``x``.
     path : str or os.PathLike, optional
-        File to write (``.png``, ``.svg`` or ``.pdf``). Required unless ``ax`` is given.
+        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given.
     samples : tuple (x_samples, y_samples), optional
         Training points to scatter, e.g. the noisy samples the network saw.
     title : str, default="Fit"

@@ -136,7 +136,7 @@ def plot_history(history: Any, path: PathLike, *, title: str = "Training history
         ``epoch`` list gives the epoch of each value (for logging every few
         epochs); otherwise epochs are 1, 2, ..., n. Missing values may be None.
     path : str or os.PathLike
-        File to write (``.png``, ``.svg`` or ``.pdf``).
+        File to write (``.png`` or ``.svg``).
     title : str, default="Training history"
         Figure title.
 
@@ -198,7 +198,7 @@ def plot_performance(
         ``test_loss``) are understood too. An optional ``epoch`` list gives the
         epoch of each value; otherwise epochs are 1, 2, ..., n.
     path : str or os.PathLike, optional
-        File to write (``.png``, ``.svg`` or ``.pdf``). Required unless ``ax`` is given.
+        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given.
     best_epoch : float, optional
         Epoch to circle; it must be one of the logged epochs. Defaults to the
         epoch of the lowest validation value (training value when there is no
@@ -256,7 +256,7 @@ def plot_training_state(state: Any, path: PathLike, *, title: str = "Training st
         any other series on a linear axis. An optional ``epoch`` list gives the
         epoch of each value; otherwise epochs are 1, 2, ..., n.
     path : str or os.PathLike
-        File to write (``.png``, ``.svg`` or ``.pdf``).
+        File to write (``.png`` or ``.svg``).
     title : str, default="Training state"
         Figure title.
 
