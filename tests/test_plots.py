@@ -258,6 +258,16 @@ def test_decision_boundary_two_columns_fill_column_one_and_many_columns_fill_reg
     plots.plot_decision_boundary(three, X2, Y3.tolist() * 2, ax=ax, resolution=20)
     fill = next(c for c in _contour_sets(ax) if c.filled)
     np.testing.assert_array_equal(fill.levels, [-0.5, 0.5, 1.5, 2.5])
+    assert all(c.filled for c in _contour_sets(ax))  # one class everywhere: no boundary
+
+    def three_regions(grid):
+        scores = np.column_stack([grid[:, 0], grid[:, 1], -grid[:, 0]])
+        return np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+
+    ax = new_axes()
+    plots.plot_decision_boundary(three_regions, X2, Y3.tolist() * 2, ax=ax, resolution=20)
+    lines = next(c for c in _contour_sets(ax) if not c.filled)
+    np.testing.assert_array_equal(lines.levels, [0.5, 1.5])
 
 
 def test_decision_boundary_without_a_crossing_draws_no_line_and_no_warning():

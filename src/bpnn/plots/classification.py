@@ -4,6 +4,7 @@ ROC curves and the images a network got wrong."""
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -181,7 +182,7 @@ def plot_decision_boundary(
         raise TypeError(f"predict_fn must be callable; got {type(predict_fn).__name__}.")
     X, labels = _features_and_labels(X, y)
     resolution = _base.positive_int(resolution, "resolution", minimum=2)
-    if not (isinstance(margin, (int, float)) and 0 <= margin < math.inf):
+    if isinstance(margin, bool) or not (isinstance(margin, numbers.Real) and 0 <= margin < math.inf):
         raise ValueError(f"margin must be a finite number >= 0; got {margin!r}.")
 
     xx, yy = _grid(X, resolution, margin)
@@ -198,8 +199,8 @@ def plot_decision_boundary(
         region = proba.argmax(axis=1).reshape(xx.shape)
         colors = _base.class_colors(n_columns)
         ax.contourf(xx, yy, region, levels=np.arange(n_columns + 1) - 0.5, colors=colors, alpha=0.35)
-        ax.contour(xx, yy, region, levels=np.arange(1, n_columns) - 0.5, colors="black", linewidths=0.8)
-        _points(X, labels, ax, edgecolor="black")
+        if np.ptp(region) > 0:  # one class everywhere has no boundary to draw
+            ax.contour(xx, yy, region, levels=np.arange(1, n_columns) - 0.5, colors="black", linewidths=0.8)
     else:
         column = positive_class if positive_class is not None else n_columns - 1
         p = proba[:, column].reshape(xx.shape)
@@ -207,7 +208,7 @@ def plot_decision_boundary(
         ax.figure.colorbar(fill, ax=ax, label=f"P(class {column if n_columns > 1 else 1})")
         if p.min() < 0.5 < p.max():  # otherwise there is no boundary to draw
             ax.contour(xx, yy, p, levels=[0.5], colors="black", linewidths=1.5)
-        _points(X, labels, ax, edgecolor="black")
+    _points(X, labels, ax, edgecolor="black")
     ax.set_xlim(xx[0, 0], xx[0, -1])
     ax.set_ylim(yy[0, 0], yy[-1, 0])
     ax.set_title(title)
@@ -343,17 +344,19 @@ def plot_roc(
             f"classes; got {_base.describe(proba)}."
         )
 
-    ax = _base.axes_for(ax, (6.4, 5.6))
-    ax.plot([0, 1], [0, 1], linestyle=":", color="grey", label="chance (AUC = 0.500)")
-    areas = []
-    for index, (cls, scores) in enumerate(curves):
+    for cls, _ in curves:
         positive = y_true == cls
         if positive.all() or not positive.any():
             raise ValueError(
                 f"y_true_labels must contain both samples of class {cls!r} and samples of "
                 f"other classes to draw its ROC curve; got {positive.sum()} of {len(positive)}."
             )
-        fpr, tpr, _ = roc_curve(positive, scores)
+
+    ax = _base.axes_for(ax, (6.4, 5.6))
+    ax.plot([0, 1], [0, 1], linestyle=":", color="grey", label="chance (AUC = 0.500)")
+    areas = []
+    for index, (cls, scores) in enumerate(curves):
+        fpr, tpr, _ = roc_curve(y_true == cls, scores)
         areas.append(auc(fpr, tpr))
         ax.plot(fpr, tpr, color=f"C{index % 10}", label=f"class {cls} (AUC = {areas[-1]:.3f})")
     ax.set_xlim(-0.01, 1.01)
@@ -400,8 +403,9 @@ def plot_digits(
     Returns
     -------
     pathlib.Path
-        ``path``. The figure is 1.1 inch wide and 1.25 inch tall per image, in
-        ``ceil(sqrt(m))`` columns for ``m`` images drawn.
+        ``path``. The ``m`` images drawn fill ``ceil(sqrt(m))`` columns; the
+        figure is 1.1 inch wide (at least 3.2 in all) and 1.25 inch tall per
+        image, plus 0.4 inch for the title.
     """
     target = _base.check_target(path, None)
     images = _base.as_float_array(images, "images", (2, 3))
