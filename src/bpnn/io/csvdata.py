@@ -450,7 +450,8 @@ def _check_row_finite(
 
 
 def _make_chunk(header: list[str], rows: list[list[float]], dropped: list[int], name: str, dtype: np.dtype) -> Table:
-    data = np.array(rows, dtype=dtype)
+    with np.errstate(over="ignore"):  # overflow is reported below, as a DataError
+        data = np.array(rows, dtype=dtype)
     if dtype != np.float64 and not np.isfinite(data).all():
         i, j = np.argwhere(~np.isfinite(data))[0]
         raise DataError(
