@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import io
 import json
 import math
@@ -288,7 +289,9 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+@functools.lru_cache(maxsize=None)
 def _bpnn_version() -> str:
+    # Cached: importlib.metadata scans every installed distribution, which is slow.
     version = getattr(sys.modules.get("bpnn"), "__version__", None)
     if isinstance(version, str):
         return version
@@ -436,13 +439,18 @@ def _read_array(zf: zipfile.ZipFile, member: str, name: str, label: str) -> np.n
         if "CRC" in str(exc):
             raise ModelFileError(f"{name} is damaged: {label} fails its CRC-32 checksum") from exc
         raise _damaged(name, exc) from exc
+    # The .npy header is parsed here rather than by np.lib.format.read_array so that
+    # object dtypes are refused before any byte of data is looked at (read_array
+    # with allow_pickle=False would refuse too, but later), and so that a header
+    # promising more data than the member holds is caught before anything is
+    # allocated. The data itself is never unpickled: it is raw numbers.
     fp = io.BytesIO(raw)
     try:
         npy_version = np.lib.format.read_magic(fp)
         if npy_version == (1, 0):
-            shape, _, dtype = np.lib.format.read_array_header_1_0(fp)
+            shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(fp)
         elif npy_version == (2, 0):
-            shape, _, dtype = np.lib.format.read_array_header_2_0(fp)
+            shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(fp)
         else:
             raise ValueError(f".npy version {npy_version} is not supported")
     except ValueError as exc:
@@ -452,13 +460,14 @@ def _read_array(zf: zipfile.ZipFile, member: str, name: str, label: str) -> np.n
             f"{name}: {label} holds Python objects (dtype {dtype}); bpnn refuses to load "
             "object arrays because unpickling them could run code"
         )
-    expected = math.prod(shape) * dtype.itemsize
+    count = math.prod(shape)
+    expected = count * dtype.itemsize
     found = len(raw) - fp.tell()
     if found != expected:
-        # Checked before read_array, which would allocate whatever the header claims.
         raise ModelFileError(f"{name} is damaged: {label} should hold {expected} bytes of data but holds {found}")
-    fp.seek(0)
-    return np.lib.format.read_array(fp, allow_pickle=False)
+    flat = np.frombuffer(raw, dtype=dtype, count=count, offset=fp.tell())
+    # copy: the caller gets a writeable array that owns its memory, in the saved layout.
+    return flat.reshape(shape, order="F" if fortran_order else "C").copy(order="K")
 
 
 def _damaged(name: str, exc: BaseException) -> ModelFileError:
