@@ -24,5 +24,15 @@ __all__ = [
     "ACTIVATIONS", "Activation", "Callback", "Dense", "DivergenceError", "GradientDescent", "History",
     "INITIALIZERS", "Initializer", "LOSSES", "Layer", "Loss", "NeuralNetwork", "Network", "OPTIMIZERS",
     "Optimizer", "accuracy", "get_activation", "get_loss", "get_optimizer", "gradcheck",
-    "numerical_gradients", "__version__",
+    "numerical_gradients", "__version__", "load", "Model",
 ]
+
+
+def __getattr__(name):
+    # Model files live on top of the engine; importing them only when asked keeps
+    # ``import bpnn`` light.
+    if name in ("load", "Model"):
+        from . import persist
+
+        return getattr(persist, name)
+    raise AttributeError(f"module 'bpnn' has no attribute {name!r}")

@@ -263,6 +263,13 @@ class Network:
                 raise ValueError(f"set_weights: array {i} must have shape {p.shape}; got {w.shape}.")
             p[...] = w
 
+    def save(self, path) -> None:
+        """Save architecture, loss, dtype, alpha, weights and epochs trained to ``path`` atomically;
+        ``bpnn.load(path)`` rebuilds the network (see :mod:`bpnn.persist`)."""
+        from .persist import save_network  # file formats sit on top of the engine
+
+        save_network(self, path)
+
     def __repr__(self) -> str:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
         loss = getattr(self.loss_fn, "name", type(self.loss_fn).__name__)

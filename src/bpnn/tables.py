@@ -1,0 +1,821 @@
+"""Training a network on a table: the workflow behind ``bpnn train data.csv --target COL``.
+
+The steps are MATLAB's ``fitnet``/``patternnet`` workflow, written out:
+
+1. choose the task (:func:`detect_task`): classification when the single target holds
+   few distinct integers, otherwise regression;
+2. split the rows into train / validation / test (:func:`split_indices`), seeded, and
+   stratified by class for classification;
+3. scale inputs (and regression targets) with statistics of the training rows only
+   (:mod:`bpnn.scaling`, min-max to [-1, 1] by default, like ``mapminmax``);
+4. train with early stopping on the validation loss (:class:`TrainingMonitor`: stop
+   after ``patience`` epochs without a new best, MATLAB's ``max_fail``, and keep the
+   best epoch's weights);
+5. score every split in the original units (:func:`split_metrics`) and draw the usual
+   plots (:func:`save_plots`).
+
+:func:`train_table` does it for a table in memory; :func:`train_csv_chunks` does it for
+a CSV file read chunk by chunk, never holding the whole file.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .io.csvdata import DataError, Table, iter_csv_chunks
+from .layers import Dense
+from .network import Network
+from .optimizers import OPTIMIZERS, get_optimizer
+from .persist import Model
+from .scaling import get_scaler
+from .training import Callback
+
+SPLITS = ("train", "validation", "test")
+#: Solvers that need a sum-of-squares loss (their step uses the Jacobian of the errors).
+SUM_OF_SQUARES_SOLVERS = ("lm", "br")
+#: The auto rule's limits: at most this many classes, and at least this many rows per class.
+AUTO_MAX_CLASSES = 20
+AUTO_ROWS_PER_CLASS = 20
+#: In chunked training, the plots show at most this many rows of each split.
+PLOT_ROWS = 5000
+
+
+# --------------------------------------------------------------------------- #
+# Settings
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """``"10"`` -> (10,), ``"10,5"`` -> (10, 5): the sizes of the hidden layers."""
+    try:
+        sizes = tuple(int(part) for part in str(text).split(","))
+    except ValueError:
+        raise ValueError(f"--hidden must be layer sizes separated by commas, such as 10 or 10,5; "
+                         f"got {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise ValueError(f"--hidden sizes must be positive integers; got {text!r}")
+    return sizes
+
+
+def parse_split(text: str) -> tuple[float, float, float]:
+    """``"0.7,0.15,0.15"`` (or percentages ``"70,15,15"``) -> train, validation, test fractions."""
+    try:
+        parts = [float(part) for part in str(text).split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) != 3 or not all(math.isfinite(p) and p >= 0 for p in parts):
+        raise ValueError(f"--split must be three non-negative numbers train,validation,test such as "
+                         f"0.7,0.15,0.15; got {text!r}")
+    total = sum(parts)
+    if abs(total - 100) < 1e-6:
+        parts = [p / 100 for p in parts]
+    elif abs(total - 1) > 1e-6:
+        raise ValueError(f"--split fractions must add up to 1 (or 100); got {text!r}, which adds up to {total:g}")
+    if parts[0] <= 0:
+        raise ValueError(f"--split must give the training set a positive share; got {text!r}")
+    return parts[0], parts[1], parts[2]
+
+
+def check_solver(solver: str | None, task: str) -> str:
+    """The solver name to use: ``solver`` if this bpnn has it, else a clear error.
+
+    ``None`` picks the default: ``lm`` for regression (MATLAB's ``trainlm``) when it is
+    available, else ``adam``, else ``sgd``.
+    """
+    if solver is None:
+        preferred = ("lm", "adam", "sgd") if task == "regression" else ("adam", "sgd")
+        return next(name for name in preferred if name in OPTIMIZERS)
+    key = str(solver).lower()
+    if key not in OPTIMIZERS:
+        raise ValueError(f"--solver {solver!r} is not available in this bpnn; choose one of "
+                         f"{', '.join(sorted(OPTIMIZERS))}")
+    return key
+
+
+def detect_task(Y: np.ndarray, requested: str = "auto") -> tuple[str, str]:
+    """Decide between regression and classification; return ``(task, reason)``.
+
+    The automatic rule: **classification** when there is exactly one target column,
+    every value in it is a whole number, it takes between 2 and 20 distinct values,
+    and there are at least 20 rows per distinct value on average (2 distinct values
+    always count); otherwise **regression**. ``--task`` overrides it.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_targets)
+    requested : {"auto", "classification", "regression"}
+    """
+    column = Y[:, 0]
+    return decide_task(requested, Y.shape[0], Y.shape[1], np.unique(column).tolist(),
+                       bool(np.all(column == np.round(column))))
+
+
+def decide_task(requested: str, n_rows: int, n_targets: int, distinct: list, integer: bool) -> tuple[str, str]:
+    """:func:`detect_task` from a summary of the first target column, which a streaming
+    pass can keep: its distinct values (all of them, or the first 21 or more) and
+    whether they are all whole numbers."""
+    if requested not in ("auto", "classification", "regression"):
+        raise ValueError(f"--task must be auto, classification or regression; got {requested!r}")
+    if requested == "regression":
+        return "regression", "as asked (--task regression)"
+    k = len(distinct)
+    if requested == "classification":
+        if n_targets != 1:
+            raise ValueError(f"classification takes one target column; got {n_targets}. "
+                             "Train one model per target, or use --task regression")
+        if k < 2:
+            raise ValueError(f"classification needs at least 2 classes; the target holds only one value "
+                             f"({_label_text(distinct[0])})")
+        return "classification", "as asked (--task classification)"
+    if n_targets != 1:
+        return "regression", f"{n_targets} target columns"
+    if not integer:
+        return "regression", "the target holds non-integer values"
+    if k < 2 or k > AUTO_MAX_CLASSES or (k > 2 and k * AUTO_ROWS_PER_CLASS > n_rows):
+        many = f"more than {AUTO_MAX_CLASSES}" if k > AUTO_MAX_CLASSES else str(k)
+        return "regression", (f"the target holds {many} distinct integers in {n_rows} rows; classification "
+                              f"needs 2, or at most {AUTO_MAX_CLASSES} with {AUTO_ROWS_PER_CLASS} rows each "
+                              "(use --task to choose)")
+    return "classification", f"the target holds {k} distinct integers in {n_rows} rows"
+
+
+def split_indices(n: int, fractions, seed=None, labels=None) -> dict[str, np.ndarray]:
+    """Seeded random train / validation / test row indices.
+
+    Parameters
+    ----------
+    n : int
+        Number of rows.
+    fractions : (float, float, float)
+        Train, validation and test shares, adding up to 1. Each split whose share is
+        positive gets at least one row.
+    seed : int or None
+    labels : array of shape (n,), optional
+        Class labels: the split is then stratified, each class divided in the same
+        proportions (``round(n_c * share)`` rows of class ``c`` to validation and test).
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``{"train": ..., "validation": ..., "test": ...}``, disjoint, covering ``range(n)``.
+
+    Raises
+    ------
+    ValueError
+        When there are too few rows to give every split with a positive share a row
+        and keep at least one training row.
+    """
+    f_train, f_val, f_test = fractions
+    rng = np.random.default_rng(seed)
+    groups = [np.arange(n)] if labels is None else [np.flatnonzero(labels == c) for c in np.unique(labels)]
+    parts: dict[str, list] = {name: [] for name in SPLITS}
+    for group in groups:
+        group = rng.permutation(group)
+        n_val, n_test = round(len(group) * f_val), round(len(group) * f_test)
+        n_val = min(n_val, len(group))
+        n_test = min(n_test, len(group) - n_val)
+        parts["validation"].append(group[:n_val])
+        parts["test"].append(group[n_val:n_val + n_test])
+        parts["train"].append(group[n_val + n_test:])
+    out = {name: np.concatenate(chunks) if chunks else np.empty(0, dtype=np.intp) for name, chunks in parts.items()}
+    # Small sets can round a positive share to nothing: move one row there from train.
+    for name, share in (("validation", f_val), ("test", f_test)):
+        if share > 0 and len(out[name]) == 0 and len(out["train"]) > 1:
+            out[name], out["train"] = out["train"][-1:], out["train"][:-1]
+    needed = [name for name, share in zip(SPLITS, fractions) if share > 0 and len(out[name]) == 0]
+    if needed or len(out["train"]) == 0:
+        shares = ",".join(f"{f:g}" for f in fractions)
+        raise ValueError(
+            f"too few rows to split: {n} row{'s' if n != 1 else ''} cannot fill non-empty "
+            f"{'/'.join(name for name, share in zip(SPLITS, fractions) if share > 0)} sets with --split {shares}; "
+            "add rows or use --split 1,0,0"
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# Training
+
+
+class TrainingMonitor(Callback):
+    """Early stopping on the validation loss, plus the per-epoch record MATLAB plots.
+
+    After every epoch it records the test loss, the norm of the gradient on the
+    training set, the damping ``mu`` of solvers that have one, and the number of
+    validation checks failed since the last best validation loss. Training stops
+    when that count reaches ``patience`` (MATLAB's ``max_fail``, default 6), and at
+    the end the weights of the best validation epoch are put back, whether training
+    stopped early or ran to the last epoch.
+
+    Parameters
+    ----------
+    patience : int
+        Epochs without a new lowest validation loss before stopping.
+    test_data : (X, y), optional
+        Scaled test inputs and encoded targets, for the ``test_loss`` curve.
+    train_data : (X, y), optional
+        Scaled training data, for the gradient norm.
+    optimizer : Optimizer, optional
+        Its ``mu`` is recorded when it has one.
+    """
+
+    def __init__(self, patience: int = 6, test_data=None, train_data=None, optimizer=None):
+        self.patience = patience
+        self.test_data, self.train_data, self.optimizer = test_data, train_data, optimizer
+        self.record: dict[str, list[float]] = {"loss": [], "val_loss": [], "test_loss": [],
+                                               "gradient": [], "mu": [], "val_fail": []}
+        self.best_loss = math.inf
+        self.best_epoch: int | None = None
+        self.best_weights = None
+        self.fails = 0
+        self.stopped_by_validation = False
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = dict(logs or {})
+        net = self.network
+        if "test_loss" not in logs and self.test_data is not None:
+            logs["test_loss"] = net.loss(*self.test_data)
+        if "gradient" not in logs and self.train_data is not None:
+            logs["gradient"] = math.sqrt(sum(float(np.vdot(g, g)) for pair in net.backward(*self.train_data)
+                                             for g in pair if g is not None))
+        mu = getattr(self.optimizer, "mu", None)
+        if mu is not None:
+            logs["mu"] = float(mu)
+        val = logs.get("val_loss")
+        if val is not None:
+            if val < self.best_loss:
+                self.best_loss, self.best_epoch, self.fails = val, epoch, 0
+                self.best_weights = net.get_weights()
+            else:
+                self.fails += 1
+            logs["val_fail"] = self.fails
+        for key in self.record:
+            self.record[key].append(float(logs[key]) if key in logs else math.nan)
+        if val is not None and self.fails >= self.patience:
+            self.stopped_by_validation = True
+            net.stop_training = True
+
+    def on_train_end(self, logs=None):
+        self.restore()
+
+    def restore(self) -> None:
+        if self.best_weights is not None:
+            self.network.set_weights(self.best_weights)
+
+    def curves(self) -> dict[str, list[float]]:
+        """The recorded curves that hold at least one value."""
+        return {k: v for k, v in self.record.items() if v and not all(math.isnan(x) for x in v)}
+
+
+def make_network(n_in: int, hidden, n_out: int, task: str, activation: str, solver: str, seed) -> Network:
+    """The network for a table: ``hidden`` layers of ``activation``, then a linear output
+    (regression) or a softmax over the classes (classification; with ``lm``/``br``,
+    which need a sum-of-squares loss, the softmax is trained with MSE)."""
+    sizes = [n_in, *hidden]
+    layers = [Dense(a, b, activation=activation) for a, b in zip(sizes[:-1], sizes[1:])]
+    if task == "regression":
+        layers.append(Dense(sizes[-1], n_out))
+        loss = "mse"
+    else:
+        layers.append(Dense(sizes[-1], n_out, activation="softmax"))
+        loss = "mse" if solver in SUM_OF_SQUARES_SOLVERS else "categorical_crossentropy"
+    return Network(layers, loss=loss, seed=seed)
+
+
+@dataclass
+class TrainingRun:
+    """What :func:`train_table` and :func:`train_csv_chunks` return.
+
+    Attributes
+    ----------
+    model : Model
+        The trained model, with settings, metrics and curves filled in.
+    reason : str
+        Why the task was chosen.
+    stop : str
+        Why training stopped.
+    best_epoch : int or None
+        The epoch whose weights were kept (lowest validation loss).
+    split_rows : dict of str to int
+    predictions : dict of str to (y_true, y_pred, proba)
+        Per split, in original units (labels for classification), for the plots; in
+        chunked training at most :data:`PLOT_ROWS` rows per split.
+    notes : list of str
+        Things worth telling the user (constant columns, ...).
+    """
+
+    model: Model
+    reason: str
+    stop: str
+    best_epoch: int | None
+    split_rows: dict
+    predictions: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+
+def _settings(**kwargs) -> dict:
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()}
+
+
+def _encode(Y: np.ndarray, task: str, classes) -> np.ndarray:
+    """Targets as the network sees them before scaling: one-hot rows for classification."""
+    if task == "regression":
+        return Y
+    return (Y[:, :1] == classes[None, :]).astype(np.float64)
+
+
+def _check_columns(table: Table, targets, ignore) -> list[str]:
+    if not targets:
+        raise ValueError("give at least one --target column")
+    if len(set(targets)) != len(targets):
+        raise ValueError(f"--target names a column twice: {list(targets)}")
+    table.select(list(targets) + list(ignore))  # DataError naming any that are missing
+    clash = set(targets) & set(ignore)
+    if clash:
+        raise ValueError(f"columns {sorted(clash)} are both --target and --ignore")
+    features = [c for c in table.columns if c not in targets and c not in ignore]
+    if not features:
+        raise ValueError(f"no feature columns left: every column of {table.source or 'the table'} is a "
+                         "target or ignored")
+    return features
+
+
+def _constant_notes(X: np.ndarray, names) -> list[str]:
+    constant = [name for name, column in zip(names, X.T) if np.ptp(column) == 0]
+    if not constant:
+        return []
+    return [f"column{'s' if len(constant) > 1 else ''} {', '.join(map(repr, constant))} "
+            f"{'are' if len(constant) > 1 else 'is'} constant in the training rows and carr"
+            f"{'y' if len(constant) > 1 else 'ies'} no information"]
+
+
+def train_table(table: Table, targets, *, task: str = "auto", hidden=(10,), solver: str | None = None,
+                activation: str = "tanh", scale: str = "minmax", split=(0.7, 0.15, 0.15), seed=0,
+                epochs: int = 1000, patience: int = 6, batch_size: int | None = None,
+                learning_rate: float | None = None, ignore=()) -> TrainingRun:
+    """Train a network on a numeric table held in memory (see the module docstring).
+
+    Parameters
+    ----------
+    table : Table
+        From :func:`bpnn.io.read_csv`.
+    targets : list of str
+        Target columns; every other column (except ``ignore``) is a feature.
+    task : {"auto", "classification", "regression"}, default="auto"
+    hidden : tuple of int, default=(10,)
+    solver : str or None, default=None
+        A name from ``bpnn.OPTIMIZERS``; None picks :func:`check_solver`'s default.
+    activation : str, default="tanh"
+        Of the hidden layers (MATLAB's ``tansig``).
+    scale : {"minmax", "standard", "none"}, default="minmax"
+        For the inputs and, in regression, the targets.
+    split : (float, float, float), default=(0.7, 0.15, 0.15)
+    seed : int, default=0
+        Seeds the split, the initial weights and the shuffling.
+    epochs : int, default=1000
+    patience : int, default=6
+        Early stopping: epochs without a new best validation loss.
+    batch_size : int or None, default=None
+        None: the whole training set for full-batch solvers (lm, br, lbfgs, rprop),
+        else mini-batches of 32.
+    learning_rate : float or None, default=None
+        None: the solver's default.
+    ignore : list of str, default=()
+        Columns that are neither features nor targets (ids, dates).
+
+    Returns
+    -------
+    TrainingRun
+    """
+    targets, ignore = list(targets), list(ignore)
+    features = _check_columns(table, targets, ignore)
+    X = table.select(features)
+    Y = table.select(targets)
+    task, reason = detect_task(Y, task)
+    solver = check_solver(solver, task)
+    classes = np.unique(Y[:, 0]) if task == "classification" else None
+    parts = split_indices(len(X), split, seed, labels=Y[:, 0] if task == "classification" else None)
+    tr = parts["train"]
+
+    x_scaler = get_scaler(scale).fit(X[tr])
+    y_scaler = get_scaler(scale).fit(Y[tr]) if task == "regression" else None
+    T = _encode(Y, task, classes)
+    Z = x_scaler.transform(X)
+    Tz = y_scaler.transform(T) if y_scaler is not None else T
+    data = {name: (Z[idx], Tz[idx]) for name, idx in parts.items() if len(idx)}
+
+    net = make_network(len(features), hidden, T.shape[1], task, activation, solver, seed)
+    opt = get_optimizer(solver, learning_rate)
+    full_batch = getattr(opt, "full_batch", False)
+    bs = None if (batch_size is None and full_batch) else min(batch_size or 32, len(tr))
+    if bs is not None and bs >= len(tr):
+        bs = None
+    monitor = TrainingMonitor(patience, test_data=data.get("test"), train_data=data["train"], optimizer=opt)
+    net.fit(*data["train"], epochs=epochs, batch_size=bs, seed=seed, optimizer=opt,
+            validation_data=data.get("validation"), callbacks=[monitor])
+    curves = monitor.curves()
+    stop = _stop_reason(monitor, len(curves.get("loss", [])), epochs, patience)
+    settings = _settings(source=table.source, rows=len(X), task=task, solver=solver, hidden=tuple(hidden),
+                         activation=activation, scale=scale, split=tuple(split), seed=seed, epochs=epochs,
+                         patience=patience, batch_size=bs or "full", learning_rate=getattr(opt, "learning_rate", None),
+                         ignore=ignore, best_epoch=monitor.best_epoch, epochs_run=len(curves.get("loss", [])),
+                         stop=stop)
+    model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=settings,
+                  history=curves)
+    predictions = {}
+    for name, idx in parts.items():
+        if len(idx) == 0:
+            continue
+        proba = model.predict_proba(X[idx]) if task == "classification" else None
+        pred = classes[np.argmax(proba, axis=1)] if proba is not None else model.predict(X[idx])
+        truth = Y[idx, 0] if task == "classification" else Y[idx]
+        model.metrics[name] = split_metrics(model, truth, pred)
+        predictions[name] = (truth, pred, proba)
+    return TrainingRun(model, reason, stop, monitor.best_epoch, {k: len(v) for k, v in parts.items()},
+                       predictions, _constant_notes(X[tr], features))
+
+
+def _stop_reason(monitor: TrainingMonitor, epochs_run: int, epochs: int, patience: int) -> str:
+    if monitor.stopped_by_validation:
+        return f"validation loss did not improve for {patience} epochs"
+    if epochs_run >= epochs:
+        return f"reached {epochs} epochs"
+    return "the solver stopped"
+
+
+# --------------------------------------------------------------------------- #
+# Training from a file read chunk by chunk
+
+
+def _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
+    """Yield ``(X, Y, codes)`` per chunk; ``codes`` 0/1/2 put each row in train/validation/test.
+
+    The codes come from one seeded stream of uniform numbers drawn chunk after chunk,
+    which is the same stream whatever the chunk size, so every pass over the file
+    puts every row in the same split.
+    """
+    rng = np.random.default_rng(seed)
+    cuts = np.array([split[0], split[0] + split[1]])
+    for chunk in iter_csv_chunks(path, chunksize, sep=sep, dropna=dropna):
+        u = rng.random(len(chunk))
+        yield chunk.select(features), chunk.select(targets), np.searchsorted(cuts, u, side="right")
+
+
+def train_csv_chunks(path, targets, chunksize: int, *, sep: str = ",", dropna: bool = False,
+                     task: str = "auto", hidden=(10,), solver: str | None = None, activation: str = "tanh",
+                     scale: str = "minmax", split=(0.7, 0.15, 0.15), seed=0, epochs: int = 1000,
+                     patience: int = 6, batch_size: int | None = None, learning_rate: float | None = None,
+                     ignore=()) -> TrainingRun:
+    """Train on a CSV file without loading it: ``bpnn train --chunksize N``.
+
+    Like :func:`train_table`, with these differences, all because no pass sees the
+    whole file at once:
+
+    * a first pass reads the column names, the class labels and the scaling
+      statistics of the training rows (:meth:`~bpnn.scaling.Scaler.partial_fit`);
+    * rows go to train / validation / test by a seeded random draw per row, so the
+      split sizes are close to, not exactly, the asked shares, and are not stratified;
+    * every epoch is one training pass, in mini-batches within each chunk (the
+      rows of a chunk are shuffled), plus one pass that computes the validation
+      and test losses and the training gradient at the epoch's final weights; so
+      only solvers that work batch by batch (``sgd``, ``adam``, ...) can be used;
+    * the scores are accumulated over a last pass; the plots show at most
+      :data:`PLOT_ROWS` rows per split.
+
+    Parameters
+    ----------
+    path : str or path-like
+    targets : list of str
+    chunksize : int
+        Rows read at a time.
+    sep, dropna
+        As in :func:`bpnn.io.read_csv`.
+    task, hidden, solver, activation, scale, split, seed, epochs, patience, batch_size, learning_rate, ignore
+        As in :func:`train_table`.
+    """
+    from .training import DivergenceError, History
+
+    targets, ignore = list(targets), list(ignore)
+    name = os.fspath(path)
+    first = next(iter(iter_csv_chunks(path, 1, sep=sep, dropna=dropna)))
+    features = _check_columns(first, targets, ignore)
+
+    # Pass 1: split sizes, scaling statistics of the training rows, target values.
+    x_scaler, y_scaler = get_scaler(scale), get_scaler(scale)
+    counts = np.zeros(3, dtype=np.int64)
+    distinct: set = set()
+    integer = True
+    for X, Y, codes in _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
+        counts += np.bincount(codes, minlength=3)
+        train = codes == 0
+        if train.any():
+            x_scaler.partial_fit(X[train])
+            y_scaler.partial_fit(Y[train])
+        if task != "auto" or len(distinct) <= AUTO_MAX_CLASSES:  # auto needs to know "more than 20"
+            distinct.update(np.unique(Y[:, 0]).tolist())
+        integer = integer and bool(np.all(Y[:, 0] == np.round(Y[:, 0])))
+    n = int(counts.sum())
+    empty = [s for s, share, c in zip(SPLITS, split, counts) if share > 0 and c == 0]
+    if empty:
+        raise ValueError(f"too few rows to split: {n} rows gave no {' or '.join(empty)} rows with --split "
+                         f"{','.join(f'{f:g}' for f in split)}; add rows or use --split 1,0,0")
+    task, reason = decide_task(task, n, len(targets), sorted(distinct), integer)
+    solver = check_solver(solver, task)
+    classes = np.array(sorted(distinct), dtype=np.float64) if task == "classification" else None
+    if task == "classification":
+        y_scaler = None
+
+    net = make_network(len(features), hidden, len(targets) if classes is None else len(classes), task,
+                       activation, solver, seed)
+    opt = get_optimizer(solver, learning_rate)
+    if getattr(opt, "full_batch", False):
+        raise ValueError(f"--chunksize trains on one chunk at a time, which the {solver!r} solver cannot do "
+                         "(it needs the whole training set at once); use a mini-batch solver such as sgd or "
+                         "adam, or leave out --chunksize")
+    bs = batch_size or 32
+
+    def scaled(X, Y):
+        T = _encode(Y, task, classes)
+        return x_scaler.transform(X).astype(net.dtype), (T if y_scaler is None else y_scaler.transform(T))
+
+    monitor = TrainingMonitor(patience, optimizer=opt)
+    monitor.set_network(net)
+    net.stop_training = False
+    shuffle = np.random.default_rng([seed, 1])
+    n_train, n_val, n_test = (int(c) for c in counts)
+    for epoch in range(1, epochs + 1):
+        total = 0.0
+        for X, Y, codes in _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
+            rows = np.flatnonzero(codes == 0)
+            if not len(rows):
+                continue
+            Z, T = scaled(X[rows], Y[rows])
+            order = shuffle.permutation(len(rows))
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+                for start in range(0, len(rows), bs):
+                    b = order[start:start + bs]
+                    total += float(opt.train_batch(net, Z[b], T[b])) * len(b)
+        logs = {"loss": total / n_train}
+        logs.update(_evaluate_chunks(net, path, chunksize, sep, dropna, features, targets, split, seed, scaled,
+                                     (n_train, n_val, n_test)))
+        if not all(math.isfinite(v) for v in logs.values()):
+            raise DivergenceError(f"Training diverged: the loss became {logs['loss']} at epoch {epoch}; "
+                                  "try a smaller --learning-rate", History())
+        net.epochs_trained += 1
+        monitor.on_epoch_end(epoch, logs)
+        if net.stop_training:
+            break
+    monitor.restore()
+    net.optimizer = opt
+
+    curves = monitor.curves()
+    stop = _stop_reason(monitor, len(curves.get("loss", [])), epochs, patience)
+    settings = _settings(source=name, rows=n, task=task, solver=solver, hidden=tuple(hidden),
+                         activation=activation, scale=scale, split=tuple(split), seed=seed, epochs=epochs,
+                         patience=patience, batch_size=bs, learning_rate=getattr(opt, "learning_rate", None),
+                         ignore=ignore, chunksize=chunksize, best_epoch=monitor.best_epoch,
+                         epochs_run=len(curves.get("loss", [])), stop=stop)
+    model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=settings,
+                  history=curves)
+
+    # Last pass: scores, and the first rows of each split for the plots.
+    scores = {s: MetricAccumulator(model) for s, c in zip(SPLITS, counts) if c}
+    kept: dict = {s: [] for s in scores}
+    for X, Y, codes in _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
+        for code, s in enumerate(SPLITS):
+            rows = np.flatnonzero(codes == code)
+            if not len(rows):
+                continue
+            truth = Y[rows, 0] if task == "classification" else Y[rows]
+            proba = model.predict_proba(X[rows]) if task == "classification" else None
+            pred = classes[np.argmax(proba, axis=1)] if proba is not None else model.predict(X[rows])
+            scores[s].add(truth, pred)
+            have = sum(len(part[0]) for part in kept[s])
+            if have < PLOT_ROWS:
+                room = PLOT_ROWS - have
+                kept[s].append((truth[:room], pred[:room], None if proba is None else proba[:room]))
+    for s, acc in scores.items():
+        model.metrics[s] = acc.result()
+    predictions = {s: _stack(parts) for s, parts in kept.items()}
+    notes = _constant_notes(np.vstack([x_scaler.data_min_, x_scaler.data_max_]), features)
+    notes.append("rows were split by a seeded random draw per row (not stratified): "
+                 + ", ".join(f"{s} {c}" for s, c in zip(SPLITS, counts)))
+    return TrainingRun(model, reason, stop, monitor.best_epoch, dict(zip(SPLITS, map(int, counts))),
+                       predictions, notes)
+
+
+def _stack(parts: list) -> tuple:
+    """Join per-chunk ``(truth, pred, proba)`` triples; proba stays None for regression."""
+    truth, pred, proba = zip(*parts)
+    return (np.concatenate(truth), np.concatenate(pred),
+            None if proba[0] is None else np.concatenate(proba))
+
+
+def _evaluate_chunks(net, path, chunksize, sep, dropna, features, targets, split, seed, scaled, counts) -> dict:
+    """Validation and test loss, and the norm of the training gradient, at the current weights."""
+    n_train, n_val, n_test = counts
+    sums = np.zeros(3)
+    grad = [np.zeros_like(p) for p in net.params]
+    n_chunks_with_train = 0
+    for X, Y, codes in _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
+        for code in (1, 2):
+            rows = np.flatnonzero(codes == code)
+            if len(rows):
+                Z, T = scaled(X[rows], Y[rows])
+                sums[code] += float(net.loss_fn.value(T, net.predict(Z))) * len(rows)
+        rows = np.flatnonzero(codes == 0)
+        if len(rows):
+            Z, T = scaled(X[rows], Y[rows])
+            net._forward_backward(Z, T, training=False)
+            # Each chunk's gradient is a mean over its rows plus alpha/m * W; weigh the
+            # means by the row counts, and add the L2 part once, below.
+            for g, part in zip(grad, [g for layer in net._dense_layers() for g in layer.grads]):
+                g += part * len(rows)
+            n_chunks_with_train += 1
+    out = {}
+    if n_val:
+        out["val_loss"] = sums[1] / n_val + float(net._penalty(n_val))
+    if n_test:
+        out["test_loss"] = sums[2] / n_test + float(net._penalty(n_test))
+    if net.alpha:
+        i = 0
+        for layer in net._dense_layers():
+            grad[i] += net.alpha * layer.weights
+            i += len(layer.params)
+    out["gradient"] = math.sqrt(sum(float(np.vdot(g, g)) for g in grad)) / n_train
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# Scores
+
+
+def split_metrics(model: Model, y_true: np.ndarray, y_pred: np.ndarray) -> dict:
+    """Scores of one split in original units, JSON-ready.
+
+    Regression: ``rows`` and, per target, ``r2`` (None with fewer than 2 rows), ``rmse``
+    and ``mae``. Classification: ``rows``, ``accuracy``, per-class ``precision`` and
+    ``recall`` (0 where a class is never predicted / absent) and the ``confusion_matrix``
+    (rows: true classes, columns: predicted, in the order of ``model.classes``).
+    All computed by :mod:`sklearn.metrics`.
+    """
+    from sklearn import metrics
+
+    n = len(y_true)
+    if model.task == "regression":
+        out: dict[str, Any] = {"rows": n, "r2": {}, "rmse": {}, "mae": {}}
+        for j, name in enumerate(model.target_names):
+            t, p = y_true[:, j], y_pred[:, j]
+            out["r2"][name] = float(metrics.r2_score(t, p)) if n >= 2 else None
+            out["rmse"][name] = float(math.sqrt(metrics.mean_squared_error(t, p)))
+            out["mae"][name] = float(metrics.mean_absolute_error(t, p))
+        return out
+    labels = model.classes
+    precision, recall, _, _ = metrics.precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, zero_division=0)
+    names = [_label_text(c) for c in labels]
+    return {
+        "rows": n,
+        "accuracy": float(metrics.accuracy_score(y_true, y_pred)),
+        "precision": dict(zip(names, map(float, precision))),
+        "recall": dict(zip(names, map(float, recall))),
+        "confusion_matrix": metrics.confusion_matrix(y_true, y_pred, labels=labels).tolist(),
+    }
+
+
+class MetricAccumulator:
+    """The scores of :func:`split_metrics`, added up over chunks of rows.
+
+    Regression keeps, per target, the row count, the sums of squared and absolute
+    errors and the sum and sum of squares of the targets shifted by the training
+    mean (the shift keeps the variance exact when the mean is large); classification
+    keeps the confusion matrix, from which accuracy, precision and recall follow.
+    """
+
+    def __init__(self, model: Model):
+        self.model = model
+        self.n = 0
+        if model.task == "regression":
+            k = len(model.target_names)
+            if hasattr(model.y_scaler, "mean_"):
+                self.shift = model.y_scaler.mean_.copy()
+            else:
+                self.shift = (model.y_scaler.data_min_ + model.y_scaler.data_max_) / 2
+            self.sse, self.sae, self.s1, self.s2 = (np.zeros(k) for _ in range(4))
+        else:
+            self.cm = np.zeros((len(model.classes), len(model.classes)), dtype=np.int64)
+
+    def add(self, y_true: np.ndarray, y_pred: np.ndarray) -> None:
+        self.n += len(y_true)
+        if self.model.task == "regression":
+            err = y_true - y_pred
+            d = y_true - self.shift
+            self.sse += (err ** 2).sum(axis=0)
+            self.sae += np.abs(err).sum(axis=0)
+            self.s1 += d.sum(axis=0)
+            self.s2 += (d ** 2).sum(axis=0)
+        else:
+            classes = self.model.classes
+            np.add.at(self.cm, (np.searchsorted(classes, y_true), np.searchsorted(classes, y_pred)), 1)
+
+    def result(self) -> dict:
+        n, model = self.n, self.model
+        if model.task == "regression":
+            sst = self.s2 - self.s1 ** 2 / n
+            out: dict[str, Any] = {"rows": n, "r2": {}, "rmse": {}, "mae": {}}
+            for j, name in enumerate(model.target_names):
+                if n < 2:
+                    r2 = None
+                elif sst[j] > 0:
+                    r2 = float(1 - self.sse[j] / sst[j])
+                else:  # constant targets: scikit-learn's convention
+                    r2 = 1.0 if self.sse[j] == 0 else 0.0
+                out["r2"][name] = r2
+                out["rmse"][name] = float(math.sqrt(self.sse[j] / n))
+                out["mae"][name] = float(self.sae[j] / n)
+            return out
+        cm = self.cm
+        names = [_label_text(c) for c in model.classes]
+        hit = np.diag(cm).astype(np.float64)
+        predicted, actual = cm.sum(axis=0), cm.sum(axis=1)
+        precision = np.divide(hit, predicted, out=np.zeros_like(hit), where=predicted > 0)
+        recall = np.divide(hit, actual, out=np.zeros_like(hit), where=actual > 0)
+        return {"rows": n, "accuracy": float(hit.sum() / n),
+                "precision": dict(zip(names, map(float, precision))),
+                "recall": dict(zip(names, map(float, recall))), "confusion_matrix": cm.tolist()}
+
+
+def _label_text(value) -> str:
+    value = float(value)
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+# --------------------------------------------------------------------------- #
+# Plots
+
+
+def save_plots(run: TrainingRun, directory) -> list[Path]:
+    """Draw the plots of a training run into ``directory`` (created if needed).
+
+    Always ``performance.png`` (train / validation / test loss per epoch, best epoch
+    circled) and ``training_state.png`` (gradient norm, ``mu`` when the solver has
+    one, validation checks). Regression adds ``regression.png`` (predicted against
+    actual per split, with R; one file per target when there are several:
+    ``regression_<target>.png``) and ``error_histogram.png``; classification adds
+    ``confusion_<split>.png`` per split and ``roc.png`` (test split, or the whole
+    data when the test split lacks a class).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    from . import plots
+
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    model, written = run.model, []
+    curves = model.history
+    perf = {key: curves[key] for key in ("loss", "val_loss", "test_loss") if key in curves}
+    if perf:
+        written.append(plots.plot_performance(perf, out / "performance.png", best_epoch=run.best_epoch,
+                                              ylabel=f"loss ({model.network.loss_fn.name})"))
+    state = {key: curves[key] for key in ("gradient", "mu", "val_fail") if key in curves}
+    if state:
+        written.append(plots.plot_training_state(state, out / "training_state.png"))
+    preds = run.predictions
+    if model.task == "regression":
+        for j, name in enumerate(model.target_names):
+            file = "regression.png" if len(model.target_names) == 1 else f"regression_{_safe(name)}.png"
+            pairs = {split: (t[:, j], p[:, j]) for split, (t, p, _) in preds.items()}
+            written.append(plots.plot_regression_splits(pairs, out / file, title=name))
+        errors = {split: t - p for split, (t, p, _) in preds.items()}
+        written.append(plots.plot_error_histogram(errors, out / "error_histogram.png",
+                                                  title="Error histogram (target - output)"))
+        return written
+    labels = [_label_text(c) for c in model.classes]
+    for split in preds:
+        cm = model.metrics[split]["confusion_matrix"]
+        written.append(plots.plot_confusion_matrix(cm, labels, out / f"confusion_{split}.png",
+                                                   title=f"Confusion matrix ({split})"))
+    order = [s for s in ("test", "validation", "train") if s in preds]
+    for split in order + ["all"]:
+        if split == "all":
+            truth = np.concatenate([preds[s][0] for s in order])
+            proba = np.concatenate([preds[s][2] for s in order])
+        else:
+            truth, _, proba = preds[split]
+        if len(np.unique(truth)) == len(model.classes):
+            truth_text = np.array([_label_text(c) for c in truth])
+            written.append(plots.plot_roc(truth_text, proba, labels, out / "roc.png", title=f"ROC ({split})"))
+            break
+    return written
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
