@@ -110,8 +110,8 @@ def add_table_commands(subparsers) -> None:
     train.add_argument("--hidden", default="10", help="hidden layer sizes, e.g. 10 or 10,5 (default: 10)")
     train.add_argument("--activation", default="tanh", help="hidden activation (default: tanh, MATLAB's tansig)")
     train.add_argument("--solver", default=None,
-                       help="lm, br, adam, sgd, lbfgs, rprop, ... (default: lm for regression when available, "
-                            "else adam, else sgd)")
+                       help="lm, br, adam, sgd, lbfgs, rprop, ... (default: lm for regression, adam for "
+                            "classification and with --chunksize)")
     train.add_argument("--scale", choices=["minmax", "standard", "none"], default="minmax",
                        help="input (and regression target) scaling; minmax maps to [-1, 1] like MATLAB's "
                             "mapminmax (default: minmax)")

@@ -8,9 +8,9 @@ The steps are MATLAB's ``fitnet``/``patternnet`` workflow, written out:
    stratified by class for classification;
 3. scale inputs (and regression targets) with statistics of the training rows only
    (:mod:`bpnn.scaling`, min-max to [-1, 1] by default, like ``mapminmax``);
-4. train with early stopping on the validation loss (:class:`TrainingMonitor`: stop
+4. train with early stopping on the validation loss (:class:`~bpnn.EarlyStopping`: stop
    after ``patience`` epochs without a new best, MATLAB's ``max_fail``, and keep the
-   best epoch's weights);
+   best epoch's weights), recording what MATLAB's plots show (:class:`TrainingRecord`);
 5. score every split in the original units (:func:`split_metrics`) and draw the usual
    plots (:func:`save_plots`).
 
@@ -34,6 +34,7 @@ from .network import Network
 from .optimizers import OPTIMIZERS, get_optimizer
 from .persist import Model
 from .scaling import get_scaler
+from .callbacks import EarlyStopping, InterruptGuard
 from .training import Callback
 
 SPLITS = ("train", "validation", "test")
@@ -81,14 +82,15 @@ def parse_split(text: str) -> tuple[float, float, float]:
     return parts[0], parts[1], parts[2]
 
 
-def check_solver(solver: str | None, task: str) -> str:
+def check_solver(solver: str | None, task: str, mini_batch: bool = False) -> str:
     """The solver name to use: ``solver`` if this bpnn has it, else a clear error.
 
-    ``None`` picks the default: ``lm`` for regression (MATLAB's ``trainlm``) when it is
-    available, else ``adam``, else ``sgd``.
+    ``None`` picks the default: ``lm`` for regression (MATLAB's ``trainlm``), ``adam``
+    for classification and whenever training goes chunk by chunk (``mini_batch``);
+    ``sgd`` where those are missing.
     """
     if solver is None:
-        preferred = ("lm", "adam", "sgd") if task == "regression" else ("adam", "sgd")
+        preferred = ("lm", "adam", "sgd") if task == "regression" and not mini_batch else ("adam", "sgd")
         return next(name for name in preferred if name in OPTIMIZERS)
     key = str(solver).lower()
     if key not in OPTIMIZERS:
@@ -202,74 +204,48 @@ def split_indices(n: int, fractions, seed=None, labels=None) -> dict[str, np.nda
 # Training
 
 
-class TrainingMonitor(Callback):
-    """Early stopping on the validation loss, plus the per-epoch record MATLAB plots.
+class TrainingRecord(Callback):
+    """The per-epoch quantities of MATLAB's plots that the training history lacks.
 
-    After every epoch it records the test loss, the norm of the gradient on the
-    training set, the damping ``mu`` of solvers that have one, and the number of
-    validation checks failed since the last best validation loss. Training stops
-    when that count reaches ``patience`` (MATLAB's ``max_fail``, default 6), and at
-    the end the weights of the best validation epoch are put back, whether training
-    stopped early or ran to the last epoch.
+    After every epoch it appends to :attr:`curves` the loss on the test rows
+    (``test_loss``), the norm of the loss gradient on the training rows
+    (``gradient``) and the number of validation checks failed since the last new
+    lowest validation loss (``val_fail``, read from the :class:`~bpnn.EarlyStopping`
+    callback, which must come before this one). The loss, validation loss and a
+    solver's own values (``mu``, ``gamma``) are in the history already.
 
     Parameters
     ----------
-    patience : int
-        Epochs without a new lowest validation loss before stopping.
     test_data : (X, y), optional
-        Scaled test inputs and encoded targets, for the ``test_loss`` curve.
+        Scaled test inputs and encoded targets.
     train_data : (X, y), optional
         Scaled training data, for the gradient norm.
-    optimizer : Optimizer, optional
-        Its ``mu`` is recorded when it has one.
+    early_stopping : EarlyStopping, optional
     """
 
-    def __init__(self, patience: int = 6, test_data=None, train_data=None, optimizer=None):
-        self.patience = patience
-        self.test_data, self.train_data, self.optimizer = test_data, train_data, optimizer
-        self.record: dict[str, list[float]] = {"loss": [], "val_loss": [], "test_loss": [],
-                                               "gradient": [], "mu": [], "val_fail": []}
-        self.best_loss = math.inf
-        self.best_epoch: int | None = None
-        self.best_weights = None
-        self.fails = 0
-        self.stopped_by_validation = False
+    def __init__(self, test_data=None, train_data=None, early_stopping=None):
+        self.test_data, self.train_data, self.early_stopping = test_data, train_data, early_stopping
+        self.curves: dict[str, list[float]] = {"test_loss": [], "gradient": [], "val_fail": []}
 
     def on_epoch_end(self, epoch, logs=None):
-        logs = dict(logs or {})
+        logs = logs or {}
         net = self.network
-        if "test_loss" not in logs and self.test_data is not None:
-            logs["test_loss"] = net.loss(*self.test_data)
-        if "gradient" not in logs and self.train_data is not None:
-            logs["gradient"] = math.sqrt(sum(float(np.vdot(g, g)) for pair in net.backward(*self.train_data)
-                                             for g in pair if g is not None))
-        mu = getattr(self.optimizer, "mu", None)
-        if mu is not None:
-            logs["mu"] = float(mu)
-        val = logs.get("val_loss")
-        if val is not None:
-            if val < self.best_loss:
-                self.best_loss, self.best_epoch, self.fails = val, epoch, 0
-                self.best_weights = net.get_weights()
-            else:
-                self.fails += 1
-            logs["val_fail"] = self.fails
-        for key in self.record:
-            self.record[key].append(float(logs[key]) if key in logs else math.nan)
-        if val is not None and self.fails >= self.patience:
-            self.stopped_by_validation = True
-            net.stop_training = True
+        test = logs.get("test_loss")
+        if test is None and self.test_data is not None:
+            test = net.loss(*self.test_data)
+        gradient = logs.get("gradient")
+        if gradient is None and self.train_data is not None:
+            gradient = math.sqrt(sum(float(np.vdot(g, g)) for pair in net.backward(*self.train_data)
+                                     for g in pair if g is not None))
+        fails = None if self.early_stopping is None else self.early_stopping.wait
+        for key, value in (("test_loss", test), ("gradient", gradient), ("val_fail", fails)):
+            self.curves[key].append(math.nan if value is None else float(value))
 
-    def on_train_end(self, logs=None):
-        self.restore()
 
-    def restore(self) -> None:
-        if self.best_weights is not None:
-            self.network.set_weights(self.best_weights)
-
-    def curves(self) -> dict[str, list[float]]:
-        """The recorded curves that hold at least one value."""
-        return {k: v for k, v in self.record.items() if v and not all(math.isnan(x) for x in v)}
+def _curves(history: dict, record: TrainingRecord) -> dict[str, list[float]]:
+    """Every per-epoch curve that holds at least one number."""
+    both = {**{k: list(v) for k, v in history.items()}, **record.curves}
+    return {k: v for k, v in both.items() if v and not all(math.isnan(x) for x in v)}
 
 
 def make_network(n_in: int, hidden, n_out: int, task: str, activation: str, solver: str, seed) -> Network:
@@ -415,16 +391,17 @@ def train_table(table: Table, targets, *, task: str = "auto", hidden=(10,), solv
     bs = None if (batch_size is None and full_batch) else min(batch_size or 32, len(tr))
     if bs is not None and bs >= len(tr):
         bs = None
-    monitor = TrainingMonitor(patience, test_data=data.get("test"), train_data=data["train"], optimizer=opt)
-    net.fit(*data["train"], epochs=epochs, batch_size=bs, seed=seed, optimizer=opt,
-            validation_data=data.get("validation"), callbacks=[monitor])
-    curves = monitor.curves()
-    stop = _stop_reason(monitor, len(curves.get("loss", [])), epochs, patience)
+    stopper = EarlyStopping("val_loss", patience=patience, restore_best_weights=True) if "validation" in data else None
+    record = TrainingRecord(test_data=data.get("test"), train_data=data["train"], early_stopping=stopper)
+    history = net.fit(*data["train"], epochs=epochs, batch_size=bs, seed=seed, optimizer=opt,
+                      validation_data=data.get("validation"), callbacks=[c for c in (stopper, record) if c])
+    curves = _curves(history.history, record)
+    stop = _stop_reason(history.interrupted, stopper, opt, len(curves["loss"]), epochs, patience)
+    best_epoch = None if stopper is None else stopper.best_epoch
     settings = _settings(source=table.source, rows=len(X), task=task, solver=solver, hidden=tuple(hidden),
                          activation=activation, scale=scale, split=tuple(split), seed=seed, epochs=epochs,
                          patience=patience, batch_size=bs or "full", learning_rate=getattr(opt, "learning_rate", None),
-                         ignore=ignore, best_epoch=monitor.best_epoch, epochs_run=len(curves.get("loss", [])),
-                         stop=stop)
+                         ignore=ignore, best_epoch=best_epoch, epochs_run=len(curves["loss"]), stop=stop)
     model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=settings,
                   history=curves)
     predictions = {}
@@ -436,16 +413,18 @@ def train_table(table: Table, targets, *, task: str = "auto", hidden=(10,), solv
         truth = Y[idx, 0] if task == "classification" else Y[idx]
         model.metrics[name] = split_metrics(model, truth, pred)
         predictions[name] = (truth, pred, proba)
-    return TrainingRun(model, reason, stop, monitor.best_epoch, {k: len(v) for k, v in parts.items()},
+    return TrainingRun(model, reason, stop, best_epoch, {k: len(v) for k, v in parts.items()},
                        predictions, _constant_notes(X[tr], features))
 
 
-def _stop_reason(monitor: TrainingMonitor, epochs_run: int, epochs: int, patience: int) -> str:
-    if monitor.stopped_by_validation:
+def _stop_reason(interrupted: bool, stopper, opt, epochs_run: int, epochs: int, patience: int) -> str:
+    if interrupted:
+        return f"interrupted (Ctrl-C) after {epochs_run} epochs"
+    if stopper is not None and stopper.stopped_epoch is not None:
         return f"validation loss did not improve for {patience} epochs"
-    if epochs_run >= epochs:
-        return f"reached {epochs} epochs"
-    return "the solver stopped"
+    if getattr(opt, "stop_reason", None):
+        return f"the solver stopped: {opt.stop_reason}"
+    return f"reached {epochs} epochs"
 
 
 # --------------------------------------------------------------------------- #
@@ -525,7 +504,7 @@ def train_csv_chunks(path, targets, chunksize: int, *, sep: str = ",", dropna: b
         raise ValueError(f"too few rows to split: {n} rows gave no {' or '.join(empty)} rows with --split "
                          f"{','.join(f'{f:g}' for f in split)}; add rows or use --split 1,0,0")
     task, reason = decide_task(task, n, len(targets), sorted(distinct), integer)
-    solver = check_solver(solver, task)
+    solver = check_solver(solver, task, mini_batch=True)
     classes = np.array(sorted(distinct), dtype=np.float64) if task == "classification" else None
     if task == "classification":
         y_scaler = None
@@ -543,42 +522,58 @@ def train_csv_chunks(path, targets, chunksize: int, *, sep: str = ",", dropna: b
         T = _encode(Y, task, classes)
         return x_scaler.transform(X).astype(net.dtype), (T if y_scaler is None else y_scaler.transform(T))
 
-    monitor = TrainingMonitor(patience, optimizer=opt)
-    monitor.set_network(net)
-    net.stop_training = False
+    if callable(getattr(opt, "prepare", None)):
+        opt.prepare(net)
+    stopper = EarlyStopping("val_loss", patience=patience, restore_best_weights=True) if counts[1] else None
+    record = TrainingRecord(early_stopping=stopper)
+    callbacks = [c for c in (stopper, record) if c]
+    for cb in callbacks:
+        cb.set_network(net)
+        cb.on_train_begin({})
+    history = History()
+    net.stop_training, net.optimizer = False, opt
     shuffle = np.random.default_rng([seed, 1])
     n_train, n_val, n_test = (int(c) for c in counts)
-    for epoch in range(1, epochs + 1):
-        total = 0.0
-        for X, Y, codes in _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
-            rows = np.flatnonzero(codes == 0)
-            if not len(rows):
-                continue
-            Z, T = scaled(X[rows], Y[rows])
-            order = shuffle.permutation(len(rows))
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-                for start in range(0, len(rows), bs):
-                    b = order[start:start + bs]
-                    total += float(opt.train_batch(net, Z[b], T[b])) * len(b)
-        logs = {"loss": total / n_train}
-        logs.update(_evaluate_chunks(net, path, chunksize, sep, dropna, features, targets, split, seed, scaled,
-                                     (n_train, n_val, n_test)))
-        if not all(math.isfinite(v) for v in logs.values()):
-            raise DivergenceError(f"Training diverged: the loss became {logs['loss']} at epoch {epoch}; "
-                                  "try a smaller --learning-rate", History())
-        net.epochs_trained += 1
-        monitor.on_epoch_end(epoch, logs)
-        if net.stop_training:
-            break
-    monitor.restore()
-    net.optimizer = opt
+    with InterruptGuard() as guard:
+        for epoch in range(net.epochs_trained + 1, net.epochs_trained + epochs + 1):
+            total = 0.0
+            for X, Y, codes in _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
+                rows = np.flatnonzero(codes == 0)
+                if not len(rows) or guard.interrupted:
+                    continue
+                Z, T = scaled(X[rows], Y[rows])
+                order = shuffle.permutation(len(rows))
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+                    for start in range(0, len(rows), bs):
+                        b = order[start:start + bs]
+                        total += float(opt.train_batch(net, Z[b], T[b])) * len(b)
+            if guard.interrupted:
+                history.interrupted = True
+                break
+            logs = {"loss": total / n_train}
+            logs.update(_evaluate_chunks(net, path, chunksize, sep, dropna, features, targets, split, seed, scaled,
+                                         (n_train, n_val, n_test)))
+            if not all(math.isfinite(v) for v in logs.values()):
+                raise DivergenceError(f"Training diverged: the loss became {logs['loss']} at epoch {epoch}; "
+                                      "try a smaller --learning-rate", history)
+            if callable(getattr(opt, "logs", None)):
+                logs.update(opt.logs())
+            net.epochs_trained = epoch
+            history.append(epoch, {k: v for k, v in logs.items() if k not in ("test_loss", "gradient")})
+            for cb in callbacks:
+                cb.on_epoch_end(epoch, logs)
+            if net.stop_training:
+                break
+    for cb in callbacks:
+        cb.on_train_end({"history": history})
 
-    curves = monitor.curves()
-    stop = _stop_reason(monitor, len(curves.get("loss", [])), epochs, patience)
+    curves = _curves(history.history, record)
+    stop = _stop_reason(history.interrupted, stopper, opt, len(curves.get("loss", [])), epochs, patience)
+    best_epoch = None if stopper is None else stopper.best_epoch
     settings = _settings(source=name, rows=n, task=task, solver=solver, hidden=tuple(hidden),
                          activation=activation, scale=scale, split=tuple(split), seed=seed, epochs=epochs,
                          patience=patience, batch_size=bs, learning_rate=getattr(opt, "learning_rate", None),
-                         ignore=ignore, chunksize=chunksize, best_epoch=monitor.best_epoch,
+                         ignore=ignore, chunksize=chunksize, best_epoch=best_epoch,
                          epochs_run=len(curves.get("loss", [])), stop=stop)
     model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=settings,
                   history=curves)
@@ -605,7 +600,7 @@ def train_csv_chunks(path, targets, chunksize: int, *, sep: str = ",", dropna: b
     notes = _constant_notes(np.vstack([x_scaler.data_min_, x_scaler.data_max_]), features)
     notes.append("rows were split by a seeded random draw per row (not stratified): "
                  + ", ".join(f"{s} {c}" for s, c in zip(SPLITS, counts)))
-    return TrainingRun(model, reason, stop, monitor.best_epoch, dict(zip(SPLITS, map(int, counts))),
+    return TrainingRun(model, reason, stop, best_epoch, dict(zip(SPLITS, map(int, counts))),
                        predictions, notes)
 
 
@@ -785,7 +780,7 @@ def save_plots(run: TrainingRun, directory) -> list[Path]:
     if perf:
         written.append(plots.plot_performance(perf, out / "performance.png", best_epoch=run.best_epoch,
                                               ylabel=f"loss ({model.network.loss_fn.name})"))
-    state = {key: curves[key] for key in ("gradient", "mu", "val_fail") if key in curves}
+    state = {key: curves[key] for key in ("gradient", "mu", "gamma", "val_fail") if key in curves}
     if state:
         written.append(plots.plot_training_state(state, out / "training_state.png"))
     preds = run.predictions
