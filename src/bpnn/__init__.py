@@ -15,7 +15,8 @@ from .initializers import INITIALIZERS, Initializer
 from .layers import Dense, Layer
 from .losses import LOSSES, Loss, get_loss
 from .network import Network, NeuralNetwork
-from .optimizers import OPTIMIZERS, GradientDescent, Optimizer, get_optimizer
+from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, AdamW, GradientDescent, Optimizer, RMSprop, get_optimizer
+from .schedules import Constant, InverseScaling, StepDecay
 from .training import Callback, DivergenceError, History, accuracy
 
 __version__ = "0.1.0"
@@ -41,4 +42,6 @@ __all__ = [
     "INITIALIZERS", "Initializer", "LOSSES", "Layer", "Loss", "NeuralNetwork", "Network", "OPTIMIZERS",
     "Optimizer", "accuracy", "get_activation", "get_loss", "get_optimizer", "gradcheck",
     "numerical_gradients", "__version__",
+    # optimizers and schedules
+    "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Constant", "StepDecay", "InverseScaling",
 ]
