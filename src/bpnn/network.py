@@ -17,6 +17,11 @@ from .losses import get_loss
 _FUSABLE = (Identity, Sigmoid, Softmax)
 
 
+def _mass(X: np.ndarray, sample_weight) -> float:
+    """What the L2 penalty is divided by: the number of samples, or their total weight."""
+    return X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
+
+
 class Network:
     """A fully-connected feed-forward network trained by backpropagation.
 
@@ -35,7 +40,8 @@ class Network:
         halves memory and is faster.
     alpha : float, default=0.0
         L2 penalty: ``alpha / (2 m) * sum ||W||^2`` is added to the loss of a batch
-        of ``m`` samples (weights only, never biases).
+        of ``m`` samples (weights only, never biases). With ``sample_weight``, ``m``
+        is the batch's total weight, so integer weights act exactly as repeated rows.
 
     Examples
     --------
@@ -157,8 +163,8 @@ class Network:
             grad = last.backward(self.loss_fn.gradient(y, out, sample_weight), need_input_grad=len(self.layers) > 1)
         for i in range(len(self.layers) - 2, -1, -1):
             grad = self.layers[i].backward(grad, need_input_grad=i > 0)
-        self._batch_m = X.shape[0]
-        return self.loss_fn.value(y, out, sample_weight) + self._penalty(X.shape[0])
+        self._batch_m = _mass(X, sample_weight)
+        return self.loss_fn.value(y, out, sample_weight) + self._penalty(self._batch_m)
 
     def _check_xy(self, X, y, sample_weight=None):
         self._check_built()
@@ -187,7 +193,7 @@ class Network:
 
     def _loss(self, X, y, sample_weight=None):
         """The loss on checked arrays, as a NumPy scalar of the network's dtype."""
-        return self.loss_fn.value(y, self._forward(X), sample_weight) + self._penalty(len(X))
+        return self.loss_fn.value(y, self._forward(X), sample_weight) + self._penalty(_mass(X, sample_weight))
 
     def backward(self, X, y, sample_weight=None) -> list[tuple]:
         """Gradients of :meth:`loss` by backpropagation; no update is made.
