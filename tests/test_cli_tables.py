@@ -560,3 +560,18 @@ def assert_close(a, b):
             assert_close(x, y)
     else:
         assert a == pytest.approx(b, rel=1e-10, abs=1e-14)
+
+
+def test_info_and_predict_on_an_estimator_file(capsys, tmp_path):
+    import warnings
+
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bpnn.BPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0).fit(X, y).save(tmp_path / "e.bpnn")
+    code, out, _ = run(capsys, "info", tmp_path / "e.bpnn")
+    assert code == 0 and "BPClassifier (fitted)" in out and "classes_               [0, 1, 2]" in out
+    assert "holds a BPClassifier, not a model from 'bpnn train'" in error_line(
+        capsys, "predict", tmp_path / "e.bpnn", CLASSIFICATION)

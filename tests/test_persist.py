@@ -25,7 +25,7 @@ def mixed_network(dtype=np.float64, cls=bpnn.Network, layer=bpnn.Dense):
                loss="categorical_crossentropy", seed=1, dtype=dtype, alpha=0.05)
 
 
-def same_network(a, b):
+def same_network(a, b, X=X):
     assert type(a) is type(b)
     assert repr(a) == repr(b)
     assert a.dtype == b.dtype and a.alpha == b.alpha and a.epochs_trained == b.epochs_trained
@@ -356,3 +356,137 @@ def test_network_from_parts_round_trip_without_a_file():
     arrays, config = network_to_parts(net, prefix="inner.")
     assert all(name.startswith("inner.") for name in arrays)
     same_network(net, network_from_parts(arrays, json.loads(json.dumps(config)), "inner."))
+
+
+# --------------------------------------------------------------------------- scikit-learn estimators
+
+def fitted_attributes(est):
+    return {k: v for k, v in vars(est).items() if k.endswith("_") and not k.startswith("_")}
+
+
+def comparable(params):
+    """get_params with a RandomState replaced by its state, which is what must survive."""
+    out = dict(params)
+    if isinstance(out["random_state"], np.random.RandomState):
+        state = out["random_state"].get_state()
+        out["random_state"] = (state[0], state[1].tolist(), *state[2:])
+    return out
+
+
+def same_estimator(a, b, X):
+    assert type(a) is type(b) and comparable(a.get_params()) == comparable(b.get_params())
+    fa, fb = fitted_attributes(a), fitted_attributes(b)
+    assert fa.keys() == fb.keys()
+    for key in fa:
+        if key == "network_":
+            same_network(fa[key], fb[key], np.asarray(X))
+        elif isinstance(fa[key], np.ndarray):
+            assert fa[key].dtype == fb[key].dtype and np.array_equal(fa[key], fb[key]), key
+        elif key in ("coefs_", "intercepts_"):
+            assert all((p is None and q is None) or np.array_equal(p, q) for p, q in zip(fa[key], fb[key])), key
+        elif key != "target_scaler_":
+            assert fa[key] == fb[key] or (fa[key] != fa[key] and fb[key] != fb[key]), key
+    assert np.array_equal(a.predict(X), b.predict(X))
+    if hasattr(a, "predict_proba"):
+        assert np.array_equal(a.predict_proba(X), b.predict_proba(X))
+
+
+@pytest.fixture(scope="module")
+def iris():
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    return X, np.array(["setosa", "versicolor", "virginica"], dtype=object)[y]
+
+
+@pytest.mark.parametrize("solver, labels", [("adam", 3), ("sgd", 2), ("lbfgs", 3)])
+def test_classifier_round_trip_and_continued_training(tmp_path, iris, solver, labels):
+    X, y = iris
+    keep = np.isin(y, np.unique(y)[:labels])
+    X, y = X[keep], y[keep]
+    clf = bpnn.BPClassifier(hidden_layer_sizes=(5,), solver=solver, max_iter=8, tol=0.0, random_state=0)
+    with pytest.warns(Warning):  # not converged in 8 epochs
+        clf.fit(X, y)
+    clf.save(tmp_path / "clf.bpnn")
+    loaded = bpnn.load(tmp_path / "clf.bpnn")
+    same_estimator(clf, loaded, X)
+    assert loaded.coefs_[0] is loaded.network_.layers[0].weights  # tied to the network, as after fit
+    for est in (clf, loaded):  # the optimizer state came along: training continues identically
+        est.partial_fit(X[::2], y[::2])
+    same_estimator(clf, loaded, X)
+
+
+@pytest.mark.parametrize("target_scaling", ["minmax", "standard", None])
+def test_regressor_round_trip(tmp_path, target_scaling):
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(60, 3))
+    Y = np.column_stack([X @ [1.0, -2.0, 0.5] * 40 + 300, np.sin(X[:, 0])])
+    reg = bpnn.BPRegressor(hidden_layer_sizes=(6, 3), solver="lm", max_iter=5, tol=0.0, random_state=1,
+                           early_stopping=True, target_scaling=target_scaling, dropout=0.0)
+    with pytest.warns(Warning):
+        reg.fit(X, Y)
+    bpnn.save(reg, tmp_path / "reg.bpnn")
+    same_estimator(reg, bpnn.load(tmp_path / "reg.bpnn"), X)
+
+
+def test_dropout_and_feature_names_round_trip(tmp_path):
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    X = pd.DataFrame(rng.normal(size=(40, 2)), columns=["width", "height"])
+    y = X["width"].to_numpy() * 2
+    reg = bpnn.BPRegressor(hidden_layer_sizes=(8,), dropout=0.25, max_iter=4, tol=0.0, random_state=np.random.RandomState(2))
+    with pytest.warns(Warning):
+        reg.fit(X, y)
+    reg.save(tmp_path / "reg.bpnn")
+    loaded = bpnn.load(tmp_path / "reg.bpnn")
+    assert loaded.feature_names_in_.tolist() == ["width", "height"] and loaded.feature_names_in_.dtype == object
+    same_estimator(reg, loaded, X)
+    assert isinstance(loaded.get_params()["random_state"], np.random.RandomState)
+    for est in (reg, loaded):  # dropout masks continue from the same generator state
+        est.partial_fit(X, y)
+    same_estimator(reg, loaded, X)
+
+
+def test_unfitted_estimator_round_trip(tmp_path):
+    clf = bpnn.BPClassifier(hidden_layer_sizes=(3, 2), activation="tanh", alpha=0.5)
+    clf.save(tmp_path / "u.bpnn")
+    loaded = bpnn.load(tmp_path / "u.bpnn")
+    assert loaded.get_params() == clf.get_params() and loaded.hidden_layer_sizes == (3, 2)
+    assert not hasattr(loaded, "network_")
+
+
+def test_estimator_attributes_that_cannot_be_stored(tmp_path, iris):
+    X, y = iris
+    clf = bpnn.BPClassifier(hidden_layer_sizes=(3,), solver="lbfgs", max_iter=3, random_state=0)
+    with pytest.warns(Warning):
+        clf.fit(X, y)
+    clf.callback_ = print
+    with pytest.raises(ValueError, match="state.callback_ holds a builtins.builtin_function_or_method"):
+        clf.save(tmp_path / "c.bpnn")
+    with pytest.raises(TypeError, match="takes a BPClassifier or BPRegressor"):
+        bpnn.persist.save_estimator(object(), tmp_path / "c.bpnn")
+
+
+def test_estimator_file_cannot_name_arbitrary_classes(tmp_path):
+    bpnn.BPRegressor().save(tmp_path / "r.bpnn")
+
+    def plant(arrays, meta):
+        meta["state"]["__dict__"]["evil_"] = {"__object__": ["os", "system"], "state": {"__dict__": {}}}
+    rewrite(tmp_path / "r.bpnn", plant)
+    assert "class os.system, which bpnn does not rebuild from files" in load_error(tmp_path / "r.bpnn")
+
+    def rename(arrays, meta):
+        meta["class"] = "BPTransformer"
+    rewrite(tmp_path / "r.bpnn", rename)
+    assert "unknown estimator class 'BPTransformer'" in load_error(tmp_path / "r.bpnn")
+
+
+def test_estimator_file_with_a_missing_array(tmp_path, iris):
+    X, y = iris
+    clf = bpnn.BPClassifier(hidden_layer_sizes=(3,), solver="lbfgs", max_iter=2, random_state=0)
+    with pytest.warns(Warning):
+        clf.fit(X, y)
+    clf.save(tmp_path / "c.bpnn")
+    rewrite(tmp_path / "c.bpnn", lambda a, m: a.pop("state.classes_"))
+    assert "array 'state.classes_' is missing" in load_error(tmp_path / "c.bpnn")

@@ -24,9 +24,10 @@ from .restarts import train_best_of
 
 __version__ = "0.1.0"
 
-# The scikit-learn estimators live in bpnn.sklearn and are imported on first use, so
-# that ``import bpnn`` (the engine) never imports scikit-learn.
-_LAZY = {"BPClassifier": "sklearn", "BPRegressor": "sklearn"}
+# The scikit-learn estimators live in bpnn.sklearn and model files in bpnn.persist; both
+# are imported on first use, so that ``import bpnn`` (the engine) never imports
+# scikit-learn or the file formats.
+_LAZY = {"BPClassifier": "sklearn", "BPRegressor": "sklearn", "load": "persist", "save": "persist", "Model": "persist"}
 
 
 def __getattr__(name: str):
@@ -44,19 +45,10 @@ __all__ = [
     "ACTIVATIONS", "Activation", "BPClassifier", "BPRegressor", "Callback", "Dense", "DivergenceError", "GradientDescent", "History",
     "INITIALIZERS", "Initializer", "LOSSES", "Layer", "Loss", "NeuralNetwork", "Network", "OPTIMIZERS",
     "Optimizer", "accuracy", "get_activation", "get_loss", "get_optimizer", "gradcheck",
-    "numerical_gradients", "__version__", "load", "Model",
+    "numerical_gradients", "__version__", "load", "save", "Model",
     # optimizers and schedules
     "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Constant", "StepDecay", "InverseScaling",
     "Rprop", "LBFGS", "LevenbergMarquardt", "BayesianRegularization", "jacobian",
     "Dropout", "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau", "train_best_of",
 ]
 
-
-def __getattr__(name):
-    # Model files live on top of the engine; importing them only when asked keeps
-    # ``import bpnn`` light.
-    if name in ("load", "Model"):
-        from . import persist
-
-        return getattr(persist, name)
-    raise AttributeError(f"module 'bpnn' has no attribute {name!r}")

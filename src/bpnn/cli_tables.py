@@ -267,8 +267,9 @@ def _load_model(path: str):
 
     obj = load(path)
     if not isinstance(obj, Model):
-        raise ValueError(f"{path} holds a bare network, not a model from 'bpnn train'; it has no feature "
-                         "names or scaling to apply to a table")
+        what = "a bare network" if type(obj).__name__ in ("Network", "NeuralNetwork") else f"a {type(obj).__name__}"
+        raise ValueError(f"{path} holds {what}, not a model from 'bpnn train'; it has no feature names or "
+                         "scaling to apply to a table")
     return obj
 
 
@@ -338,6 +339,16 @@ def _info(args) -> int:
         if obj.metrics:
             print()
             print("\n".join(_metrics_table(obj)))
+    elif hasattr(obj, "get_params"):  # a scikit-learn estimator
+        fitted = hasattr(obj, "network_")
+        print(f"bpnn scikit-learn estimator {type(obj).__name__} ({'fitted' if fitted else 'not fitted'})")
+        print(f"parameters {obj!r}")
+        if fitted:
+            print(f"network   {obj.network_!r}")
+            for key in ("n_features_in_", "classes_", "n_iter_", "best_loss_", "best_validation_score_"):
+                if getattr(obj, key, None) is not None:
+                    value = getattr(obj, key)
+                    print(f"{key:<23}{value.tolist() if hasattr(value, 'tolist') else value}")
     else:
         print(f"bpnn network (no table settings)\n{obj!r}\n  epochs trained {obj.epochs_trained}")
     return 0

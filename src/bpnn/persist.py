@@ -38,7 +38,7 @@ from .losses import LOSSES
 from .network import Network, NeuralNetwork
 from .scaling import Scaler, scaler_from_state
 
-__all__ = ["Model", "load", "save", "save_network", "network_to_parts", "network_from_parts"]
+__all__ = ["Model", "load", "save", "save_estimator", "save_network", "network_to_parts", "network_from_parts"]
 
 KIND_NETWORK = "network"
 KIND_MODEL = "model"
@@ -128,7 +128,10 @@ def network_to_parts(net: Network, prefix: str = "") -> tuple[dict[str, np.ndarr
                 f"{sorted(layer_classes)} and never stores code."
             )
         if cls_name == "Dropout":
-            layers.append({"class": cls_name, "rate": float(layer.rate)})
+            # The generator's state too, so that training after loading draws the same masks.
+            rng = getattr(layer, "rng", None)
+            state = rng.bit_generator.state if rng is not None else None
+            layers.append({"class": cls_name, "rate": float(layer.rate), "seed": layer.seed, "rng_state": state})
             continue
         act = _named_config(layer.activation, ACTIVATIONS, "activation", f"layer {i}")
         layers.append({"class": cls_name, "n_in": layer.n_in, "n_out": layer.n_out,
@@ -182,9 +185,13 @@ def network_from_parts(arrays: dict[str, np.ndarray], config: Any, prefix: str =
             raise bad(f"layer {i} has unknown class {found!r} (written by a newer bpnn?)")
         if spec["class"] == "Dropout":
             try:
-                layers.append(layer_classes["Dropout"](spec["rate"]))
+                layer = layer_classes["Dropout"](spec["rate"], spec.get("seed"))
+                if spec.get("rng_state") is not None:
+                    layer.rng = np.random.default_rng()
+                    layer.rng.bit_generator.state = spec["rng_state"]
             except (KeyError, TypeError, ValueError) as exc:
                 raise bad(f"layer {i} (Dropout) is damaged: {exc}") from None
+            layers.append(layer)
             continue
         for key in ("n_in", "n_out", "activation", "use_bias"):
             if key not in spec:
@@ -461,21 +468,196 @@ def _plain(value: Any) -> str:
 
 
 # --------------------------------------------------------------------------- #
+# scikit-learn estimators
+
+KIND_ESTIMATOR = "estimator"
+_ESTIMATOR_CLASSES = ("BPClassifier", "BPRegressor")
+# Modules whose classes may be rebuilt from a file: bpnn's own optimizers and scalers and
+# scikit-learn's scalers. A file names a class; only these are looked up, never imported
+# by a name taken from the file.
+_OBJECT_MODULES = ("bpnn.optimizers", "bpnn.solvers", "bpnn.schedules", "bpnn.scaling")
+_SKLEARN_OBJECTS = ("MinMaxScaler", "StandardScaler")
+# Rebuilt from network_ after loading (they are views of its arrays), so not stored twice.
+_DERIVED = ("coefs_", "intercepts_")
+
+
+def _object_class(module: str, name: str):
+    """The class ``module.name`` if it is one bpnn may rebuild, else None."""
+    import importlib
+
+    if module in _OBJECT_MODULES:
+        cls = getattr(importlib.import_module(module), name, None)
+    elif module.startswith("sklearn.preprocessing") and name in _SKLEARN_OBJECTS:
+        cls = getattr(importlib.import_module("sklearn.preprocessing"), name, None)
+    else:
+        return None
+    return cls if isinstance(cls, type) else None
+
+
+class _Encoder:
+    """Turn an estimator's attributes into JSON plus named arrays, refusing anything else.
+
+    Every value that is not a JSON scalar is tagged (``{"__array__": name}``,
+    ``{"__tuple__": [...]}``, ...), so decoding gives back the same types: tuples stay
+    tuples, object arrays of strings stay object arrays, a network is a network.
+    """
+
+    def __init__(self, owner: str):
+        self.owner = owner
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def encode(self, value: Any, path: str):
+        if value is None or isinstance(value, (bool, str)):
+            return value
+        if isinstance(value, (numbers.Integral, np.bool_)) and not isinstance(value, np.ndarray):
+            return bool(value) if isinstance(value, np.bool_) else int(value)
+        if isinstance(value, numbers.Real):
+            return float(value)
+        if isinstance(value, np.ndarray):
+            return self._array(value, path)
+        if isinstance(value, (list, tuple)):
+            items = [self.encode(v, f"{path}[{i}]") for i, v in enumerate(value)]
+            return {"__tuple__": items} if isinstance(value, tuple) else {"__list__": items}
+        if isinstance(value, dict):
+            if not all(isinstance(k, str) for k in value):
+                raise ValueError(f"Cannot save {self.owner}: {path} is a dict with keys that are not strings.")
+            return {"__dict__": {k: self.encode(v, f"{path}.{k}") for k, v in value.items()}}
+        if isinstance(value, Network):
+            arrays, config = network_to_parts(value, prefix=f"{path}.")
+            self.arrays.update(arrays)
+            return {"__network__": config, "prefix": f"{path}."}
+        if isinstance(value, np.random.RandomState):
+            return {"__random_state__": self.encode(list(value.get_state()), path)}
+        cls = type(value)
+        if _object_class(cls.__module__, cls.__name__) is cls:
+            state = {k: v for k, v in vars(value).items()}
+            return {"__object__": [cls.__module__, cls.__name__], "state": self.encode(state, path)}
+        raise ValueError(f"Cannot save {self.owner}: {path} holds a {cls.__module__}.{cls.__name__}, which a "
+                         "bpnn model file cannot store (it stores numbers, strings, arrays, networks, and "
+                         "bpnn's or scikit-learn's scalers and optimizers).")
+
+    def _array(self, value: np.ndarray, path: str):
+        node = {"__array__": path}
+        if value.dtype.hasobject:
+            if not all(isinstance(v, str) for v in value.flat):
+                raise ValueError(f"Cannot save {self.owner}: {path} is an object array holding values other "
+                                 "than strings.")
+            value = value.astype(str)
+            node["object"] = True
+        self.arrays[path] = value
+        return node
+
+
+def _decode(node: Any, arrays: dict, source: str):
+    def bad(message: str) -> ModelFileError:
+        return ModelFileError(f"{source}: {message}")
+
+    if isinstance(node, list):
+        raise bad("the estimator description is damaged (an untagged list)")
+    if not isinstance(node, dict):
+        return node
+    if "__array__" in node:
+        if node["__array__"] not in arrays:
+            raise bad(f"array {node['__array__']!r} is missing")
+        value = arrays[node["__array__"]]
+        return value.astype(object) if node.get("object") else value
+    if "__tuple__" in node:
+        return tuple(_decode(v, arrays, source) for v in node["__tuple__"])
+    if "__list__" in node:
+        return [_decode(v, arrays, source) for v in node["__list__"]]
+    if "__dict__" in node:
+        return {k: _decode(v, arrays, source) for k, v in node["__dict__"].items()}
+    if "__network__" in node:
+        return network_from_parts(arrays, node["__network__"], node.get("prefix", ""), source)
+    if "__random_state__" in node:
+        rs = np.random.RandomState()
+        rs.set_state(tuple(_decode(node["__random_state__"], arrays, source)))
+        return rs
+    if "__object__" in node:
+        module, name = node["__object__"]
+        cls = _object_class(module, name)
+        if cls is None:
+            raise bad(f"holds an object of class {module}.{name}, which bpnn does not rebuild from files")
+        obj = cls.__new__(cls)
+        obj.__dict__.update(_decode(node["state"], arrays, source))
+        return obj
+    raise bad(f"has a value bpnn cannot read: {sorted(node)}")
+
+
+def save_estimator(est, path) -> None:
+    """Save a fitted or unfitted :class:`~bpnn.BPClassifier` / :class:`~bpnn.BPRegressor`.
+
+    Stores the hyperparameters (``get_params``), every fitted attribute (``classes_``,
+    ``feature_names_in_``, the target scaler, ``loss_curve_``, ...), the network and
+    the optimizer's state, so that the loaded estimator predicts bit-identically and
+    ``partial_fit`` / ``warm_start`` continue exactly where the saved one stopped.
+
+    Raises
+    ------
+    ValueError
+        If an attribute holds something a model file cannot store (a user-defined
+        activation, a callable, ...); the message names the attribute.
+    """
+    cls = type(est)
+    if cls.__name__ not in _ESTIMATOR_CLASSES or cls.__module__ != "bpnn.sklearn":
+        raise TypeError(f"save_estimator takes a BPClassifier or BPRegressor; got {cls.__name__}.")
+    encoder = _Encoder(cls.__name__)
+    params = est.get_params(deep=False)
+    skip = set(params) | (set(_DERIVED) if hasattr(est, "network_") else set())
+    state = {k: v for k, v in vars(est).items() if k not in skip}
+    metadata = {"class": cls.__name__, "params": encoder.encode(params, "params"),
+                "state": encoder.encode(state, "state")}
+    save_container(path, encoder.arrays, metadata, kind=KIND_ESTIMATOR)
+
+
+def _estimator_from_parts(arrays: dict, meta: dict, source: str):
+    def bad(message: str) -> ModelFileError:
+        return ModelFileError(f"{source}: {message}")
+
+    name = meta.get("class")
+    if name not in _ESTIMATOR_CLASSES:
+        raise bad(f"unknown estimator class {name!r} (written by a newer bpnn?)")
+    for key in ("params", "state"):
+        if not isinstance(meta.get(key), dict):
+            raise bad(f"the estimator description lacks {key!r}")
+    from . import sklearn as bpnn_sklearn
+
+    cls = getattr(bpnn_sklearn, name)
+    params = _decode(meta["params"], arrays, source)
+    state = _decode(meta["state"], arrays, source)
+    if not isinstance(params, dict) or not isinstance(state, dict):
+        raise bad("the estimator description is damaged")
+    try:
+        est = cls(**params)
+    except TypeError as exc:
+        raise bad(f"the hyperparameters do not fit this bpnn's {name}: {exc}") from None
+    est.__dict__.update(state)
+    if hasattr(est, "network_") and callable(getattr(est, "_expose_weights", None)):
+        est._expose_weights()
+    return est
+
+
+# --------------------------------------------------------------------------- #
 # One entry point
 
 
 def save(obj, path) -> None:
-    """Save a :class:`~bpnn.Network` or a :class:`Model` to ``path``, atomically."""
+    """Save a :class:`~bpnn.Network`, a :class:`Model` or a ``BPClassifier`` / ``BPRegressor``
+    to ``path``, atomically."""
     if isinstance(obj, Model):
         obj.save(path)
     elif isinstance(obj, Network):
         save_network(obj, path)
+    elif type(obj).__name__ in _ESTIMATOR_CLASSES and type(obj).__module__ == "bpnn.sklearn":
+        save_estimator(obj, path)
     else:
-        raise TypeError(f"bpnn can save a Network or a Model; got {type(obj).__name__}.")
+        raise TypeError(f"bpnn can save a Network, a Model, a BPClassifier or a BPRegressor; "
+                        f"got {type(obj).__name__}.")
 
 
 def load(path):
-    """Load whatever a bpnn model file holds: a :class:`~bpnn.Network` or a :class:`Model`.
+    """Load whatever a bpnn model file holds: a :class:`~bpnn.Network`, a :class:`Model`, or a
+    ``BPClassifier`` / ``BPRegressor``.
 
     Loading reads numbers and names only and never runs code from the file.
 
@@ -491,5 +673,7 @@ def load(path):
         return network_from_parts(arrays, meta.get("network"), "", source)
     if meta["kind"] == KIND_MODEL:
         return _model_from_parts(arrays, meta, source)
+    if meta["kind"] == KIND_ESTIMATOR:
+        return _estimator_from_parts(arrays, meta, source)
     raise ModelFileError(f"{source} holds a {meta['kind']!r}, which this bpnn cannot load "
                          "(written by a newer bpnn?)")

@@ -321,6 +321,13 @@ class _BaseBP(BaseEstimator):
         return out
 
     # -- the public methods shared by both estimators --------------------------------------
+    def save(self, path) -> None:
+        """Save hyperparameters, fitted state and network to a bpnn model file (no pickle);
+        ``bpnn.load(path)`` gives back an estimator that predicts bit-identically."""
+        from .persist import save_estimator
+
+        save_estimator(self, path)
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Train the network on ``(X, y)``.
