@@ -86,7 +86,7 @@ def test_train_regression_report_matches_sklearn(capsys, tmp_path):
         assert model.metrics[name]["r2"]["period_s"] == pytest.approx(r2, rel=1e-12)
         assert model.metrics[name]["rmse"]["period_s"] == pytest.approx(rmse, rel=1e-12)
         assert model.metrics[name]["mae"]["period_s"] == pytest.approx(mae, rel=1e-12)
-        assert f"  {name:<10}{len(idx):>6}{r2:>10.4g}{rmse:>12.4g}{mae:>12.4g}" in out
+        assert f"  {name:<10}{len(idx):>6}{r2:>11.6f}{rmse:>12.4g}{mae:>12.4g}" in out
     assert model.x_scaler.name == "minmax" and model.y_scaler.name == "minmax"
     # scaling statistics come from the training rows only
     assert np.array_equal(model.x_scaler.data_min_, X[parts["train"]].min(axis=0))

@@ -229,10 +229,11 @@ def _report(run, args, n_dropped) -> str:
     return "\n".join(lines)
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any, r2: bool = False) -> str:
     if value is None:
         return "n/a"
-    return f"{value:.4g}"
+    # R2 near 1 is what good fits give: show its decimals rather than round it to 1.
+    return f"{value:.6f}" if r2 else f"{value:.4g}"
 
 
 def _metrics_table(model) -> list[str]:
@@ -240,10 +241,10 @@ def _metrics_table(model) -> list[str]:
     splits = list(model.metrics)
     if model.task == "regression":
         for target in model.target_names:
-            lines.append(f"{target:<12}{'rows':>6}{'R2':>10}{'RMSE':>12}{'MAE':>12}")
+            lines.append(f"{target:<12}{'rows':>6}{'R2':>11}{'RMSE':>12}{'MAE':>12}")
             for split in splits:
                 m = model.metrics[split]
-                lines.append(f"  {split:<10}{m['rows']:>6}{_fmt(m['r2'][target]):>10}"
+                lines.append(f"  {split:<10}{m['rows']:>6}{_fmt(m['r2'][target], r2=True):>11}"
                              f"{_fmt(m['rmse'][target]):>12}{_fmt(m['mae'][target]):>12}")
         return lines
     labels = list(model.metrics[splits[0]]["precision"])
@@ -359,7 +360,8 @@ def _export(args) -> int:
     from .persist import load
 
     obj = load(args.model)
-    code = export_python(obj, source=os.path.basename(args.model))
+    module = os.path.splitext(os.path.basename(args.out))[0]
+    code = export_python(obj, source=os.path.basename(args.model), module=module)
     with atomic_write(args.out, "w", encoding="utf-8", newline="\n") as f:
         f.write(code)
     print(f"wrote {args.out}")

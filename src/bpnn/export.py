@@ -39,14 +39,12 @@ _ACTIVATION_CODE = {
 }
 
 
-def _literal(array: np.ndarray, indent: int = 4) -> str:
-    """A NumPy array as a readable Python literal whose floats read back exactly."""
+def _literal(array: np.ndarray) -> str:
+    """A NumPy array as a readable Python literal whose floats read back exactly (one row a line)."""
     array = np.asarray(array, dtype=np.float64)
     if array.ndim == 1:
         return "[" + ", ".join(repr(float(v)) for v in array) + "]"
-    pad = " " * indent
-    rows = ",\n".join(pad + "    " + _literal(row) for row in array)
-    return "[\n" + rows + ",\n" + pad + "]"
+    return "[\n" + "".join("    " + _literal(row) + ",\n" for row in array) + "]"
 
 
 def _scaler_lines(prefix: str, scaler) -> tuple[list[str], str, str]:
@@ -79,7 +77,7 @@ def _label_literal(value: float) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
-def export_python(model, source: str = "a bpnn model") -> str:
+def export_python(model, source: str = "a bpnn model", module: str = "predict_model") -> str:
     """The source code of a standalone predictor for ``model``.
 
     Parameters
@@ -88,6 +86,8 @@ def export_python(model, source: str = "a bpnn model") -> str:
         A table model (scaling and labels included) or a bare network (raw outputs).
     source : str, default="a bpnn model"
         Where the model came from, for the file's docstring.
+    module : str, default="predict_model"
+        The name the file will be imported by, for the usage lines of its docstring.
 
     Returns
     -------
@@ -156,12 +156,12 @@ def export_python(model, source: str = "a bpnn model") -> str:
         "",
         "From Python:",
         "",
-        "    from predict_model import predict",
+        f"    from {module} import predict",
         f"    y = predict(X)   # X: array of shape (n_samples, {len(features)}), columns as FEATURES",
         "",
         "From the shell, on a CSV file whose header names the inputs (other columns are ignored):",
         "",
-        "    python predict_model.py new.csv > predictions.csv",
+        f"    python {module}.py new.csv > predictions.csv",
         '"""',
         "",
         "import csv",
@@ -229,7 +229,7 @@ def main(argv=None):
     """Read a CSV file with a header, print one line of predictions per row."""
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
-        print("usage: python predict_model.py data.csv > predictions.csv", file=sys.stderr)
+        print(f"usage: python {sys.argv[0]} data.csv > predictions.csv", file=sys.stderr)
         return 2
     with open(argv[0], newline="", encoding="utf-8-sig") as f:
         rows = [row for row in csv.reader(f) if row and any(cell.strip() for cell in row)]
