@@ -575,3 +575,30 @@ def test_info_and_predict_on_an_estimator_file(capsys, tmp_path):
     assert code == 0 and "BPClassifier (fitted)" in out and "classes_               [0, 1, 2]" in out
     assert "holds a BPClassifier, not a model from 'bpnn train'" in error_line(
         capsys, "predict", tmp_path / "e.bpnn", CLASSIFICATION)
+
+
+def test_lm_classification_trains_softmax_on_mse(capsys, tmp_path):
+    code, out, _ = run(capsys, "train", CLASSIFICATION, "--target", "material", "--solver", "lm", "--epochs", "4",
+                       "-o", tmp_path / "c.bpnn")
+    assert code == 0 and "solver lm, loss mse" in out
+    model = bpnn.load(tmp_path / "c.bpnn")
+    assert model.network.layers[-1].activation.name == "softmax" and "mu" in model.history
+
+
+def test_br_without_validation_records_gamma(capsys, tmp_path):
+    code, out, _ = run(capsys, "train", REGRESSION, "--target", "period_s", "--solver", "br", "--split",
+                       "0.85,0,0.15", "--epochs", "6", "-o", tmp_path / "b.bpnn")
+    assert code == 0 and "split    train 255, validation 0, test 45" in out
+    history = bpnn.load(tmp_path / "b.bpnn").history
+    assert {"loss", "test_loss", "gradient", "mu", "gamma"} <= set(history) and "val_loss" not in history
+    assert len(history["gamma"]) == 6
+
+
+def test_export_skips_dropout_like_predict_does():
+    from bpnn.export import export_python
+
+    net = bpnn.Network([bpnn.Dense(2, 6, "tanh"), bpnn.Dropout(0.5), bpnn.Dense(6, 1)], seed=0)
+    ns = {}
+    exec(compile(export_python(net), "exported.py", "exec"), ns)  # our own generated code
+    X = np.random.default_rng(0).normal(size=(9, 2))
+    assert np.array_equal(ns["predict"](X), net.predict(X))

@@ -430,7 +430,7 @@ def test_regressor_round_trip(tmp_path, target_scaling):
 
 
 def test_dropout_and_feature_names_round_trip(tmp_path):
-    import pandas as pd
+    pd = pytest.importorskip("pandas")  # feature_names_in_ only exists for DataFrames
 
     rng = np.random.default_rng(5)
     X = pd.DataFrame(rng.normal(size=(40, 2)), columns=["width", "height"])
