@@ -403,6 +403,7 @@ def test_dropna(capsys, tmp_path):
     (["--target", "period_s", "--target", "period_s"], "--target names a column twice"),
     (["--ignore", "period_s"], "both --target and --ignore"),
     (["--task", "classification"], "classification needs at least 2 classes"),
+    (["--solver", "lm", "--batch-size", "10"], "works on the whole training set at once; leave out --batch-size"),
 ])
 def test_bad_options(capsys, tmp_path, extra, message):
     path = tmp_path / "d.csv"

@@ -4,8 +4,9 @@ A model file is a :mod:`bpnn.io.container`: NumPy arrays (weights, biases, scale
 statistics, class labels, loss curves) plus a JSON document that says how to rebuild
 the object around them (layer classes and sizes, activation and loss *names*, dtype,
 feature names, settings, metrics). Loading reads numbers and names only; it never
-unpickles and never imports anything named in the file, so opening a model file
-from someone else cannot run code. The flip side: only what bpnn can name can be
+unpickles, and a class named in the file is only ever looked up in a fixed list of
+bpnn's own (and scikit-learn's two scalers), so opening a model file from someone
+else cannot run code. The flip side: only what bpnn can name can be
 saved. A user-defined activation, loss or layer is refused at save time with an
 error that names it.
 
@@ -33,7 +34,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .io.container import ModelFileError, load_container, save_container
-from .layers import Dense, Layer
+from .layers import Dense, Dropout, Layer
 from .losses import LOSSES
 from .network import Network, NeuralNetwork
 from .scaling import Scaler, scaler_from_state
@@ -52,13 +53,7 @@ TASKS = ("regression", "classification")
 
 
 def _layer_classes() -> dict[str, type]:
-    from . import layers
-
-    classes = {"Dense": Dense, "Layer": Layer}
-    # Dropout arrives with the optimizers; saved by its rate when this bpnn has it.
-    if isinstance(getattr(layers, "Dropout", None), type):
-        classes["Dropout"] = layers.Dropout
-    return classes
+    return {"Dense": Dense, "Layer": Layer, "Dropout": Dropout}
 
 
 def _named_config(obj: Any, table: dict[str, type], what: str, where: str) -> dict:

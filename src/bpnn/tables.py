@@ -388,7 +388,9 @@ def train_table(table: Table, targets, *, task: str = "auto", hidden=(10,), solv
     net = make_network(len(features), hidden, T.shape[1], task, activation, solver, seed)
     opt = get_optimizer(solver, learning_rate)
     full_batch = getattr(opt, "full_batch", False)
-    bs = None if (batch_size is None and full_batch) else min(batch_size or 32, len(tr))
+    if full_batch and batch_size is not None:
+        raise ValueError(f"the {solver!r} solver works on the whole training set at once; leave out --batch-size")
+    bs = None if full_batch else min(batch_size or 32, len(tr))
     if bs is not None and bs >= len(tr):
         bs = None
     stopper = EarlyStopping("val_loss", patience=patience, restore_best_weights=True) if "validation" in data else None
@@ -404,17 +406,20 @@ def train_table(table: Table, targets, *, task: str = "auto", hidden=(10,), solv
                          ignore=ignore, best_epoch=best_epoch, epochs_run=len(curves["loss"]), stop=stop)
     model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=settings,
                   history=curves)
-    predictions = {}
-    for name, idx in parts.items():
-        if len(idx) == 0:
-            continue
-        proba = model.predict_proba(X[idx]) if task == "classification" else None
-        pred = classes[np.argmax(proba, axis=1)] if proba is not None else model.predict(X[idx])
-        truth = Y[idx, 0] if task == "classification" else Y[idx]
+    predictions = {name: _predict_rows(model, X[idx], Y[idx]) for name, idx in parts.items() if len(idx)}
+    for name, (truth, pred, _) in predictions.items():
         model.metrics[name] = split_metrics(model, truth, pred)
-        predictions[name] = (truth, pred, proba)
     return TrainingRun(model, reason, stop, best_epoch, {k: len(v) for k, v in parts.items()},
                        predictions, _constant_notes(X[tr], features))
+
+
+def _predict_rows(model: Model, X: np.ndarray, Y: np.ndarray) -> tuple:
+    """``(truth, prediction, probabilities)`` for raw rows: labels and class probabilities
+    for classification (probabilities None for regression), targets in their units."""
+    if model.task == "regression":
+        return Y, model.predict(X), None
+    proba = model.predict_proba(X)
+    return Y[:, 0], model.classes[np.argmax(proba, axis=1)], proba
 
 
 def _stop_reason(interrupted: bool, stopper, opt, epochs_run: int, epochs: int, patience: int) -> str:
@@ -586,9 +591,7 @@ def train_csv_chunks(path, targets, chunksize: int, *, sep: str = ",", dropna: b
             rows = np.flatnonzero(codes == code)
             if not len(rows):
                 continue
-            truth = Y[rows, 0] if task == "classification" else Y[rows]
-            proba = model.predict_proba(X[rows]) if task == "classification" else None
-            pred = classes[np.argmax(proba, axis=1)] if proba is not None else model.predict(X[rows])
+            truth, pred, proba = _predict_rows(model, X[rows], Y[rows])
             scores[s].add(truth, pred)
             have = sum(len(part[0]) for part in kept[s])
             if have < PLOT_ROWS:
