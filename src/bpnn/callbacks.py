@@ -403,6 +403,9 @@ def restore_checkpoint(ckpt: dict, net, fit_state) -> None:
     history.stopped_epoch = meta["history"]["stopped_epoch"]
     net.epochs_trained = meta["epochs_trained"]
     net.stop_training = meta["stop_training"]
+    if net.stop_training and history.stopped_epoch is None:
+        # written by the epoch that asked to stop, before the loop recorded it
+        history.stopped_epoch = net.epochs_trained
     fit_state.start_epoch = meta["fit_start_epoch"]
     if "val_index" in arrays:
         fit_state.val_index = arrays["val_index"]

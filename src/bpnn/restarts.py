@@ -104,8 +104,6 @@ def train_best_of(n: int, build, X, y, *, seed=0, n_jobs: int | None = None, val
     if validation_split is not None:
         validation_split = check_float(validation_split, "validation_split", low=0.0, high=1.0,
                                        low_inclusive=False, high_inclusive=False)
-    if "seed" in fit_kwargs:
-        raise ValueError("train_best_of sets each restart's fit seed itself; pass the master 'seed' instead.")
     seeds = [int(s) for s in np.random.SeedSequence(seed).generate_state(n, dtype=np.uint32)]
     from joblib import Parallel, delayed
 

@@ -158,10 +158,21 @@ class FitState:
         self.callbacks, self.start_epoch, self.val_index = callbacks, start_epoch, val_index
 
 
-def train(net, X, y, *, epochs: int = 100, learning_rate: float | None = None, batch_size: int | None = None,
-          shuffle: bool = True, seed=None, optimizer="sgd", validation_data=None, validation_split=None,
-          metrics=None, callbacks=None, sample_weight=None, verbose: int = 0, resume_from=None) -> History:
-    """Train ``net`` on ``(X, y)``; see :meth:`bpnn.Network.fit` for the arguments."""
+def train(net, X, y, **kwargs) -> History:
+    """Train ``net`` on ``(X, y)``; see :meth:`bpnn.Network.fit` for the arguments.
+
+    While training, the first Ctrl-C only asks the loop to stop after the current batch.
+    """
+    with InterruptGuard() as guard:
+        try:
+            return _train(net, X, y, guard=guard, **kwargs)
+        finally:
+            net._fit_state = None
+
+
+def _train(net, X, y, *, guard, epochs: int = 100, learning_rate: float | None = None, batch_size: int | None = None,
+           shuffle: bool = True, seed=None, optimizer="sgd", validation_data=None, validation_split=None,
+           metrics=None, callbacks=None, sample_weight=None, verbose: int = 0, resume_from=None) -> History:
     X = check_array(X, "X", net.dtype, n_cols=net.n_inputs, cols_what=" (the first layer's n_in)")
     y = check_array(y, "y", net.dtype, n_cols=net.n_outputs, cols_what=" (the last layer's n_out)")
     check_same_rows(X, y)
@@ -248,64 +259,60 @@ def train(net, X, y, *, epochs: int = 100, learning_rate: float | None = None, b
 
         restore_checkpoint(ckpt, net, state)
     remaining = 0 if net.stop_training else epochs - (net.epochs_trained - state.start_epoch)
-    try:
-        with InterruptGuard() as guard:
-            for _ in range(remaining):
-                epoch = net.epochs_trained + 1
-                for cb in callbacks:
-                    cb.on_epoch_begin(epoch, {})
-                snapshots = snapshots[-1:] + [(epoch - 1, [p.copy() for p in net.params])]
-                if reorder:
-                    perm = rng.permutation(m)
-                    np.take(X, perm, axis=0, out=Xs)
-                    np.take(y, perm, axis=0, out=ys)
-                    if sws is not None:
-                        np.take(sample_weight, perm, out=sws)
-                total = 0.0
-                with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-                    for start in range(0, m, bs):
-                        stop = min(start + bs, m)
-                        swb = None if sws is None else sws[start:stop]
-                        batch_loss = opt.train_batch(net, Xs[start:stop], ys[start:stop], swb)
-                        total += batch_loss * (stop - start if swb is None else float(swb.sum()))
-                        if guard.interrupted:
-                            break
-                if guard.interrupted and stop < m:
-                    # Ctrl-C mid-epoch: keep the updates made, but do not log a partial epoch
-                    history.interrupted = True
-                    break
-                epoch_loss = total / (m if sample_weight is None else float(sample_weight.sum()))
-                if not np.isfinite(epoch_loss) or not all(np.isfinite(p).all() for p in net.params):
-                    kept = _restore_last_finite(net, snapshots, X, y, sample_weight)
-                    lr = getattr(opt, "learning_rate", None)
-                    raise DivergenceError(
-                        f"Training diverged: the loss became {epoch_loss} at epoch {epoch}. The network keeps the "
-                        f"weights it had after epoch {kept}, whose loss is finite. Try a smaller learning_rate"
-                        + (f" (it was {lr})." if lr is not None else "."), history)
-                net.epochs_trained = epoch
-                logs = {"loss": epoch_loss}
-                if metric_fns:
-                    pred = net._forward(X)
-                    for name, fn in metric_fns.items():
-                        logs[name] = fn(y, pred)
-                if validation_data is not None:
-                    pred_v = net._forward(Xv)
-                    logs["val_loss"] = net.loss_fn.value(yv, pred_v) + net._penalty(len(Xv))
-                    for name, fn in metric_fns.items():
-                        logs["val_" + name] = fn(yv, pred_v)
-                if callable(getattr(opt, "logs", None)):
-                    logs.update(opt.logs())
-                history.append(epoch, logs)
-                for cb in callbacks:
-                    cb.on_epoch_end(epoch, logs)
+    for _ in range(remaining):
+        epoch = net.epochs_trained + 1
+        for cb in callbacks:
+            cb.on_epoch_begin(epoch, {})
+        snapshots = snapshots[-1:] + [(epoch - 1, [p.copy() for p in net.params])]
+        if reorder:
+            perm = rng.permutation(m)
+            np.take(X, perm, axis=0, out=Xs)
+            np.take(y, perm, axis=0, out=ys)
+            if sws is not None:
+                np.take(sample_weight, perm, out=sws)
+        total = 0.0
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            for start in range(0, m, bs):
+                stop = min(start + bs, m)
+                swb = None if sws is None else sws[start:stop]
+                batch_loss = opt.train_batch(net, Xs[start:stop], ys[start:stop], swb)
+                total += batch_loss * (stop - start if swb is None else float(swb.sum()))
                 if guard.interrupted:
-                    history.interrupted = True
                     break
-                if net.stop_training:
-                    history.stopped_epoch = epoch
-                    break
-            for cb in callbacks:
-                cb.on_train_end({"history": history})
-    finally:
-        net._fit_state = None
+        if guard.interrupted and stop < m:
+            # Ctrl-C mid-epoch: keep the updates made, but do not log a partial epoch
+            history.interrupted = True
+            break
+        epoch_loss = total / (m if sample_weight is None else float(sample_weight.sum()))
+        if not np.isfinite(epoch_loss) or not all(np.isfinite(p).all() for p in net.params):
+            kept = _restore_last_finite(net, snapshots, X, y, sample_weight)
+            lr = getattr(opt, "learning_rate", None)
+            raise DivergenceError(
+                f"Training diverged: the loss became {epoch_loss} at epoch {epoch}. The network keeps the "
+                f"weights it had after epoch {kept}, whose loss is finite. Try a smaller learning_rate"
+                + (f" (it was {lr})." if lr is not None else "."), history)
+        net.epochs_trained = epoch
+        logs = {"loss": epoch_loss}
+        if metric_fns:
+            pred = net._forward(X)
+            for name, fn in metric_fns.items():
+                logs[name] = fn(y, pred)
+        if validation_data is not None:
+            pred_v = net._forward(Xv)
+            logs["val_loss"] = net.loss_fn.value(yv, pred_v) + net._penalty(len(Xv))
+            for name, fn in metric_fns.items():
+                logs["val_" + name] = fn(yv, pred_v)
+        if callable(getattr(opt, "logs", None)):
+            logs.update(opt.logs())
+        history.append(epoch, logs)
+        for cb in callbacks:
+            cb.on_epoch_end(epoch, logs)
+        if guard.interrupted:
+            history.interrupted = True
+            break
+        if net.stop_training:
+            history.stopped_epoch = epoch
+            break
+    for cb in callbacks:
+        cb.on_train_end({"history": history})
     return history
