@@ -156,6 +156,30 @@ def test_adagrad_first_step_by_hand_numbers():
     assert got[0][0][0, 0] == pytest.approx(0.9, rel=1e-15)
 
 
+def test_rprop_by_hand_numbers():
+    # initial step 1, with g = w + 0.1 from w = 1:
+    # g = 1.1 (no previous sign): w = 1 - 1 = 0;  g = 0.1, same sign: step 1.2, w = -1.2;
+    # g = -1.1, sign change: step 0.6 and no move this time (iRprop-)
+    got = run_three(bpnn.Rprop(learning_rate=1.0))
+    assert [step[0][0, 0] for step in got] == pytest.approx([0.0, -1.2, -1.2], abs=1e-15)
+
+
+def test_rprop_follows_irprop_minus():
+    eta_minus, eta_plus, step_min, step_max = 0.5, 1.2, 1e-6, 1.3
+
+    def rule(w, g, s, t, _):
+        prev, step = s.get("prev", 0.0), s.get("step", 1.0)
+        if g * prev > 0:
+            step = min(step * eta_plus, step_max)
+        elif g * prev < 0:
+            step = max(step * eta_minus, step_min)
+            g = 0.0
+        s["prev"], s["step"] = g, step
+        return w - math.copysign(step, g) if g else w
+
+    assert_same(run_three(bpnn.Rprop(1.0, step_sizes=(step_min, step_max))), by_hand(rule))
+
+
 # -- schedules and clipping ---------------------------------------------------------------------
 def test_schedules_by_hand():
     step = bpnn.StepDecay(0.1, decay_steps=3, decay_rate=0.5)
@@ -295,6 +319,7 @@ TORCH_CASES = {
               lambda w, b: torch.optim.AdamW([{"params": w, "weight_decay": 0.1},
                                               {"params": b, "weight_decay": 0.0}], lr=0.05, eps=1e-8)),
     "adagrad": (lambda: bpnn.Adagrad(0.1), lambda w, b: torch.optim.Adagrad(w + b, lr=0.1)),
+    "rprop": (lambda: bpnn.Rprop(0.05), lambda w, b: torch.optim.Rprop(w + b, lr=0.05)),
 }
 
 

@@ -12,12 +12,15 @@ The engine (this package's top-level modules) depends on NumPy alone:
 from .activations import ACTIVATIONS, Activation, get_activation
 from .gradcheck import gradcheck, numerical_gradients
 from .initializers import INITIALIZERS, Initializer
-from .layers import Dense, Layer
+from .layers import Dense, Dropout, Layer
 from .losses import LOSSES, Loss, get_loss
 from .network import Network, NeuralNetwork
 from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, AdamW, GradientDescent, Optimizer, RMSprop, get_optimizer
 from .schedules import Constant, InverseScaling, StepDecay
 from .training import Callback, DivergenceError, History, accuracy
+from .callbacks import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau
+from .solvers import LBFGS, BayesianRegularization, LevenbergMarquardt, Rprop, jacobian
+from .restarts import train_best_of
 
 __version__ = "0.1.0"
 
@@ -44,4 +47,6 @@ __all__ = [
     "numerical_gradients", "__version__",
     # optimizers and schedules
     "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Constant", "StepDecay", "InverseScaling",
+    "Rprop", "LBFGS", "LevenbergMarquardt", "BayesianRegularization", "jacobian",
+    "Dropout", "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau", "train_best_of",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_int
+from ._validation import check_float, check_int
 from .activations import get_activation
 from .initializers import Normal, Uniform, get_initializer
 
@@ -164,3 +164,64 @@ class Layer(Dense):
                          init=Normal() if init is None else init,
                          bias_init=Uniform(0.0, 0.1) if bias_init is None else bias_init,
                          use_bias=use_bias)
+
+
+class Dropout:
+    """Inverted dropout: while training, each input is zeroed with probability ``rate`` and
+    the survivors are scaled by ``1 / (1 - rate)``; in ``predict`` the layer is the identity.
+
+    The scaling keeps the expected value of every activation the same in training and in
+    prediction, so nothing needs rescaling afterwards. The masks come from the layer's own
+    generator, seeded by ``seed`` or, when ``seed`` is None, by the network's ``seed``
+    when the layer is added to it, so training is reproducible.
+
+    Parameters
+    ----------
+    rate : float
+        Fraction of inputs dropped, in [0, 1).
+    seed : int or None, default=None
+
+    Examples
+    --------
+    >>> import numpy as np, bpnn
+    >>> net = bpnn.Network([bpnn.Dense(2, 8, "relu"), bpnn.Dropout(0.5), bpnn.Dense(8, 1)], seed=0)
+    >>> np.array_equal(net.predict(np.ones((3, 2))), net.predict(np.ones((3, 2))))
+    True
+
+    References
+    ----------
+    N. Srivastava, G. Hinton, A. Krizhevsky, I. Sutskever, R. Salakhutdinov, "Dropout: a simple
+    way to prevent neural networks from overfitting", JMLR 15, 2014.
+    """
+
+    def __init__(self, rate: float, seed: int | None = None):
+        self.rate = check_float(rate, "rate", low=0.0, high=1.0, high_inclusive=False)
+        self.seed = None if seed is None else check_int(seed, "seed", minimum=0)
+        self.rng = None if seed is None else np.random.default_rng(seed)
+        self._mask = None
+
+    def build(self, rng: np.random.Generator | None = None, dtype=np.float64) -> "Dropout":
+        if self.rng is None:
+            # a child generator drawn from the network's, so Network(seed=...) fixes the masks too
+            source = rng if rng is not None else np.random.default_rng()
+            self.rng = np.random.default_rng(source.integers(2**63))
+        return self
+
+    def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
+        if not training or self.rate == 0.0:
+            self._mask = None
+            return X
+        if self.rng is None:
+            self.build()
+        keep = 1.0 - self.rate
+        self._mask = (self.rng.random(X.shape) >= self.rate).astype(X.dtype) / X.dtype.type(keep)
+        return X * self._mask
+
+    def backward(self, grad_output: np.ndarray, need_input_grad: bool = True):
+        """dL/dX = dL/dout * mask (the same scaled mask as the forward pass)."""
+        if not need_input_grad:
+            return None
+        return grad_output if self._mask is None else grad_output * self._mask
+
+    def __repr__(self) -> str:
+        return f"Dropout({self.rate}" + ("" if self.seed is None else f", seed={self.seed}") + ")"

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import check_float
+
 
 def _sample_scale(m: int, sample_weight, dtype) -> np.ndarray | float:
     """The factor each sample's term is multiplied by: 1/m, or w_i / sum(w) as a column."""
@@ -136,6 +138,58 @@ class CategoricalCrossEntropy(Loss):
         return None
 
 
+class MeanAbsoluteError(Loss):
+    """``l = sum_k |yhat_k - y_k|``;  ``dL/dyhat = sign(yhat - y) / m`` (0 where they are equal).
+
+    Less sensitive to outliers than the MSE. Also an example of a user-defined loss: a
+    value and a gradient are all a loss needs (:func:`bpnn.gradcheck` verifies them).
+    """
+
+    name = "mae"
+
+    def value(self, y_true, y_pred, sample_weight=None):
+        return _mean(np.abs(y_pred - y_true).sum(axis=1), sample_weight)
+
+    def gradient(self, y_true, y_pred, sample_weight=None):
+        return np.sign(y_pred - y_true) * _sample_scale(len(y_true), sample_weight, y_pred.dtype)
+
+
+class Huber(Loss):
+    """Quadratic for small errors, linear for large ones: with ``r = yhat - y``,
+
+        l = sum_k  r_k**2 / 2                     if |r_k| <= delta
+                   delta * (|r_k| - delta / 2)    otherwise
+
+    ``dL/dyhat = clip(r, -delta, delta) / m``. With ``delta`` large it is the MSE loss.
+
+    Parameters
+    ----------
+    delta : float, default=1.0
+        Where the quadratic part ends, > 0.
+
+    References
+    ----------
+    P. J. Huber, "Robust estimation of a location parameter", Ann. Math. Statist. 35(1), 1964.
+    """
+
+    name = "huber"
+
+    def __init__(self, delta: float = 1.0):
+        self.delta = check_float(delta, "delta", low=0.0, low_inclusive=False)
+
+    def value(self, y_true, y_pred, sample_weight=None):
+        a = np.abs(y_pred - y_true)
+        per = np.where(a <= self.delta, 0.5 * a * a, self.delta * (a - 0.5 * self.delta)).sum(axis=1)
+        return _mean(per, sample_weight)
+
+    def gradient(self, y_true, y_pred, sample_weight=None):
+        r = np.clip(y_pred - y_true, -self.delta, self.delta)
+        return r * _sample_scale(len(y_true), sample_weight, y_pred.dtype)
+
+    def __repr__(self):
+        return f"Huber(delta={self.delta})"
+
+
 LOSSES = {
     "mse": MeanSquaredError,
     "mean_squared_error": MeanSquaredError,
@@ -143,6 +197,9 @@ LOSSES = {
     "bce": BinaryCrossEntropy,
     "categorical_crossentropy": CategoricalCrossEntropy,
     "cce": CategoricalCrossEntropy,
+    "mae": MeanAbsoluteError,
+    "mean_absolute_error": MeanAbsoluteError,
+    "huber": Huber,
 }
 
 

@@ -210,8 +210,8 @@ class Network:
         return [(next(grads), next(grads) if layer.bias is not None else None) for layer in self._dense_layers()]
 
     def fit(self, X, y, *, epochs: int = 100, learning_rate: float | None = None, batch_size: int | None = None,
-            shuffle: bool = True, seed=None, optimizer="sgd", validation_data=None, metrics=None,
-            callbacks=None, sample_weight=None, verbose: int = 0):
+            shuffle: bool = True, seed=None, optimizer="sgd", validation_data=None, validation_split=None,
+            metrics=None, callbacks=None, sample_weight=None, verbose: int = 0, resume_from=None):
         """Train by backpropagation and the given optimizer.
 
         Parameters
@@ -231,8 +231,14 @@ class Network:
         seed : int or None, default=None
             Seed of the shuffling and of anything else random during training.
         optimizer : str or Optimizer, default="sgd"
+            A name (``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"rmsprop"``, ``"adam"``, ``"adamw"``,
+            ``"adagrad"``, and the whole-batch ``"rprop"``, ``"lbfgs"``, ``"lm"``, ``"br"``) or an
+            optimizer object such as ``bpnn.Adam(learning_rate=0.01)``.
         validation_data : (X_val, y_val), optional
             Evaluated after every epoch: ``val_loss`` and ``val_<metric>``.
+        validation_split : float in (0, 1), optional
+            Hold out this fraction of ``(X, y)`` as validation data instead: shuffled and
+            seeded by ``seed``, stratified for classification targets (a 0/1 column or one-hot rows).
         metrics : list of str or callables, optional
             For example ``["accuracy"]``; evaluated on the whole training set after every epoch.
         callbacks : list of Callback, optional
@@ -240,18 +246,25 @@ class Network:
             Per-sample weights; the loss becomes a weighted mean.
         verbose : int, default=0
             Print a line every ``verbose`` epochs (0: silent).
+        resume_from : str or path, optional
+            A checkpoint written by :class:`bpnn.ModelCheckpoint` during an earlier call of
+            ``fit`` with the same arguments: training continues from it and ends as that call
+            would have ended, bit for bit (``epochs`` counts the epochs of the whole call).
 
         Returns
         -------
         History
-            ``history["loss"]`` per epoch, and validation/metric entries when asked.
+            ``history["loss"]`` per epoch, and validation/metric entries when asked. Ctrl-C
+            during ``fit`` stops after the current batch and returns normally with
+            ``history.interrupted = True`` (a half-done epoch is not logged).
         """
         from .training import train
 
         self._check_built()
         return train(self, X, y, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size,
                      shuffle=shuffle, seed=seed, optimizer=optimizer, validation_data=validation_data,
-                     metrics=metrics, callbacks=callbacks, sample_weight=sample_weight, verbose=verbose)
+                     validation_split=validation_split, metrics=metrics, callbacks=callbacks,
+                     sample_weight=sample_weight, verbose=verbose, resume_from=resume_from)
 
     # -- weights -----------------------------------------------------------------------
     def get_weights(self) -> list[np.ndarray]:

@@ -109,7 +109,7 @@ class Optimizer:
     def get_state(self) -> dict:
         """Everything that changes during training, as copies: ``{name: number, list of arrays or None}``."""
         state = {"iterations": self.iterations}
-        if not callable(self.learning_rate):
+        if isinstance(self.learning_rate, float):
             state["learning_rate"] = self.learning_rate  # ReduceLROnPlateau may have changed it
         for name in self._scalars:
             state[name] = getattr(self, name)
@@ -125,7 +125,7 @@ class Optimizer:
         if missing:
             raise ValueError(f"The state given to {type(self).__name__}.set_state lacks {sorted(missing)}.")
         self.iterations = int(state["iterations"])
-        if "learning_rate" in state and not callable(self.learning_rate):
+        if "learning_rate" in state and isinstance(self.learning_rate, float):
             self.learning_rate = float(state["learning_rate"])
         for name in self._scalars:
             setattr(self, name, state[name])

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_same_rows
+from ._validation import check_array, check_float, check_int, check_same_rows
+from .callbacks import Callback, InterruptGuard, ModelCheckpoint, PrintProgress  # noqa: F401 (Callback re-exported)
 from .optimizers import get_optimizer
 
 
@@ -64,45 +65,6 @@ class History:
         return f"History(epochs={len(self)}, last={last})"
 
 
-class Callback:
-    """Base class for callbacks (Keras-like names).
-
-    The loop calls ``set_network(net)``, then ``on_train_begin(logs)``,
-    ``on_epoch_begin(epoch, logs)``, ``on_epoch_end(epoch, logs)`` and
-    ``on_train_end(logs)``. Setting ``net.stop_training = True`` ends training
-    after the current epoch.
-    """
-
-    network = None
-
-    def set_network(self, net) -> None:
-        self.network = net
-
-    def on_train_begin(self, logs=None):
-        pass
-
-    def on_epoch_begin(self, epoch, logs=None):
-        pass
-
-    def on_epoch_end(self, epoch, logs=None):
-        pass
-
-    def on_train_end(self, logs=None):
-        pass
-
-
-class PrintProgress(Callback):
-    """Print one line every ``every`` epochs (and at the last epoch)."""
-
-    def __init__(self, every: int = 100, total: int | None = None):
-        self.every, self.total = every, total
-
-    def on_epoch_end(self, epoch, logs=None):
-        if epoch % self.every == 0 or epoch == self.total:
-            parts = "  ".join(f"{k} {v:.6f}" for k, v in (logs or {}).items())
-            print(f"epoch {epoch}" + (f"/{self.total}" if self.total else "") + f"  {parts}", flush=True)
-
-
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Fraction classified correctly: argmax per row, or a 0.5 threshold for one output."""
     if y_pred.shape[1] == 1:
@@ -143,31 +105,122 @@ def _restore_last_finite(net, snapshots, X, y, sample_weight) -> int:
     return done
 
 
-def train(net, X, y, *, epochs: int = 100, learning_rate: float | None = None, batch_size: int | None = None,
-          shuffle: bool = True, seed=None, optimizer="sgd", validation_data=None, metrics=None,
-          callbacks=None, sample_weight=None, verbose: int = 0) -> History:
-    """Train ``net`` on ``(X, y)``; see :meth:`bpnn.Network.fit` for the arguments."""
+def _class_labels(y: np.ndarray) -> np.ndarray | None:
+    """Class labels when ``y`` looks like classification targets (0/1 column or one-hot rows), else None."""
+    if not np.isin(y, (0.0, 1.0)).all():
+        return None
+    if y.shape[1] == 1:
+        return y[:, 0].astype(np.int64)
+    if (y.sum(axis=1) == 1.0).all():
+        return np.argmax(y, axis=1)
+    return None
+
+
+def validation_split_indices(y, fraction: float, rng: np.random.Generator) -> np.ndarray:
+    """Sorted row indices of a shuffled validation subset holding ``fraction`` of the rows.
+
+    For classification targets (one 0/1 column, or one-hot rows) the subset is stratified:
+    every class gets its share of the validation rows (largest remainders), so a class is
+    never left out of one side because the data happen to be sorted by class.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples, n_outputs)
+    fraction : float
+        In (0, 1).
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ndarray of shape (n_val,)
+        ``n_val = round(fraction * n_samples)``, at least 1 and at most ``n_samples - 1``.
+    """
+    m = len(y)
+    n_val = min(max(int(round(fraction * m)), 1), m - 1)
+    labels = _class_labels(y)
+    if labels is None:
+        return np.sort(rng.permutation(m)[:n_val])
+    classes, counts = np.unique(labels, return_counts=True)
+    quota = n_val * counts / m
+    take = np.floor(quota).astype(np.int64)
+    # hand the rows still missing to the classes with the largest remainders (ties: smaller class label)
+    extra = np.argsort(-(quota - take), kind="stable")[:n_val - take.sum()]
+    take[extra] += 1
+    chosen = [rng.permutation(np.flatnonzero(labels == c))[:t] for c, t in zip(classes, take)]
+    return np.sort(np.concatenate(chosen))
+
+
+class FitState:
+    """What a checkpoint needs from the running loop (``net._fit_state`` during ``fit``)."""
+
+    def __init__(self, rng, history, optimizer, callbacks, start_epoch, val_index):
+        self.rng, self.history, self.optimizer = rng, history, optimizer
+        self.callbacks, self.start_epoch, self.val_index = callbacks, start_epoch, val_index
+
+
+def train(net, X, y, **kwargs) -> History:
+    """Train ``net`` on ``(X, y)``; see :meth:`bpnn.Network.fit` for the arguments.
+
+    While training, the first Ctrl-C only asks the loop to stop after the current batch.
+    """
+    with InterruptGuard() as guard:
+        try:
+            return _train(net, X, y, guard=guard, **kwargs)
+        finally:
+            net._fit_state = None
+
+
+def _train(net, X, y, *, guard, epochs: int = 100, learning_rate: float | None = None, batch_size: int | None = None,
+           shuffle: bool = True, seed=None, optimizer="sgd", validation_data=None, validation_split=None,
+           metrics=None, callbacks=None, sample_weight=None, verbose: int = 0, resume_from=None) -> History:
     X = check_array(X, "X", net.dtype, n_cols=net.n_inputs, cols_what=" (the first layer's n_in)")
     y = check_array(y, "y", net.dtype, n_cols=net.n_outputs, cols_what=" (the last layer's n_out)")
     check_same_rows(X, y)
-    m = X.shape[0]
     epochs = check_int(epochs, "epochs", minimum=1)
+    if sample_weight is not None:
+        sample_weight = check_array(sample_weight, "sample_weight", net.dtype, ndim=1)
+        if len(sample_weight) != len(X):
+            raise ValueError(f"'sample_weight' must have one entry per row of X ({len(X)}); "
+                             f"got {len(sample_weight)}.")
+        if (sample_weight < 0).any() or sample_weight.sum() <= 0:
+            raise ValueError("'sample_weight' must be non-negative with a positive sum.")
+    ckpt = None
+    if resume_from is not None:
+        from .callbacks import load_checkpoint
+
+        ckpt = load_checkpoint(resume_from)
+    rng = np.random.default_rng(seed)
+    val_index = None
+    if validation_split is not None:
+        if validation_data is not None:
+            raise ValueError("Pass either 'validation_data' or 'validation_split' to fit, not both.")
+        fraction = check_float(validation_split, "validation_split", low=0.0, high=1.0, low_inclusive=False,
+                               high_inclusive=False)
+        if len(X) < 2:
+            raise ValueError(f"'validation_split' needs at least 2 samples; got {len(X)}.")
+        if ckpt is not None and "val_index" in ckpt["arrays"]:
+            val_index = ckpt["arrays"]["val_index"]  # the split of the interrupted run, even if unseeded
+        else:
+            val_index = validation_split_indices(y, fraction, rng)
+        keep = np.ones(len(X), dtype=bool)
+        keep[val_index] = False
+        validation_data = (X[val_index], y[val_index])
+        X, y = X[keep], y[keep]
+        if sample_weight is not None:
+            sample_weight = sample_weight[keep]
+    m = X.shape[0]
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", minimum=1)
         if batch_size > m:
             raise ValueError(f"The 'batch_size' parameter must be <= the number of samples ({m}); "
                              f"got {batch_size}. Use batch_size=None for full batch.")
     bs = m if batch_size is None else batch_size
-    if sample_weight is not None:
-        sample_weight = check_array(sample_weight, "sample_weight", net.dtype, ndim=1)
-        if len(sample_weight) != m:
-            raise ValueError(f"'sample_weight' must have one entry per row of X ({m}); got {len(sample_weight)}.")
-        if (sample_weight < 0).any() or sample_weight.sum() <= 0:
-            raise ValueError("'sample_weight' must be non-negative with a positive sum.")
     opt = get_optimizer(optimizer, learning_rate)
     if getattr(opt, "full_batch", False) and bs != m:
         raise ValueError(f"The {type(opt).__name__} optimizer works on the whole training set; "
                          f"use batch_size=None (got {batch_size}).")
+    if callable(getattr(opt, "prepare", None)):
+        opt.prepare(net)
     metric_fns = _get_metrics(metrics)
     if validation_data is not None:
         if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
@@ -177,10 +230,12 @@ def train(net, X, y, *, epochs: int = 100, learning_rate: float | None = None, b
         yv = check_array(validation_data[1], "validation_data[1]", net.dtype, n_cols=net.n_outputs,
                          cols_what=" (the last layer's n_out)")
         check_same_rows(Xv, yv, "validation_data[0]", "validation_data[1]")
-    rng = np.random.default_rng(seed)
     callbacks = list(callbacks or [])
     if verbose:
         callbacks.append(PrintProgress(every=int(verbose), total=net.epochs_trained + epochs))
+    # checkpoints last, so that they record the other callbacks' state after the epoch
+    callbacks = ([cb for cb in callbacks if not isinstance(cb, ModelCheckpoint)]
+                 + [cb for cb in callbacks if isinstance(cb, ModelCheckpoint)])
 
     # One reorder per epoch into these buffers; batches are views of them.
     reorder = shuffle and bs < m
@@ -193,10 +248,18 @@ def train(net, X, y, *, epochs: int = 100, learning_rate: float | None = None, b
     history = History()
     snapshots: list[tuple[int, list[np.ndarray]]] = []  # (epochs done, weights), the last two
     net.stop_training = False
+    net.optimizer = opt
+    state = FitState(rng, history, opt, callbacks, net.epochs_trained, val_index)
+    net._fit_state = state
     for cb in callbacks:
         cb.set_network(net)
         cb.on_train_begin({})
-    for _ in range(epochs):
+    if ckpt is not None:
+        from .callbacks import restore_checkpoint
+
+        restore_checkpoint(ckpt, net, state)
+    remaining = 0 if net.stop_training else epochs - (net.epochs_trained - state.start_epoch)
+    for _ in range(remaining):
         epoch = net.epochs_trained + 1
         for cb in callbacks:
             cb.on_epoch_begin(epoch, {})
@@ -214,6 +277,12 @@ def train(net, X, y, *, epochs: int = 100, learning_rate: float | None = None, b
                 swb = None if sws is None else sws[start:stop]
                 batch_loss = opt.train_batch(net, Xs[start:stop], ys[start:stop], swb)
                 total += batch_loss * (stop - start if swb is None else float(swb.sum()))
+                if guard.interrupted:
+                    break
+        if guard.interrupted and stop < m:
+            # Ctrl-C mid-epoch: keep the updates made, but do not log a partial epoch
+            history.interrupted = True
+            break
         epoch_loss = total / (m if sample_weight is None else float(sample_weight.sum()))
         if not np.isfinite(epoch_loss) or not all(np.isfinite(p).all() for p in net.params):
             kept = _restore_last_finite(net, snapshots, X, y, sample_weight)
@@ -233,13 +302,17 @@ def train(net, X, y, *, epochs: int = 100, learning_rate: float | None = None, b
             logs["val_loss"] = net.loss_fn.value(yv, pred_v) + net._penalty(len(Xv))
             for name, fn in metric_fns.items():
                 logs["val_" + name] = fn(yv, pred_v)
+        if callable(getattr(opt, "logs", None)):
+            logs.update(opt.logs())
         history.append(epoch, logs)
         for cb in callbacks:
             cb.on_epoch_end(epoch, logs)
+        if guard.interrupted:
+            history.interrupted = True
+            break
         if net.stop_training:
             history.stopped_epoch = epoch
             break
     for cb in callbacks:
         cb.on_train_end({"history": history})
-    net.optimizer = opt
     return history

@@ -1,0 +1,578 @@
+"""Whole-batch solvers for small networks: Rprop, L-BFGS, Levenberg-Marquardt, Bayesian regularization.
+
+Each is an :class:`~bpnn.optimizers.Optimizer` with ``full_batch = True``: ``fit`` hands it
+the whole training set once per epoch (``batch_size=None``), and one epoch is one
+iteration of the method.
+
+* ``"rprop"`` -- resilient backpropagation (iRprop-), MATLAB's ``trainrp``.
+* ``"lbfgs"`` -- limited-memory BFGS with the exact backprop gradient and a Wolfe line
+  search from ``scipy.optimize``.
+* ``"lm"`` -- Levenberg-Marquardt on the per-sample errors, MATLAB's ``trainlm``.
+* ``"br"`` -- Bayesian regularization (MacKay's evidence framework on the LM step),
+  MATLAB's ``trainbr``.
+
+SciPy is imported inside the solvers that use it, so ``import bpnn`` needs NumPy only.
+
+The Jacobian
+------------
+For the MSE loss, ``L = 1/(2m) * sum_i ||e_i||^2`` with ``e_i = yhat_i - y_i``, so
+``2 m L`` is a sum of squared errors and Gauss-Newton applies: with ``J`` the derivative
+of the ``m * k`` errors with respect to the ``P`` parameters, ``J^T J`` approximates the
+Hessian of ``m L`` and ``J^T e`` is its gradient. :func:`jacobian` computes ``J`` by
+backpropagation: for each output unit ``j``, one backward pass starting from
+``d yhat_j / d yhat = (0, ..., 1, ..., 0)`` instead of from a loss gradient gives, for
+every sample at once, the derivatives of ``yhat_ij`` with respect to every weight --
+the outer product of the layer's input and its delta, kept per sample instead of summed.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ._validation import check_float, check_int
+from .losses import MeanSquaredError
+from .optimizers import OPTIMIZERS, Optimizer
+
+
+# -- helpers shared by the solvers -----------------------------------------------------------------
+def _flat(arrays) -> np.ndarray:
+    """The arrays of ``net.params`` (or of its gradients) as one float64 vector, in order."""
+    return np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in arrays])
+
+
+def _assign(params, x: np.ndarray) -> None:
+    """Write the vector ``x`` back into the parameter arrays, in place."""
+    start = 0
+    for p in params:
+        p[...] = x[start:start + p.size].reshape(p.shape)
+        start += p.size
+
+
+def _weight_mask(net) -> np.ndarray:
+    """1.0 where the flat parameter vector holds a weight, 0.0 where it holds a bias."""
+    parts = []
+    for layer in net._dense_layers():
+        parts.append(np.ones(layer.weights.size))
+        if layer.bias is not None:
+            parts.append(np.zeros(layer.bias.size))
+    return np.concatenate(parts)
+
+
+def _require_dense_only(net, name: str) -> None:
+    for layer in net.layers:
+        if not (hasattr(layer, "weights") and hasattr(layer, "activation")):
+            raise ValueError(f"{name!r} needs a network of Dense layers only: it evaluates the network several "
+                             f"times per epoch and expects the same answer each time; got a "
+                             f"{type(layer).__name__} layer. Remove it, or use a first-order optimizer such as 'adam'.")
+
+
+def _require_mse(net, name: str) -> None:
+    if not isinstance(net.loss_fn, MeanSquaredError):
+        got = getattr(net.loss_fn, "name", type(net.loss_fn).__name__)
+        raise ValueError(f"The {name!r} optimizer minimises a sum of squared errors and needs loss='mse'; "
+                         f"the network's loss is {got!r}. Use optimizer='lbfgs', 'rprop' or 'adam' for "
+                         "other losses.")
+
+
+def _sample_factors(m: int, sample_weight) -> np.ndarray | None:
+    """``c_i`` such that the loss is ``1/(2m) sum_i c_i ||e_i||^2``: None (all ones) or ``m w_i / sum w``."""
+    if sample_weight is None:
+        return None
+    w = np.asarray(sample_weight, dtype=np.float64)
+    return m * w / w.sum()
+
+
+def jacobian(net, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The network's output and its Jacobian with respect to every parameter, by backpropagation.
+
+    Parameters
+    ----------
+    net : Network
+        A network of Dense layers.
+    X : ndarray of shape (n_samples, n_inputs)
+
+    Returns
+    -------
+    out : ndarray of shape (n_samples, n_outputs)
+        ``net.predict(X)``.
+    J : ndarray of shape (n_samples, n_outputs, n_params)
+        ``J[i, j, q] = d out[i, j] / d theta[q]``, where ``theta`` is every array of
+        ``net.params`` flattened and concatenated (W1, b1, W2, b2, ...).
+    """
+    _require_dense_only(net, "jacobian")
+    out, blocks = _jacobian_blocks(net, np.asarray(X, dtype=net.dtype))
+    return out, np.stack(list(blocks), axis=1)
+
+
+def _jacobian_blocks(net, X):
+    """``out`` and a generator of ``J_j`` of shape (n_samples, n_params), one per output unit ``j``.
+
+    Keeping one output's block at a time bounds the memory by ``m * P`` instead of ``m * k * P``.
+    """
+    layers = net.layers
+    inputs, outputs = [], []
+    a = X
+    for layer in layers:
+        inputs.append(a)
+        a = layer.forward(a, False)
+        outputs.append(a)
+    out = a
+    m, k = out.shape
+    sizes = [layer.weights.size + (0 if layer.bias is None else layer.bias.size) for layer in layers]
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+
+    def block(j):
+        J = np.empty((m, starts[-1]), dtype=out.dtype)
+        grad = np.zeros_like(out)
+        grad[:, j] = 1.0  # d out_j / d out, for every sample: the "loss" is the output itself
+        for li in range(len(layers) - 1, -1, -1):
+            layer = layers[li]
+            delta = layer.activation.backward(outputs[li], grad)  # d out_j / d z, shape (m, n_out)
+            x_in = inputs[li]
+            n_w = layer.weights.size
+            # per sample, d out_j / d W = outer(x_in_i, delta_i), flattened like W (row-major)
+            J[:, starts[li]:starts[li] + n_w] = (x_in[:, :, None] * delta[:, None, :]).reshape(m, n_w)
+            if layer.bias is not None:
+                J[:, starts[li] + n_w:starts[li + 1]] = delta
+            if li:
+                grad = delta @ layer.weights.T
+        return J
+
+    return out, (block(j) for j in range(k))
+
+
+def _gauss_newton(net, X, y, sample_weight):
+    """``(JtJ, Jte)`` for the errors ``sqrt(c_i) (yhat_i - y_i)``, all in float64."""
+    out, blocks = _jacobian_blocks(net, X)
+    c = _sample_factors(len(X), sample_weight)
+    root_c = None if c is None else np.sqrt(c)[:, None]
+    E = np.asarray(out - y, dtype=np.float64)
+    if root_c is not None:
+        E = E * root_c
+    P = net.n_params
+    JtJ, Jte = np.zeros((P, P)), np.zeros(P)
+    for j, J in enumerate(blocks):
+        J = np.asarray(J, dtype=np.float64)
+        if root_c is not None:
+            J = J * root_c
+        JtJ += J.T @ J
+        Jte += J.T @ E[:, j]
+    return JtJ, Jte
+
+
+def _damped_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Solve ``A x = b`` for symmetric positive definite ``A`` by Cholesky (raises LinAlgError if not)."""
+    from scipy.linalg import cho_factor, cho_solve
+
+    return cho_solve(cho_factor(A, lower=True, check_finite=False), b, check_finite=False)
+
+
+# -- Rprop ---------------------------------------------------------------------------------------
+class Rprop(Optimizer):
+    """Resilient backpropagation, iRprop- (MATLAB's ``trainrp``; PyTorch's ``Rprop``).
+
+    Only the sign of each partial derivative is used. Every parameter has its own step:
+
+        if g * g_prev > 0:  step <- min(step * eta_plus,  step_max)
+        if g * g_prev < 0:  step <- max(step * eta_minus, step_min);  g <- 0
+        w <- w - sign(g) * step;   g_prev <- g
+
+    Setting ``g`` to 0 after a sign change skips that parameter's next adaptation (the
+    "minus" of iRprop-). Full batch only: the signs of mini-batch gradients are noise.
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.01
+        The initial step of every parameter (MATLAB's ``delta0`` is 0.07).
+    etas : (float, float), default=(0.5, 1.2)
+        ``(eta_minus, eta_plus)`` with ``0 < eta_minus < 1 < eta_plus``.
+    step_sizes : (float, float), default=(1e-6, 50.0)
+        ``(step_min, step_max)``.
+
+    References
+    ----------
+    M. Riedmiller, H. Braun, "A direct adaptive method for faster backpropagation learning:
+    the RPROP algorithm", IEEE ICNN 1993.
+    C. Igel, M. Huesken, "Improving the Rprop learning algorithm", NC 2000.
+    """
+
+    full_batch = True
+    _slots = ("prev_grad", "step_size")
+
+    def __init__(self, learning_rate: float = 0.01, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0)):
+        super().__init__(check_float(learning_rate, "learning_rate", low=0.0, low_inclusive=False))
+        if not (isinstance(etas, (tuple, list)) and len(etas) == 2):
+            raise ValueError(f"The 'etas' parameter must be a pair (eta_minus, eta_plus); got {etas!r}.")
+        self.eta_minus = check_float(etas[0], "etas[0] (eta_minus)", low=0.0, high=1.0,
+                                     low_inclusive=False, high_inclusive=False)
+        self.eta_plus = check_float(etas[1], "etas[1] (eta_plus)", low=1.0, low_inclusive=False)
+        if not (isinstance(step_sizes, (tuple, list)) and len(step_sizes) == 2):
+            raise ValueError(f"The 'step_sizes' parameter must be a pair (step_min, step_max); got {step_sizes!r}.")
+        self.step_min = check_float(step_sizes[0], "step_sizes[0] (step_min)", low=0.0)
+        self.step_max = check_float(step_sizes[1], "step_sizes[1] (step_max)", low=self.step_min,
+                                    low_inclusive=False)
+
+    def step(self, params, grads):
+        if self.step_size is None:
+            self.step_size = [np.full_like(p, self.learning_rate) for p in params]
+        super().step(params, grads)
+
+    def _update(self, i, param, grad):
+        step, prev = self.step_size[i], self.prev_grad[i]
+        same = grad * prev
+        factor = np.where(same > 0, self.eta_plus, np.where(same < 0, self.eta_minus, 1.0))
+        np.clip(step * factor, self.step_min, self.step_max, out=step)
+        grad = np.where(same < 0, 0.0, grad)
+        param -= np.sign(grad) * step
+        prev[...] = grad
+
+    def get_config(self):
+        return {"learning_rate": self.learning_rate, "etas": (self.eta_minus, self.eta_plus),
+                "step_sizes": (self.step_min, self.step_max)}
+
+
+# -- L-BFGS --------------------------------------------------------------------------------------
+class LBFGS(Optimizer):
+    """Limited-memory BFGS: a quasi-Newton step from the last ``history_size`` gradient changes.
+
+    Each epoch computes the exact gradient by backpropagation, the direction
+    ``d = -H g`` by the two-loop recursion (Nocedal & Wright, Algorithm 7.4, with
+    ``H0 = (s^T y / y^T y) I``), and a step length satisfying the strong Wolfe conditions
+    with :func:`scipy.optimize.line_search`. Training stops when the gradient norm falls
+    to ``gtol`` or the line search fails twice (the second time along ``-g``).
+
+    Works with any differentiable loss (not only MSE), full batch only.
+
+    Parameters
+    ----------
+    history_size : int, default=10
+        Pairs ``(s, y)`` kept (SciPy's ``maxcor``).
+    gtol : float, default=1e-7
+        Stop when the 2-norm of the gradient of the loss is at most this.
+    c1, c2 : float, default=1e-4, 0.9
+        Wolfe constants, ``0 < c1 < c2 < 1``.
+    max_line_search : int, default=20
+        Iterations allowed to the line search.
+
+    References
+    ----------
+    D. C. Liu, J. Nocedal, "On the limited memory BFGS method for large scale optimization",
+    Mathematical Programming 45, 1989. J. Nocedal, S. J. Wright, Numerical Optimization, 2nd ed., 2006.
+    """
+
+    full_batch = True
+    uses_learning_rate = False
+    _slots = ("s_list", "y_list")
+    _scalars = ("old_old_loss", "stop_reason")
+
+    def __init__(self, history_size: int = 10, gtol: float = 1e-7, c1: float = 1e-4, c2: float = 0.9,
+                 max_line_search: int = 20):
+        self.learning_rate = None  # the line search chooses the step length
+        self.global_clipnorm = None
+        self.iterations = 0
+        self.history_size = check_int(history_size, "history_size", minimum=1)
+        self.gtol = check_float(gtol, "gtol", low=0.0)
+        self.c1 = check_float(c1, "c1", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+        self.c2 = check_float(c2, "c2", low=self.c1, high=1.0, low_inclusive=False, high_inclusive=False)
+        self.max_line_search = check_int(max_line_search, "max_line_search", minimum=1)
+        self.s_list, self.y_list = [], []
+        self.old_old_loss = None
+        self.stop_reason = None
+
+    def prepare(self, net):
+        _require_dense_only(net, "lbfgs")
+
+    def _direction(self, g: np.ndarray) -> np.ndarray:
+        """``-H g`` by the two-loop recursion over the stored pairs (newest last)."""
+        q = g.copy()
+        alphas = []
+        for s, yv in zip(reversed(self.s_list), reversed(self.y_list)):
+            a = np.dot(s, q) / np.dot(yv, s)
+            q -= a * yv
+            alphas.append(a)
+        if self.s_list:
+            s, yv = self.s_list[-1], self.y_list[-1]
+            q *= np.dot(s, yv) / np.dot(yv, yv)
+        for (s, yv), a in zip(zip(self.s_list, self.y_list), reversed(alphas)):
+            b = np.dot(yv, q) / np.dot(yv, s)
+            q += (a - b) * s
+        return -q
+
+    def train_batch(self, net, X, y, sample_weight=None):
+        from scipy.optimize import line_search
+
+        params = net.params
+        cache = {}
+
+        def evaluate(x):
+            key = x.tobytes()
+            if key not in cache:
+                cache.clear()
+                _assign(params, x)
+                loss = float(net._forward_backward(X, y, sample_weight, training=False))
+                cache[key] = (loss, _flat(net.grads))
+            return cache[key]
+
+        x = _flat(params)
+        loss, g = evaluate(x)
+        if np.sqrt(np.dot(g, g)) <= self.gtol:
+            self._stop(net, f"the gradient norm is below gtol={self.gtol}")
+            return loss
+        if self.old_old_loss is None:
+            # SciPy's BFGS convention: makes the first trial step length about 1 / ||g||
+            self.old_old_loss = loss + np.sqrt(np.dot(g, g)) / 2
+        for attempt in range(2):
+            d = self._direction(g)
+            if np.dot(g, d) >= 0:  # not a descent direction: forget the curvature pairs
+                self.s_list, self.y_list = [], []
+                d = -g
+            with warnings.catch_warnings():
+                # a failed search is handled below; SciPy's warning about it would only repeat that
+                warnings.filterwarnings("ignore", message=".*line search")
+                step = line_search(lambda v: evaluate(v)[0], lambda v: evaluate(v)[1], x, d, gfk=g,
+                                   old_fval=loss, old_old_fval=self.old_old_loss, c1=self.c1, c2=self.c2,
+                                   maxiter=self.max_line_search)[0]
+            if step is not None:
+                break
+            if not self.s_list:
+                break
+            self.s_list, self.y_list = [], []  # retry once along the steepest descent
+        if step is None:
+            _assign(params, x)
+            self._stop(net, "the line search found no step that decreases the loss (at a minimum, to rounding)")
+            return loss
+        x_new = x + step * d
+        loss_new, g_new = evaluate(x_new)
+        s, yv = x_new - x, g_new - g
+        if np.dot(s, yv) > 1e-10 * np.dot(yv, yv):  # keep H positive definite
+            self.s_list.append(s)
+            self.y_list.append(yv)
+            del self.s_list[:-self.history_size], self.y_list[:-self.history_size]
+        _assign(params, x_new)
+        self.old_old_loss = loss
+        self.iterations += 1
+        return loss
+
+    def _stop(self, net, reason):
+        self.stop_reason = reason
+        net.stop_training = True
+
+    def get_config(self):
+        return {"history_size": self.history_size, "gtol": self.gtol, "c1": self.c1, "c2": self.c2,
+                "max_line_search": self.max_line_search}
+
+
+# -- Levenberg-Marquardt -------------------------------------------------------------------------
+class LevenbergMarquardt(Optimizer):
+    """Levenberg-Marquardt, as MATLAB's ``trainlm`` does it.
+
+    Each epoch computes the errors ``e`` and their Jacobian ``J`` by backpropagation (see
+    :func:`jacobian`) and tries the step ``delta`` solving
+
+        (J^T J + alpha D + mu I) delta = -(J^T e + alpha D w)
+
+    by a Cholesky factorization (``D`` is 1 on weights, 0 on biases: the network's L2
+    penalty, if any). If the loss decreases the step is taken and ``mu <- mu * mu_dec``;
+    otherwise ``mu <- mu * mu_inc`` and the step is solved again. Small ``mu`` gives the
+    Gauss-Newton step, large ``mu`` a short gradient-descent step.
+
+    Training stops (``history.stopped_epoch``, and the reason in ``stop_reason``) when
+    ``mu`` exceeds ``mu_max``, when the norm of the loss gradient is at most ``min_grad``,
+    or when the loss is at most ``goal``.
+
+    Needs the MSE loss; full batch only. The cost per epoch is ``n_outputs`` backward passes
+    plus a Cholesky factorization of a ``P x P`` matrix (``P`` = number of parameters) per trial,
+    so it suits networks of up to a few hundred or thousand weights.
+
+    Parameters
+    ----------
+    mu : float, default=1e-3
+        Initial damping, > 0.
+    mu_dec : float, default=0.1
+        Factor after a successful step, in (0, 1).
+    mu_inc : float, default=10.0
+        Factor after a failed trial, > 1.
+    mu_max : float, default=1e10
+        Stop when ``mu`` grows beyond this.
+    min_grad : float, default=1e-7
+        Stop when the 2-norm of the gradient of the loss is at most this.
+    goal : float, default=0.0
+        Stop when the loss is at most this.
+
+    References
+    ----------
+    K. Levenberg, "A method for the solution of certain non-linear problems in least squares",
+    Quarterly of Applied Mathematics 2, 1944. D. W. Marquardt, "An algorithm for least-squares
+    estimation of nonlinear parameters", SIAM J. Appl. Math. 11, 1963. M. T. Hagan, M. B. Menhaj,
+    "Training feedforward networks with the Marquardt algorithm", IEEE Trans. Neural Networks 5(6), 1994.
+    """
+
+    full_batch = True
+    uses_learning_rate = False
+    _scalars = ("mu", "stop_reason")
+    name = "lm"
+
+    def __init__(self, mu: float = 1e-3, mu_dec: float = 0.1, mu_inc: float = 10.0, mu_max: float = 1e10,
+                 min_grad: float = 1e-7, goal: float = 0.0):
+        self.learning_rate = None  # no step size: mu controls the step
+        self.global_clipnorm = None
+        self.iterations = 0
+        self.mu = check_float(mu, "mu", low=0.0, low_inclusive=False)
+        self.mu_dec = check_float(mu_dec, "mu_dec", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+        self.mu_inc = check_float(mu_inc, "mu_inc", low=1.0, low_inclusive=False)
+        self.mu_max = check_float(mu_max, "mu_max", low=self.mu, low_inclusive=False)
+        self.min_grad = check_float(min_grad, "min_grad", low=0.0)
+        self.goal = check_float(goal, "goal", low=0.0)
+        self.stop_reason = None
+
+    def prepare(self, net):
+        _require_mse(net, self.name)
+        _require_dense_only(net, self.name)
+
+    def logs(self):
+        return {"mu": self.mu}
+
+    def _stop(self, net, reason):
+        self.stop_reason = reason
+        net.stop_training = True
+
+    def _objective(self, loss: float, w: np.ndarray, m: int) -> float:
+        """The function each step must decrease, given the reported loss (``br`` overrides it)."""
+        return loss
+
+    def _system(self, net, JtJ, Jte, w):
+        """The damped system's matrix without ``mu``, and its right-hand side: ``(H, g)``.
+
+        ``g`` is the gradient of ``m * L`` (the loss without its factor 1/m) and ``H`` its
+        Gauss-Newton Hessian; the network's L2 penalty ``alpha/(2m) ||W||^2`` adds ``alpha`` on
+        the diagonal entries of the weights.
+        """
+        mask = _weight_mask(net) * net.alpha
+        return JtJ + np.diag(mask), Jte + mask * w
+
+    def train_batch(self, net, X, y, sample_weight=None):
+        params = net.params
+        m = len(X)
+        JtJ, Jte = _gauss_newton(net, X, y, sample_weight)
+        w = _flat(params)
+        loss = float(net._loss(X, y, sample_weight))
+        objective = self._objective(loss, w, m)
+        H, g = self._system(net, JtJ, Jte, w)
+        if loss <= self.goal:
+            self._stop(net, f"the loss reached goal={self.goal}")
+            return loss
+        if np.linalg.norm(g) / m <= self.min_grad:
+            self._stop(net, f"the gradient norm is below min_grad={self.min_grad}")
+            return loss
+        eye = np.eye(len(w))
+        while self.mu <= self.mu_max:
+            try:
+                delta = -_damped_solve(H + self.mu * eye, g)
+            except np.linalg.LinAlgError:
+                self.mu *= self.mu_inc  # not positive definite in floating point: damp more
+                continue
+            w_new = w + delta
+            _assign(params, w_new)
+            if self._objective(float(net._loss(X, y, sample_weight)), w_new, m) < objective:
+                self.mu *= self.mu_dec
+                self.iterations += 1
+                self._accepted(net, X, y, sample_weight, JtJ)
+                return loss
+            self.mu *= self.mu_inc
+        _assign(params, w)
+        self._stop(net, f"mu exceeded mu_max={self.mu_max}")
+        return loss
+
+    def _accepted(self, net, X, y, sample_weight, JtJ):
+        """Hook called after a successful step (Bayesian regularization re-estimates its priors)."""
+
+    def get_config(self):
+        return {"mu": self.mu, "mu_dec": self.mu_dec, "mu_inc": self.mu_inc, "mu_max": self.mu_max,
+                "min_grad": self.min_grad, "goal": self.goal}
+
+
+class BayesianRegularization(LevenbergMarquardt):
+    """Bayesian regularization, as MATLAB's ``trainbr`` does it: LM on ``beta E_D + alpha E_W``.
+
+    ``E_D`` is the sum of squared errors and ``E_W`` the sum of squares of **all** parameters
+    (weights and biases, as in ``trainbr``). Each epoch takes one Levenberg-Marquardt step on
+
+        F(w) = beta * E_D + alpha * E_W,   solving  (beta J^T J + (alpha + mu) I) delta = -(beta J^T e + alpha w),
+
+    then re-estimates the hyperparameters by MacKay's evidence framework (Foresee & Hagan 1997):
+
+        gamma = N - 2 alpha tr(H^-1),   H = 2 beta J^T J + 2 alpha I   (N parameters)
+        alpha = gamma / (2 E_W),        beta = (n - gamma) / (2 E_D)    (n errors)
+
+    ``gamma`` is the effective number of parameters the data determine; it is recorded in the
+    history every epoch (``history["gamma"]``), with ``alpha``, ``beta`` and ``mu``. Training
+    starts from ``alpha = 0, beta = 1``. ``n - gamma`` is kept at least 1 so ``beta`` stays positive
+    when the network has more parameters than there are errors. The reported loss is the plain
+    MSE loss, not ``F``. A small data set needs no validation split. Needs ``Network(alpha=0)``: the
+    weight decay is what this method estimates.
+
+    Parameters
+    ----------
+    mu, mu_dec, mu_inc, mu_max, min_grad, goal
+        As in :class:`LevenbergMarquardt` (MATLAB's ``trainbr`` uses ``mu_max=1e10`` too).
+
+    References
+    ----------
+    D. J. C. MacKay, "Bayesian interpolation", Neural Computation 4(3), 1992.
+    F. D. Foresee, M. T. Hagan, "Gauss-Newton approximation to Bayesian learning", ICNN 1997.
+    """
+
+    _scalars = ("mu", "stop_reason", "alpha", "beta", "gamma")
+    name = "br"
+
+    def __init__(self, mu: float = 1e-3, mu_dec: float = 0.1, mu_inc: float = 10.0, mu_max: float = 1e10,
+                 min_grad: float = 1e-7, goal: float = 0.0):
+        super().__init__(mu, mu_dec, mu_inc, mu_max, min_grad, goal)
+        self.alpha, self.beta, self.gamma = 0.0, 1.0, None
+
+    def prepare(self, net):
+        super().prepare(net)
+        if net.alpha:
+            raise ValueError(f"The 'br' optimizer estimates the weight decay itself; build the network with "
+                             f"alpha=0 (got alpha={net.alpha}).")
+
+    def logs(self):
+        gamma = np.nan if self.gamma is None else self.gamma  # NaN until the first accepted step
+        return {"mu": self.mu, "gamma": gamma, "alpha": self.alpha, "beta": self.beta}
+
+    def _objective(self, loss, w, m):
+        # E_D = 2 m L is the sum of squared errors (the network has no L2 penalty here)
+        return self.beta * 2 * m * loss + self.alpha * float(np.dot(w, w))
+
+    def _system(self, net, JtJ, Jte, w):
+        # the LM system for F / 1: its gradient is 2 (beta J^T e + alpha w); the factor 2 is dropped
+        # on both sides, as LM does for the sum of squared errors
+        return self.beta * JtJ + self.alpha * np.eye(len(w)), self.beta * Jte + self.alpha * w
+
+    def _accepted(self, net, X, y, sample_weight, JtJ):
+        n_params = JtJ.shape[0]
+        n_errors = len(X) * net.n_outputs
+        # gamma = N - 2 alpha tr((2 beta JtJ + 2 alpha I)^-1) = N - alpha tr((beta JtJ + alpha I)^-1);
+        # through the eigenvalues lam of beta JtJ this is MacKay's sum of lam / (lam + alpha)
+        lam = np.clip(np.linalg.eigvalsh(self.beta * JtJ), 0.0, None)
+        self.gamma = float(np.sum(lam / (lam + self.alpha))) if self.alpha > 0 else float(n_params)
+        w = _flat(net.params)
+        e_w = float(np.dot(w, w))
+        e_d = 2 * len(X) * float(net._loss(X, y, sample_weight))
+        self.alpha = self.gamma / (2 * e_w) if e_w > 0 else 1.0
+        self.beta = max(n_errors - self.gamma, 1.0) / (2 * e_d) if e_d > 0 else 1.0
+
+
+LM = LevenbergMarquardt
+BR = BayesianRegularization
+
+SOLVERS = {
+    "rprop": Rprop,
+    "lbfgs": LBFGS,
+    "lm": LevenbergMarquardt,
+    "br": BayesianRegularization,
+}
+# The solvers are reached by name through bpnn.get_optimizer like the first-order optimizers.
+OPTIMIZERS.update(SOLVERS)
