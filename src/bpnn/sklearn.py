@@ -40,6 +40,7 @@ from sklearn.utils.multiclass import _check_partial_fit_first_call, check_classi
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d, validate_data
 
 from . import layers as _layers
+from .initializers import Uniform
 from .network import Network
 from .optimizers import OPTIMIZERS
 from .training import Callback, DivergenceError
@@ -48,16 +49,18 @@ from .training import Callback, DivergenceError
 # "logistic" is scikit-learn's name for the sigmoid.
 _HIDDEN_ACTIVATIONS = {"identity", "linear", "logistic", "sigmoid", "tanh", "relu", "leaky_relu"}
 
-# Which estimator hyperparameter feeds which optimizer argument. An optimizer receives
-# only the arguments its constructor accepts, so a solver without a learning rate
-# (lm, br, lbfgs) ignores learning_rate_init, as MLPClassifier's lbfgs does.
+# The estimator hyperparameters each optimizer takes, beyond learning_rate_init. As in
+# scikit-learn's MLP, momentum belongs to SGD alone (RMSprop's own momentum stays at
+# its default of 0) and the betas to Adam.
 _OPTIMIZER_ARGS = {
-    "learning_rate": "learning_rate_init",
-    "momentum": "momentum",
-    "nesterov": "nesterovs_momentum",
-    "beta_1": "beta_1",
-    "beta_2": "beta_2",
-    "epsilon": "epsilon",
+    "sgd": ("momentum", "nesterov"),
+    "gd": ("momentum", "nesterov"),
+    "momentum": ("momentum",),
+    "nesterov": ("momentum",),
+    "adam": ("beta_1", "beta_2", "epsilon"),
+    "adamw": ("beta_1", "beta_2", "epsilon"),
+    "rmsprop": ("epsilon",),
+    "adagrad": ("epsilon",),
 }
 
 
@@ -140,7 +143,7 @@ class _BaseBP(BaseEstimator):
         "tol": [Interval(Real, 0, None, closed="left")],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
         "nesterovs_momentum": ["boolean"],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
@@ -197,26 +200,35 @@ class _BaseBP(BaseEstimator):
 
     def _build_network(self, n_features: int, n_outputs: int, seed: int) -> Network:
         activation = "sigmoid" if self.activation == "logistic" else self.activation
-        # He initialisation keeps the variance of ReLU layers from shrinking with depth;
-        # Glorot suits the saturating activations and the output layer.
-        init = "he_uniform" if activation in ("relu", "leaky_relu") else "xavier"
         if self.dropout and not hasattr(_layers, "Dropout"):
             raise ValueError(f"The 'dropout' parameter of {type(self).__name__} needs bpnn.Dropout, which this "
                              f"version of bpnn does not have. Got {self.dropout!r}; use dropout=0.0.")
-        layers, n_in = [], n_features
-        for size in self._hidden_sizes():
-            layers.append(_layers.Dense(n_in, size, activation=activation, init=init))
-            if self.dropout:
-                layers.append(_layers.Dropout(self.dropout))
-            n_in = size
+        sizes = [n_features, *self._hidden_sizes(), n_outputs]
         out_activation, loss = self._output_layer()
-        layers.append(_layers.Dense(n_in, n_outputs, activation=out_activation, init="xavier"))
+        layers = []
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            last = i == len(sizes) - 2
+            # Glorot-uniform weights and biases, as scikit-learn's MLP draws them: random
+            # biases spread the kinks of small ReLU layers, which trains faster than zeros
+            # (measured on diabetes and Friedman #1; see docs/sklearn.md).
+            bound = np.sqrt(6.0 / (n_in + n_out))
+            layers.append(_layers.Dense(n_in, n_out, activation=out_activation if last else activation,
+                                        init="xavier", bias_init=Uniform(-bound, bound)))
+            if self.dropout and not last:
+                layers.append(_layers.Dropout(self.dropout))
         return Network(layers, loss=loss, seed=seed, alpha=self.alpha)
 
     def _make_optimizer(self):
-        cls = OPTIMIZERS[self.solver]
-        accepted = inspect.signature(cls).parameters
-        return cls(**{arg: getattr(self, hp) for arg, hp in _OPTIMIZER_ARGS.items() if arg in accepted})
+        factory = OPTIMIZERS[self.solver]
+        values = {"momentum": self.momentum, "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
+                  # MLP's nesterovs_momentum=True is harmless with momentum=0; bpnn's SGD refuses that pair
+                  "nesterov": bool(self.nesterovs_momentum) and self.momentum > 0}
+        kwargs = {name: values[name] for name in _OPTIMIZER_ARGS.get(self.solver, ())}
+        if getattr(factory, "uses_learning_rate", True):
+            kwargs["learning_rate"] = self.learning_rate_init
+        # a solver ignores what it does not take (lm, br and lbfgs have no learning rate)
+        accepted = inspect.signature(factory).parameters
+        return factory(**{name: value for name, value in kwargs.items() if name in accepted})
 
     # -- training ------------------------------------------------------------------------
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
@@ -271,11 +283,22 @@ class _BaseBP(BaseEstimator):
         if rule.best_weights is not None:
             self.network_.set_weights(rule.best_weights)  # early stopping keeps the best epoch
         self._expose_weights()
-        if not incremental and not rule.stopped and not self.network_.stop_training and self.n_iter_ == self.max_iter:
+        if not incremental:
+            self._warn_if_not_converged(rule)
+        return self
+
+    def _warn_if_not_converged(self, rule) -> None:
+        name = type(self).__name__
+        losses = self.loss_curve_[len(self.loss_curve_) - self.n_iter_:]  # this fit's epochs
+        if losses and losses[-1] > 2.0 * losses[0] + self.tol:
+            # The stopping rule also ends a run whose loss keeps growing; say why it ended.
+            warnings.warn(f"{name}: the training loss rose from {losses[0]:.6g} to {losses[-1]:.6g} during fit "
+                          f"(solver={self.solver!r}): training diverged. Lower learning_rate_init (it is "
+                          f"{self.learning_rate_init}) or scale the features.", ConvergenceWarning)
+        elif not rule.stopped and not self.network_.stop_training and self.n_iter_ == self.max_iter:
             warnings.warn(f"{name}: the solver {self.solver!r} ran max_iter={self.max_iter} epochs and the "
                           f"{'validation' if self.early_stopping else 'training'} loss was still improving by "
                           f"more than tol={self.tol}. Increase max_iter, or raise tol.", ConvergenceWarning)
-        return self
 
     def _validate_kwargs(self) -> dict:
         return {}
@@ -524,11 +547,14 @@ class BPRegressor(RegressorMixin, _BaseBP):
 
     Parameters
     ----------
-    target_scaling : {"minmax", "standard"} or None, default="minmax"
-        How the targets are scaled while training: ``"minmax"`` maps each target's
-        range to [-1, 1] (MATLAB's ``mapminmax``), ``"standard"`` to zero mean and
-        unit variance; predictions always come back in the original units. The
-        losses in ``loss_curve_`` are in scaled units.
+    target_scaling : {"standard", "minmax"} or None, default="standard"
+        How the targets are scaled while training; predictions always come back in
+        the original units. ``"standard"``: zero mean, unit variance, so the training
+        loss is ``(1 - R^2) / 2`` on the training data and ``tol`` means the same on
+        every data set. ``"minmax"``: each target's range to [-1, 1], as MATLAB's
+        ``mapminmax``; the loss is then smaller, so a smaller ``tol`` is needed (see
+        docs/sklearn.md). ``None``: the raw targets, as scikit-learn's MLPRegressor.
+        Weighted by ``sample_weight``. The losses in ``loss_curve_`` are in scaled units.
 
     Attributes
     ----------
@@ -559,7 +585,7 @@ class BPRegressor(RegressorMixin, _BaseBP):
                  batch_size="auto", learning_rate_init=0.001, max_iter=200, shuffle=True, random_state=None,
                  tol=1e-4, verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True,
                  early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 n_iter_no_change=10, dropout=0.0, target_scaling="minmax"):
+                 n_iter_no_change=10, dropout=0.0, target_scaling="standard"):
         super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, solver=solver, alpha=alpha,
                          batch_size=batch_size, learning_rate_init=learning_rate_init, max_iter=max_iter,
                          shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose,
