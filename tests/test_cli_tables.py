@@ -2,7 +2,6 @@
 
 import csv
 import io
-import json
 import math
 import os
 import shutil
@@ -18,8 +17,8 @@ import bpnn
 from bpnn.cli import main
 from bpnn.io import read_csv
 from bpnn.persist import Model
-from bpnn.tables import (MetricAccumulator, _chunks_with_split, detect_task, split_indices, split_metrics,
-                         train_table)
+from bpnn.tables import detect_task, split_indices, split_metrics
+from bpnn.tables_chunked import MetricAccumulator, _chunks_with_split
 
 ROOT = Path(__file__).resolve().parents[1]
 REGRESSION = ROOT / "examples" / "data" / "regression.csv"

@@ -179,8 +179,9 @@ def _train(args) -> int:
                    learning_rate=args.learning_rate, ignore=args.ignore)
     _check_writable(args.out)
     if args.chunksize:
-        run = tables.train_csv_chunks(args.data, args.target, args.chunksize, sep=args.sep,
-                                      dropna=args.dropna, **options)
+        from .tables_chunked import train_csv_chunks
+
+        run = train_csv_chunks(args.data, args.target, args.chunksize, sep=args.sep, dropna=args.dropna, **options)
         n_dropped = None
     else:
         table = read_csv(args.data, sep=args.sep, dropna=args.dropna)
