@@ -39,7 +39,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import _check_partial_fit_first_call, check_classification_targets, unique_labels
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d, validate_data
 
-from . import layers as _layers
+from .layers import Dense, Dropout
 from .initializers import Uniform
 from .network import Network
 from .optimizers import OPTIMIZERS
@@ -62,6 +62,12 @@ _OPTIMIZER_ARGS = {
     "rmsprop": ("epsilon",),
     "adagrad": ("epsilon",),
 }
+
+# Whole-batch solvers that need a deterministic network (no dropout), and those among them
+# that minimise a sum of squared errors: a classifier trained by lm or br uses the MSE loss
+# on its sigmoid/softmax outputs, as MATLAB's patternnet does with trainlm.
+_EXACT_SOLVERS = {"lbfgs", "lm", "br"}
+_SQUARED_ERROR_SOLVERS = {"lm", "br"}
 
 
 def _forget_last_batch(net: Network) -> None:
@@ -200,9 +206,10 @@ class _BaseBP(BaseEstimator):
 
     def _build_network(self, n_features: int, n_outputs: int, seed: int) -> Network:
         activation = "sigmoid" if self.activation == "logistic" else self.activation
-        if self.dropout and not hasattr(_layers, "Dropout"):
-            raise ValueError(f"The 'dropout' parameter of {type(self).__name__} needs bpnn.Dropout, which this "
-                             f"version of bpnn does not have. Got {self.dropout!r}; use dropout=0.0.")
+        if self.dropout and self.solver in _EXACT_SOLVERS:
+            raise ValueError(f"The 'dropout' parameter of {type(self).__name__} must be 0 with "
+                             f"solver={self.solver!r}, which evaluates the network several times per epoch and "
+                             f"needs the same answer each time. Got dropout={self.dropout!r} instead.")
         sizes = [n_features, *self._hidden_sizes(), n_outputs]
         out_activation, loss = self._output_layer()
         layers = []
@@ -212,10 +219,10 @@ class _BaseBP(BaseEstimator):
             # biases spread the kinks of small ReLU layers, which trains faster than zeros
             # (measured on diabetes and Friedman #1; see docs/sklearn.md).
             bound = np.sqrt(6.0 / (n_in + n_out))
-            layers.append(_layers.Dense(n_in, n_out, activation=out_activation if last else activation,
+            layers.append(Dense(n_in, n_out, activation=out_activation if last else activation,
                                         init="xavier", bias_init=Uniform(-bound, bound)))
             if self.dropout and not last:
-                layers.append(_layers.Dropout(self.dropout))
+                layers.append(Dropout(self.dropout))
         return Network(layers, loss=loss, seed=seed, alpha=self.alpha)
 
     def _make_optimizer(self):
@@ -249,7 +256,8 @@ class _BaseBP(BaseEstimator):
             self.loss_curve_ = []
             self.best_loss_ = np.inf
             self.n_iter_ = 0
-        self.network_.alpha = float(self.alpha)  # set_params between warm-started fits takes effect
+        # set_params between warm-started fits takes effect; br estimates its own weight decay
+        self.network_.alpha = 0.0 if self.solver == "br" else float(self.alpha)
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = self._make_optimizer()
 
@@ -269,7 +277,7 @@ class _BaseBP(BaseEstimator):
         rule = _StoppingRule(self, validation, incremental)
         epochs = 1 if incremental else self.max_iter
         try:
-            self.network_.fit(X_train, Y_train, epochs=epochs, batch_size=self._batch_size(len(X_train)),
+            history = self.network_.fit(X_train, Y_train, epochs=epochs, batch_size=self._batch_size(len(X_train)),
                               shuffle=bool(self.shuffle), seed=int(self._random_state.randint(np.iinfo(np.int32).max)),
                               optimizer=self._optimizer, callbacks=[rule], sample_weight=sw_train,
                               verbose=1 if self.verbose else 0)
@@ -283,7 +291,10 @@ class _BaseBP(BaseEstimator):
         if rule.best_weights is not None:
             self.network_.set_weights(rule.best_weights)  # early stopping keeps the best epoch
         self._expose_weights()
-        if not incremental:
+        if history.interrupted:
+            warnings.warn(f"{name}: training was interrupted (Ctrl-C) after {self.n_iter_} epoch(s); the estimator "
+                          "keeps the weights reached so far.", UserWarning)
+        elif not incremental:
             self._warn_if_not_converged(rule)
         return self
 
@@ -453,9 +464,10 @@ class BPClassifier(ClassifierMixin, _BaseBP):
     """
 
     def _output_layer(self):
+        squared = self.solver in _SQUARED_ERROR_SOLVERS
         if len(self.classes_) == 2:
-            return "sigmoid", "binary_crossentropy"
-        return "softmax", "categorical_crossentropy"
+            return "sigmoid", "mse" if squared else "binary_crossentropy"
+        return "softmax", "mse" if squared else "categorical_crossentropy"
 
     def _prepare_targets(self, y, first, incremental, classes, sample_weight):
         name = type(self).__name__
