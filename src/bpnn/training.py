@@ -4,7 +4,8 @@
 Each epoch reorders the data once into a preallocated buffer (when shuffling), so a
 batch is a view, never a per-batch copy; each batch goes to the optimizer's
 ``train_batch``; at the end of the epoch the history is updated and the callbacks
-are told.
+are told. The callbacks, checkpoint files and the Ctrl-C guard live in
+:mod:`bpnn.callbacks`; the validation split is drawn here.
 """
 
 from __future__ import annotations
