@@ -40,7 +40,6 @@ class Network:
         halves memory and is faster.
     alpha : float, default=0.0
         L2 penalty: ``alpha / (2 m) * sum ||W||^2`` is added to the loss of a batch
-        L2 penalty: ``alpha / (2 m) * sum ||W||^2`` is added to the loss of a batch
         of ``m`` samples (weights only, never biases; scikit-learn's MLP convention), so the
         reported loss and :func:`bpnn.gradcheck` include it. With ``sample_weight``, ``m``
         is the batch's total weight, so integer weights act exactly as repeated rows.
