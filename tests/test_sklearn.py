@@ -309,6 +309,17 @@ def test_dropout_trains_with_masks_and_predicts_deterministically():
         BPClassifier(dropout=0.3, solver="lm").fit(X, y)
 
 
+def test_engine_l2_penalty_is_divided_by_the_total_sample_weight():
+    # the engine change behind sample_weight == repetition: checked on the Network itself
+    rng = np.random.default_rng(1)
+    X, Y = rng.normal(size=(12, 3)), rng.normal(size=(12, 2))
+    w = rng.integers(1, 4, size=12).astype(float)
+    net = bpnn.Network([bpnn.Dense(3, 4, "tanh"), bpnn.Dense(4, 2)], seed=0, alpha=0.7)
+    assert_allclose(net.loss(X, Y, sample_weight=w), net.loss(np.repeat(X, w.astype(int), axis=0),
+                                                              np.repeat(Y, w.astype(int), axis=0)), rtol=1e-12)
+    assert bpnn.gradcheck(net, X, Y, sample_weight=w) < 1e-7
+
+
 # -- training control ------------------------------------------------------------------------
 def test_convergence_warning_at_max_iter_and_not_when_tol_stops():
     X, y = load_iris(return_X_y=True)
