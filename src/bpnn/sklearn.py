@@ -517,7 +517,8 @@ class BPClassifier(ClassifierMixin, _BaseBP):
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         classes : array-like of shape (n_classes,), default=None
-            Every class that can appear; required on the first call, ignored after it.
+            Every class that can appear; required on the first call. Later calls may pass
+            it again, but not change it.
         sample_weight : array-like of shape (n_samples,), default=None
 
         Returns
