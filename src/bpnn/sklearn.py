@@ -16,8 +16,7 @@ Examples
 >>> from sklearn.datasets import load_iris
 >>> from bpnn.sklearn import BPClassifier
 >>> X, y = load_iris(return_X_y=True)
->>> clf = BPClassifier(hidden_layer_sizes=(10,), solver="sgd", learning_rate_init=0.1,
-...                    max_iter=300, tol=0.0, random_state=0).fit(X, y)
+>>> clf = BPClassifier(hidden_layer_sizes=(10,), solver="lbfgs", random_state=0).fit(X, y)
 >>> clf.predict_proba(X[:2]).shape
 (2, 3)
 """
@@ -36,14 +35,16 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import _check_partial_fit_first_call, check_classification_targets, unique_labels
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d, validate_data
 
-from . import layers as _layers
 from .initializers import Uniform
+from .layers import Dense, Dropout
 from .network import Network
 from .optimizers import OPTIMIZERS
-from .training import Callback, DivergenceError
+from .callbacks import Callback
+from .losses import get_loss
+from .training import DivergenceError
 
 # Hidden-layer activations a user may choose (softmax belongs to the output layer only);
 # "logistic" is scikit-learn's name for the sigmoid.
@@ -62,6 +63,12 @@ _OPTIMIZER_ARGS = {
     "rmsprop": ("epsilon",),
     "adagrad": ("epsilon",),
 }
+
+# Whole-batch solvers that need a deterministic network (no dropout), and those among them
+# that minimise a sum of squared errors: a classifier trained by lm or br uses the MSE loss
+# on its sigmoid/softmax outputs, as MATLAB's patternnet does with trainlm.
+_EXACT_SOLVERS = {"lbfgs", "lm", "br"}
+_SQUARED_ERROR_SOLVERS = {"lm", "br"}
 
 
 def _forget_last_batch(net: Network) -> None:
@@ -200,9 +207,10 @@ class _BaseBP(BaseEstimator):
 
     def _build_network(self, n_features: int, n_outputs: int, seed: int) -> Network:
         activation = "sigmoid" if self.activation == "logistic" else self.activation
-        if self.dropout and not hasattr(_layers, "Dropout"):
-            raise ValueError(f"The 'dropout' parameter of {type(self).__name__} needs bpnn.Dropout, which this "
-                             f"version of bpnn does not have. Got {self.dropout!r}; use dropout=0.0.")
+        if self.dropout and self.solver in _EXACT_SOLVERS:
+            raise ValueError(f"The 'dropout' parameter of {type(self).__name__} must be 0 with "
+                             f"solver={self.solver!r}, which evaluates the network several times per epoch and "
+                             f"needs the same answer each time. Got dropout={self.dropout!r} instead.")
         sizes = [n_features, *self._hidden_sizes(), n_outputs]
         out_activation, loss = self._output_layer()
         layers = []
@@ -212,10 +220,10 @@ class _BaseBP(BaseEstimator):
             # biases spread the kinks of small ReLU layers, which trains faster than zeros
             # (measured on diabetes and Friedman #1; see docs/sklearn.md).
             bound = np.sqrt(6.0 / (n_in + n_out))
-            layers.append(_layers.Dense(n_in, n_out, activation=out_activation if last else activation,
-                                        init="xavier", bias_init=Uniform(-bound, bound)))
+            layers.append(Dense(n_in, n_out, activation=out_activation if last else activation, init="xavier",
+                                bias_init=Uniform(-bound, bound)))
             if self.dropout and not last:
-                layers.append(_layers.Dropout(self.dropout))
+                layers.append(Dropout(self.dropout))
         return Network(layers, loss=loss, seed=seed, alpha=self.alpha)
 
     def _make_optimizer(self):
@@ -249,7 +257,10 @@ class _BaseBP(BaseEstimator):
             self.loss_curve_ = []
             self.best_loss_ = np.inf
             self.n_iter_ = 0
-        self.network_.alpha = float(self.alpha)  # set_params between warm-started fits takes effect
+        # set_params between warm-started fits takes effect (a classifier switching to lm trains
+        # on squared errors from then on); br estimates its own weight decay
+        self.network_.loss_fn = get_loss(self._output_layer()[1])
+        self.network_.alpha = 0.0 if self.solver == "br" else float(self.alpha)
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = self._make_optimizer()
 
@@ -268,13 +279,12 @@ class _BaseBP(BaseEstimator):
             self.best_validation_score_ = None
         rule = _StoppingRule(self, validation, incremental)
         epochs = 1 if incremental else self.max_iter
+        shuffle_seed = int(self._random_state.randint(np.iinfo(np.int32).max))
         try:
-            self.network_.fit(X_train, Y_train, epochs=epochs, batch_size=self._batch_size(len(X_train)),
-                              shuffle=bool(self.shuffle), seed=int(self._random_state.randint(np.iinfo(np.int32).max)),
-                              optimizer=self._optimizer, callbacks=[rule], sample_weight=sw_train,
-                              verbose=1 if self.verbose else 0)
+            history = self.network_.fit(X_train, Y_train, epochs=epochs, batch_size=self._batch_size(len(X_train)),
+                                        shuffle=bool(self.shuffle), seed=shuffle_seed, optimizer=self._optimizer,
+                                        callbacks=[rule], sample_weight=sw_train, verbose=1 if self.verbose else 0)
         except DivergenceError as exc:
-            _forget_last_batch(self.network_)
             raise DivergenceError(f"{name} (solver={self.solver!r}): {exc} For {name}, lower "
                                   f"learning_rate_init (it is {self.learning_rate_init}) or scale the features, "
                                   "for example with sklearn.preprocessing.StandardScaler.", exc.history) from exc
@@ -283,7 +293,10 @@ class _BaseBP(BaseEstimator):
         if rule.best_weights is not None:
             self.network_.set_weights(rule.best_weights)  # early stopping keeps the best epoch
         self._expose_weights()
-        if not incremental:
+        if history.interrupted:
+            warnings.warn(f"{name}: training was interrupted (Ctrl-C) after {self.n_iter_} epoch(s); the estimator "
+                          "keeps the weights reached so far.", UserWarning)
+        elif not incremental:
             self._warn_if_not_converged(rule)
         return self
 
@@ -441,7 +454,7 @@ class BPClassifier(ClassifierMixin, _BaseBP):
     best_validation_loss_, best_validation_score_ : float or None
         The validation loss and accuracy of the kept epoch (early stopping only).
     n_iter_ : int
-        Epochs run by the last ``fit`` (epochs since the first ``partial_fit``).
+        Epochs run by the last ``fit``; each ``partial_fit`` adds one.
     n_layers_ : int
         Layers counting the input layer, as in scikit-learn's MLP.
     out_activation_ : str
@@ -453,16 +466,17 @@ class BPClassifier(ClassifierMixin, _BaseBP):
     >>> from sklearn.pipeline import make_pipeline
     >>> from sklearn.preprocessing import StandardScaler
     >>> X, y = load_breast_cancer(return_X_y=True)
-    >>> model = make_pipeline(StandardScaler(), BPClassifier(hidden_layer_sizes=(16,), solver="sgd",
-    ...                       learning_rate_init=0.1, max_iter=50, tol=0.0, random_state=0)).fit(X, y)
-    >>> model.score(X, y) > 0.95
+    >>> model = make_pipeline(StandardScaler(), BPClassifier(hidden_layer_sizes=(16,), solver="lbfgs",
+    ...                                                      random_state=0))
+    >>> model.fit(X, y).score(X, y) > 0.97
     True
     """
 
     def _output_layer(self):
+        squared = self.solver in _SQUARED_ERROR_SOLVERS
         if len(self.classes_) == 2:
-            return "sigmoid", "binary_crossentropy"
-        return "softmax", "categorical_crossentropy"
+            return "sigmoid", "mse" if squared else "binary_crossentropy"
+        return "softmax", "mse" if squared else "categorical_crossentropy"
 
     def _prepare_targets(self, y, first, incremental, classes, sample_weight):
         name = type(self).__name__
@@ -510,7 +524,8 @@ class BPClassifier(ClassifierMixin, _BaseBP):
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         classes : array-like of shape (n_classes,), default=None
-            Every class that can appear; required on the first call, ignored after it.
+            Every class that can appear; required on the first call. Later calls may pass
+            it again, but not change it.
         sample_weight : array-like of shape (n_samples,), default=None
 
         Returns
@@ -568,11 +583,15 @@ class BPRegressor(RegressorMixin, _BaseBP):
 
     Examples
     --------
+    MATLAB's ``fitnet(10)`` with ``trainlm``: 10 tanh neurons, Levenberg-Marquardt.
+
     >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
     >>> X, y = load_diabetes(return_X_y=True)
-    >>> reg = BPRegressor(hidden_layer_sizes=(8,), solver="sgd", learning_rate_init=0.1, max_iter=200,
-    ...                   tol=0.0, random_state=0).fit(X, y)
-    >>> reg.score(X, y) > 0.4
+    >>> reg = make_pipeline(StandardScaler(), BPRegressor(hidden_layer_sizes=(10,), activation="tanh",
+    ...                                                   solver="lm", random_state=0)).fit(X, y)
+    >>> reg.score(X, y) > 0.6
     True
     """
 
