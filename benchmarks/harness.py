@@ -167,7 +167,7 @@ def run_case(case: Case, *, quick: bool = False, full: bool = False, repeats: in
                                   base_spec.batch_size or len(data.X_train), np.dtype(base_spec.dtype))
     gemm_epoch()
     floor_times = []
-    for repeat in range(max(repeats, max(n_repeats.values(), default=0))):
+    for repeat in range(repeats):
         for impl in chosen:
             if repeat >= n_repeats[impl] or (records[impl] and records[impl][-1]["status"] != "ok"):
                 continue

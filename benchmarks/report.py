@@ -273,6 +273,14 @@ def markdown(results: dict) -> str:
         "implementation; 'training +' is the peak minus the RSS after imports and data.",
         "- The machine is shared and noisy; ratios measured side by side in one run are more "
         "trustworthy than absolute times. See `benchmarks/README.md` to rerun or profile.",
-        "",
     ]
+    busy = machine.get("busy_with_others")
+    if machine["threads"] < machine["cores_usable"]:
+        out.append(
+            f"- This run used {machine['threads']} thread(s) on {machine['cores_usable']} cores"
+            + (f", while other work used {busy['other_cpu_fraction']:.0%} of the CPU" if busy else "")
+            + ". When other work keeps the cores busy, a multi-threaded BLAS or OpenMP pool "
+            "stalls whenever one of its threads is preempted, and times with as many threads as "
+            "cores become erratic; fewer threads give steadier comparisons.")
+    out.append("")
     return "\n".join(out)

@@ -168,6 +168,14 @@ def test_a_crashing_runner_is_recorded_as_an_error():
     assert impl["status"] == "error" and "kaput" in impl["reason"]
 
 
+def test_profile_lists_the_costliest_functions():
+    case = CASES["online"]
+    data = case.make_data(True).head(20)
+    record = harness.run_once(case, "reference", data, case.quick_spec, profile=True)
+    assert record["status"] == "ok"
+    assert "backprop" in record["profile"] and "tottime" in record["profile"]
+
+
 def test_runner_results_are_whole_runs():
     run = Run.whole(2.0, 4, 0.5)
     assert run.epoch_seconds == [0.5] * 4 and run.metric == 0.5

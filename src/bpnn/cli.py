@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--learning-rate", type=float, default=1.0)
     demo.add_argument("--batch-size", type=int, default=16)
     demo.add_argument("--seed", type=int, default=0)
+    from .cli_tables import add_table_commands
+
+    add_table_commands(sub)  # train, predict, info, export
     return parser
 
 
@@ -46,6 +49,8 @@ class _Parser(argparse.ArgumentParser):
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if hasattr(args, "run"):  # the table commands report their own errors
+        return args.run(args)
     try:
         return _demo_moons(args)
     except (ValueError, TypeError) as exc:

@@ -17,6 +17,11 @@ from .losses import get_loss
 _FUSABLE = (Identity, Sigmoid, Softmax)
 
 
+def _mass(X: np.ndarray, sample_weight) -> float:
+    """What the L2 penalty is divided by: the number of samples, or their total weight."""
+    return X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
+
+
 class Network:
     """A fully-connected feed-forward network trained by backpropagation.
 
@@ -36,7 +41,8 @@ class Network:
     alpha : float, default=0.0
         L2 penalty: ``alpha / (2 m) * sum ||W||^2`` is added to the loss of a batch
         of ``m`` samples (weights only, never biases; scikit-learn's MLP convention), so the
-        reported loss and :func:`bpnn.gradcheck` include it.
+        reported loss and :func:`bpnn.gradcheck` include it. With ``sample_weight``, ``m``
+        is the batch's total weight, so integer weights act exactly as repeated rows.
 
     Examples
     --------
@@ -158,8 +164,8 @@ class Network:
             grad = last.backward(self.loss_fn.gradient(y, out, sample_weight), need_input_grad=len(self.layers) > 1)
         for i in range(len(self.layers) - 2, -1, -1):
             grad = self.layers[i].backward(grad, need_input_grad=i > 0)
-        self._batch_m = X.shape[0]
-        return self.loss_fn.value(y, out, sample_weight) + self._penalty(X.shape[0])
+        self._batch_m = _mass(X, sample_weight)
+        return self.loss_fn.value(y, out, sample_weight) + self._penalty(self._batch_m)
 
     def _check_xy(self, X, y, sample_weight=None):
         self._check_built()
@@ -188,7 +194,7 @@ class Network:
 
     def _loss(self, X, y, sample_weight=None):
         """The loss on checked arrays, as a NumPy scalar of the network's dtype."""
-        return self.loss_fn.value(y, self._forward(X), sample_weight) + self._penalty(len(X))
+        return self.loss_fn.value(y, self._forward(X), sample_weight) + self._penalty(_mass(X, sample_weight))
 
     def backward(self, X, y, sample_weight=None) -> list[tuple]:
         """Gradients of :meth:`loss` by backpropagation; no update is made.
@@ -282,6 +288,13 @@ class Network:
             if w.shape != p.shape:
                 raise ValueError(f"set_weights: array {i} must have shape {p.shape}; got {w.shape}.")
             p[...] = w
+
+    def save(self, path) -> None:
+        """Save architecture, loss, dtype, alpha, weights and epochs trained to ``path`` atomically;
+        ``bpnn.load(path)`` rebuilds the network (see :mod:`bpnn.persist`)."""
+        from .persist import save_network  # file formats sit on top of the engine
+
+        save_network(self, path)
 
     def __repr__(self) -> str:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
