@@ -293,3 +293,30 @@ def test_divergence_is_caught_the_same_way_on_both_paths():
         kept.append(net.epochs_trained)
     assert kept[0] == kept[1]
     assert messages[0].split("at epoch")[1] == messages[1].split("at epoch")[1]
+
+
+def test_training_reuses_layer_buffers_but_predict_returns_fresh_arrays():
+    """The NumPy path's bookkeeping: a training step writes into buffers kept per batch
+    size; outside training every result is a new array the caller may keep."""
+    import pickle
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(8, 3)), rng.normal(size=(8, 2))
+    net = bpnn.Network([bpnn.Dense(3, 4, "tanh"), bpnn.Dense(4, 2)], seed=0)
+    net._forward_backward(X, y)
+    first = (net.layers[0].output, net.layers[0].grad_weights)
+    net._forward_backward(X * 2, y)
+    assert net.layers[0].output is first[0] and net.layers[0].grad_weights is first[1]
+    np.testing.assert_allclose(first[0], np.tanh(2 * X @ net.layers[0].weights + net.layers[0].bias))
+    p1 = net.predict(X)
+    p1_copy = p1.copy()
+    p2 = net.predict(X * 3)
+    assert p1 is not p2
+    np.testing.assert_array_equal(p1, p1_copy)
+    (g1, _), _ = net.backward(X, y)
+    g1_copy = g1.copy()
+    net.backward(X * 3, y)
+    np.testing.assert_array_equal(g1, g1_copy)
+    restored = pickle.loads(pickle.dumps(net.layers[0]))
+    assert restored._buffers == {} and net.layers[0]._buffers
+    np.testing.assert_array_equal(restored.weights, net.layers[0].weights)

@@ -152,6 +152,11 @@ class Dense:
         return np.matmul(delta, self.weights.T, out=self._buffer("dX", (len(delta), self.n_in), keep))
 
     # -- bookkeeping: reused arrays ------------------------------------------------
+    def __getstate__(self) -> dict:
+        # the reusable buffers hold no state and are rebuilt on demand: a pickle or a
+        # copy of the layer goes without them
+        return {**self.__dict__, "_buffers": {}}
+
     def _activate(self, method, *args, out):
         """Call the activation's ``forward`` or ``backward``, writing into ``out`` when the
         activation is a built-in one (a user-defined activation need not take ``out=``)."""
