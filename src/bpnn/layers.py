@@ -77,8 +77,8 @@ class Dense:
         self.grad_bias = None
         self._input = None
         self._output = None
-        self._training = False
-        self._buffers: dict = {}
+        self._buffers: dict = {}  # batch size -> arrays reused by training steps
+        self._scratch = None  # the buffers of the current training step, None outside training
 
     @staticmethod
     def _check_param(value, name, shape):
@@ -125,17 +125,23 @@ class Dense:
         """``f(X @ W + b)`` for ``X`` of shape (n_samples, n_in); returns (n_samples, n_out)."""
         if self.weights is None:
             raise RuntimeError("This Dense layer has no weights yet: add it to a Network or call build(rng).")
-        z = np.matmul(X, self.weights, out=self._buffer("a", (len(X), self.n_out), training))
+        self._scratch = self._training_buffers(len(X)) if training else None
+        z = np.matmul(X, self.weights, out=self._out("a"))
         if self.bias is not None:
             z += self.bias
-        a = self._activate(self.activation.forward, z, out=z)
-        self._input, self._output, self._training = X, a, training
+        act = self.activation
+        # a built-in activation writes a over z; a user-defined one need not take out=
+        a = act.forward(z, out=z) if type(act) in BUILTIN else act.forward(z)
+        self._input, self._output = X, a
         return a
 
     def backward(self, grad_output: np.ndarray, need_input_grad: bool = True):
         """Given dL/da (n_samples, n_out), store dL/dW, dL/db and return dL/dX."""
-        out = self._buffer("delta", grad_output.shape, self._training)
-        delta = self._activate(self.activation.backward, self._output, grad_output, out=out)
+        act, out = self.activation, self._out("delta")
+        if out is not None and type(act) in BUILTIN:
+            delta = act.backward(self._output, grad_output, out=out)
+        else:
+            delta = act.backward(self._output, grad_output)
         return self.backward_delta(delta, need_input_grad)
 
     def backward_delta(self, delta: np.ndarray, need_input_grad: bool = True):
@@ -143,39 +149,41 @@ class Dense:
 
         dL/dW = X^T delta,  dL/db = sum of delta over samples,  dL/dX = delta W^T.
         """
-        keep = self._training
-        self.grad_weights = np.matmul(self._input.T, delta, out=self._buffer("dW", self.weights.shape, keep))
+        self.grad_weights = np.matmul(self._input.T, delta, out=self._out("dW"))
         if self.bias is not None:
-            self.grad_bias = np.sum(delta, axis=0, out=self._buffer("db", self.bias.shape, keep))
+            # np.add.reduce is np.sum without its Python wrapper (a few microseconds a call)
+            self.grad_bias = np.add.reduce(delta, axis=0, out=self._out("db"))
         if not need_input_grad:
             return None
-        return np.matmul(delta, self.weights.T, out=self._buffer("dX", (len(delta), self.n_in), keep))
+        return np.matmul(delta, self.weights.T, out=self._out("dX"))
 
     # -- bookkeeping: reused arrays ------------------------------------------------
     def __getstate__(self) -> dict:
         # the reusable buffers hold no state and are rebuilt on demand: a pickle or a
         # copy of the layer goes without them
-        return {**self.__dict__, "_buffers": {}}
+        return {**self.__dict__, "_buffers": {}, "_scratch": None}
 
-    def _activate(self, method, *args, out):
-        """Call the activation's ``forward`` or ``backward``, writing into ``out`` when the
-        activation is a built-in one (a user-defined activation need not take ``out=``)."""
-        if out is not None and type(self.activation) in BUILTIN:
-            return method(*args, out=out)
-        return method(*args)
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update({"_buffers": {}, "_scratch": None, **state})  # also for pickles made before buffers
 
-    def _buffer(self, name: str, shape: tuple, training: bool) -> np.ndarray | None:
-        """An array of ``shape`` kept for reuse by the next training step, or None outside
-        training (NumPy then allocates a fresh result, which the caller may keep)."""
-        if not training:
-            return None
-        key = (name, shape)
-        buf = self._buffers.get(key)
-        if buf is None or buf.dtype != self.weights.dtype:
-            if len(self._buffers) > 16:  # batch sizes keep changing: drop the old ones
+    def _training_buffers(self, rows: int) -> dict:
+        """The arrays a training step on ``rows`` samples writes its results into, made
+        once per batch size (a dozen sizes at most are kept)."""
+        bufs = self._buffers.get(rows)
+        dtype = self.weights.dtype
+        if bufs is None or bufs["a"].dtype != dtype:
+            if len(self._buffers) >= 12:
                 self._buffers.clear()
-            buf = self._buffers[key] = np.empty(shape, dtype=self.weights.dtype)
-        return buf
+            bufs = self._buffers[rows] = {
+                "a": np.empty((rows, self.n_out), dtype), "delta": np.empty((rows, self.n_out), dtype),
+                "dX": np.empty((rows, self.n_in), dtype), "dW": np.empty_like(self.weights),
+                "db": None if self.bias is None else np.empty_like(self.bias)}
+        return bufs
+
+    def _out(self, name: str) -> np.ndarray | None:
+        """The buffer for result ``name`` during training; None outside training, where
+        NumPy allocates a fresh result that the caller may keep."""
+        return None if self._scratch is None else self._scratch[name]
 
     @property
     def output(self) -> np.ndarray | None:

@@ -210,7 +210,7 @@ class SGD(Optimizer):
 
     def _update(self, i, param, grad):
         if not self.momentum:
-            param -= np.multiply(grad, self.lr, out=self._buffer(i, param))  # param -= lr * grad
+            param -= self.lr * grad
             return
         v = self.velocity[i]
         v *= self.momentum

@@ -120,10 +120,11 @@ def _batches(X, y, sample_weight, batch_size: int, order, buffers):
         if order is None:
             yield X[start:stop], y[start:stop], None if sample_weight is None else sample_weight[start:stop]
         else:
-            rows = order[start:stop]
+            rows, n = order[start:stop], stop - start
             # mode="clip" lets take() write straight into the buffer (the rows are all valid)
-            yield tuple(None if a is None else np.take(a, rows, axis=0, out=buf[:stop - start], mode="clip")
-                        for a, buf in zip((X, y, sample_weight), buffers))
+            yield (np.take(X, rows, axis=0, out=buffers[0][:n], mode="clip"),
+                   np.take(y, rows, axis=0, out=buffers[1][:n], mode="clip"),
+                   None if sample_weight is None else np.take(sample_weight, rows, out=buffers[2][:n], mode="clip"))
 
 
 def _class_labels(y: np.ndarray) -> np.ndarray | None:
