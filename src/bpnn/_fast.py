@@ -210,7 +210,8 @@ def _numba_installed() -> bool:
 
 
 def _enabled() -> bool:
-    return os.environ.get("BPNN_FAST", "1").strip().lower() not in ("0", "false", "no", "off")
+    switch = os.environ.get("BPNN_FAST")
+    return switch is None or switch.strip().lower() not in ("0", "false", "no", "off")
 
 
 def adam_step(param, grad, m, v, beta_1, beta_2, epsilon, lr, t) -> bool:
@@ -222,15 +223,15 @@ def adam_step(param, grad, m, v, beta_1, beta_2, epsilon, lr, t) -> bool:
     turned off, or the arrays are not contiguous arrays of one float dtype.
     """
     dtype = param.dtype
-    if not (_numba_installed() and _enabled() and dtype in (np.float32, np.float64)
-            and all(a.dtype == dtype and a.flags.c_contiguous for a in (grad, m, v))
-            and param.flags.c_contiguous):
+    if not (dtype == grad.dtype == m.dtype == v.dtype and dtype.char in "fd"
+            and param.flags.c_contiguous and grad.flags.c_contiguous and m.flags.c_contiguous
+            and v.flags.c_contiguous and _numba_installed() and _enabled()):
         return False
     _compile()
     # the scalars rounded to the dtype, as NumPy rounds a Python float next to an array
     scalars = np.array([beta_1, 1.0 - beta_1, beta_2, 1.0 - beta_2, math.sqrt(1.0 - beta_2 ** t), epsilon,
                         lr / (1.0 - beta_1 ** t)], dtype=dtype)
-    _adam_pass(param.reshape(-1), grad.reshape(-1), m.reshape(-1), v.reshape(-1), scalars)
+    _adam_pass(param, grad, m, v, scalars)
     return True
 
 
@@ -256,10 +257,12 @@ def _compile() -> None:
     globals()["_adam_pass"] = numba.njit(cache=True, nogil=True, error_model="numpy")(_adam_pass)
 
 
-def _adam_pass(p, g, m, v, scalars):
-    """optimizers.Adam._update for flat arrays, element by element (see :func:`adam_step`)."""
+def _adam_pass(param, grad, moment_1, moment_2, scalars):
+    """optimizers.Adam._update, element by element (see :func:`adam_step`)."""
     beta_1, c_1, beta_2, c_2, root, epsilon, lr_t = (scalars[0], scalars[1], scalars[2], scalars[3], scalars[4],
                                                      scalars[5], scalars[6])
+    # flat views of the (C-contiguous) arrays
+    p, g, m, v = param.reshape(-1), grad.reshape(-1), moment_1.reshape(-1), moment_2.reshape(-1)
     for i in range(p.shape[0]):
         m[i] = m[i] * beta_1 + g[i] * c_1
         v[i] = v[i] * beta_2 + g[i] * c_2 * g[i]
