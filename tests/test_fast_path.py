@@ -230,7 +230,7 @@ class Cube(bpnn.Activation):
     (dict(output="softmax"), "mse"),
     (dict(output="tanh", loss="binary_crossentropy"), "binary_crossentropy"),
     (dict(hidden=Cube()), "Cube"),
-    (dict(width=_fast.MAX_LAYER // 3 + 1), "large enough"),
+    (dict(width=_fast.MAX_PRODUCT // (3 * 4) + 1), "large enough"),
 ])
 def test_what_is_not_compiled_falls_back_or_says_why(change, reason):
     n = change.pop("n", 12)

@@ -16,7 +16,7 @@ permutation. Online training with plain gradient descent does the products of ea
 sample in plain loops, where calling BLAS would cost more than the arithmetic; a batch
 of several rows does them with BLAS. Only the order of some additions differs, so the
 two paths agree to rounding (the tests require 1e-12 in float64); the NumPy path is
-the reference. Networks with big layers stay on the NumPy path (see ``MAX_LAYER``).
+the reference. Big layers and big batches stay on the NumPy path (see ``MAX_PRODUCT``).
 
 The module also gives ``optimizers.Adam`` a compiled update (:func:`adam_step`): the
 same arithmetic as its NumPy rule, bit for bit, in one pass over memory instead of a
@@ -52,10 +52,11 @@ MSE, BCE_SIGMOID, CCE_SOFTMAX = range(3)
 # Update rules, with the configuration each accepts (anything else must be off).
 PLAIN_SGD, ADAM = range(2)
 _RULES = {"SGD": (PLAIN_SGD, {"learning_rate"}), "Adam": (ADAM, {"learning_rate", "beta_1", "beta_2", "epsilon"})}
-#: Largest layer (n_in * n_out) trained here. The products of bigger layers are better
-#: left to NumPy: numba calls SciPy's BLAS, which measured up to twice as slow as NumPy's
-#: on a 200 x 784 by 784 x 256 product here, and NumPy's overhead no longer dominates.
-MAX_LAYER = 128 * 128
+#: Largest product (batch rows x n_in x n_out multiply-adds) trained here. Bigger ones are
+#: better left to NumPy: numba calls SciPy's BLAS, which measured twice as slow as NumPy's
+#: on a 200 x 784 by 784 x 256 product here with one thread, and much slower with two on
+#: 200 x 64 by 64 x 128; and NumPy's per-call overhead no longer dominates anyway.
+MAX_PRODUCT = 2 ** 18
 
 
 def _rule(optimizer):
@@ -80,7 +81,7 @@ def _loss_code(loss, output_code: int):
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end")
 
 
-def why_not(net, optimizer, sample_weight=None, callbacks=()) -> str | None:
+def why_not(net, optimizer, batch_size: int, sample_weight=None, callbacks=()) -> str | None:
     """The reason the compiled path cannot train this, or None when it can."""
     if not _numba_installed():
         return "numba is not installed (pip install 'bpnn[fast]')"
@@ -105,8 +106,9 @@ def why_not(net, optimizer, sample_weight=None, callbacks=()) -> str | None:
         code = _ACTIVATION_CODES.get(type(layer.activation))
         if code is None or (code == SOFTMAX and i != len(net.layers) - 1):
             return f"layer {i}'s activation {layer.activation!r} is not compiled"
-        if layer.n_in * layer.n_out > MAX_LAYER:
-            return f"layer {i} ({layer.n_in} x {layer.n_out}) is large enough for NumPy's matrix products"
+        if batch_size * layer.n_in * layer.n_out > MAX_PRODUCT:
+            return (f"layer {i} ({layer.n_in} x {layer.n_out}) with batches of {batch_size} is large enough "
+                    "for NumPy's matrix products")
         if not all(p.flags.c_contiguous for p in layer.params):
             return f"layer {i}'s parameters are not C-contiguous arrays"
         codes.append(code)
@@ -133,7 +135,7 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None, callbacks=
     """
     if fast is False:
         return None
-    reason = why_not(net, optimizer, sample_weight, callbacks)
+    reason = why_not(net, optimizer, batch_size, sample_weight, callbacks)
     if reason is not None:
         if fast:
             raise ValueError(f"fast=True, but the compiled path cannot train this: {reason}.")

@@ -254,10 +254,10 @@ class Network:
             would have ended, bit for bit (``epochs`` counts the epochs of the whole call).
         fast : bool or None, default=None
             Whether to run the epochs in the compiled loop of :mod:`bpnn._fast` (needs numba;
-            Dense layers of up to 128 x 128 weights, built-in activations and losses, SGD
-            without momentum or Adam). None: whenever it applies; False: never (the NumPy
-            path); True: always, or a ValueError saying why it cannot. Both paths give the
-            same numbers up to rounding.
+            small Dense layers and batches, built-in activations and losses, SGD without
+            momentum or Adam). None: whenever it applies; False: never (the NumPy path);
+            True: always, or a ValueError saying why it cannot. Both paths give the same
+            numbers up to rounding.
 
         Returns
         -------
