@@ -6,6 +6,10 @@ Every activation is written as a pair:
 * ``backward(a, grad_a)`` -- the gradient with respect to ``z`` given the
   gradient with respect to ``a``.
 
+The built-in activations (the classes in :data:`BUILTIN`) also take ``out=``, an
+array to write the result into, as NumPy's functions do; ``forward(z, out=z)``
+works in place. Training uses it to reuse buffers; the arithmetic is the same.
+
 The derivatives are written from the layer's *output* ``a`` (for example
 ``sigmoid'(z) = a (1 - a)`` and ``tanh'(z) = 1 - a**2``), so a layer only has to
 remember its output, not its pre-activation.
@@ -30,15 +34,18 @@ class Activation:
 
     name = "activation"
 
-    def forward(self, z: np.ndarray) -> np.ndarray:
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         raise NotImplementedError
 
     def derivative(self, a: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-    def backward(self, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
-        """Gradient with respect to ``z``: ``grad_a * f'(z)``, with ``f'`` written from ``a``."""
-        return grad_a * self.derivative(a)
+    def backward(self, a: np.ndarray, grad_a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Gradient with respect to ``z``: ``grad_a * f'(z)``, with ``f'`` written from ``a``.
+
+        ``out``, if given, receives the result; it must not be ``a`` or ``grad_a``.
+        """
+        return np.multiply(grad_a, self.derivative(a), out=out)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -49,14 +56,17 @@ class Identity(Activation):
 
     name = "identity"
 
-    def forward(self, z):
-        return z
+    def forward(self, z, out=None):
+        if out is None or out is z:
+            return z
+        np.copyto(out, z)
+        return out
 
     def derivative(self, a):
         return np.ones_like(a)
 
-    def backward(self, a, grad_a):
-        return grad_a
+    def backward(self, a, grad_a, out=None):
+        return self.forward(grad_a, out)
 
 
 class Sigmoid(Activation):
@@ -68,10 +78,10 @@ class Sigmoid(Activation):
 
     name = "sigmoid"
 
-    def forward(self, z):
+    def forward(self, z, out=None):
         e = np.exp(-np.abs(z))
         # z >= 0: 1 / (1 + e^{-z});  z < 0: e^{z} / (1 + e^{z}); both use e = e^{-|z|}
-        return np.where(z >= 0, 1.0, e) / (1.0 + e)
+        return np.divide(np.where(z >= 0, 1.0, e), 1.0 + e, out=out)
 
     def derivative(self, a):
         return a * (1.0 - a)
@@ -82,8 +92,8 @@ class Tanh(Activation):
 
     name = "tanh"
 
-    def forward(self, z):
-        return np.tanh(z)
+    def forward(self, z, out=None):
+        return np.tanh(z, out=out)
 
     def derivative(self, a):
         return 1.0 - a * a
@@ -94,8 +104,8 @@ class ReLU(Activation):
 
     name = "relu"
 
-    def forward(self, z):
-        return np.maximum(z, 0.0)
+    def forward(self, z, out=None):
+        return np.maximum(z, 0.0, out=out)
 
     def derivative(self, a):
         return (a > 0).astype(a.dtype)
@@ -119,8 +129,12 @@ class LeakyReLU(Activation):
             raise ValueError(f"The 'slope' parameter of LeakyReLU must be a float in (0, 1). Got {slope!r} instead.")
         self.slope = float(slope)
 
-    def forward(self, z):
-        return np.where(z > 0, z, self.slope * z)
+    def forward(self, z, out=None):
+        if out is None:
+            return np.where(z > 0, z, self.slope * z)
+        if out is not z:
+            np.copyto(out, z)
+        return np.multiply(out, self.slope, out=out, where=z <= 0)
 
     def derivative(self, a):
         return np.where(a > 0, 1.0, self.slope).astype(a.dtype)
@@ -139,17 +153,21 @@ class Softmax(Activation):
 
     name = "softmax"
 
-    def forward(self, z):
-        shifted = z - z.max(axis=-1, keepdims=True)  # exp never overflows
-        e = np.exp(shifted)
-        return e / e.sum(axis=-1, keepdims=True)
+    def forward(self, z, out=None):
+        e = np.subtract(z, z.max(axis=-1, keepdims=True), out=out)  # exp never overflows
+        np.exp(e, out=e)
+        e /= e.sum(axis=-1, keepdims=True)
+        return e
 
     def derivative(self, a):
         raise TypeError("softmax is not elementwise; use Softmax.backward(a, grad_a)")
 
-    def backward(self, a, grad_a):
-        return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
+    def backward(self, a, grad_a, out=None):
+        return np.multiply(a, grad_a - np.sum(grad_a * a, axis=-1, keepdims=True), out=out)
 
+
+#: The built-in activation classes; their ``forward`` and ``backward`` accept ``out=``.
+BUILTIN = (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax)
 
 ACTIVATIONS = {
     "identity": Identity,

@@ -2,6 +2,12 @@
 gradients of the layer's own parameters and returns the gradient for the layer below.
 
 A layer knows nothing about the network it is in.
+
+During training (``forward(X, training=True)`` and the ``backward`` that follows) a
+``Dense`` layer writes its results into buffers it keeps from batch to batch, so a
+training step allocates almost nothing; the arrays it returns or stores are then
+overwritten by the next training step (copy them to keep them). Outside training
+every call returns fresh arrays.
 """
 
 from __future__ import annotations
@@ -9,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import check_int
-from .activations import get_activation
+from .activations import BUILTIN, get_activation
 from .initializers import Normal, Uniform, get_initializer
 
 
@@ -71,6 +77,8 @@ class Dense:
         self.grad_bias = None
         self._input = None
         self._output = None
+        self._training = False
+        self._buffers: dict = {}
 
     @staticmethod
     def _check_param(value, name, shape):
@@ -117,16 +125,17 @@ class Dense:
         """``f(X @ W + b)`` for ``X`` of shape (n_samples, n_in); returns (n_samples, n_out)."""
         if self.weights is None:
             raise RuntimeError("This Dense layer has no weights yet: add it to a Network or call build(rng).")
-        z = X @ self.weights
+        z = np.matmul(X, self.weights, out=self._buffer("a", (len(X), self.n_out), training))
         if self.bias is not None:
             z += self.bias
-        a = self.activation.forward(z)
-        self._input, self._output = X, a
+        a = self._activate(self.activation.forward, z, out=z)
+        self._input, self._output, self._training = X, a, training
         return a
 
     def backward(self, grad_output: np.ndarray, need_input_grad: bool = True):
         """Given dL/da (n_samples, n_out), store dL/dW, dL/db and return dL/dX."""
-        delta = self.activation.backward(self._output, grad_output)
+        out = self._buffer("delta", grad_output.shape, self._training)
+        delta = self._activate(self.activation.backward, self._output, grad_output, out=out)
         return self.backward_delta(delta, need_input_grad)
 
     def backward_delta(self, delta: np.ndarray, need_input_grad: bool = True):
@@ -134,10 +143,34 @@ class Dense:
 
         dL/dW = X^T delta,  dL/db = sum of delta over samples,  dL/dX = delta W^T.
         """
-        self.grad_weights = self._input.T @ delta
+        keep = self._training
+        self.grad_weights = np.matmul(self._input.T, delta, out=self._buffer("dW", self.weights.shape, keep))
         if self.bias is not None:
-            self.grad_bias = delta.sum(axis=0)
-        return delta @ self.weights.T if need_input_grad else None
+            self.grad_bias = np.sum(delta, axis=0, out=self._buffer("db", self.bias.shape, keep))
+        if not need_input_grad:
+            return None
+        return np.matmul(delta, self.weights.T, out=self._buffer("dX", (len(delta), self.n_in), keep))
+
+    # -- bookkeeping: reused arrays ------------------------------------------------
+    def _activate(self, method, *args, out):
+        """Call the activation's ``forward`` or ``backward``, writing into ``out`` when the
+        activation is a built-in one (a user-defined activation need not take ``out=``)."""
+        if out is not None and type(self.activation) in BUILTIN:
+            return method(*args, out=out)
+        return method(*args)
+
+    def _buffer(self, name: str, shape: tuple, training: bool) -> np.ndarray | None:
+        """An array of ``shape`` kept for reuse by the next training step, or None outside
+        training (NumPy then allocates a fresh result, which the caller may keep)."""
+        if not training:
+            return None
+        key = (name, shape)
+        buf = self._buffers.get(key)
+        if buf is None or buf.dtype != self.weights.dtype:
+            if len(self._buffers) > 16:  # batch sizes keep changing: drop the old ones
+                self._buffers.clear()
+            buf = self._buffers[key] = np.empty(shape, dtype=self.weights.dtype)
+        return buf
 
     @property
     def output(self) -> np.ndarray | None:

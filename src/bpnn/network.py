@@ -205,7 +205,7 @@ class Network:
 
     def fit(self, X, y, *, epochs: int = 100, learning_rate: float | None = None, batch_size: int | None = None,
             shuffle: bool = True, seed=None, optimizer="sgd", validation_data=None, metrics=None,
-            callbacks=None, sample_weight=None, verbose: int = 0):
+            callbacks=None, sample_weight=None, verbose: int = 0, fast: bool | None = None):
         """Train by backpropagation and the given optimizer.
 
         Parameters
@@ -234,6 +234,11 @@ class Network:
             Per-sample weights; the loss becomes a weighted mean.
         verbose : int, default=0
             Print a line every ``verbose`` epochs (0: silent).
+        fast : bool or None, default=None
+            Whether to run the epochs in the compiled loop of :mod:`bpnn._fast` (needs numba;
+            plain gradient descent on Dense layers with batches of up to 64 samples). None:
+            whenever it applies; False: never (the NumPy path); True: always, or a ValueError
+            saying why it cannot. Both paths give the same numbers up to rounding.
 
         Returns
         -------
@@ -245,7 +250,8 @@ class Network:
         self._check_built()
         return train(self, X, y, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size,
                      shuffle=shuffle, seed=seed, optimizer=optimizer, validation_data=validation_data,
-                     metrics=metrics, callbacks=callbacks, sample_weight=sample_weight, verbose=verbose)
+                     metrics=metrics, callbacks=callbacks, sample_weight=sample_weight, verbose=verbose,
+                     fast=fast)
 
     def explain(self, X, y, learning_rate: float = 0.5):
         """One gradient-descent step on ``(X, y)`` with every intermediate number kept.

@@ -1,16 +1,21 @@
 """The training loop: batches, epochs, callbacks, history.
 
 ``train(net, X, y, ...)`` (also reached as ``Network.fit``) runs epochs of batches.
-Each epoch reorders the data once into a preallocated buffer (when shuffling), so a
-batch is a view, never a per-batch copy; each batch goes to the optimizer's
-``train_batch``; at the end of the epoch the history is updated and the callbacks
-are told.
+Each epoch draws one permutation of the rows (when shuffling); each batch's rows are
+gathered into a buffer of one batch that is reused, so training never holds a second
+copy of the data; each batch goes to the optimizer's ``train_batch``; at the end of
+the epoch the history is updated and the callbacks are told.
+
+When numba is installed and the case is one it compiles (plain gradient descent,
+small batches, Dense layers; see :mod:`bpnn._fast`), the batches of an epoch run in
+one compiled loop instead, over the same permutation and with the same arithmetic.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from . import _fast
 from ._validation import check_array, check_int, check_same_rows
 from .optimizers import get_optimizer
 
@@ -143,9 +148,23 @@ def _restore_last_finite(net, snapshots, X, y, sample_weight) -> int:
     return done
 
 
+def _batches(X, y, sample_weight, batch_size: int, order, buffers):
+    """Yield ``(X, y, sample_weight)`` batch by batch: views of consecutive rows when
+    ``order`` is None, else the rows ``order`` names, gathered into ``buffers``."""
+    for start in range(0, len(X), batch_size):
+        stop = min(start + batch_size, len(X))
+        if order is None:
+            yield X[start:stop], y[start:stop], None if sample_weight is None else sample_weight[start:stop]
+        else:
+            rows = order[start:stop]
+            # mode="clip" lets take() write straight into the buffer (the rows are all valid)
+            yield tuple(None if a is None else np.take(a, rows, axis=0, out=buf[:stop - start], mode="clip")
+                        for a, buf in zip((X, y, sample_weight), buffers))
+
+
 def train(net, X, y, *, epochs: int = 100, learning_rate: float | None = None, batch_size: int | None = None,
           shuffle: bool = True, seed=None, optimizer="sgd", validation_data=None, metrics=None,
-          callbacks=None, sample_weight=None, verbose: int = 0) -> History:
+          callbacks=None, sample_weight=None, verbose: int = 0, fast: bool | None = None) -> History:
     """Train ``net`` on ``(X, y)``; see :meth:`bpnn.Network.fit` for the arguments."""
     X = check_array(X, "X", net.dtype, n_cols=net.n_inputs, cols_what=" (the first layer's n_in)")
     y = check_array(y, "y", net.dtype, n_cols=net.n_outputs, cols_what=" (the last layer's n_out)")
@@ -182,13 +201,17 @@ def train(net, X, y, *, epochs: int = 100, learning_rate: float | None = None, b
     if verbose:
         callbacks.append(PrintProgress(every=int(verbose), total=net.epochs_trained + epochs))
 
-    # One reorder per epoch into these buffers; batches are views of them.
+    if fast not in (None, True, False):
+        raise TypeError(f"The 'fast' parameter must be None, True or False; got {fast!r}.")
+    compiled = _fast.epoch_runner(net, opt, bs, sample_weight, callbacks, fast)
+
+    # The order the rows are visited in, redrawn every epoch when shuffling; shuffled
+    # batches are gathered into these one-batch buffers.
     reorder = shuffle and bs < m
+    order = np.arange(m)
+    buffers = None
     if reorder:
-        Xs, ys = np.empty_like(X), np.empty_like(y)
-        sws = None if sample_weight is None else np.empty_like(sample_weight)
-    else:
-        Xs, ys, sws = X, y, sample_weight
+        buffers = [None if a is None else np.empty((bs,) + a.shape[1:], a.dtype) for a in (X, y, sample_weight)]
 
     history = History()
     snapshots: list[tuple[int, list[np.ndarray]]] = []  # (epochs done, weights), the last two
@@ -202,18 +225,15 @@ def train(net, X, y, *, epochs: int = 100, learning_rate: float | None = None, b
             cb.on_epoch_begin(epoch, {})
         snapshots = snapshots[-1:] + [(epoch - 1, [p.copy() for p in net.params])]
         if reorder:
-            perm = rng.permutation(m)
-            np.take(X, perm, axis=0, out=Xs)
-            np.take(y, perm, axis=0, out=ys)
-            if sws is not None:
-                np.take(sample_weight, perm, out=sws)
+            order = rng.permutation(m)
         total = 0.0
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            for start in range(0, m, bs):
-                stop = min(start + bs, m)
-                swb = None if sws is None else sws[start:stop]
-                batch_loss = opt.train_batch(net, Xs[start:stop], ys[start:stop], swb)
-                total += batch_loss * (stop - start if swb is None else float(swb.sum()))
+            if compiled is not None:
+                total = compiled(X, y, order)
+            else:
+                for Xb, yb, swb in _batches(X, y, sample_weight, bs, order if reorder else None, buffers):
+                    batch_loss = opt.train_batch(net, Xb, yb, swb)
+                    total += batch_loss * (len(Xb) if swb is None else float(swb.sum()))
         epoch_loss = total / (m if sample_weight is None else float(sample_weight.sum()))
         if not np.isfinite(epoch_loss) or not all(np.isfinite(p).all() for p in net.params):
             kept = _restore_last_finite(net, snapshots, X, y, sample_weight)

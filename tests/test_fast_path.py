@@ -1,0 +1,239 @@
+"""The compiled training path (bpnn._fast) against the NumPy path, which is the reference.
+
+Every fit here is run twice from the same initial weights, once with ``fast=True``
+(numba) and once with ``fast=False`` (NumPy); weights and loss history must agree to
+1e-12 in float64. The dispatch rules are tested too: what is not compiled falls back
+to NumPy silently, or raises with the reason under ``fast=True``.
+"""
+
+import zlib
+
+import numpy as np
+import pytest
+
+import bpnn
+from bpnn import _fast
+
+numba = pytest.importorskip("numba")
+
+HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu"]
+# (output activation, loss) pairs the compiled loop implements
+OUTPUTS = [("sigmoid", "mse"), ("identity", "mse"), ("tanh", "mse"), ("relu", "mse"), ("leaky_relu", "mse"),
+           ("sigmoid", "binary_crossentropy"), ("softmax", "categorical_crossentropy")]
+
+
+def targets(rng, loss, n, width):
+    if loss == "categorical_crossentropy":
+        return np.eye(width)[rng.integers(0, width, size=n)]
+    if loss == "binary_crossentropy":
+        return rng.integers(0, 2, size=(n, width)).astype(float)
+    return rng.uniform(-1, 1, size=(n, width))
+
+
+def twin_fits(make_net, X, y, dtype=np.float64, **fit_kw):
+    """Fit two identical networks, compiled and NumPy; return [(weights, history), ...] in that order."""
+    out = []
+    for fast in (True, False):
+        net = make_net()
+        history = net.fit(X, y, fast=fast, **fit_kw)
+        assert all(p.dtype == dtype for p in net.params)
+        out.append((net.get_weights(), history["loss"]))
+    return out
+
+
+def assert_agree(compiled, reference, rtol):
+    (w_fast, h_fast), (w_ref, h_ref) = compiled, reference
+    for a, b in zip(w_fast, w_ref):
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol * np.abs(b).max())
+    np.testing.assert_allclose(h_fast, h_ref, rtol=rtol)
+
+
+@pytest.mark.parametrize("output,loss", OUTPUTS)
+def test_compiled_path_equals_numpy_path_in_float64(output, loss):
+    rng = np.random.default_rng(zlib.crc32(f"{output}-{loss}".encode()))
+    for trial in range(4):
+        depth = trial + 1
+        widths = [int(w) for w in rng.integers(2, 9, size=depth + 1)]
+        hidden = [HIDDEN[i] for i in rng.integers(0, len(HIDDEN), size=depth - 1)]
+        # the output layer keeps a (positive) bias, so that a ReLU output starts alive
+        use_bias = [bool(b) for b in rng.integers(0, 2, size=depth - 1)] + [True]
+        X = rng.normal(size=(23, widths[0]))
+        y = targets(rng, loss, 23, widths[-1])
+        batch_size = [1, 3, 7, 23][trial]
+        seed = int(rng.integers(1000))
+
+        def make_net():
+            acts = hidden + [output]
+            return bpnn.Network([bpnn.Dense(widths[i], widths[i + 1], acts[i], use_bias=use_bias[i],
+                                            bias_init=bpnn.initializers.Uniform(0.05, 0.5))
+                                 for i in range(depth)], loss=loss, seed=seed)
+
+        fast, ref = twin_fits(make_net, X, y, epochs=4, learning_rate=0.05, batch_size=batch_size,
+                              shuffle=trial % 2 == 0, seed=seed)
+        assert_agree(fast, ref, rtol=1e-12)
+        # the check can fail: training moved the weights well beyond the tolerance
+        assert not all(np.allclose(a, b, rtol=1e-6) for a, b in zip(fast[0], make_net().get_weights()))
+
+
+def test_seed004_online_case_agrees():
+    """Seed 004's network (2-25-50-25-2 sigmoid, MSE, one sample per update), on fewer samples."""
+    from sklearn.datasets import make_moons
+
+    X, labels = make_moons(200, noise=0.2, random_state=100)
+    Y = np.eye(2)[labels]
+
+    def make_net():
+        net = bpnn.NeuralNetwork(seed=0)
+        for n_in, n_out in [(2, 25), (25, 50), (50, 25), (25, 2)]:
+            net.add_layer(bpnn.Layer(n_in, n_out, "sigmoid"))
+        return net
+
+    fast, ref = twin_fits(make_net, X, Y, epochs=3, learning_rate=0.5, batch_size=1, seed=4)
+    assert_agree(fast, ref, rtol=1e-12)
+
+
+def test_compiled_path_keeps_float32_and_agrees_to_float32_rounding():
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(30, 3)).astype(np.float32)
+    y = targets(rng, "categorical_crossentropy", 30, 3).astype(np.float32)
+
+    def make_net():
+        return bpnn.Network([bpnn.Dense(3, 6, "tanh"), bpnn.Dense(6, 3, "softmax")],
+                            loss="categorical_crossentropy", seed=2, dtype=np.float32)
+
+    fast, ref = twin_fits(make_net, X, y, dtype=np.float32, epochs=3, learning_rate=0.1, batch_size=4, seed=0)
+    assert_agree(fast, ref, rtol=1e-4)
+
+
+def test_compiled_online_update_matches_a_hand_written_loop():
+    """An independent check of the compiled loop: seed 004's rule written out by hand,
+    with sigmoid written as 1 / (1 + exp(-z)), visiting the rows in the permutation fit draws."""
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(9, 2)), rng.uniform(size=(9, 2))
+    net = bpnn.Network([bpnn.Dense(2, 4, "sigmoid"), bpnn.Dense(4, 2, "sigmoid")], seed=3)
+    W1, b1, W2, b2 = net.get_weights()
+    s = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    order_rng = np.random.default_rng(7)  # fit(seed=7) draws one permutation per epoch from this
+    for _ in range(3):
+        for i in order_rng.permutation(9):
+            h = s(X[i] @ W1 + b1)
+            o = s(h @ W2 + b2)
+            d2 = (o - y[i]) * o * (1 - o)
+            d1 = (W2 @ d2) * h * (1 - h)
+            W2, b2 = W2 - 0.4 * np.outer(h, d2), b2 - 0.4 * d2
+            W1, b1 = W1 - 0.4 * np.outer(X[i], d1), b1 - 0.4 * d1
+    net.fit(X, y, epochs=3, learning_rate=0.4, batch_size=1, seed=7, fast=True)
+    for got, want in zip(net.get_weights(), [W1, b1, W2, b2]):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_fit_uses_the_compiled_loop_by_default(monkeypatch):
+    calls = []
+    _fast._compile()
+    compiled = _fast._train_epoch
+
+    def spy(*args):
+        calls.append(args[3])  # the batch size
+        return compiled(*args)
+
+    monkeypatch.setattr(_fast, "_train_epoch", spy)
+    X, y = np.ones((10, 2)), np.zeros((10, 1))
+    net = bpnn.Network([bpnn.Dense(2, 3, "tanh"), bpnn.Dense(3, 1)], seed=0)
+    net.fit(X, y, epochs=2, batch_size=5)
+    assert calls == [5, 5]
+    net.fit(X, y, epochs=2, batch_size=5, fast=False)
+    monkeypatch.setenv("BPNN_FAST", "0")
+    net.fit(X, y, epochs=2, batch_size=5)
+    assert calls == [5, 5]
+
+
+class Momentumless(bpnn.GradientDescent):
+    """A subclass is a different optimizer as far as the compiled path knows."""
+
+
+class BatchWatcher(bpnn.Callback):
+    def on_batch_end(self, batch, logs=None):
+        pass
+
+
+class Cube(bpnn.Activation):
+    name = "cube"
+
+    def forward(self, z):
+        return z ** 3
+
+    def derivative(self, a):
+        return 3 * np.cbrt(a) ** 2
+
+
+@pytest.mark.parametrize("change,reason", [
+    (dict(sample_weight=np.linspace(1, 2, 12)), "sample_weight"),
+    (dict(optimizer=Momentumless(0.1), learning_rate=None), "plain gradient descent"),
+    (dict(batch_size=_fast.MAX_BATCH + 1, n=_fast.MAX_BATCH + 2), "batch_size"),
+    (dict(callbacks=[BatchWatcher()]), "BatchWatcher"),
+    (dict(alpha=0.1), "alpha"),
+    (dict(output="softmax"), "mse"),
+    (dict(output="tanh", loss="binary_crossentropy"), "binary_crossentropy"),
+    (dict(hidden=Cube()), "Cube"),
+    (dict(width=_fast.MAX_LAYER // 3 + 1), "large enough"),
+])
+def test_what_is_not_compiled_falls_back_or_says_why(change, reason):
+    n = change.pop("n", 12)
+    alpha = change.pop("alpha", 0.0)
+    output, loss = change.pop("output", "sigmoid"), change.pop("loss", "mse")
+    hidden, width = change.pop("hidden", "tanh"), change.pop("width", 4)
+    kw = dict(epochs=2, learning_rate=0.1, batch_size=4, seed=0)
+    kw.update(change)
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(n, 3)), targets(rng, loss, n, 2)
+
+    def make_net():
+        return bpnn.Network([bpnn.Dense(3, width, hidden), bpnn.Dense(width, 2, output)], loss=loss, seed=0,
+                            alpha=alpha)
+
+    with pytest.raises(ValueError, match="fast=True, but the compiled path cannot train this: .*" + reason):
+        make_net().fit(X, y, fast=True, **kw)
+    if isinstance(kw.get("optimizer"), bpnn.Optimizer):
+        kw["optimizer"] = Momentumless(0.1)  # a fresh one: the failed fit may have counted iterations
+    auto, numpy_path = make_net(), make_net()
+    auto.fit(X, y, **kw)
+    if isinstance(kw.get("optimizer"), bpnn.Optimizer):
+        kw["optimizer"] = Momentumless(0.1)
+    numpy_path.fit(X, y, fast=False, **kw)
+    for a, b in zip(auto.get_weights(), numpy_path.get_weights()):
+        np.testing.assert_array_equal(a, b)  # the fallback is the NumPy path itself
+
+
+def test_missing_numba_and_the_environment_switch_are_reported(monkeypatch):
+    net = bpnn.Network([bpnn.Dense(2, 2, "sigmoid")], seed=0)
+    X, y = np.ones((4, 2)), np.zeros((4, 2))
+    monkeypatch.setenv("BPNN_FAST", "off")
+    with pytest.raises(ValueError, match="BPNN_FAST"):
+        net.fit(X, y, batch_size=1, fast=True)
+    monkeypatch.delenv("BPNN_FAST")
+    monkeypatch.setattr(_fast.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ValueError, match=r"numba is not installed \(pip install 'bpnn\[fast\]'\)"):
+        net.fit(X, y, batch_size=1, fast=True)
+    net.fit(X, y, batch_size=1)  # and without fast=True it quietly trains with NumPy
+
+
+def test_fast_must_be_a_bool_or_none():
+    net = bpnn.Network([bpnn.Dense(2, 1)], seed=0)
+    with pytest.raises(TypeError, match=r"'fast' parameter must be None, True or False; got 'yes'"):
+        net.fit(np.ones((3, 2)), np.ones((3, 1)), fast="yes")
+
+
+def test_divergence_is_caught_the_same_way_on_both_paths():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 3)) * 10
+    y = rng.normal(size=(20, 1)) * 100
+    messages, kept = [], []
+    for fast in (True, False):
+        net = bpnn.Network([bpnn.Dense(3, 8, "relu"), bpnn.Dense(8, 1)], seed=0)
+        with pytest.raises(bpnn.DivergenceError) as info:
+            net.fit(X, y, epochs=50, learning_rate=5.0, batch_size=4, seed=0, fast=fast)
+        assert all(np.isfinite(p).all() for p in net.params)
+        messages.append(str(info.value).split(":")[1].split(".")[0])  # "the loss became ... at epoch N"
+        kept.append(net.epochs_trained)
+    assert kept[0] == kept[1]
+    assert messages[0].split("at epoch")[1] == messages[1].split("at epoch")[1]
