@@ -11,8 +11,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 
+# PyTorch is optional: tests compare bpnn's optimizers with torch.optim when it is importable.
+# It is installed only from a local wheel cache (TORCH_WHEELS), never downloaded: PyPI's default
+# torch build is several GB of CUDA libraries.
+TORCH_WHEELS ?= /opt/wheels
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e ".[test]"
+	@whl=$$(ls "$(TORCH_WHEELS)"/torch-*.whl 2>/dev/null | head -n 1); \
+	if [ -n "$$whl" ] && $(BIN)/python -m pip install "$$whl"; then :; \
+	else echo "note: no usable local torch wheel; the PyTorch comparison tests will be skipped"; fi
 	@touch $@
 
 setup: $(VENV)/.installed

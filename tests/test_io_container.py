@@ -169,13 +169,15 @@ def test_saved_file_permissions_follow_umask(tmp_path):
 
 
 @pytest.mark.parametrize("arrays, metadata, kind, error, text", [
-    ({"x": np.array([{}, 1], dtype=object)}, {}, "k", TypeError, r"arrays\['x'\] has dtype object, which holds Python objects"),
+    ({"x": np.array([{}, 1], dtype=object)}, {}, "k", TypeError,
+     r"arrays\['x'\] has dtype object, which holds Python objects"),
     ({"x": np.ma.masked_array([1.0])}, {}, "k", TypeError, r"arrays\['x'\] must be a plain ndarray, got MaskedArray"),
     ({"": np.ones(1)}, {}, "k", ValueError, "array names must be non-empty str not starting with '__bpnn', got ''"),
     ({"__bpnn_metadata__": np.ones(1)}, {}, "k", ValueError, "not starting with '__bpnn'"),
     ({3: np.ones(1)}, {}, "k", ValueError, "got 3"),
     ({}, {"kind": "x"}, "k", ValueError, r"metadata keys \['kind'\] are reserved for the file format"),
-    ({}, {"f": lambda: 0}, "k", TypeError, "metadata must be JSON-serializable: Object of type function is not JSON serializable"),
+    ({}, {"f": lambda: 0}, "k", TypeError,
+     "metadata must be JSON-serializable: Object of type function is not JSON serializable"),
     ({}, {"a": np.ones(2)}, "k", TypeError, "Object of type ndarray is not JSON serializable"),
     ({}, [], "k", TypeError, "metadata must be a dict, got list"),
     ([], {}, "k", TypeError, "arrays must be a dict of name -> ndarray, got list"),
@@ -192,6 +194,24 @@ def test_save_into_missing_folder_names_the_target(tmp_path):
     with pytest.raises(FileNotFoundError) as excinfo:
         save_container(target, {}, {}, kind="k")
     assert str(excinfo.value) == f"[Errno 2] cannot write {target}: No such file or directory"
+
+
+def test_save_over_a_directory_names_the_target(tmp_path):
+    target = tmp_path / "model.npz"
+    target.mkdir()
+    with pytest.raises(IsADirectoryError) as excinfo:
+        save_container(target, {}, {}, kind="k")
+    assert str(excinfo.value) == f"[Errno 21] cannot write {target}: Is a directory"
+    assert os.listdir(tmp_path) == ["model.npz"] and os.listdir(target) == []
+
+
+def test_very_long_file_name(tmp_path):
+    # The temporary name adds host, pid and a random part; it must still fit in 255 bytes.
+    path = tmp_path / ("m" * 240 + ".npz")
+    save_container(path, {"W": np.ones(2)}, {}, kind="network")
+    save_container(path, {"W": np.zeros(2)}, {}, kind="network")
+    np.testing.assert_array_equal(load_container(path)[0]["W"], [0.0, 0.0])
+    assert os.listdir(tmp_path) == [path.name]
 
 
 def test_failed_save_keeps_the_old_file_and_leaves_no_temp(tmp_path, monkeypatch):
@@ -415,7 +435,9 @@ def test_truncated_anywhere_gives_model_file_error(tmp_path, served_from_memory)
         served_from_memory["raw"] = full[:length]
         messages[length] = load_error(path)
     assert messages[0] == f"{path} is empty (0 bytes), not a bpnn model file"
-    assert messages[1] == f"{path} is not a bpnn model file (it is too short to be a zip archive; it was probably cut short)"
+    assert messages[1] == (
+        f"{path} is not a bpnn model file (it is too short to be a zip archive; it was probably cut short)"
+    )
     for length in (2, 100, len(full) // 2, len(full) - 1):
         assert messages[length] == (
             f"{path} is truncated or damaged: its zip directory is missing or unreadable "
@@ -481,6 +503,7 @@ from bpnn.io import save_container
 path, version = sys.argv[1], int(sys.argv[2])
 weights = np.empty(400_000)  # 3.2 MB, so that a save takes a while
 print("ready", flush=True)
+sys.stdin.readline()  # wait for "go"
 while True:
     version += 1
     weights.fill(version)
@@ -509,40 +532,49 @@ def test_sigkill_during_saves_leaves_old_or_new_file(tmp_path):
     env["PYTHONPATH"] = os.pathsep.join(
         [str(Path(bpnn.__file__).resolve().parent.parent)] + [p for p in [env.get("PYTHONPATH")] if p]
     )
+    # All savers start (and import NumPy) at once, then each saves only when told to
+    # "go": starting Python ten times in a row would take most of the time budget.
+    children = [
+        subprocess.Popen([sys.executable, "-c", SAVER, str(path), str((k + 1) * 1_000_000)],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True)
+        for k in range(10)
+    ]
     rng = random.Random(1234)
     versions, killed, kills_mid_save = [0], [], 0
-    for attempt in range(10):
-        start = (attempt + 1) * 1_000_000
-        child = subprocess.Popen([sys.executable, "-c", SAVER, str(path), str(start)],
-                                 stdout=subprocess.PIPE, env=env, text=True)
-        try:
+    try:
+        for k, child in enumerate(children):
+            start = (k + 1) * 1_000_000
             assert child.stdout.readline() == "ready\n"
-            time.sleep(rng.uniform(0.02, 0.2))
+            child.stdin.write("go\n")
+            child.stdin.flush()
+            time.sleep(rng.uniform(0.03, 0.15))
             child.send_signal(signal.SIGKILL)
-            child.wait(timeout=10)
-        finally:
-            child.stdout.close()
+            assert child.wait(timeout=10) == -signal.SIGKILL
+            killed.append(child.pid)
+
+            version = check_complete(path)
+            # Old (an earlier saver's, or 0) or new (this saver's), never in between.
+            assert version == versions[-1] or start < version < start + 1_000_000
+            versions.append(version)
+            # At most one leftover: the killed saver's own temporary file, or, if it was
+            # killed before its first save began, the one its predecessor left.
+            leftovers = temp_files(tmp_path)
+            assert len(leftovers) <= 1, leftovers
+            for name in leftovers:
+                match = re.fullmatch(r"\.model\.npz\.[A-Za-z0-9-]+\.(\d+)\.[0-9a-f]{8}\.bpnn-tmp", name)
+                assert match and int(match.group(1)) in killed, (name, killed)
+            kills_mid_save += any(f".{child.pid}." in name for name in leftovers)
+    finally:
+        for child in children:
             if child.poll() is None:
                 child.kill()
                 child.wait()
-        assert child.returncode == -signal.SIGKILL
-        version = check_complete(path)
-        # Old (an earlier child's, or 0) or new (this child's), never in between.
-        assert version == versions[-1] or start < version < start + 1_000_000
-        versions.append(version)
-        leftovers = temp_files(tmp_path)
-        killed.append(child.pid)
-        # At most one leftover: the killed child's own temporary file, or, if it was
-        # killed before its first save began, the one its predecessor left.
-        assert len(leftovers) <= 1, leftovers
-        for name in leftovers:
-            match = re.fullmatch(r"\.model\.npz\.[A-Za-z0-9-]+\.(\d+)\.[0-9a-f]{8}\.bpnn-tmp", name)
-            assert match and int(match.group(1)) in killed, (name, killed)
-        kills_mid_save += any(f".{child.pid}." in name for name in leftovers)
+            child.stdin.close()
+            child.stdout.close()
     # The kills must really have hit saves in progress, and saves must have completed.
     assert kills_mid_save >= 1
     assert len(set(versions)) >= 3
-    # The next save cleans up after the last killed child.
+    # The next save cleans up after the last killed saver.
     save_container(path, {"w": np.ones(400_000), "v": np.array([1])}, {"version": 1}, kind="kill-test")
     assert temp_files(tmp_path) == []
     assert check_complete(path) == 1

@@ -134,7 +134,7 @@ def test_unreadable_file(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("bpnn.io.csvdata.open", refuse, raising=False)
+    monkeypatch.setattr("bpnn.io.container.open", refuse, raising=False)
     path = make(tmp_path, "a\n1\n")
     with pytest.raises(DataError) as excinfo:
         read_csv(path)
@@ -461,7 +461,8 @@ def test_write_strings_and_semicolons(tmp_path):
 
 
 @pytest.mark.parametrize("columns, data, error, text", [
-    (["a", "b"], np.zeros((2, 3)), ValueError, r"data must have shape \(n_rows, 2\) to match 2 columns, got shape \(2, 3\)"),
+    (["a", "b"], np.zeros((2, 3)), ValueError,
+     r"data must have shape \(n_rows, 2\) to match 2 columns, got shape \(2, 3\)"),
     (["a", "b"], np.zeros(2), ValueError, r"got shape \(2,\)"),
     ("ab", np.zeros((2, 1)), TypeError, "columns must be a list of str, got the str 'ab'"),
     (["a", "a"], np.zeros((1, 2)), ValueError, "column name 'a' appears twice"),
@@ -491,3 +492,14 @@ def test_failed_write_keeps_old_file_and_leaves_no_temp(tmp_path):
         write_csv(path, ["a"], rows)
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["out.csv"]
+
+
+def test_abandoned_chunk_iterator_closes_its_file(tmp_path):
+    path = make(tmp_path, "a\n1\n2\n3\n")
+    chunks = iter_csv_chunks(path, 1)
+    next(chunks)
+    frame = chunks.gi_frame
+    handle = frame.f_locals["f"]
+    assert not handle.closed
+    chunks.close()  # what garbage collection does to a generator dropped half-way
+    assert handle.closed

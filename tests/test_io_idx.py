@@ -1,7 +1,7 @@
 """Tests for bpnn.io.idx: the IDX format and the MNIST loader."""
 import gzip
-import re
 import os
+import re
 
 import numpy as np
 import pytest
@@ -268,8 +268,15 @@ def test_load_mnist_swapped_files(tmp_path):
     order = [parts[1], parts[0], parts[2], parts[3]]  # labels where the images should be
     for name, array in zip(NAMES, order):
         write_idx(tmp_path / name, array)
-    with pytest.raises(DataError, match=r"train-images-idx3-ubyte should hold uint8 images \(n, rows, cols\), got uint8 of shape \(6,\)"):
+    expected = f"{tmp_path / NAMES[0]} should hold uint8 images (n, rows, cols), got uint8 of shape (6,)"
+    with pytest.raises(DataError) as excinfo:
         load_mnist(tmp_path)
+    assert str(excinfo.value) == expected
+
+
+def test_load_mnist_refuses_integer_dtype(tmp_path):
+    with pytest.raises(ValueError, match="dtype must be a floating-point dtype .* got uint8"):
+        load_mnist(tmp_path, dtype=np.uint8)
 
 
 def test_load_mnist_reports_damaged_file_by_name(tmp_path):

@@ -34,6 +34,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import functools
+import hashlib
 import io
 import json
 import math
@@ -48,7 +49,15 @@ from typing import IO, Any, Union
 
 import numpy as np
 
-__all__ = ["ModelFileError", "save_container", "load_container", "atomic_write", "FORMAT", "FORMAT_VERSION"]
+__all__ = [
+    "ModelFileError",
+    "save_container",
+    "load_container",
+    "atomic_write",
+    "open_for_reading",
+    "FORMAT",
+    "FORMAT_VERSION",
+]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -182,15 +191,7 @@ def load_container(path: PathLike, *, kind: str | None = None) -> tuple[dict[str
         arrays, or is of another ``kind``. The message is one line.
     """
     name = os.fspath(path)
-    try:
-        f = open(name, "rb")
-    except FileNotFoundError as exc:
-        raise ModelFileError(f"{name}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise ModelFileError(f"{name} is a directory, not a model file") from exc
-    except OSError as exc:
-        raise ModelFileError(f"cannot read {name}: {exc.strerror or exc}") from exc
-    with f:
+    with open_for_reading(name, ModelFileError, "a model file", "rb") as f:
         head = f.read(4)
         if not head:
             raise ModelFileError(f"{name} is empty (0 bytes), not a bpnn model file")
@@ -209,12 +210,36 @@ def load_container(path: PathLike, *, kind: str | None = None) -> tuple[dict[str
         with zf:
             try:
                 return _read_container(zf, name, kind)
-            except ModelFileError:
+            except (ModelFileError, MemoryError):
                 raise
             except Exception as exc:
                 # A damaged archive can fail in many zipfile/zlib/struct ways; all of
                 # them mean the same thing to the user.
                 raise _damaged(name, exc) from exc
+
+
+def open_for_reading(name: str, error: type[ValueError], what: str, mode: str = "rb", **open_kwargs: Any) -> IO[Any]:
+    """Open a file for reading, turning the usual failures into one-line ``error`` messages.
+
+    Parameters
+    ----------
+    name : str
+        The file.
+    error : ValueError subclass
+        Raised instead of the OSError (e.g. DataError, ModelFileError).
+    what : str
+        What the file should be, for "x is a directory, not <what>".
+    mode, **open_kwargs
+        Passed to :func:`open`.
+    """
+    try:
+        return open(name, mode, **open_kwargs)
+    except FileNotFoundError as exc:
+        raise error(f"{name}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise error(f"{name} is a directory, not {what}") from exc
+    except OSError as exc:
+        raise error(f"cannot read {name}: {exc.strerror or exc}") from exc
 
 
 @contextlib.contextmanager
@@ -246,7 +271,7 @@ def atomic_write(path: PathLike, mode: str = "wb", **open_kwargs: Any) -> Iterat
     if not base:
         raise ValueError(f"path must name a file, got {os.fspath(path)!r}")
     _remove_stale_temps(directory, base)
-    prefix = f".{base}.{_host_tag()}.{os.getpid()}."
+    prefix = f"{_temp_prefix(base)}{os.getpid()}."
     while True:
         temp = os.path.join(directory, prefix + secrets.token_hex(4) + _TEMP_SUFFIX)
         try:
@@ -257,14 +282,16 @@ def atomic_write(path: PathLike, mode: str = "wb", **open_kwargs: Any) -> Iterat
         except FileExistsError:
             continue
         except OSError as exc:
-            # Name the target, not our temporary file, and keep the OSError subclass.
-            raise OSError(exc.errno, f"cannot write {os.fspath(path)}: {exc.strerror}") from exc
+            raise _write_error(path, exc) from exc
     try:
         with os.fdopen(fd, mode, **open_kwargs) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())
-        os.replace(temp, target)
+        try:
+            os.replace(temp, target)
+        except OSError as exc:
+            raise _write_error(path, exc) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
@@ -303,9 +330,20 @@ def _bpnn_version() -> str:
         return "0.1.0"
 
 
-def _host_tag() -> str:
+def _write_error(path: PathLike, exc: OSError) -> OSError:
+    # Names the target rather than our temporary file; OSError(errno, ...) builds
+    # the matching subclass (FileNotFoundError, PermissionError, ...).
+    return OSError(exc.errno, f"cannot write {os.fspath(path)}: {exc.strerror}")
+
+
+def _temp_prefix(base: str) -> str:
+    """``.<base>.<host>.`` - the start of every temporary name for target ``base``."""
+    if len(base) > 120:
+        # Keep the whole name under the usual 255-byte limit while staying unique.
+        base = base[:100] + "~" + hashlib.sha256(base.encode()).hexdigest()[:12]
     # Dots separate the fields of a temporary name, so the host may not contain any.
-    return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40] or "host"
+    host = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40] or "host"
+    return f".{base}.{host}."
 
 
 def _remove_stale_temps(directory: str, base: str) -> None:
@@ -314,7 +352,7 @@ def _remove_stale_temps(directory: str, base: str) -> None:
         # os.kill(pid, 0) only probes on POSIX (on Windows it would kill), so we
         # cannot tell dead writers from live ones there and leave everything.
         return
-    prefix = f".{base}.{_host_tag()}."
+    prefix = _temp_prefix(base)
     try:
         entries = os.listdir(directory)
     except OSError:

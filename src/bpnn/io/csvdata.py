@@ -25,7 +25,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from .container import atomic_write
+from .container import atomic_write, open_for_reading
 
 __all__ = ["DataError", "Table", "read_csv", "iter_csv_chunks", "write_csv"]
 
@@ -109,7 +109,8 @@ class Table:
 
         Returns
         -------
-        ndarray of shape (n_rows,) when ``names`` is a str, else (n_rows, len(names))
+        ndarray of shape (n_rows,) or (n_rows, len(names))
+            1-D for a single name given as a str (a target), 2-D for a list.
 
         Raises
         ------
@@ -339,17 +340,9 @@ def write_csv(
 
 
 def _chunks(name: str, chunksize: int, sep: str, dropna: bool, dtype: np.dtype) -> Iterator[Table]:
-    try:
-        # utf-8-sig drops a byte-order mark; newline="" hands \r\n to csv, which
-        # knows line endings (and newlines inside quoted fields) better than we do.
-        f = open(name, encoding="utf-8-sig", newline="")
-    except FileNotFoundError as exc:
-        raise DataError(f"{name}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise DataError(f"{name} is a directory, not a CSV file") from exc
-    except OSError as exc:
-        raise DataError(f"cannot read {name}: {exc.strerror or exc}") from exc
-    with f:
+    # utf-8-sig drops a byte-order mark; newline="" hands \r\n to csv, which
+    # knows line endings (and newlines inside quoted fields) better than we do.
+    with open_for_reading(name, DataError, "a CSV file", "r", encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f, delimiter=sep)
         try:
             yield from _parse(reader, name, chunksize, sep, dropna, dtype)
@@ -522,7 +515,7 @@ def _float_dtype(dtype: Any) -> np.dtype:
         resolved = np.dtype(dtype)
     except TypeError as exc:
         raise TypeError(f"dtype must be a floating-point dtype such as np.float64, got {dtype!r}") from exc
-    # Missing cells are NaN while a chunk is assembled, so integers cannot work.
+    # An integer dtype would silently truncate 0.5 to 0; features and targets are floats.
     if resolved.kind != "f":
         raise ValueError(f"dtype must be a floating-point dtype such as np.float64 or np.float32, got {resolved}")
     return resolved

@@ -22,8 +22,8 @@ from typing import Any, Union
 
 import numpy as np
 
-from .container import atomic_write
-from .csvdata import DataError
+from .container import atomic_write, open_for_reading
+from .csvdata import DataError, _float_dtype
 
 __all__ = ["read_idx", "write_idx", "load_mnist", "MNIST_FILES"]
 
@@ -77,15 +77,7 @@ def read_idx(path: PathLike) -> np.ndarray:
     array([5, 0, 4], dtype=uint8)
     """
     name = os.fspath(path)
-    try:
-        f = open(name, "rb")
-    except FileNotFoundError as exc:
-        raise DataError(f"{name}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise DataError(f"{name} is a directory, not an IDX file") from exc
-    except OSError as exc:
-        raise DataError(f"cannot read {name}: {exc.strerror or exc}") from exc
-    with f:
+    with open_for_reading(name, DataError, "an IDX file", "rb") as f:
         compressed = f.read(2) == b"\x1f\x8b"
         f.seek(0)
         stream = gzip.GzipFile(fileobj=f, mode="rb") if compressed else f
@@ -142,7 +134,9 @@ def write_idx(path: PathLike, array: Any) -> None:
             f.write(header + body)
 
 
-def load_mnist(data_dir: PathLike, *, dtype: Any = np.float64) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def load_mnist(
+    data_dir: PathLike, *, dtype: Any = np.float64
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Load MNIST (or Fashion-MNIST) from the four standard IDX files in a folder.
 
     Each file is looked for under its standard name (see :data:`MNIST_FILES`),
@@ -171,9 +165,7 @@ def load_mnist(data_dir: PathLike, *, dtype: Any = np.float64) -> tuple[np.ndarr
         If the folder or a file is missing (the message lists the names looked
         for), a file is damaged, or images and labels do not match.
     """
-    resolved = np.dtype(dtype)
-    if resolved.kind != "f":
-        raise ValueError(f"dtype must be a floating-point dtype such as np.float64 or np.float32, got {resolved}")
+    resolved = _float_dtype(dtype)
     directory = os.fspath(data_dir)
     if not os.path.exists(directory):
         raise DataError(f"MNIST folder {directory} does not exist")
@@ -193,11 +185,18 @@ def load_mnist(data_dir: PathLike, *, dtype: Any = np.float64) -> tuple[np.ndarr
     ]:
         images, labels = read_idx(images_path), read_idx(labels_path)
         if images.ndim != 3 or images.dtype != np.uint8:
-            raise DataError(f"{images_path} should hold uint8 images (n, rows, cols), got {images.dtype} of shape {images.shape}")
+            raise DataError(
+                f"{images_path} should hold uint8 images (n, rows, cols), "
+                f"got {images.dtype} of shape {images.shape}"
+            )
         if labels.ndim != 1 or labels.dtype != np.uint8:
-            raise DataError(f"{labels_path} should hold uint8 labels (n,), got {labels.dtype} of shape {labels.shape}")
+            raise DataError(
+                f"{labels_path} should hold uint8 labels (n,), got {labels.dtype} of shape {labels.shape}"
+            )
         if len(images) != len(labels):
-            raise DataError(f"{images_path} has {len(images)} images but {labels_path} has {len(labels)} labels")
+            raise DataError(
+                f"{images_path} has {len(images)} images but {labels_path} has {len(labels)} labels"
+            )
         X = images.reshape(len(images), -1).astype(resolved)
         X /= 255.0
         result += [X, labels.astype(np.int64)]
@@ -228,8 +227,12 @@ def _read_stream(stream: Any, name: str) -> np.ndarray:
             f"but only {len(body)} bytes follow"
         )
     if len(body) > expected:
-        raise DataError(f"{name} has data after the {expected} bytes its header promises; it is not a valid IDX file")
-    return np.frombuffer(body, dtype=dtype, count=math.prod(shape)).reshape(shape).astype(dtype.newbyteorder("="))
+        raise DataError(
+            f"{name} has data after the {expected} bytes its header promises; it is not a valid IDX file"
+        )
+    # astype copies into native byte order, so the caller gets a writeable array.
+    values = np.frombuffer(body, dtype=dtype, count=math.prod(shape))
+    return values.reshape(shape).astype(dtype.newbyteorder("="))
 
 
 def _read_at_most(stream: Any, n: int) -> bytes:
