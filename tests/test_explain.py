@@ -322,3 +322,12 @@ def test_render_rejects_bad_arguments():
         render(step, "html")
     with pytest.raises(ValueError, match="'digits'"):
         render(step, "text", digits=-1)
+
+
+@pytest.mark.parametrize("module", ["bpnn.explain", "bpnn.render", "bpnn.progress"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
