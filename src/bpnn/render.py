@@ -108,9 +108,6 @@ class _Text:
     def log(self, x: str) -> str:
         return f"log {x}" if " " not in x else (f"log{x}" if x.startswith("(") else f"log({x})")
 
-    def text(self, s: str) -> str:
-        return s
-
     def num(self, v) -> str:
         s = f"{float(v):.{self.digits}f}"
         return s[1:] if s.startswith("-") and float(s) == 0 else s  # no "-0.000000"
@@ -197,9 +194,6 @@ class _Markdown(_Text):
 
     def log(self, x: str) -> str:
         return rf"\log {x}" if " " not in x else (rf"\log{x}" if x.startswith("(") else rf"\log({x})")
-
-    def text(self, s: str) -> str:
-        return rf"\text{{{s}}}"
 
     def vec(self, values) -> str:
         return r"\left(" + r",\ ".join(self.num(v) for v in values) + r"\right)"
@@ -417,9 +411,9 @@ class _Writer:
                     blocks.append(("equations", rows))
                     continue
                 grad_sym = self.loss_gradient("j")[0]
-                head = (f"Layer {l} (output): "
-                        + _math(s, f"{s.var('delta', l, 'j')} = {s.d(s.var('a', l, 'j'))}{s.mul}"
-                                   f"{s.act(name)}'({s.var('z', l, 'j')})")
+                rule = (self.softmax_rule(l, "j") if name == "softmax" else
+                        f"{s.d(s.var('a', l, 'j'))}{s.mul}{s.act(name)}'({s.var('z', l, 'j')})")
+                head = (f"Layer {l} (output): " + _math(s, f"{s.var('delta', l, 'j')} = {rule}")
                         + ", with " + _math(s, f"{s.d(s.var('a', l, 'j'))} = {grad_sym}"))
             else:
                 up = l + 1
@@ -461,10 +455,9 @@ class _Writer:
                 g_sym = f"({s.sum('k')}{s.var('w', l + 1, j + 1, 'k')}{s.mul}{s.var('delta', l + 1, 'k')})"
                 g_num = None
         if ly.derivative is None:
-            # softmax (not elementwise) or a user activation: only the value
-            return [f"{s.act(name)}'{s.mul}{g_sym}" if name != "softmax" else
-                    f"{s.var('a', l, j + 1)}({self.grad_a_sym(ly, j)} - {s.sum('k')}"
-                    f"{self.grad_a_sym(ly, 'k')}{s.var('a', l, 'k')})", self.val(ly.delta[:, j])]
+            # softmax (not elementwise) or a user activation: the rule and the value
+            rule = self.softmax_rule(l, j + 1) if name == "softmax" else f"{g_sym}{s.mul}{s.act(name)}'"
+            return [rule, self.val(ly.delta[:, j])]
         parts = [f"{g_sym}{s.mul}{deriv_sym}"]
         if self.m == 1:
             g_num = g_num or s.pnum(ly.grad_a[0, j])
@@ -475,8 +468,11 @@ class _Writer:
         parts.append(self.val(ly.delta[:, j]))
         return parts
 
-    def grad_a_sym(self, ly, j) -> str:
-        return self.s.d(self.s.var("a", ly.index, j if isinstance(j, str) else j + 1))
+    def softmax_rule(self, l, j) -> str:
+        """softmax's Jacobian-vector product: delta_j = a_j (dL/da_j - sum_k dL/da_k a_k)."""
+        s = self.s
+        return (f"{s.var('a', l, j)}{s.mul}({s.d(s.var('a', l, j))} - {s.sum('k')}"
+                f"{s.d(s.var('a', l, 'k'))}{s.mul}{s.var('a', l, 'k')})")
 
     # -- gradients and update -------------------------------------------------------
     def gradients(self) -> list:
