@@ -274,6 +274,16 @@ class Network:
                      validation_split=validation_split, metrics=metrics, callbacks=callbacks,
                      sample_weight=sample_weight, verbose=verbose, resume_from=resume_from, fast=fast)
 
+    def explain(self, X, y, learning_rate: float = 0.5):
+        """One gradient-descent step on ``(X, y)`` with every intermediate number kept.
+
+        Returns a :class:`bpnn.explain.TrainingStep` (per layer: z, a, delta, gradients,
+        updated weights); the network's weights are not changed. See :mod:`bpnn.explain`.
+        """
+        from .explain import explain_step
+
+        return explain_step(self, X, y, learning_rate)
+
     # -- weights -----------------------------------------------------------------------
     def get_weights(self) -> list[np.ndarray]:
         """Copies of every parameter array, in :attr:`params` order."""
