@@ -396,7 +396,7 @@ def test_dropna(capsys, tmp_path):
     (["--hidden", "10,0"], "--hidden sizes must be positive"),
     (["--hidden", "ten"], "--hidden must be layer sizes"),
     (["--solver", "newton"], "--solver 'newton' is not available in this bpnn; choose one of"),
-    (["--epochs", "-1"], "train: argument --epochs: expected a positive whole number, got '-1'"),
+    (["--epochs", "-1"], "train: argument --epochs: expected a whole number >= 1; got '-1'"),
     (["--task", "ranking"], "train: argument --task: invalid choice"),
     (["--activation", "swish"], "The 'activation' parameter must be one of"),
     (["--target", "period_s", "--target", "period_s"], "--target names a column twice"),

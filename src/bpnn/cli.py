@@ -18,6 +18,8 @@ import sys
 
 import numpy as np
 
+from ._argtypes import non_negative_int, positive_int
+
 
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line: ``bpnn: error: ...`` and exit status 2."""
@@ -28,24 +30,8 @@ class _Parser(argparse.ArgumentParser):
 
 # -- argument types: each raises ArgumentTypeError with a message that says what was expected --
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1; got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1; got {text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0; got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0; got {text!r}")
-    return value
+_positive_int = positive_int
+_seed = non_negative_int
 
 
 def _digits(text: str) -> int:

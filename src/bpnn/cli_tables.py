@@ -9,13 +9,13 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 from typing import Any
 
 import numpy as np
 
+from ._argtypes import non_negative_int, positive_float, positive_int
 from .io.container import atomic_write
 from .io.csvdata import DataError, read_csv, write_csv
 
@@ -60,34 +60,7 @@ def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     return parser
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
+_positive_int, _non_negative_int, _positive_float = positive_int, non_negative_int, positive_float
 
 
 def _separator(text: str) -> str:
