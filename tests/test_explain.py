@@ -232,14 +232,14 @@ def test_a_batch_shows_one_value_per_sample_and_sums_the_gradients():
     assert "(a_j^[2] - y_j)/m" in text  # the fused softmax + cross-entropy delta carries 1/m
 
 
-def _equation_values(text):
-    """{label: value} from the text format: the last number of each equation."""
+def _last_numbers(lines, head_pattern, cont_pattern, label_of=lambda label: label):
+    """{label: value} from rendered equations: the last number of each one, following
+    continuation lines (``cont_pattern``) that belong to the equation above them."""
     import re
 
     values, label, body = {}, None, ""
-    for line in text.splitlines():
-        head = re.match(r"^ {4}(\S+) (?:=|←) (.*)$", line)
-        cont = re.match(r"^ {5,}= (.*)$", line)
+    for line in lines:
+        head, cont = re.match(head_pattern, line), re.match(cont_pattern, line)
         if cont and label:
             body += " = " + cont.group(1)
             continue
@@ -247,17 +247,20 @@ def _equation_values(text):
             values[label] = float(re.findall(r"-?\d+\.\d+", body)[-1])
             label = None
         if head:
-            label, body = head.group(1), head.group(2)
+            label, body = label_of(head.group(1)), head.group(2)
     if label:
         values[label] = float(re.findall(r"-?\d+\.\d+", body)[-1])
     return values
 
 
+def _equation_values(text):
+    """{label: value} from the text format: the last number of each equation."""
+    return _last_numbers(text.splitlines(), r"^ {4}(\S+) (?:=|←) (.*)$", r"^ {5,}= (.*)$")
+
+
 def _latex_values(markdown):
     """{label: value} from the Markdown format, labels converted back to the text style."""
     import re
-
-    values, label, body = {}, None, ""
 
     def plain(tex):
         tex = tex.replace(r"\delta", "δ")
@@ -267,20 +270,8 @@ def _latex_values(markdown):
         sym = re.fullmatch(r"(\S+?)\^\{\[(\d+)\]\}_\{(\d+)\}", tex)
         return f"{sym.group(1)}_{sym.group(3)}^[{sym.group(2)}]" if sym else tex
 
-    for line in markdown.splitlines():
-        head = re.match(r"^(\S.*?) &(?:=|\\leftarrow) (.*?)( \\\\)?$", line)
-        cont = re.match(r"^&= (.*?)( \\\\)?$", line)
-        if cont and label:
-            body += " = " + cont.group(1)
-            continue
-        if label:
-            values[label] = float(re.findall(r"-?\d+\.\d+", body)[-1])
-            label = None
-        if head:
-            label, body = plain(head.group(1)), head.group(2)
-    if label:
-        values[label] = float(re.findall(r"-?\d+\.\d+", body)[-1])
-    return values
+    return _last_numbers(markdown.splitlines(), r"^(\S.*?) &(?:=|\\leftarrow) (.*?)( \\\\)?$",
+                         r"^&= (.*?)( \\\\)?$", plain)
 
 
 @pytest.mark.parametrize("case", [(["sigmoid"], "sigmoid", "mse", 1), (["relu"], "softmax", "categorical_crossentropy", 2)])
