@@ -62,23 +62,45 @@ def test_jacobian_gives_the_backprop_gradient():
     np.testing.assert_allclose(grad, backprop, rtol=1e-12, atol=1e-14)
 
 
-def lm_step_by_hand(net, X, y, mu, sample_weight=None, J=None):
-    """The damped Gauss-Newton step from its definition, solved by np.linalg.solve; the Jacobian
-    by finite differences unless given."""
+def gauss_newton_by_hand(net, X, y, sample_weight=None, J=None):
+    """``(H, g)``: the gradient of ``m * loss`` and its Gauss-Newton Hessian, from their
+    definitions; the Jacobian by finite differences unless given."""
     m = len(X)
     J = fd_jacobian(net, X) if J is None else J
     e = (net.predict(X) - y).ravel()
-    c = np.ones(m) if sample_weight is None else m * sample_weight / sample_weight.sum()
+    mass = m if sample_weight is None else sample_weight.sum()
+    c = np.ones(m) if sample_weight is None else m * sample_weight / mass
     C = np.repeat(c, y.shape[1])  # one factor per error, sample-major like e
     mask = np.concatenate([np.full(layer.weights.size, 1.0) if k == 0 else np.zeros(layer.bias.size)
                            for layer in net.layers for k in range(1 + (layer.bias is not None))])
-    H = J.T @ (C[:, None] * J) + net.alpha * np.diag(mask) + mu * np.eye(J.shape[1])
-    g = J.T @ (C * e) + net.alpha * mask * _flat(net.params)
-    return np.linalg.solve(H, -g)
+    # the loss's penalty is alpha / (2 mass) ||W||^2, so m * loss has alpha * m / mass
+    H = J.T @ (C[:, None] * J) + net.alpha * m / mass * np.diag(mask)
+    g = J.T @ (C * e) + net.alpha * m / mass * mask * _flat(net.params)
+    return H, g
+
+
+def lm_step_by_hand(net, X, y, mu, sample_weight=None, J=None):
+    """The damped Gauss-Newton step from its definition, solved by np.linalg.solve."""
+    H, g = gauss_newton_by_hand(net, X, y, sample_weight, J)
+    return np.linalg.solve(H + mu * np.eye(len(g)), -g)
 
 
 @pytest.mark.parametrize("alpha, weighted", [(0.0, False), (0.3, False), (0.0, True), (0.2, True)])
-def test_first_lm_step_solves_the_damped_normal_equations(alpha, weighted):
+def test_gauss_newton_gradient_is_m_times_the_backprop_gradient(alpha, weighted):
+    # an independent check of the system LM solves: its right-hand side is m times the
+    # gradient backprop gives for the network's own loss, L2 penalty and sample weights included
+    rng = np.random.default_rng(5)
+    X, y = rng.normal(size=(12, 2)), rng.normal(size=(12, 2))
+    sw = rng.uniform(0.2, 2.0, size=12) if weighted else None
+    net = mixed_net(alpha=alpha)
+    _, g = gauss_newton_by_hand(net, X, y, sw, J=bpnn.jacobian(net, X)[1].reshape(24, -1))
+    backprop = _flat([d for pair in net.backward(X, y, sw) for d in pair if d is not None])
+    np.testing.assert_allclose(g, 12 * backprop, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("damping", ["trainlm", "nielsen"])
+@pytest.mark.parametrize("alpha, weighted", [(0.0, False), (0.3, False), (0.0, True), (0.2, True)])
+def test_first_lm_step_solves_the_damped_normal_equations(alpha, weighted, damping):
     rng = np.random.default_rng(2)
     X, y = rng.normal(size=(12, 2)), rng.normal(size=(12, 2))
     sw = rng.uniform(0.2, 2.0, size=12) if weighted else None
@@ -86,10 +108,24 @@ def test_first_lm_step_solves_the_damped_normal_equations(alpha, weighted):
     w0 = _flat(net.params)
     # with backprop's Jacobian (checked against finite differences above) the step agrees to
     # rounding; with a finite-difference Jacobian, to the accuracy of finite differences
-    delta = lm_step_by_hand(net, X, y, 0.1, sw, J=bpnn.jacobian(net, X)[1].reshape(24, -1))
+    J = bpnn.jacobian(net, X)[1].reshape(24, -1)
+    H, g = gauss_newton_by_hand(net, X, y, sw, J)
+    delta = lm_step_by_hand(net, X, y, 0.1, sw, J=J)
     delta_fd = lm_step_by_hand(net, X, y, 0.1, sw)
-    history = net.fit(X, y, epochs=1, optimizer=bpnn.LevenbergMarquardt(mu=0.1), sample_weight=sw)
-    assert history["mu"] == [pytest.approx(0.01)]  # the first trial was accepted, and mu decreased
+    history = net.fit(X, y, epochs=1, optimizer=bpnn.LevenbergMarquardt(mu=0.1, damping=damping),
+                      sample_weight=sw)
+    if damping == "trainlm":
+        expected_mu = 0.01  # the first trial was accepted, and mu went down by mu_dec
+    else:
+        # Nielsen: rho = actual decrease of m * loss / the decrease the quadratic model predicts
+        twin = mixed_net(alpha=alpha)
+        before = 12 * bpnn.Network.loss(twin, X, y, sw)
+        _assign(twin.params, w0 + delta)
+        after = 12 * bpnn.Network.loss(twin, X, y, sw)
+        rho = (before - after) / -(g @ delta + 0.5 * delta @ H @ delta)
+        assert rho > 0
+        expected_mu = 0.1 * max(1 / 3, 1 - (2 * rho - 1) ** 3)
+    assert history["mu"] == [pytest.approx(expected_mu, rel=1e-8)]
     np.testing.assert_allclose(_flat(net.params), w0 + delta, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(_flat(net.params), w0 + delta_fd, rtol=1e-5, atol=1e-7)
     assert history["loss"][0] == pytest.approx(bpnn.Network.loss(mixed_net(alpha=alpha), X, y, sw), rel=1e-12)
@@ -107,7 +143,8 @@ def test_every_lm_step_uses_the_mu_that_was_accepted():
         def on_epoch_begin(self, epoch, logs=None):
             starts.append(net.get_weights())
 
-    history = net.fit(X, y, epochs=6, optimizer=bpnn.LevenbergMarquardt(mu=1e-9), callbacks=[Before()])
+    history = net.fit(X, y, epochs=6, optimizer=bpnn.LevenbergMarquardt(mu=1e-9, damping="trainlm"),
+                      callbacks=[Before()])
     mus = [1e-9] + history["mu"]
     assert any(b > a for a, b in zip(mus, mus[1:]))  # the damping did go up at least once
     assert all(b <= a for a, b in zip(history["loss"], history["loss"][1:]))
@@ -119,7 +156,11 @@ def test_every_lm_step_uses_the_mu_that_was_accepted():
         np.testing.assert_allclose(_flat(after), _flat(starts[epoch]) + delta, rtol=1e-5, atol=1e-8)
 
 
-def test_lm_stops_when_mu_exceeds_mu_max_and_keeps_the_weights():
+@pytest.mark.parametrize("damping, last_mu", [
+    ("trainlm", 1e5),  # 1, 10, ..., 1e4 tried, then 1e5 > mu_max
+    ("nielsen", 32768.0),  # mu times nu, nu doubling: 1, 2, 8, 64, 1024 tried, then 1024 * 32 > mu_max
+])
+def test_lm_stops_when_mu_exceeds_mu_max_and_keeps_the_weights(damping, last_mu):
     class NeverBetter(bpnn.LevenbergMarquardt):
         def _objective(self, loss, w, m):  # every trial step looks worse than the current point
             return loss if np.array_equal(w, self.start) else np.inf
@@ -131,10 +172,10 @@ def test_lm_stops_when_mu_exceeds_mu_max_and_keeps_the_weights():
     X, y = sine_data(20, seed=0)
     net = bpnn.Network([bpnn.Dense(1, 3, "tanh"), bpnn.Dense(3, 2)], seed=0)
     w0 = net.get_weights()
-    opt = NeverBetter(mu=1.0, mu_max=1e4)
+    opt = NeverBetter(mu=1.0, mu_max=1e4, damping=damping)
     history = net.fit(X, y, epochs=10, optimizer=opt)
     assert history.stopped_epoch == 1
-    assert opt.mu == pytest.approx(1e5)  # 1, 10, ..., 1e4 tried, then 1e5 > mu_max
+    assert opt.mu == pytest.approx(last_mu)
     assert "mu exceeded mu_max=10000.0" in opt.stop_reason
     for a, b in zip(net.get_weights(), w0):
         np.testing.assert_array_equal(a, b)
@@ -322,3 +363,30 @@ def test_import_bpnn_needs_numpy_only():
     code = "import sys, bpnn; print(sorted(m for m in ('scipy', 'joblib', 'torch', 'sklearn') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_nielsen_damping_rejects_fewer_trial_steps_than_trainlm(monkeypatch):
+    """Each rejected trial costs a forward pass and a factorization; Nielsen's gain-ratio rule
+    needs fewer of them than MATLAB's fixed factors for a loss at least as low (sine, 6 seeds)."""
+    from bpnn import solvers
+
+    solves = []
+    real = solvers._damped_solve
+
+    def counting(A, b):
+        solves[-1] += 1
+        return real(A, b)
+
+    monkeypatch.setattr(solvers, "_damped_solve", counting)
+    X, y = sine_data(200, seed=1)
+    totals, losses = {}, {}
+    for damping in ("trainlm", "nielsen"):
+        solves.clear()
+        final = []
+        for seed in range(6):
+            solves.append(0)
+            net = bpnn.Network([bpnn.Dense(1, 8, "tanh"), bpnn.Dense(8, 2)], seed=seed)
+            final.append(net.fit(X, y, epochs=40, optimizer=bpnn.LevenbergMarquardt(damping=damping))["loss"][-1])
+        totals[damping], losses[damping] = sum(solves), float(np.median(final))
+    assert totals["nielsen"] < 0.8 * totals["trainlm"], totals
+    assert losses["nielsen"] <= 2 * losses["trainlm"], losses
