@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .core import NotAvailable, Run, Spec, score, stopwatch, time_to_target
+from .core import NotAvailable, Run, Spec, score, stopwatch, time_to_target_over_seeds
 from .data import Data
 
 ACTIVATION = {"sigmoid": "sigmoid", "relu": "relu", "tanh": "tanh",
@@ -96,31 +96,30 @@ def train(data: Data, spec: Spec) -> Run:
 
 
 def second_order(data: Data, spec: Spec) -> Run:
-    """Hook for the ``lm`` (Levenberg–Marquardt) optimizer: time to ``spec.target_mse``.
+    """The ``lm`` (Levenberg–Marquardt) optimizer, with its defaults: time to ``spec.target_mse``.
 
-    Until bpnn has ``optimizer="lm"`` the probe reports n/a. When it lands, this runner
-    needs no change if ``fit`` takes ``optimizer="lm"`` with ``batch_size=None`` (full
-    batch) and stops early when converged (``len(history)`` is then the iterations used);
-    if ``lm`` gets its own entry point (``net.fit_lm(...)``), change ``fit`` below.
+    ``fit`` with ``optimizer="lm"`` and ``batch_size=None`` (full batch) runs at most the
+    budget of epochs, one LM iteration each; ``len(history)`` is the iterations used. The
+    median over ``spec.seeds`` is reported (see ``core.time_to_target_over_seeds``).
     """
     probe(spec)
     bpnn = import_bpnn()
 
-    def fit(budget: int):
-        def run():
-            net = build(bpnn, spec)
-            history = net.fit(data.X_train, data.Y_train,
-                              **fit_kwargs(spec, epochs=budget))
-            return net, history
+    def fit_for_seed(seed: int):
+        seeded = spec.replace(seed=seed)
 
-        seconds, (net, history) = stopwatch(run)
-        try:
-            iterations = len(history)
-        except TypeError:
-            iterations = budget
-        return seconds, score(data, net.predict), iterations
+        def fit(budget: int):
+            def run():
+                net = build(bpnn, seeded)
+                history = net.fit(data.X_train, data.Y_train, **fit_kwargs(seeded, epochs=budget))
+                return net, history
 
-    return time_to_target(fit, spec.target_mse, cap=spec.epochs)
+            seconds, (net, history) = stopwatch(run)
+            return seconds, score(data, net.predict), len(history)
+
+        return fit
+
+    return time_to_target_over_seeds(fit_for_seed, spec)
 
 
 RUNNERS = {

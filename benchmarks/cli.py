@@ -35,6 +35,11 @@ def parse_args(argv):
     parser.add_argument("--full", action="store_true",
                         help="run seed 004's full 1000 epochs (once) for the online case, to get "
                              "its real accuracy; about two minutes for the reference loop.")
+    parser.add_argument("--in-process", action="store_true",
+                        help="run the implementations in this process instead of a fresh child "
+                             "process per repeat (faster to start, but one library's idle "
+                             "threads then slow the next; the MNIST-sized case always uses "
+                             "children, for its memory figures).")
     parser.add_argument("--profile", action="store_true",
                         help="also print the 20 costliest functions of each run (cProfile; "
                              "timings are inflated while profiling).")
@@ -70,7 +75,8 @@ def run(args, command: str, output: Path, log=print) -> dict:
     for name in args.case or list(CASES):
         case = harness.run_case(CASES[name], quick=args.quick, full=args.full,
                                 repeats=args.repeats, threads=args.threads,
-                                impls=args.impl, profile=args.profile, log=log)
+                                impls=args.impl, profile=args.profile, log=log,
+                                isolate=not args.in_process)
         case["verdicts"] = report.evaluate_targets(case)
         results["cases"].append(case)
         machine["busy_with_others"] = monitor.stop()

@@ -48,6 +48,10 @@ class Spec:
     seed : int
     target_mse : float or None
         Time-to-target cases only: the test MSE to reach.
+    seeds : tuple of int
+        Time-to-target cases only: the initial weights to try; the time reported is the
+        median over these seeds (one draw of the initial weights decides the number of
+        iterations as much as the method does).
     """
 
     sizes: tuple[int, ...]
@@ -61,6 +65,7 @@ class Spec:
     dtype: str
     seed: int = 0
     target_mse: float | None = None
+    seeds: tuple[int, ...] = (0,)
 
     def replace(self, **changes) -> "Spec":
         return replace(self, **changes)
@@ -141,3 +146,21 @@ def time_to_target(fit: Callable[[int], tuple[float, float, int]], target: float
             low = mid
     seconds, err, iters = fit(high)  # timed again, after the search has warmed everything
     return Run.whole(seconds, max(iters, 1), err, reached=True, iterations=iters)
+
+
+def time_to_target_over_seeds(fit_for_seed: Callable[[int], Callable[[int], tuple[float, float, int]]],
+                              spec: Spec) -> Run:
+    """:func:`time_to_target` for each of ``spec.seeds``; the median seconds and iterations.
+
+    ``fit_for_seed(seed)`` returns the ``fit(budget)`` of that seed. The metric reported is
+    the worst test MSE of the seeds' timed runs, and ``reached`` holds only if every seed
+    reached the target.
+    """
+    runs = [time_to_target(fit_for_seed(seed), spec.target_mse, cap=spec.epochs) for seed in spec.seeds]
+    seconds = [sum(run.epoch_seconds) for run in runs]
+    iterations = [run.info["iterations"] for run in runs]
+    median_seconds = float(np.median(seconds))
+    median_iterations = int(np.median(iterations))
+    return Run.whole(median_seconds, max(median_iterations, 1), max(run.metric for run in runs),
+                     reached=all(run.info["reached"] for run in runs), iterations=median_iterations,
+                     seeds=list(spec.seeds), seed_seconds=seconds, seed_iterations=iterations)

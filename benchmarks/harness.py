@@ -1,8 +1,14 @@
-"""Run the cases: warm-up, interleaved repeats, child processes for memory, the GEMM floor.
+"""Run the cases: warm-up, interleaved repeats, child processes, the GEMM floor.
 
 Repeats are interleaved (repeat 1 of every implementation, then repeat 2, ...) so that a
 slow spell of a shared machine hits every implementation alike, and the median over
 repeats is reported.
+
+Each repeat runs in a fresh child process by default. In one process, the thread pools a
+library leaves behind keep spinning for a while after it returns (PyTorch's OpenMP
+threads, OpenBLAS's), and whatever runs next competes with them: measured here, the
+digits case's GEMM floor went from 0.9 ms to 16 ms per epoch when it ran after PyTorch in
+the same process. A child also has only its own library loaded and gives its own peak RSS.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from .core import NotAvailable, Run, Spec, stopwatch
 from .machine import REPO
 
 WARMUP_ROWS = 64
+FLOOR_SECONDS = 0.25  # time the GEMM floor of each round over at least this long
 
 
 def _profiled(fn, enabled: bool):
@@ -88,7 +95,10 @@ def child_main(request: dict) -> dict:
     impl = request["impl"]
     # Only the implementation's own library is imported (before the baseline RSS is
     # taken), so the baseline is "interpreter + library + data" and the rest is training.
-    libraries = {"torch": ("torch",), "sklearn": ("sklearn.neural_network",)}.get(impl, ())
+    libraries = {"torch": ("torch",), "sklearn": ("sklearn.neural_network",),
+                 "sklearn-lbfgs": ("sklearn.neural_network",)}.get(impl, ())
+    if impl == "bpnn" and case.time_to_target:
+        libraries = ("scipy.linalg",)  # bpnn's lm solves with SciPy's LAPACK: limit its pool too
     limiter = set_threads(request["threads"], ("numpy", *libraries))  # noqa: F841
     data = case.make_data(request["quick"])
     spec = case.spec_for(impl, request["quick"], request["full"])
@@ -147,14 +157,19 @@ def _summarise(records: list[dict]) -> dict:
 
 
 def run_case(case: Case, *, quick: bool = False, full: bool = False, repeats: int = 3,
-             threads: int = 1, impls=None, profile: bool = False, log=print) -> dict:
-    """Run every implementation of ``case`` (or those in ``impls``) and the GEMM floor."""
+             threads: int = 1, impls=None, profile: bool = False, log=print,
+             isolate: bool = True) -> dict:
+    """Run every implementation of ``case`` (or those in ``impls``) and the GEMM floor.
+
+    With ``isolate`` (or when the case asks for it) each repeat runs in a child process.
+    """
+    isolate = isolate or case.isolate
     chosen = [k for k in case.runners if impls is None or k in impls]
     data = case.make_data(quick)
     base_spec = case.spec_for("", quick, full)
     log(f"\n== {case.name}: {data.describe()}; {base_spec.describe()}")
     records: dict[str, list[dict]] = {k: [] for k in chosen}
-    if not case.isolate:
+    if not isolate:
         for impl in chosen:
             failed = warm_up(case, impl, data, case.spec_for(impl, quick, full))
             if failed:
@@ -165,20 +180,22 @@ def run_case(case: Case, *, quick: bool = False, full: bool = False, repeats: in
     # machine (a floor measured in a quiet minute would flatter everyone else).
     gemm_epoch = floor.gemm_epoch(base_spec.sizes, len(data.X_train),
                                   base_spec.batch_size or len(data.X_train), np.dtype(base_spec.dtype))
-    gemm_epoch()
+    # the floor of one round is timed over enough epochs to take about a quarter second
+    # (one epoch of a small case is a millisecond, within the noise of a shared machine)
+    floor_epochs = max(1, int(np.ceil(FLOOR_SECONDS / max(stopwatch(gemm_epoch)[0], 1e-6))))
     floor_times = []
     for repeat in range(repeats):
         for impl in chosen:
             if repeat >= n_repeats[impl] or (records[impl] and records[impl][-1]["status"] != "ok"):
                 continue
             spec = case.spec_for(impl, quick, full)
-            if case.isolate:
+            if isolate:
                 record = run_in_child(case, impl, quick, full, threads, profile)
             else:
                 record = run_once(case, impl, data, spec, profile)
             records[impl].append(record)
             log(f"   {impl:<14} repeat {repeat + 1}: " + _short(record))
-        floor_times.append(stopwatch(gemm_epoch)[0])
+        floor_times.append(stopwatch(lambda: [gemm_epoch() for _ in range(floor_epochs)])[0] / floor_epochs)
     flops = floor.epoch_flops(base_spec.sizes, len(data.X_train))
     log(f"   GEMM floor: {statistics.median(floor_times):.4g} s/epoch "
         f"({flops / statistics.median(floor_times) / 1e9:.1f} GFLOP/s)")

@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 
 from . import reference_loop
-from .core import NotAvailable, Run, Spec, score, stopwatch, time_to_target
+from .core import NotAvailable, Run, Spec, score, stopwatch, time_to_target_over_seeds
 from .data import Data
 
 SKLEARN_ACTIVATION = {"sigmoid": "logistic", "relu": "relu", "tanh": "tanh"}
@@ -66,22 +66,26 @@ def run_sklearn(data: Data, spec: Spec) -> Run:
 
 
 def run_sklearn_lbfgs(data: Data, spec: Spec) -> Run:
-    """``MLPRegressor(solver="lbfgs")`` timed to the target test MSE (see ``time_to_target``)."""
+    """``MLPRegressor(solver="lbfgs")`` timed to the target test MSE, median over ``spec.seeds``
+    (see ``core.time_to_target_over_seeds``)."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPRegressor
 
     if spec.target_mse is None:
         raise NotAvailable("time-to-target runner needs spec.target_mse")
 
-    def fit(budget: int):
-        model = MLPRegressor(**_sklearn_common(spec), solver="lbfgs", max_iter=budget,
-                             max_fun=10**9, tol=0.0)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            seconds, _ = stopwatch(lambda: model.fit(data.X_train, data.Y_train))
-        return seconds, score(data, model.predict), model.n_iter_
+    def fit_for_seed(seed: int):
+        def fit(budget: int):
+            model = MLPRegressor(**_sklearn_common(spec.replace(seed=seed)), solver="lbfgs", max_iter=budget,
+                                 max_fun=10**9, tol=0.0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                seconds, _ = stopwatch(lambda: model.fit(data.X_train, data.Y_train))
+            return seconds, score(data, model.predict), model.n_iter_
 
-    return time_to_target(fit, spec.target_mse, cap=spec.epochs)
+        return fit
+
+    return time_to_target_over_seeds(fit_for_seed, spec)
 
 
 # ---------------------------------------------------------------- PyTorch

@@ -15,7 +15,7 @@ if str(REPO) not in sys.path:  # `benchmarks/` sits next to `src/`, not inside t
 
 from benchmarks import cli, floor, harness, peers, reference_loop, report  # noqa: E402
 from benchmarks.cases import CASES  # noqa: E402
-from benchmarks.core import NotAvailable, Run, time_to_target  # noqa: E402
+from benchmarks.core import NotAvailable, Run, Spec, time_to_target, time_to_target_over_seeds  # noqa: E402
 
 try:
     import torch  # noqa: F401
@@ -112,6 +112,20 @@ def test_time_to_target_reports_a_miss():
     assert run.info == {"reached": False, "iterations": 64}
 
 
+def test_time_to_target_over_seeds_reports_the_median_seed():
+    # seed s needs 10 * (s + 1) iterations at 1 ms each: seeds 0..4 need 10..50, median 30
+    def fit_for_seed(seed):
+        return lambda budget: (budget * 1e-3, 1.0 if budget < 10 * (seed + 1) else 0.0, budget)
+
+    spec = Spec(sizes=(1, 2, 1), activation="tanh", output="identity", loss="mse", optimizer="lm",
+                learning_rate=0.0, batch_size=None, epochs=1000, dtype="float64", target_mse=0.5,
+                seeds=(4, 0, 3, 1, 2))
+    run = time_to_target_over_seeds(fit_for_seed, spec)
+    assert run.info["iterations"] == 30 and run.info["reached"]
+    assert sum(run.epoch_seconds) == pytest.approx(0.030)
+    assert sorted(run.info["seed_iterations"]) == [10, 20, 30, 40, 50]
+
+
 # ---------------------------------------------------------------- target verdicts
 def _case(bpnn, peer, floor_s=1.0, full_epochs=10):
     ok = lambda t, epochs=10, **kw: {"status": "ok", "median_seconds_per_epoch": t,
@@ -153,7 +167,7 @@ def test_missing_torch_is_reported_not_raised(monkeypatch):
 
     monkeypatch.setattr(peers, "import_torch", no_torch)
     result = harness.run_case(CASES["digits"], quick=True, repeats=1, threads=1,
-                              impls=["torch"], log=lambda *a: None)
+                              impls=["torch"], log=lambda *a: None, isolate=False)
     assert result["implementations"]["torch"] == {
         "label": "PyTorch", "status": "n/a", "reason": "torch is not installed (test)"}
 
@@ -163,7 +177,7 @@ def test_a_crashing_runner_is_recorded_as_an_error():
         raise RuntimeError("kaput")
 
     case = dataclasses.replace(CASES["digits"], runners={"sklearn": boom})
-    result = harness.run_case(case, quick=True, repeats=1, threads=1, log=lambda *a: None)
+    result = harness.run_case(case, quick=True, repeats=1, threads=1, log=lambda *a: None, isolate=False)
     impl = result["implementations"]["sklearn"]
     assert impl["status"] == "error" and "kaput" in impl["reason"]
 
@@ -185,7 +199,8 @@ def test_runner_results_are_whole_runs():
 @pytest.fixture(scope="module")
 def quick_suite(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
-    argv = ["--quick", "--repeats", "2", "--threads", "1", "--output", str(out / "r.json"),
+    # in process, to keep it quick; the MNIST-sized case still runs its children
+    argv = ["--quick", "--in-process", "--repeats", "2", "--threads", "1", "--output", str(out / "r.json"),
             "--write-docs", "--docs", str(out / "benchmarks.md")]
     code = cli.main(argv)
     return code, out, json.loads((out / "r.json").read_text())
