@@ -19,6 +19,7 @@ the same gradient as the reference loop, and with two outputs the same as PyTorc
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -120,6 +121,24 @@ def second_order(data: Data, spec: Spec) -> Run:
         return fit
 
     return time_to_target_over_seeds(fit_for_seed, spec)
+
+
+def numpy_only(runner):
+    """``runner`` with bpnn's compiled pieces turned off (``BPNN_FAST=0``), as without numba."""
+
+    @functools.wraps(runner)
+    def wrapped(data: Data, spec: Spec) -> Run:
+        before = os.environ.get("BPNN_FAST")
+        os.environ["BPNN_FAST"] = "0"
+        try:
+            return runner(data, spec)
+        finally:
+            if before is None:
+                del os.environ["BPNN_FAST"]
+            else:
+                os.environ["BPNN_FAST"] = before
+
+    return wrapped
 
 
 RUNNERS = {

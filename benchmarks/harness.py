@@ -97,7 +97,7 @@ def child_main(request: dict) -> dict:
     # taken), so the baseline is "interpreter + library + data" and the rest is training.
     libraries = {"torch": ("torch",), "sklearn": ("sklearn.neural_network",),
                  "sklearn-lbfgs": ("sklearn.neural_network",)}.get(impl, ())
-    if impl == "bpnn" and case.time_to_target:
+    if impl.startswith("bpnn") and case.time_to_target:
         libraries = ("scipy.linalg",)  # bpnn's lm solves with SciPy's LAPACK: limit its pool too
     limiter = set_threads(request["threads"], ("numpy", *libraries))  # noqa: F841
     data = case.make_data(request["quick"])
@@ -215,7 +215,7 @@ def run_case(case: Case, *, quick: bool = False, full: bool = False, repeats: in
                   "gflop_per_epoch": flops / 1e9},
         "implementations": {k: {"label": IMPLEMENTATIONS[k], **_summarise(records[k])}
                             for k in chosen},
-        "targets": [{"kind": t.kind, "value": t.value, "peer": t.peer,
+        "targets": [{"kind": t.kind, "value": t.value, "peer": t.peer, "impl": t.impl,
                      "description": t.describe()} for t in case.targets],
         "notes": list(case.notes),
     }

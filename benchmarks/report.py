@@ -79,14 +79,16 @@ def full_run_text(case: dict, impl: dict) -> str:
 
 # ---------------------------------------------------------------- targets
 def evaluate_targets(case: dict) -> list[dict]:
-    """Fill in ``measured`` and ``met`` (True / False / None = not measured) for bpnn."""
+    """Fill in ``measured`` and ``met`` (True / False / None = not measured) for the
+    implementation each target is about (``target["impl"]``, bpnn unless said otherwise)."""
     impls = case["implementations"]
-    bpnn = impls.get("bpnn", {})
     out = []
     for target in case["targets"]:
+        subject = target.get("impl", "bpnn")
+        bpnn = impls.get(subject, {})
         verdict = dict(target, measured=None, met=None, text="")
         if bpnn.get("status") != "ok":
-            verdict["text"] = f"bpnn {bpnn.get('status', 'not run')}"
+            verdict["text"] = f"{subject} {bpnn.get('status', 'not run')}"
         elif target["kind"] == "speedup":
             peer = impls.get(target["peer"], {})
             if peer.get("status") != "ok":

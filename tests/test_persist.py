@@ -490,3 +490,35 @@ def test_estimator_file_with_a_missing_array(tmp_path, iris):
     clf.save(tmp_path / "c.bpnn")
     rewrite(tmp_path / "c.bpnn", lambda a, m: a.pop("state.classes_"))
     assert "array 'state.classes_' is missing" in load_error(tmp_path / "c.bpnn")
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("solver", ["adam", "lm"])
+def test_optimizer_caches_stay_out_of_model_files_and_pickles(tmp_path, monkeypatch, solver):
+    """Scratch arrays, the compiled step's constants and LM's last forward pass (which holds
+    the training data) are caches: a saved or pickled estimator carries its optimizer's state
+    but none of them, and trains on after loading."""
+    import pickle
+
+    from bpnn.sklearn import BPRegressor
+
+    monkeypatch.setenv("BPNN_FAST", "0")  # the NumPy Adam, which fills its scratch arrays
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(40, 2))
+    y = np.sin(X.sum(axis=1)) + 0.3
+    est = BPRegressor(hidden_layer_sizes=(5,), solver=solver, max_iter=5, random_state=0,
+                      batch_size=40, tol=0).fit(X, y)
+    opt = est._optimizer
+    transient = [name for name in type(opt)._transient if getattr(opt, name, None) is not None]
+    assert transient  # something was cached during training
+    path = tmp_path / "model.bpnn"
+    bpnn.save(est, path)
+    with np.load(path, allow_pickle=False) as archive:
+        for name in archive.files:
+            assert not (archive[name].shape == X.shape and np.array_equal(archive[name], X)), name
+    for loaded in (bpnn.load(path), pickle.loads(pickle.dumps(est))):
+        for name in type(opt)._transient:
+            assert getattr(loaded._optimizer, name) is None
+        np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+        loaded.partial_fit(X, y) if solver == "adam" else loaded.set_params(warm_start=True).fit(X, y)
+        assert np.isfinite(loaded.predict(X)).all()

@@ -216,25 +216,41 @@ def _enabled() -> bool:
     return switch is None or switch.strip().lower() not in ("0", "false", "no", "off")
 
 
-def adam_step(param, grad, m, v, beta_1, beta_2, epsilon, lr, t) -> bool:
+def adam_scalars(dtype, beta_1, beta_2, epsilon, lr, t) -> np.ndarray | None:
+    """The constants of one Adam step for :func:`adam_pass`, or None when the compiled
+    update cannot run (numba missing or turned off, or ``dtype`` not float32/float64).
+
+    Computed once per step and shared by every parameter array of that step; rounded to
+    ``dtype``, as NumPy rounds a Python float next to an array.
+    """
+    dtype = np.dtype(dtype)
+    if dtype.char not in "fd" or not (_numba_installed() and _enabled()):
+        return None
+    _compile()
+    return np.array([beta_1, 1.0 - beta_1, beta_2, 1.0 - beta_2, math.sqrt(1.0 - beta_2 ** t), epsilon,
+                     lr / (1.0 - beta_1 ** t)], dtype=dtype)
+
+
+def adam_pass(param, grad, m, v, scalars) -> bool:
     """Adam's update of one parameter array in one compiled pass, for ``optimizers.Adam``.
 
     Bit for bit what ``Adam._update`` computes with NumPy (the same operations in the
     same order and dtype, compiled without fast-math), but one trip through memory
-    instead of a dozen. Returns False, having done nothing, when numba is missing or
-    turned off, or the arrays are not contiguous arrays of one float dtype.
+    instead of a dozen. Returns False, having done nothing, when the arrays are not
+    contiguous arrays of the dtype of ``scalars`` (from :func:`adam_scalars`).
     """
-    dtype = param.dtype
-    if not (dtype == grad.dtype == m.dtype == v.dtype and dtype.char in "fd"
-            and param.flags.c_contiguous and grad.flags.c_contiguous and m.flags.c_contiguous
-            and v.flags.c_contiguous and _numba_installed() and _enabled()):
+    dtype = scalars.dtype
+    if not (param.dtype == grad.dtype == m.dtype == v.dtype == dtype and param.flags.c_contiguous
+            and grad.flags.c_contiguous and m.flags.c_contiguous and v.flags.c_contiguous):
         return False
-    _compile()
-    # the scalars rounded to the dtype, as NumPy rounds a Python float next to an array
-    scalars = np.array([beta_1, 1.0 - beta_1, beta_2, 1.0 - beta_2, math.sqrt(1.0 - beta_2 ** t), epsilon,
-                        lr / (1.0 - beta_1 ** t)], dtype=dtype)
     _adam_pass(param, grad, m, v, scalars)
     return True
+
+
+def adam_step(param, grad, m, v, beta_1, beta_2, epsilon, lr, t) -> bool:
+    """:func:`adam_scalars` and :func:`adam_pass` for one array; False when not compiled."""
+    scalars = adam_scalars(param.dtype, beta_1, beta_2, epsilon, lr, t)
+    return scalars is not None and adam_pass(param, grad, m, v, scalars)
 
 
 @functools.cache

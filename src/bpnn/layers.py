@@ -151,8 +151,13 @@ class Dense:
         """
         self.grad_weights = np.matmul(self._input.T, delta, out=self._out("dW"))
         if self.bias is not None:
-            # np.add.reduce is np.sum without its Python wrapper (a few microseconds a call)
-            self.grad_bias = np.add.reduce(delta, axis=0, out=self._out("db"))
+            db = self._out("db")
+            if db is None:
+                self.grad_bias = delta.sum(axis=0)
+            else:
+                # a row of ones times delta: BLAS sums the columns two to six times faster
+                # than np.add.reduce(delta, axis=0) on these shapes
+                self.grad_bias = np.matmul(self._scratch["ones"], delta, out=db)
         if not need_input_grad:
             return None
         return np.matmul(delta, self.weights.T, out=self._out("dX"))
@@ -177,7 +182,8 @@ class Dense:
             bufs = self._buffers[rows] = {
                 "a": np.empty((rows, self.n_out), dtype), "delta": np.empty((rows, self.n_out), dtype),
                 "dX": np.empty((rows, self.n_in), dtype), "dW": np.empty_like(self.weights),
-                "db": None if self.bias is None else np.empty_like(self.bias)}
+                "db": None if self.bias is None else np.empty_like(self.bias),
+                "ones": np.ones(rows, dtype)}
         return bufs
 
     def _out(self, name: str) -> np.ndarray | None:

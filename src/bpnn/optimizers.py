@@ -61,6 +61,10 @@ class Optimizer:
     _slots: tuple[str, ...] = ()
     #: names of scalar attributes that are also state
     _scalars: tuple[str, ...] = ()
+    #: names of attributes that are caches, not state: left out of copies, pickles and model
+    #: files, and None again after loading (scratch arrays, the compiled step's constants,
+    #: LM's last forward pass, which holds references to the training data)
+    _transient: tuple[str, ...] = ("_scratch",)
 
     def __init__(self, learning_rate=0.01, global_clipnorm: float | None = None):
         self.learning_rate = _check_learning_rate(learning_rate)
@@ -110,10 +114,20 @@ class Optimizer:
     def _buffer(self, i: int, param: np.ndarray) -> np.ndarray:
         """A scratch array shaped like parameter ``i``, reused by every update (not state):
         the update rules compute their terms in it with ``out=``, so a step allocates nothing."""
+        if self.__dict__.get("_scratch") is None:
+            self._scratch = {}
         buf = self._scratch.get(i)
         if buf is None or buf.shape != param.shape or buf.dtype != param.dtype:
             buf = self._scratch[i] = np.empty_like(param)
         return buf
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in self._transient}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        for name in self._transient:
+            self.__dict__.setdefault(name, None)
 
     # -- state and configuration -------------------------------------------------------
     def get_state(self) -> dict:
@@ -316,6 +330,7 @@ class Adam(Optimizer):
     """
 
     _slots = ("m", "v")
+    _transient = ("_scratch", "_fast_key", "_fast_scalars")
 
     def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-8,
                  global_clipnorm: float | None = None):
@@ -323,10 +338,17 @@ class Adam(Optimizer):
         self.beta_1 = check_float(beta_1, "beta_1", low=0.0, high=1.0, high_inclusive=False)
         self.beta_2 = check_float(beta_2, "beta_2", low=0.0, high=1.0, high_inclusive=False)
         self.epsilon = check_float(epsilon, "epsilon", low=0.0)
+        self._fast_key = self._fast_scalars = None
 
     def _update(self, i, param, grad):
-        if _fast.adam_step(param, grad, self.m[i], self.v[i], self.beta_1, self.beta_2, self.epsilon, self.lr,
-                           self.iterations):
+        # the compiled update's constants, worked out once per step and dtype (None: no numba)
+        key = (self.iterations, self.lr, param.dtype)
+        if getattr(self, "_fast_key", None) != key:
+            self._fast_key = key
+            self._fast_scalars = _fast.adam_scalars(param.dtype, self.beta_1, self.beta_2, self.epsilon, self.lr,
+                                                    self.iterations)
+        if self._fast_scalars is not None and _fast.adam_pass(param, grad, self.m[i], self.v[i],
+                                                              self._fast_scalars):
             return  # the same arithmetic in one compiled pass (needs numba)
         m, v, tmp = self.m[i], self.v[i], self._buffer(i, param)
         # every term is computed in place or in tmp, in the order of the formulas above

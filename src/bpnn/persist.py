@@ -525,7 +525,8 @@ class _Encoder:
             return {"__random_state__": self.encode(list(value.get_state()), path)}
         cls = type(value)
         if _object_class(cls.__module__, cls.__name__) is cls:
-            state = {k: v for k, v in vars(value).items()}
+            # caches (an optimizer's _transient attributes) are not state and are not saved
+            state = {k: v for k, v in vars(value).items() if k not in getattr(cls, "_transient", ())}
             return {"__object__": [cls.__module__, cls.__name__], "state": self.encode(state, path)}
         raise ValueError(f"Cannot save {self.owner}: {path} holds a {cls.__module__}.{cls.__name__}, which a "
                          "bpnn model file cannot store (it stores numbers, strings, arrays, networks, and "
@@ -575,6 +576,8 @@ def _decode(node: Any, arrays: dict, source: str):
             raise bad(f"holds an object of class {module}.{name}, which bpnn does not rebuild from files")
         obj = cls.__new__(cls)
         obj.__dict__.update(_decode(node["state"], arrays, source))
+        for name in getattr(cls, "_transient", ()):
+            obj.__dict__.setdefault(name, None)
         return obj
     raise bad(f"has a value bpnn cannot read: {sorted(node)}")
 

@@ -510,6 +510,7 @@ class LevenbergMarquardt(Optimizer):
     full_batch = True
     uses_learning_rate = False
     _scalars = ("mu", "nu", "stop_reason")
+    _transient = ("_scratch", "_last_forward", "_jacobian")
     name = "lm"
 
     def __init__(self, mu: float = 1e-3, mu_dec: float = 0.1, mu_inc: float = 10.0, mu_max: float = 1e10,
