@@ -175,9 +175,10 @@ class Softmax(Activation):
     name = "softmax"
 
     def forward(self, z, out=None):
-        e = np.subtract(z, z.max(axis=-1, keepdims=True), out=out)  # exp never overflows
+        # (the reductions called directly: z.max() and e.sum() add a Python wrapper each)
+        e = np.subtract(z, np.maximum.reduce(z, axis=-1, keepdims=True), out=out)  # exp never overflows
         np.exp(e, out=e)
-        e /= e.sum(axis=-1, keepdims=True)
+        e /= np.add.reduce(e, axis=-1, keepdims=True)
         return e
 
     def derivative(self, a):

@@ -33,7 +33,8 @@ def _mean(per_sample: np.ndarray, sample_weight):
     # A NumPy scalar of the data's dtype, not a Python float, so that a gradient check
     # in extended precision is not rounded to float64 here.
     if sample_weight is None:
-        return per_sample.mean()
+        # mean() without its Python wrapper: the same pairwise sum, a few microseconds less
+        return np.add.reduce(per_sample) / per_sample.shape[0]
     w = np.asarray(sample_weight, dtype=per_sample.dtype)
     return w @ per_sample / w.sum()
 
@@ -124,8 +125,12 @@ class CategoricalCrossEntropy(Loss):
     name = "categorical_crossentropy"
 
     def value(self, y_true, y_pred, sample_weight=None):
-        p = np.maximum(y_pred, np.finfo(y_pred.dtype).tiny)
-        return _mean(-(y_true * np.log(p)).sum(axis=1), sample_weight)
+        log_p = np.maximum(y_pred, np.finfo(y_pred.dtype).tiny)
+        np.log(log_p, out=log_p)
+        if sample_weight is None and y_true.shape == log_p.shape:
+            # -sum_ik y_ik log p_ik / m as one dot product: no per-sample temporaries
+            return -np.vdot(y_true, log_p) / y_true.shape[0]
+        return _mean(-np.add.reduce(y_true * log_p, axis=1), sample_weight)
 
     def gradient(self, y_true, y_pred, sample_weight=None):
         p = np.maximum(y_pred, np.finfo(y_pred.dtype).tiny)
@@ -133,8 +138,10 @@ class CategoricalCrossEntropy(Loss):
 
     def fused_delta(self, y_true, y_pred, activation_name, sample_weight=None):
         if activation_name == "softmax":
-            total = y_true.sum(axis=1, keepdims=True)
-            return (y_pred * total - y_true) * _sample_scale(len(y_true), sample_weight, y_pred.dtype)
+            delta = np.multiply(y_pred, np.add.reduce(y_true, axis=1, keepdims=True))
+            delta -= y_true
+            delta *= _sample_scale(len(y_true), sample_weight, y_pred.dtype)
+            return delta
         return None
 
 
