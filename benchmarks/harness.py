@@ -174,8 +174,9 @@ def run_case(case: Case, *, quick: bool = False, full: bool = False, repeats: in
             failed = warm_up(case, impl, data, case.spec_for(impl, quick, full))
             if failed:
                 records[impl].append(failed)
-    n_repeats = {k: 1 if full and case.spec_for(k, quick, True).epochs > case.spec.epochs else repeats
-                 for k in chosen}
+    # under --full, a slow full-length run (the reference loop's two minutes) is made once;
+    # the others repeat as usual, so that one slow spell of the machine cannot decide them
+    n_repeats = {k: 1 if full and k in case.full_once else repeats for k in chosen}
     # The floor is timed in the same rounds as the implementations, so it sees the same
     # machine (a floor measured in a quiet minute would flatter everyone else).
     gemm_epoch = floor.gemm_epoch(base_spec.sizes, len(data.X_train),

@@ -264,9 +264,10 @@ def markdown(results: dict) -> str:
         "(threadpoolctl limits every BLAS/OpenMP pool, `torch.set_num_threads` the same).",
         "- A run times building an untrained model plus training it (prediction is not timed); "
         "s/epoch is that time divided by the epochs. Each implementation first gets a one-epoch "
-        "warm-up on a few rows. Repeats are interleaved across implementations (and one epoch "
-        "of the GEMM floor) and the median is reported; 'spread' is the fastest and slowest "
-        "repeat relative to the median. A `--full` run of a long case runs once.",
+        "warm-up on a few rows. Every repeat runs in a fresh child process. Repeats are "
+        "interleaved across implementations (and a quarter second of GEMM-floor epochs) and "
+        "the median is reported; 'spread' is the fastest and slowest "
+        "repeat relative to the median. Under `--full` the reference loop's two-minute run is made once.",
         "- The GEMM floor times only the matrix products of one epoch (forward `A @ W`, "
         "backward `A.T @ delta` and `delta @ W.T`) with `np.matmul(..., out=...)` on "
         "preallocated arrays: what no implementation on this BLAS can beat. In the per-sample "
