@@ -125,6 +125,63 @@ def test_learning_rate_changed_by_a_callback_is_seen_by_the_compiled_loop():
     assert_agree(out[0], out[1], rtol=1e-12)
 
 
+def _adam_inputs(dtype, n=1000, seed=7):
+    rng = np.random.default_rng(seed)
+    param, grad = rng.normal(size=n).astype(dtype), rng.normal(size=n).astype(dtype)
+    m, v = (rng.normal(size=n) * 0.1).astype(dtype), rng.uniform(0, 0.1, size=n).astype(dtype)
+    return [param, grad, m, v]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_c_and_numba_adam_kernels_are_bit_for_bit_the_numpy_rule(dtype):
+    """The optional C extension and the numba kernel against optimizers.Adam's NumPy rule,
+    on the same arrays and the constants of step 3."""
+    from bpnn import _fast
+
+    if _fast._c_kernel() is None and not _fast._numba_installed():
+        pytest.skip("neither the C extension nor numba is available")
+    lr, b1, b2, eps, t = 0.01, 0.9, 0.999, 1e-8, 3
+    # the NumPy rule, with BPNN_FAST=0 semantics: a fresh Adam whose state is set by hand
+    ref = _adam_inputs(dtype)
+    opt = bpnn.optimizers.Adam(learning_rate=lr, beta_1=b1, beta_2=b2, epsilon=eps)
+    opt.m, opt.v, opt.iterations, opt.lr = [ref[2]], [ref[3]], t, lr
+    opt._fast_key, opt._fast_scalars = (t, lr, np.dtype(dtype)), None  # no compiled step
+    opt._update(0, ref[0], ref[1])
+    scalars = np.array([b1, 1 - b1, b2, 1 - b2, np.sqrt(1 - b2 ** t), eps, lr / (1 - b1 ** t)], dtype=dtype)
+    kernels = []
+    if _fast._c_kernel() is not None:
+        kernels.append(_fast._c_kernel().adam_pass)
+    if _fast._numba_installed():
+        _fast._compile()
+        kernels.append(_fast._adam_pass)
+    for kernel in kernels:
+        got = _adam_inputs(dtype)
+        kernel(got[0], got[1], got[2], got[3], scalars)
+        for a, b in zip(got, ref):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_c_extension_is_built_where_a_compiler_is(monkeypatch):
+    """setup.py builds bpnn._cadam as an optional extension; on a machine with a C compiler
+    (this one, in CI) it must have been built, or Adam silently falls back to numba."""
+    import shutil
+
+    from bpnn import _fast
+
+    if shutil.which("cc") is None and shutil.which("gcc") is None:
+        pytest.skip("no C compiler here")
+    assert _fast._c_kernel() is not None
+    kernel = _fast._c_kernel()
+    with pytest.raises(TypeError, match="dtype of 'param'"):
+        kernel.adam_pass(np.zeros(3), np.zeros(3, np.float32), np.zeros(3), np.zeros(3), np.zeros(7))
+    with pytest.raises(ValueError, match="same size"):
+        kernel.adam_pass(np.zeros(3), np.zeros(4), np.zeros(3), np.zeros(3), np.zeros(7))
+    with pytest.raises(TypeError, match="C-contiguous, writable"):
+        kernel.adam_pass(np.zeros((3, 2))[:, 0], np.zeros(3), np.zeros(3), np.zeros(3), np.zeros(7))
+    with pytest.raises(ValueError, match="7 numbers"):
+        kernel.adam_pass(np.zeros(3), np.zeros(3), np.zeros(3), np.zeros(3), np.zeros(6))
+
+
 def test_compiled_adam_step_is_bit_for_bit_the_numpy_rule(monkeypatch):
     """optimizers.Adam takes one compiled pass when numba is there; it must change nothing."""
     rng = np.random.default_rng(4)

@@ -18,9 +18,11 @@ of several rows does them with BLAS. Only the order of some additions differs, s
 two paths agree to rounding (the tests require 1e-12 in float64); the NumPy path is
 the reference. Big layers and big batches stay on the NumPy path (see ``MAX_PRODUCT``).
 
-The module also gives ``optimizers.Adam`` a compiled update (:func:`adam_step`): the
+The module also gives ``optimizers.Adam`` a compiled update (:func:`adam_pass`): the
 same arithmetic as its NumPy rule, bit for bit, in one pass over memory instead of a
-dozen; it pays off on big layers, where the NumPy path trains.
+dozen; it pays off on big layers, where the NumPy path trains. It comes from bpnn's small
+optional C extension ``_cadam`` when that was built (setup.py; it needs a C compiler at
+install time), else from numba.
 
 numba is optional (``pip install bpnn[fast]``). :func:`why_not` says when the compiled
 epoch applies; ``fit`` uses it automatically and falls back to NumPy otherwise.
@@ -224,9 +226,12 @@ def adam_scalars(dtype, beta_1, beta_2, epsilon, lr, t) -> np.ndarray | None:
     ``dtype``, as NumPy rounds a Python float next to an array.
     """
     dtype = np.dtype(dtype)
-    if dtype.char not in "fd" or not (_numba_installed() and _enabled()):
+    if dtype.char not in "fd" or not _enabled():
         return None
-    _compile()
+    if _c_kernel() is None:
+        if not _numba_installed():
+            return None
+        _compile()
     return np.array([beta_1, 1.0 - beta_1, beta_2, 1.0 - beta_2, math.sqrt(1.0 - beta_2 ** t), epsilon,
                      lr / (1.0 - beta_1 ** t)], dtype=dtype)
 
@@ -243,8 +248,24 @@ def adam_pass(param, grad, m, v, scalars) -> bool:
     if not (param.dtype == grad.dtype == m.dtype == v.dtype == dtype and param.flags.c_contiguous
             and grad.flags.c_contiguous and m.flags.c_contiguous and v.flags.c_contiguous):
         return False
-    _adam_pass(param, grad, m, v, scalars)
+    kernel = _c_kernel()
+    if kernel is not None:
+        kernel.adam_pass(param, grad, m, v, scalars)
+    else:
+        _adam_pass(param, grad, m, v, scalars)
     return True
+
+
+@functools.cache
+def _c_kernel():
+    """bpnn's optional C extension ``_cadam`` (built by setup.py when a C compiler is
+    there), or None. It does what :func:`_adam_pass` does without importing numba, whose
+    import alone costs about 125 MB of memory; numba is the fallback."""
+    try:
+        from . import _cadam
+    except ImportError:
+        return None
+    return _cadam
 
 
 def adam_step(param, grad, m, v, beta_1, beta_2, epsilon, lr, t) -> bool:
