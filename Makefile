@@ -16,7 +16,8 @@ $(BIN)/python:
 # torch build is several GB of CUDA libraries.
 TORCH_WHEELS ?= /opt/wheels
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# setup.py and the C source too: the optional C extension (bpnn._cadam) is built at install time
+$(VENV)/.installed: pyproject.toml setup.py src/bpnn/_cadam.c | $(BIN)/python
 	$(BIN)/python -m pip install -e ".[test]"
 	@whl=$$(ls "$(TORCH_WHEELS)"/torch-*.whl 2>/dev/null | head -n 1); \
 	if [ -n "$$whl" ] && $(BIN)/python -m pip install "$$whl"; then :; \
