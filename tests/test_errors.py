@@ -36,6 +36,19 @@ def test_layer_sizes_do_not_chain():
         bpnn.Network([bpnn.Dense(2, 3), bpnn.Dense(4, 1)])
 
 
+def test_finite_data_whose_sum_overflows_is_accepted():
+    # the finiteness check sums the data in one pass; an overflowing sum of finite numbers
+    # must not be taken for an infinity (min and max decide then)
+    from bpnn._validation import check_array
+
+    big = np.full((4, 3), 3e38, dtype=np.float32)
+    np.testing.assert_array_equal(check_array(big, "X", np.float32), big)
+    with pytest.raises(ValueError, match=r"found -inf at index \(1, 2\)"):
+        bad = big.copy()
+        bad[1, 2] = -np.inf
+        check_array(bad, "X", np.float32)
+
+
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_nan_or_inf_in_data(bad):
     Xb = X.copy()

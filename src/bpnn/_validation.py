@@ -37,9 +37,12 @@ def check_array(value, name: str, dtype=np.float64, ndim: int = 2, n_cols: int |
         raise ValueError(f"The '{name}' argument must have {n_cols} columns{cols_what}; "
                          f"got {arr.shape[1]} (shape {arr.shape}).")
     arr = np.ascontiguousarray(arr, dtype=dtype)
-    # min and max are NaN if any entry is, and show any infinity, without the boolean
-    # copy of the data that isfinite(arr).all() would allocate
-    if not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
+    # One pass: the sum is NaN or infinite if any entry is, without the boolean copy of the
+    # data that isfinite(arr).all() would allocate. A sum can also overflow on finite data;
+    # then min and max (NaN if any entry is, and showing any infinity) decide.
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add.reduce(arr, axis=None)
+    if not np.isfinite(total) and not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise ValueError(f"The '{name}' argument must contain only finite numbers; found "
                          f"{arr[tuple(bad)]} at index {tuple(int(i) for i in bad)}.")
