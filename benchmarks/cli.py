@@ -91,6 +91,8 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if args.from_json:
         results = json.loads(args.from_json.read_text())
+        for case in results["cases"]:  # judged by this version's rules
+            case["verdicts"] = report.evaluate_targets(case)
     else:
         output = args.output or RESULTS / ("quick.json" if args.quick else "latest.json")
         results = run(args, shlex.join(["python", "-m", "benchmarks", *argv]), output)

@@ -127,6 +127,19 @@ def test_time_to_target_over_seeds_reports_the_median_seed():
 
 
 # ---------------------------------------------------------------- target verdicts
+def test_speedup_is_the_median_of_ratios_within_rounds():
+    # round 3 caught the peer in a fast spell; the ratio of medians (2.5 / 3 = 0.83) would
+    # say bpnn is slower, the rounds say twice as fast twice and 0.83 once
+    case = {"time_to_target": False, "floor": {"median_seconds_per_epoch": 1.0, "seconds_per_epoch": [1.0, 1.5, 1.5]}}
+    bpnn = {"status": "ok", "seconds_per_epoch": [1.0, 3.0, 3.0], "median_seconds_per_epoch": 3.0}
+    peer = {"status": "ok", "seconds_per_epoch": [2.0, 6.0, 2.5], "median_seconds_per_epoch": 2.5}
+    assert report.ratio(case, peer, bpnn) == pytest.approx(2.0)
+    assert report.floor_multiple(case, bpnn) == pytest.approx(2.0)  # per round: 1, 2, 2
+    # timed in different rounds (one full-length run): the ratio of the medians
+    once = {"status": "ok", "seconds_per_epoch": [6.0], "median_seconds_per_epoch": 6.0}
+    assert report.ratio(case, once, bpnn) == pytest.approx(2.0)
+
+
 def _case(bpnn, peer, floor_s=1.0, full_epochs=10):
     ok = lambda t, epochs=10, **kw: {"status": "ok", "median_seconds_per_epoch": t,
                                     "median_total_seconds": t * epochs, "epochs": epochs,
