@@ -51,6 +51,17 @@ def test_jacobian_matches_finite_differences():
     np.testing.assert_allclose(J.reshape(14, -1), fd_jacobian(net, X), rtol=0, atol=1e-8)
 
 
+def test_jacobian_through_relu_and_a_softmax_output_matches_finite_differences():
+    # softmax is not elementwise (the Jacobian takes its own backward); ReLU and leaky ReLU
+    # take the derivative computed once per layer
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(6, 2))
+    net = bpnn.Network([bpnn.Dense(2, 5, "relu"), bpnn.Dense(5, 4, "leaky_relu"), bpnn.Dense(4, 3, "softmax")],
+                       seed=1)
+    _, J = bpnn.jacobian(net, X)
+    np.testing.assert_allclose(J.reshape(18, -1), fd_jacobian(net, X), rtol=0, atol=1e-8)
+
+
 def test_jacobian_gives_the_backprop_gradient():
     # J^T e / m is the gradient of the MSE loss: a second, independent route to the same numbers
     rng = np.random.default_rng(1)

@@ -32,7 +32,7 @@ import warnings
 import numpy as np
 
 from ._validation import check_float, check_int
-from .activations import Activation, Identity
+from .activations import Activation, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
 from .losses import MeanSquaredError
 from .network import _mass
 from .optimizers import OPTIMIZERS, Optimizer
@@ -179,8 +179,10 @@ def _jacobian_blocks(net, record, out_buffer=None):
 
 
 def _elementwise(activation) -> bool:
-    """Whether the activation's backward is the product with its derivative (not softmax's)."""
-    return type(activation).backward is Activation.backward
+    """Whether the activation's backward is the product with its derivative (not softmax's):
+    the built-in elementwise ones (whose own ``backward`` only writes that product in place),
+    or any activation that keeps the base class's ``backward``."""
+    return type(activation) in (Sigmoid, Tanh, ReLU, LeakyReLU) or type(activation).backward is Activation.backward
 
 
 def _gauss_newton(net, record, y, sample_weight, out_buffer=None):
