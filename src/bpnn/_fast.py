@@ -220,13 +220,14 @@ def _enabled() -> bool:
 
 def adam_scalars(dtype, beta_1, beta_2, epsilon, lr, t) -> np.ndarray | None:
     """The constants of one Adam step for :func:`adam_pass`, or None when the compiled
-    update cannot run (numba missing or turned off, or ``dtype`` not float32/float64).
+    update cannot run (neither the C extension nor numba is there, ``BPNN_FAST=0``, or
+    ``dtype`` is not a native float32/float64).
 
     Computed once per step and shared by every parameter array of that step; rounded to
     ``dtype``, as NumPy rounds a Python float next to an array.
     """
     dtype = np.dtype(dtype)
-    if dtype.char not in "fd" or not _enabled():
+    if dtype.char not in "fd" or not dtype.isnative or not _enabled():
         return None
     if _c_kernel() is None:
         if not _numba_installed():

@@ -341,7 +341,7 @@ class Adam(Optimizer):
         self._fast_key = self._fast_scalars = None
 
     def _update(self, i, param, grad):
-        # the compiled update's constants, worked out once per step and dtype (None: no numba)
+        # the compiled update's constants, worked out once per step and dtype (None: no compiled kernel)
         key = (self.iterations, self.lr, param.dtype)
         if getattr(self, "_fast_key", None) != key:
             self._fast_key = key
@@ -349,7 +349,7 @@ class Adam(Optimizer):
                                                     self.iterations)
         if self._fast_scalars is not None and _fast.adam_pass(param, grad, self.m[i], self.v[i],
                                                               self._fast_scalars):
-            return  # the same arithmetic in one compiled pass (needs numba)
+            return  # the same arithmetic in one compiled pass (the C extension, or numba)
         m, v, tmp = self.m[i], self.v[i], self._buffer(i, param)
         # every term is computed in place or in tmp, in the order of the formulas above
         m *= self.beta_1
