@@ -129,11 +129,14 @@ def _memory_kib(field: str) -> int:
 
 
 # ---------------------------------------------------------------- a whole case
-def _summarise(records: list[dict]) -> dict:
-    """Fold the records of the repeats of one implementation into one summary."""
+def _summarise(records: list[dict], full: dict | None = None) -> dict:
+    """Fold the records of the repeats of one implementation into one summary; with the
+    record of a separate full-length run, its accuracy and total replace the short runs'."""
     failed = [r for r in records if r["status"] != "ok"]
     if failed:
         return dict(failed[0])
+    if full is not None and full["status"] != "ok":
+        return dict(full)
     per_epoch = [statistics.fmean(r["epoch_seconds"]) for r in records]
     totals = [sum(r["epoch_seconds"]) for r in records]
     summary = {
@@ -147,6 +150,11 @@ def _summarise(records: list[dict]) -> dict:
         "metrics": [r["metric"] for r in records],
         "info": records[-1]["info"],
     }
+    if full is not None:
+        summary.update(epochs=len(full["epoch_seconds"]), metric=full["metric"],
+                       median_total_seconds=sum(full["epoch_seconds"]),
+                       full_run={"seconds_per_epoch": statistics.fmean(full["epoch_seconds"]),
+                                 "total_seconds": sum(full["epoch_seconds"]), "metric": full["metric"]})
     memories = [r["memory"] for r in records if "memory" in r]
     if memories:
         summary["memory"] = max(memories, key=lambda m: m["peak_mb"])
@@ -169,14 +177,16 @@ def run_case(case: Case, *, quick: bool = False, full: bool = False, repeats: in
     base_spec = case.spec_for("", quick, full)
     log(f"\n== {case.name}: {data.describe()}; {base_spec.describe()}")
     records: dict[str, list[dict]] = {k: [] for k in chosen}
+    # Under --full, a case whose full-length runs take minutes (seed 004's reference loop)
+    # times its speed on the usual short runs, paired round by round like every other case,
+    # and then makes one full-length run per implementation, for the accuracy and the total.
+    full_apart = full and case.full_apart
+    timed_full = full and not full_apart
     if not isolate:
         for impl in chosen:
-            failed = warm_up(case, impl, data, case.spec_for(impl, quick, full))
+            failed = warm_up(case, impl, data, case.spec_for(impl, quick, timed_full))
             if failed:
                 records[impl].append(failed)
-    # under --full, a slow full-length run (the reference loop's two minutes) is made once;
-    # the others repeat as usual, so that one slow spell of the machine cannot decide them
-    n_repeats = {k: 1 if full and k in case.full_once else repeats for k in chosen}
     # The floor is timed in the same rounds as the implementations, so it sees the same
     # machine (a floor measured in a quiet minute would flatter everyone else).
     gemm_epoch = floor.gemm_epoch(base_spec.sizes, len(data.X_train),
@@ -187,16 +197,27 @@ def run_case(case: Case, *, quick: bool = False, full: bool = False, repeats: in
     floor_times = []
     for repeat in range(repeats):
         for impl in chosen:
-            if repeat >= n_repeats[impl] or (records[impl] and records[impl][-1]["status"] != "ok"):
+            if records[impl] and records[impl][-1]["status"] != "ok":
                 continue
-            spec = case.spec_for(impl, quick, full)
+            spec = case.spec_for(impl, quick, timed_full)
             if isolate:
-                record = run_in_child(case, impl, quick, full, threads, profile)
+                record = run_in_child(case, impl, quick, timed_full, threads, profile)
             else:
                 record = run_once(case, impl, data, spec, profile)
             records[impl].append(record)
             log(f"   {impl:<14} repeat {repeat + 1}: " + _short(record))
         floor_times.append(stopwatch(lambda: [gemm_epoch() for _ in range(floor_epochs)])[0] / floor_epochs)
+    full_records: dict[str, dict] = {}
+    if full_apart:
+        for impl in chosen:
+            if impl in case.short_only or not records[impl] or records[impl][-1]["status"] != "ok":
+                continue
+            if isolate:
+                record = run_in_child(case, impl, quick, True, threads, profile)
+            else:
+                record = run_once(case, impl, data, case.spec_for(impl, quick, True), profile)
+            full_records[impl] = record
+            log(f"   {impl:<14} full length: " + _short(record))
     flops = floor.epoch_flops(base_spec.sizes, len(data.X_train))
     log(f"   GEMM floor: {statistics.median(floor_times):.4g} s/epoch "
         f"({flops / statistics.median(floor_times) / 1e9:.1f} GFLOP/s)")
@@ -214,7 +235,7 @@ def run_case(case: Case, *, quick: bool = False, full: bool = False, repeats: in
         "floor": {"seconds_per_epoch": floor_times,
                   "median_seconds_per_epoch": statistics.median(floor_times),
                   "gflop_per_epoch": flops / 1e9},
-        "implementations": {k: {"label": IMPLEMENTATIONS[k], **_summarise(records[k])}
+        "implementations": {k: {"label": IMPLEMENTATIONS[k], **_summarise(records[k], full_records.get(k))}
                             for k in chosen},
         "targets": [{"kind": t.kind, "value": t.value, "peer": t.peer, "impl": t.impl,
                      "description": t.describe()} for t in case.targets],

@@ -295,12 +295,11 @@ def markdown(results: dict) -> str:
         "warm-up on a few rows. Every repeat runs in a fresh child process. Repeats are "
         "interleaved across implementations (and a quarter second of GEMM-floor epochs) and "
         "the median is reported; 'spread' is the fastest and slowest "
-        "repeat relative to the median. Under `--full` the reference loop's two-minute run is made once.",
+        "repeat relative to the median.",
         "- Ratios (and the targets judged on them) are the median over rounds of the ratio of the two "
         "times in the same round: the two runs of a round are seconds apart and share the machine's "
         "slow or fast spell, which on this VM can change a run's time by a factor of two. Where the "
-        "two were not timed in the same rounds (the reference loop under `--full`) it is the ratio "
-        "of the medians. The s/epoch and × GEMM floor columns are medians of each implementation alone.",
+        "two were not timed in the same rounds it is the ratio of the medians. The s/epoch and × GEMM floor columns are medians of each implementation alone.",
         "- The GEMM floor times only the matrix products of one epoch (forward `A @ W`, "
         "backward `A.T @ delta` and `delta @ W.T`) with `np.matmul(..., out=...)` on "
         "preallocated arrays: what no implementation on this BLAS can beat. In the per-sample "

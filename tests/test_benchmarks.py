@@ -185,6 +185,19 @@ def test_missing_torch_is_reported_not_raised(monkeypatch):
         "label": "PyTorch", "status": "n/a", "reason": "torch is not installed (test)"}
 
 
+def test_full_length_case_pairs_short_runs_and_adds_one_full_run():
+    # under --full the online case keeps its short runs for the speed (every implementation
+    # in every round, so the ratios pair up) and makes one full-length run for the accuracy
+    result = harness.run_case(CASES["online"], quick=True, full=True, repeats=2, threads=1,
+                              impls=["bpnn", "reference"], log=lambda *a: None, isolate=False)
+    for key in ("bpnn", "reference"):
+        impl = result["implementations"][key]
+        assert impl["status"] == "ok", impl
+        assert len(impl["seconds_per_epoch"]) == 2
+        assert impl["full_run"]["metric"] == impl["metric"]
+        assert impl["median_total_seconds"] == impl["full_run"]["total_seconds"]
+
+
 def test_a_crashing_runner_is_recorded_as_an_error():
     def boom(data, spec):
         raise RuntimeError("kaput")
