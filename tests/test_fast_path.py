@@ -161,6 +161,34 @@ def test_c_and_numba_adam_kernels_are_bit_for_bit_the_numpy_rule(dtype):
             np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("kernel", ["c", "numba"])
+def test_adam_uses_the_c_extension_or_numba_and_changes_nothing(monkeypatch, kernel):
+    """The dispatch in optimizers.Adam: with the C extension, or without it (numba then),
+    an Adam run gives the same bits as with BPNN_FAST=0."""
+    from bpnn import _fast
+
+    if kernel == "c" and _fast._c_kernel() is None:
+        pytest.skip("the C extension is not built here")
+    if kernel == "numba":
+        if not _fast._numba_installed():
+            pytest.skip("numba is not installed")
+        monkeypatch.setattr(_fast, "_c_kernel", lambda: None)
+    calls = []
+    real_pass = _fast.adam_pass
+    monkeypatch.setattr(_fast, "adam_pass", lambda *a: calls.append(1) or real_pass(*a))
+    results = []
+    for switch in ("1", "0"):
+        monkeypatch.setenv("BPNN_FAST", switch)
+        params = [p.copy() for p in _adam_inputs(np.float32, n=300, seed=3)[:2]]
+        opt = bpnn.optimizers.Adam(learning_rate=0.01)
+        for step in range(4):
+            opt.step(params, [np.cos(p * (step + 1)) for p in params])
+        results.append(params + opt.m + opt.v)
+    assert len(calls) == 8  # 4 steps x 2 arrays through the compiled pass, none with BPNN_FAST=0
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_c_extension_is_built_where_a_compiler_is(monkeypatch):
     """setup.py builds bpnn._cadam as an optional extension; on a machine with a C compiler
     (this one, in CI) it must have been built, or Adam silently falls back to numba."""
