@@ -269,12 +269,6 @@ def _c_kernel():
     return _cadam
 
 
-def adam_step(param, grad, m, v, beta_1, beta_2, epsilon, lr, t) -> bool:
-    """:func:`adam_scalars` and :func:`adam_pass` for one array; False when not compiled."""
-    scalars = adam_scalars(param.dtype, beta_1, beta_2, epsilon, lr, t)
-    return scalars is not None and adam_pass(param, grad, m, v, scalars)
-
-
 @functools.cache
 def _compile() -> None:
     """Replace the loop functions below by their numba-compiled versions, once.
@@ -298,7 +292,7 @@ def _compile() -> None:
 
 
 def _adam_pass(param, grad, moment_1, moment_2, scalars):
-    """optimizers.Adam._update, element by element (see :func:`adam_step`)."""
+    """optimizers.Adam._update, element by element (see :func:`adam_pass`)."""
     beta_1, c_1, beta_2, c_2, root, epsilon, lr_t = (scalars[0], scalars[1], scalars[2], scalars[3], scalars[4],
                                                      scalars[5], scalars[6])
     # flat views of the (C-contiguous) arrays
