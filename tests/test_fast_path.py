@@ -189,27 +189,6 @@ def test_adam_uses_the_c_extension_or_numba_and_changes_nothing(monkeypatch, ker
         np.testing.assert_array_equal(a, b)
 
 
-def test_c_extension_is_built_where_a_compiler_is(monkeypatch):
-    """setup.py builds bpnn._cadam as an optional extension; on a machine with a C compiler
-    (this one, in CI) it must have been built, or Adam silently falls back to numba."""
-    import shutil
-
-    from bpnn import _fast
-
-    if shutil.which("cc") is None and shutil.which("gcc") is None:
-        pytest.skip("no C compiler here")
-    assert _fast._c_kernel() is not None
-    kernel = _fast._c_kernel()
-    with pytest.raises(TypeError, match="dtype of 'param'"):
-        kernel.adam_pass(np.zeros(3), np.zeros(3, np.float32), np.zeros(3), np.zeros(3), np.zeros(7))
-    with pytest.raises(ValueError, match="same size"):
-        kernel.adam_pass(np.zeros(3), np.zeros(4), np.zeros(3), np.zeros(3), np.zeros(7))
-    with pytest.raises(TypeError, match="C-contiguous, writable"):
-        kernel.adam_pass(np.zeros((3, 2))[:, 0], np.zeros(3), np.zeros(3), np.zeros(3), np.zeros(7))
-    with pytest.raises(ValueError, match="7 numbers"):
-        kernel.adam_pass(np.zeros(3), np.zeros(3), np.zeros(3), np.zeros(3), np.zeros(6))
-
-
 def test_compiled_adam_step_is_bit_for_bit_the_numpy_rule(monkeypatch):
     """optimizers.Adam takes one compiled pass when numba is there; it must change nothing."""
     rng = np.random.default_rng(4)

@@ -21,8 +21,8 @@ the reference. Big layers and big batches stay on the NumPy path (see ``MAX_PROD
 The module also gives ``optimizers.Adam`` a compiled update (:func:`adam_pass`): the
 same arithmetic as its NumPy rule, bit for bit, in one pass over memory instead of a
 dozen; it pays off on big layers, where the NumPy path trains. It comes from bpnn's small
-optional C extension ``_cadam`` when that was built (setup.py; it needs a C compiler at
-install time), else from numba.
+optional C extension (``_ckernels``, loaded by :mod:`bpnn._native`) when that was built
+(setup.py; it needs a C compiler at install time), else from numba.
 
 numba is optional (``pip install bpnn[fast]``). :func:`why_not` says when the compiled
 epoch applies; ``fit`` uses it automatically and falls back to NumPy otherwise.
@@ -35,13 +35,12 @@ from __future__ import annotations
 import functools
 import importlib.util
 import math
-import os
 
 import numpy as np
 
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from .layers import Dense, Layer
-from . import optimizers
+from . import _native, optimizers
 from .losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError
 
 # Codes for the compiled loop. Activations: how a(z) and f'(z) from a are computed.
@@ -213,9 +212,7 @@ def _numba_installed() -> bool:
     return importlib.util.find_spec("numba") is not None
 
 
-def _enabled() -> bool:
-    switch = os.environ.get("BPNN_FAST")
-    return switch is None or switch.strip().lower() not in ("0", "false", "no", "off")
+_enabled = _native.enabled
 
 
 def adam_scalars(dtype, beta_1, beta_2, epsilon, lr, t) -> np.ndarray | None:
@@ -257,16 +254,11 @@ def adam_pass(param, grad, m, v, scalars) -> bool:
     return True
 
 
-@functools.cache
 def _c_kernel():
-    """bpnn's optional C extension ``_cadam`` (built by setup.py when a C compiler is
-    there), or None. It does what :func:`_adam_pass` does without importing numba, whose
-    import alone costs about 125 MB of memory; numba is the fallback."""
-    try:
-        from . import _cadam
-    except ImportError:
-        return None
-    return _cadam
+    """bpnn's optional C extension (built by setup.py when a C compiler is there), or None.
+    It does what :func:`_adam_pass` does without importing numba, whose import alone costs
+    about 125 MB of memory; numba is the fallback."""
+    return _native.kernels()
 
 
 @functools.cache

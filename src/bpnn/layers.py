@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import check_float, check_int
-from .activations import BUILTIN, get_activation
+from . import _native
+from .activations import BUILTIN, ReLU, get_activation
 from .initializers import Normal, Uniform, get_initializer
 
 
@@ -127,11 +128,14 @@ class Dense:
             raise RuntimeError("This Dense layer has no weights yet: add it to a Network or call build(rng).")
         self._scratch = self._training_buffers(len(X)) if training else None
         z = np.matmul(X, self.weights, out=self._out("a"))
-        if self.bias is not None:
-            z += self.bias
         act = self.activation
-        # a built-in activation writes a over z; a user-defined one need not take out=
-        a = act.forward(z, out=z) if type(act) in BUILTIN else act.forward(z)
+        if type(act) is ReLU and self.bias is not None and _native.bias_relu(z, self.bias):
+            a = z  # the two lines below in one pass of the optional C kernel, to the same numbers
+        else:
+            if self.bias is not None:
+                z += self.bias
+            # a built-in activation writes a over z; a user-defined one need not take out=
+            a = act.forward(z, out=z) if type(act) in BUILTIN else act.forward(z)
         self._input, self._output = X, a
         return a
 
