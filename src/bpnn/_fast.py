@@ -445,24 +445,26 @@ def _online_epoch(X, Y, order, params, offsets, acts, deltas, rows, sizes, has_b
     hold layer l's output a and dL/dz from ``rows[l]`` on. Returns the summed loss.
     """
     out = len(codes) - 1
+    # every layer's views, made once: per sample they would cost more than a small layer's arithmetic
+    Ws = [_layer(params, offsets, sizes, l)[0] for l in range(out + 1)]
+    bs = [_layer(params, offsets, sizes, l)[1] for l in range(out + 1)]
+    A = [acts[rows[l]:rows[l + 1]] for l in range(out + 1)]
+    D = [deltas[rows[l]:rows[l + 1]] for l in range(out + 1)]
     total = 0.0
     for i in order:
         x = X[i]
         inp = x
         for l in range(out + 1):  # forward
-            W, b = _layer(params, offsets, sizes, l)
-            a = acts[rows[l]:rows[l + 1]]
-            _x_times_W(inp, W, a)
-            _activate_row(a, b, has_bias[l], codes[l], slopes[l])
+            a = A[l]
+            _x_times_W(inp, Ws[l], a)
+            _activate_row(a, bs[l], has_bias[l], codes[l], slopes[l])
             inp = a
-        total += _output_delta(inp, Y[i], loss, codes[out], slopes[out], 1.0, eps, tiny,
-                               deltas[rows[out]:rows[out + 1]])
+        total += _output_delta(inp, Y[i], loss, codes[out], slopes[out], 1.0, eps, tiny, D[out])
         for l in range(out, -1, -1):  # backward, top layer first
-            W, b = _layer(params, offsets, sizes, l)
-            d = deltas[rows[l]:rows[l + 1]]
-            a_in = x if l == 0 else acts[rows[l - 1]:rows[l]]
+            W, b, d = Ws[l], bs[l], D[l]
+            a_in = x if l == 0 else A[l - 1]
             if l > 0:  # the layer below's delta, (W @ d) * f'(a_in), from W before its update
-                below = deltas[rows[l - 1]:rows[l]]
+                below = D[l - 1]
                 _pass_down_and_update(W, -lr, a_in, d, below)
                 for k in range(below.shape[0]):
                     below[k] *= _derivative(codes[l - 1], slopes[l - 1], a_in[k])
