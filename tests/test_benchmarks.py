@@ -140,6 +140,20 @@ def test_speedup_is_the_median_of_ratios_within_rounds():
     assert report.ratio(case, once, bpnn) == pytest.approx(2.0)
 
 
+def test_fastest_vs_fastest_divides_the_fastest_repeats():
+    case = {"time_to_target": False, "floor": {"median_seconds_per_epoch": 1.5, "seconds_per_epoch": [1.5, 0.8, 1.5]}}
+    bpnn = {"status": "ok", "seconds_per_epoch": [1.0, 3.0, 3.0], "median_seconds_per_epoch": 3.0}
+    peer = {"status": "ok", "seconds_per_epoch": [2.0, 6.0, 2.5], "median_seconds_per_epoch": 2.5}
+    assert report.best_ratio(case, peer, bpnn) == pytest.approx(2.0 / 1.0)
+    assert report.best_floor_multiple(case, bpnn) == pytest.approx(1.0 / 0.8)
+    assert report.best_ratio(case, {"status": "n/a"}, bpnn) is None
+    verdicts = report.evaluate_targets(dict(case, implementations={"bpnn": bpnn, "sklearn": peer}, targets=[
+        {"kind": "speedup", "value": 5, "peer": "sklearn", "description": "d"},
+        {"kind": "floor", "value": 1.5, "peer": None, "description": "d"}]))
+    assert [v["best_text"] for v in verdicts] == ["2.00×", "1.25× the floor"]
+    assert [v["met"] for v in verdicts] == [False, False]  # judged on the paired medians (2.0×, 2.0× the floor)
+
+
 def _case(bpnn, peer, floor_s=1.0, full_epochs=10):
     ok = lambda t, epochs=10, **kw: {"status": "ok", "median_seconds_per_epoch": t,
                                     "median_total_seconds": t * epochs, "epochs": epochs,
