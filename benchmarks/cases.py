@@ -163,11 +163,11 @@ CASES = {
                    "peak RSS is its own; 'training RSS' is peak minus the RSS after imports and data.",
                    "Labels come from a fixed random linear teacher on uniform [0, 1) pixels; "
                    "accuracy is on 10000 held-out rows.",
-                   "'bpnn' is bpnn as `make bench` installs it: its Adam update is one compiled "
-                   "pass over memory, from bpnn's optional C extension (numba, whose import costs "
-                   "about 125 MB of RSS, is not loaded in this case). 'bpnn, NumPy only' is the same "
-                   "code with `BPNN_FAST=0`, as bpnn runs when installed without a C compiler and "
-                   "without numba."),
+                   "'bpnn' is bpnn as `make bench` installs it: its Adam update, bias + ReLU and "
+                   "ReLU backward are single passes over memory in bpnn's optional C extension, with "
+                   "the same bits as NumPy (numba, whose import costs about 125 MB of RSS, is not "
+                   "loaded in this case). 'bpnn, NumPy only' is the same code with `BPNN_FAST=0`, as "
+                   "bpnn runs when installed without a C compiler and without numba."),
             isolate=True,
         ),
         Case(
