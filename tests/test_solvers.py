@@ -9,6 +9,7 @@ import pytest
 from scipy.optimize import minimize
 
 import bpnn
+from bpnn import solvers
 from bpnn.solvers import _flat, _assign
 
 
@@ -60,6 +61,29 @@ def test_jacobian_through_relu_and_a_softmax_output_matches_finite_differences()
                        seed=1)
     _, J = bpnn.jacobian(net, X)
     np.testing.assert_allclose(J.reshape(18, -1), fd_jacobian(net, X), rtol=0, atol=1e-8)
+
+
+@pytest.mark.parametrize("layers", [
+    [("tanh", True), ("sigmoid", True)],  # an elementwise output layer: only column j of its W in row j
+    [("relu", True), ("tanh", False)],
+    [("sigmoid", True)],  # one layer: the output layer is also the first
+    [("identity", False)],
+    [("identity", True), ("identity", True)],
+])
+def test_jacobian_of_each_kind_of_output_layer_matches_finite_differences(layers):
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(5, 3))
+    sizes = [3] + [4] * (len(layers) - 1) + [3]
+    net = bpnn.Network([bpnn.Dense(n_in, n_out, act, use_bias=bias)
+                        for (act, bias), n_in, n_out in zip(layers, sizes[:-1], sizes[1:])], seed=2)
+    out, J = bpnn.jacobian(net, X)
+    np.testing.assert_array_equal(out, net.predict(X))
+    np.testing.assert_allclose(J.reshape(15, -1), fd_jacobian(net, X), rtol=0, atol=1e-8)
+    # and the one-output-at-a-time path LM takes for big problems gives the same J^T J
+    y = rng.normal(size=out.shape)
+    record = solvers._forward_record(net, np.asarray(X, dtype=float))
+    by_block, _ = solvers._gauss_newton(net, record, y, None, np.empty((net.n_params, len(X))))
+    np.testing.assert_allclose(by_block, J.reshape(15, -1).T @ J.reshape(15, -1), rtol=1e-12, atol=1e-12)
 
 
 def test_jacobian_gives_the_backprop_gradient():

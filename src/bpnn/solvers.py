@@ -139,8 +139,9 @@ def _jacobian_blocks(net, record, out_buffer=None):
     inputs, outputs = record
     out = outputs[-1]
     m, k = out.shape
-    sizes = [layer.weights.size + (0 if layer.bias is None else layer.bias.size) for layer in layers]
-    starts = np.concatenate([[0], np.cumsum(sizes)])
+    starts = [0]  # where each layer's parameters start in the flat vector
+    for layer in layers:
+        starts.append(starts[-1] + layer.weights.size + (0 if layer.bias is None else layer.bias.size))
     # everything runs transposed, (units, samples), so the loops below are over long rows
     inputs_t = [np.ascontiguousarray(x.T) for x in inputs]
     # f'(z) of each elementwise activation, the same for every output j: computed once
@@ -149,14 +150,44 @@ def _jacobian_blocks(net, record, out_buffer=None):
                 else np.ascontiguousarray(layer.activation.derivative(outputs[li]).T)
                 for li, layer in enumerate(layers)]
 
+    top = len(layers) - 1
+    # an elementwise output layer (or the identity): d out_j / d z_top is zero but in row j,
+    # f'(z_j) (or 1), so only column j of its W and entry j of its b get nonzero entries
+    sparse_top = derivs_t[top] is not None or type(layers[top].activation) is Identity
+
+    def top_block(j, Jt):
+        """The output layer's rows of block j; returns d out_j / d a below, (n_in, m)."""
+        layer = layers[top]
+        d_j = None if derivs_t[top] is None else derivs_t[top][j]
+        n_in, n_out = layer.weights.shape
+        w_rows = Jt[starts[top]:starts[top] + n_in * n_out].reshape(n_in, n_out, m)
+        w_rows.fill(0.0)
+        if d_j is None:
+            w_rows[:, j, :] = inputs_t[top]
+        else:
+            np.multiply(inputs_t[top], d_j, out=w_rows[:, j, :])
+        if layer.bias is not None:
+            b_rows = Jt[starts[top] + n_in * n_out:starts[top + 1]]
+            b_rows.fill(0.0)
+            b_rows[j] = 1.0 if d_j is None else d_j
+        column = layer.weights[:, j, None]
+        return np.repeat(column, m, axis=1) if d_j is None else np.multiply(column, d_j)
+
     def block(j):
         if out_buffer is None:
             Jt = np.empty((starts[-1], m), dtype=out.dtype)
         else:
             Jt = out_buffer if out_buffer.ndim == 2 else out_buffer[:, j]
-        grad_t = np.zeros((k, m), dtype=out.dtype)
-        grad_t[j] = 1.0  # d out_j / d out, for every sample: the "loss" is the output itself
-        for li in range(len(layers) - 1, -1, -1):
+        if sparse_top:
+            if top == 0:
+                top_block(j, Jt)
+                return Jt
+            grad_t, below = top_block(j, Jt), top - 1
+        else:
+            grad_t = np.zeros((k, m), dtype=out.dtype)
+            grad_t[j] = 1.0  # d out_j / d out, for every sample: the "loss" is the output itself
+            below = top
+        for li in range(below, -1, -1):
             layer = layers[li]
             act = layer.activation
             if derivs_t[li] is not None:
@@ -563,6 +594,8 @@ class LevenbergMarquardt(Optimizer):
         the number of samples or, with sample weights, their sum; in ``m * L`` it adds
         ``alpha * m / M`` (``penalty_scale = m / M``) on the diagonal entries of the weights.
         """
+        if not net.alpha:
+            return JtJ, Jte  # no penalty: the Gauss-Newton system itself (neither is changed in place)
         mask = _weight_mask(net) * (net.alpha * penalty_scale)
         return JtJ + np.diag(mask), Jte + mask * w
 
@@ -593,10 +626,12 @@ class LevenbergMarquardt(Optimizer):
         if np.linalg.norm(g) / m <= self.min_grad:
             self._stop(net, f"the gradient norm is below min_grad={self.min_grad}")
             return loss
-        eye = np.eye(len(w))
+        diagonal = np.diagonal(H).copy()
+        damped = np.array(H, dtype=np.float64)  # H + mu I, rewritten on the diagonal for each trial mu
         while self.mu <= self.mu_max:
+            np.fill_diagonal(damped, diagonal + self.mu)
             try:
-                delta = -_damped_solve(H + self.mu * eye, g)
+                delta = -_damped_solve(damped, g)
             except np.linalg.LinAlgError:
                 self.mu *= self.mu_inc if self.damping == "trainlm" else 10.0  # not positive definite: damp more
                 continue
