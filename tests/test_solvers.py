@@ -82,8 +82,14 @@ def test_jacobian_of_each_kind_of_output_layer_matches_finite_differences(layers
     # and the one-output-at-a-time path LM takes for big problems gives the same J^T J
     y = rng.normal(size=out.shape)
     record = solvers._forward_record(net, np.asarray(X, dtype=float))
+    dense = J.reshape(15, -1).T @ J.reshape(15, -1)
     by_block, _ = solvers._gauss_newton(net, record, y, None, np.empty((net.n_params, len(X))))
-    np.testing.assert_allclose(by_block, J.reshape(15, -1).T @ J.reshape(15, -1), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(by_block, dense, rtol=1e-12, atol=1e-12)
+    # and all outputs at once, where an elementwise output layer's zeros are skipped
+    weights = rng.uniform(0.5, 2.0, size=len(X))
+    at_once, _ = solvers._gauss_newton(net, record, y, weights, np.empty((net.n_params, 3, len(X))))
+    C = np.repeat(len(X) * weights / weights.sum(), 3)  # the sample weights' factors, sample-major
+    np.testing.assert_allclose(at_once, J.reshape(15, -1).T @ (C[:, None] * J.reshape(15, -1)), rtol=1e-12, atol=1e-12)
 
 
 def test_jacobian_gives_the_backprop_gradient():

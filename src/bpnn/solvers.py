@@ -27,6 +27,7 @@ the outer product of the layer's input and its delta, kept per sample instead of
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
@@ -125,7 +126,7 @@ def _forward_record(net, X, reuse: bool = False):
     return inputs, outputs
 
 
-def _jacobian_blocks(net, record, out_buffer=None):
+def _jacobian_blocks(net, record, out_buffer=None, zero_top=True):
     """A generator of ``J_j^T`` of shape (n_params, n_samples), one per output unit ``j``.
 
     ``record`` is :func:`_forward_record` of the network at its current parameters. The
@@ -134,6 +135,8 @@ def _jacobian_blocks(net, record, out_buffer=None):
     Keeping one output's block at a time bounds the memory by ``m * P`` instead of ``m * k * P``;
     with ``out_buffer`` of shape (n_params, n_samples) every block is written into that array,
     with one of shape (n_params, n_outputs, n_samples) block ``j`` goes to ``out_buffer[:, j]``.
+    ``zero_top=False`` leaves the rows of an elementwise output layer that are zero in block
+    ``j`` (its other columns) as they were, for a caller that never reads them.
     """
     layers = net.layers
     inputs, outputs = record
@@ -161,17 +164,21 @@ def _jacobian_blocks(net, record, out_buffer=None):
         d_j = None if derivs_t[top] is None else derivs_t[top][j]
         n_in, n_out = layer.weights.shape
         w_rows = Jt[starts[top]:starts[top] + n_in * n_out].reshape(n_in, n_out, m)
-        w_rows.fill(0.0)
+        if zero_top:
+            w_rows.fill(0.0)
         if d_j is None:
             w_rows[:, j, :] = inputs_t[top]
         else:
             np.multiply(inputs_t[top], d_j, out=w_rows[:, j, :])
         if layer.bias is not None:
             b_rows = Jt[starts[top] + n_in * n_out:starts[top + 1]]
-            b_rows.fill(0.0)
+            if zero_top:
+                b_rows.fill(0.0)
             b_rows[j] = 1.0 if d_j is None else d_j
         column = layer.weights[:, j, None]
-        return np.repeat(column, m, axis=1) if d_j is None else np.multiply(column, d_j)
+        # with the identity, d out_j / d a is column j of W for every sample: kept as one
+        # column, which the products below broadcast over the samples
+        return column if d_j is None else np.multiply(column, d_j)
 
     def block(j):
         if out_buffer is None:
@@ -190,12 +197,14 @@ def _jacobian_blocks(net, record, out_buffer=None):
         for li in range(below, -1, -1):
             layer = layers[li]
             act = layer.activation
-            if derivs_t[li] is not None:
-                delta_t = np.multiply(grad_t, derivs_t[li], out=grad_t)  # d out_j / d z
+            full = grad_t.shape[1] == m  # else one column for every sample (see top_block)
+            if derivs_t[li] is not None:  # d out_j / d z
+                delta_t = np.multiply(grad_t, derivs_t[li], out=grad_t if full else None)
             elif type(act) is Identity:
                 delta_t = grad_t
             else:  # softmax or a user-defined activation: its own backward, on (samples, units)
-                delta_t = np.ascontiguousarray(act.backward(outputs[li], grad_t.T).T)
+                grad = grad_t if full else np.broadcast_to(grad_t, (grad_t.shape[0], m))
+                delta_t = np.ascontiguousarray(act.backward(outputs[li], grad.T).T)
             n_in, n_out = layer.weights.shape
             # d out_j / d W[a, b] = x_in[:, a] * delta[:, b], for every sample; W is flattened row-major
             w_rows = Jt[starts[li]:starts[li] + n_in * n_out].reshape(n_in, n_out, m)
@@ -203,7 +212,7 @@ def _jacobian_blocks(net, record, out_buffer=None):
             if layer.bias is not None:
                 Jt[starts[li] + n_in * n_out:starts[li + 1]] = delta_t
             if li:
-                grad_t = layer.weights @ delta_t  # d out_j / d a of the layer below, (n_in, m)
+                grad_t = layer.weights @ delta_t  # d out_j / d a of the layer below, (n_in, m) or (n_in, 1)
         return Jt
 
     return (block(j) for j in range(k))
@@ -229,11 +238,15 @@ def _gauss_newton(net, record, y, sample_weight, out_buffer=None):
     if c is not None:
         E = E * c[:, None]  # J^T diag(c) e: the weights enter once on each side of J^T J
     if out_buffer is not None and out_buffer.ndim == 3:
-        for _ in _jacobian_blocks(net, record, out_buffer):
+        top = net.layers[-1]
+        sparse = k > 1 and (type(top.activation) is Identity or _elementwise(top.activation))
+        for _ in _jacobian_blocks(net, record, out_buffer, zero_top=not sparse):
             pass
         Jt = np.asarray(out_buffer.reshape(len(out_buffer), k * m), dtype=np.float64)
         weighted = Jt if c is None else Jt * np.tile(c, k)
         # E.T.ravel() lists the errors output by output, as the columns of Jt
+        if sparse:  # the zero rows were not written: left out of both products
+            return _sparse_top_system(Jt, weighted, E, top, k, m)
         return weighted @ Jt.T, Jt @ np.ascontiguousarray(E.T).ravel()
     P = net.n_params
     JtJ, Jte = np.zeros((P, P)), np.zeros(P)
@@ -245,6 +258,52 @@ def _gauss_newton(net, record, y, sample_weight, out_buffer=None):
             JtJ += (Jt * c) @ Jt.T
         Jte += Jt @ E[:, j]
     return JtJ, Jte
+
+
+def _sparse_top_system(Jt, weighted, E, top, k: int, m: int):
+    """``(weighted @ Jt.T, Jt @ e)`` for ``Jt`` of shape (n_params, k * m), output by output in
+    its columns (``E`` of shape (m, k) holds the errors), where the output layer ``top`` is
+    elementwise: the columns of output ``j`` are zero in the rows of the output layer's
+    other columns (see :func:`_jacobian_blocks`), and those entries are not read (they need
+    not even have been written).
+
+    The products are then made of the layers below (one product over all the columns) and,
+    per output, the rows of ``j``: about half the multiply-adds of the dense products for
+    two outputs, fewer for more.
+    """
+    P = Jt.shape[0]
+    below = P - top.weights.size - (0 if top.bias is None else top.bias.size)
+    JtJ, Jte = np.zeros((P, P)), np.zeros(P)
+    S, WS = Jt[:below], weighted[:below]
+    if below:
+        np.matmul(WS, S.T, out=JtJ[:below, :below])
+    for j in range(k):
+        rows, grid = _top_rows(below, top.weights.shape[0], k, j, top.bias is not None)
+        cols, e = slice(j * m, (j + 1) * m), np.ascontiguousarray(E[:, j])
+        T = Jt[rows, cols]
+        WT = T if weighted is Jt else weighted[rows, cols]
+        if below:
+            cross = WS[:, cols] @ T.T
+            JtJ[:below, rows] = cross
+            JtJ[rows, :below] = cross.T
+            Jte[:below] += S[:, cols] @ e
+        JtJ[grid] = WT @ T.T
+        Jte[rows] = T @ e
+    return JtJ, Jte
+
+
+@functools.lru_cache(maxsize=64)
+def _top_rows(below: int, n_in: int, k: int, j: int, has_bias: bool):
+    """The rows of the flat parameter vector that hold column ``j`` of an output layer with
+    ``n_in`` inputs and ``k`` units (its W row-major, then its bias, from ``below`` on), and
+    the index of their square block in ``J^T J``. Read-only (cached)."""
+    rows = below + np.arange(n_in) * k + j
+    if has_bias:
+        rows = np.append(rows, below + n_in * k + j)
+    grid = np.ix_(rows, rows)
+    for a in (rows, *grid):
+        a.flags.writeable = False
+    return rows, grid
 
 
 def _same_array(a: np.ndarray, b: np.ndarray) -> bool:
