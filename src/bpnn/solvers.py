@@ -154,9 +154,7 @@ def _jacobian_blocks(net, record, out_buffer=None, zero_top=True):
                 for li, layer in enumerate(layers)]
 
     top = len(layers) - 1
-    # an elementwise output layer (or the identity): d out_j / d z_top is zero but in row j,
-    # f'(z_j) (or 1), so only column j of its W and entry j of its b get nonzero entries
-    sparse_top = derivs_t[top] is not None or type(layers[top].activation) is Identity
+    sparse_top = _column_per_output(layers[top])
 
     def top_block(j, Jt):
         """The output layer's rows of block j; returns d out_j / d a below, (n_in, m)."""
@@ -218,6 +216,13 @@ def _jacobian_blocks(net, record, out_buffer=None, zero_top=True):
     return (block(j) for j in range(k))
 
 
+def _column_per_output(layer) -> bool:
+    """Whether output ``j`` of the output ``layer`` depends on column ``j`` of its W and entry
+    ``j`` of its bias only: true of an elementwise activation (or the identity), whose
+    d out_j / d z is zero but in row j, f'(z_j) (or 1); not of softmax."""
+    return type(layer.activation) is Identity or _elementwise(layer.activation)
+
+
 def _elementwise(activation) -> bool:
     """Whether the activation's backward is the product with its derivative (not softmax's):
     the built-in elementwise ones (whose own ``backward`` only writes that product in place),
@@ -239,7 +244,7 @@ def _gauss_newton(net, record, y, sample_weight, out_buffer=None):
         E = E * c[:, None]  # J^T diag(c) e: the weights enter once on each side of J^T J
     if out_buffer is not None and out_buffer.ndim == 3:
         top = net.layers[-1]
-        sparse = k > 1 and (type(top.activation) is Identity or _elementwise(top.activation))
+        sparse = k > 1 and _column_per_output(top)
         for _ in _jacobian_blocks(net, record, out_buffer, zero_top=not sparse):
             pass
         Jt = np.asarray(out_buffer.reshape(len(out_buffer), k * m), dtype=np.float64)
