@@ -147,7 +147,8 @@ def test_c_and_numba_adam_kernels_are_bit_for_bit_the_numpy_rule(dtype):
     opt.m, opt.v, opt.iterations, opt.lr = [ref[2]], [ref[3]], t, lr
     opt._fast_key, opt._fast_scalars = (t, lr, np.dtype(dtype)), None  # no compiled step
     opt._update(0, ref[0], ref[1])
-    scalars = np.array([b1, 1 - b1, b2, 1 - b2, np.sqrt(1 - b2 ** t), eps, lr / (1 - b1 ** t)], dtype=dtype)
+    scalars = np.array([b1, 1 - b1, b2, 1 - b2, np.sqrt(1 - b2 ** t), eps, lr / (1 - b1 ** t),
+                        np.finfo(dtype).tiny], dtype=dtype)
     kernels = []
     if _fast._c_kernel() is not None:
         kernels.append(_fast._c_kernel().adam_pass)
@@ -159,6 +160,78 @@ def test_c_and_numba_adam_kernels_are_bit_for_bit_the_numpy_rule(dtype):
         kernel(got[0], got[1], got[2], got[3], scalars)
         for a, b in zip(got, ref):
             np.testing.assert_array_equal(a, b)
+
+
+
+def _near_tiny(dtype):
+    """Adam state and gradients around the dtype's smallest normal number ``tiny``: state
+    that is subnormal already, that becomes subnormal after one step (``beta_1 = 0.9``
+    shrinks it below ``tiny``), that stays just normal, and NaN, -0.0, 0 and normal values."""
+    tiny = float(np.finfo(dtype).tiny)
+    sub = float(np.nextafter(np.zeros(1, dtype), 1)[0])  # the smallest subnormal
+    m = np.array([4 * sub, -4 * sub, 1.05 * tiny, -1.05 * tiny, 1.2 * tiny, 2 * tiny, 0.0, -0.0, np.nan, 0.3,
+                  tiny, -0.5 * tiny], dtype)
+    v = np.array([4 * sub, 0.5 * tiny, 1.05 * tiny, 1.2 * tiny, 0.0, 2 * tiny, 0.0, 0.0, 0.1, 0.01,
+                  tiny, 0.5 * tiny], dtype)
+    g = np.array([0, 0, 0, 0, 0, 0, 0, 0, 0.5, -0.2, 0, 0], dtype)
+    p = np.linspace(-1, 1, len(m)).astype(dtype)
+    return [p, g, m, v]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_sets_subnormal_state_to_zero_in_every_kernel(dtype):
+    """m and v never keep a subnormal entry: below the smallest normal number they become
+    +0.0 -- in optimizers.Adam's NumPy rule, the C extension and the numba kernel alike,
+    bit for bit -- while normal entries (and NaN) follow the plain formulas."""
+    from bpnn import _fast
+
+    b1, b2, eps, lr, t = 0.9, 0.999, 1e-8, 0.01, 5
+    tiny = np.finfo(dtype).tiny
+    start = _near_tiny(dtype)
+    # the plain formulas in the dtype, without the zeroing
+    plain_m = start[2] * dtype(b1) + start[1] * dtype(1 - b1)
+    plain_v = start[3] * dtype(b2) + start[1] * dtype(1 - b2) * start[1]
+    below_m, below_v = np.abs(plain_m) < tiny, np.abs(plain_v) < tiny
+    assert below_m.sum() >= 5 and (~below_m & np.isfinite(plain_m) & (plain_m != 0)).sum() >= 3  # both sides
+    ref = [a.copy() for a in start]
+    opt = bpnn.optimizers.Adam(learning_rate=lr, beta_1=b1, beta_2=b2, epsilon=eps)
+    opt.m, opt.v, opt.iterations, opt.lr = [ref[2]], [ref[3]], t, lr
+    opt._fast_key, opt._fast_scalars = (t, lr, np.dtype(dtype)), None  # the NumPy rule
+    with np.errstate(invalid="ignore"):
+        opt._update(0, ref[0], ref[1])
+    m, v = ref[2], ref[3]
+    np.testing.assert_array_equal(m[below_m].view(np.uint8), np.zeros(below_m.sum() * m.itemsize, np.uint8))
+    np.testing.assert_array_equal(v[below_v].view(np.uint8), np.zeros(below_v.sum() * v.itemsize, np.uint8))
+    np.testing.assert_array_equal(m[~below_m], plain_m[~below_m])
+    np.testing.assert_array_equal(v[~below_v], plain_v[~below_v])
+    assert not ((m != 0) & (np.abs(m) < tiny)).any() and not ((v != 0) & (np.abs(v) < tiny)).any()
+    kernels = []
+    if _fast._c_kernel() is not None:
+        kernels.append(_fast._c_kernel().adam_pass)
+    if _fast._numba_installed():
+        _fast._compile()
+        kernels.append(_fast._adam_pass)
+    assert kernels or _fast._c_kernel() is None
+    scalars = _fast.adam_scalars(dtype, b1, b2, eps, lr, t) if _fast._enabled() else None
+    for kernel in kernels:
+        got = [a.copy() for a in start]
+        kernel(got[0], got[1], got[2], got[3], scalars if scalars is not None else np.array(
+            [b1, 1 - b1, b2, 1 - b2, np.sqrt(1 - b2 ** t), eps, lr / (1 - b1 ** t), tiny], dtype))
+        for a, b in zip(got, ref):
+            np.testing.assert_array_equal(a.view(np.uint8), b.view(np.uint8))
+
+
+def test_a_subnormal_moment_would_stay_forever_without_the_zeroing():
+    """Why the zeroing exists: in float32, 0.9 times four subnormal units rounds back to four
+    units, so a weight whose gradient stays zero keeps a subnormal m for good."""
+    stuck = np.float32(4) * np.nextafter(np.float32(0), np.float32(1))
+    assert stuck * np.float32(0.9) + np.float32(0) * np.float32(0.1) == stuck
+    opt = bpnn.Adam(0.01)
+    params = [np.ones(3, np.float32)]
+    opt.step(params, [np.ones(3, np.float32)])  # creates the state
+    opt.m[0][:] = stuck
+    opt.step(params, [np.zeros(3, np.float32)])
+    assert (opt.m[0] == 0).all()
 
 
 @pytest.mark.parametrize("kernel", ["c", "numba"])
@@ -384,3 +457,29 @@ def test_training_reuses_layer_buffers_but_predict_returns_fresh_arrays():
     restored = pickle.loads(pickle.dumps(net.layers[0]))
     assert restored._buffers == {} and net.layers[0]._buffers
     np.testing.assert_array_equal(restored.weights, net.layers[0].weights)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_training_with_a_dead_input_leaves_no_subnormal_adam_state(fast):
+    """A weight whose gradient has been zero for hundreds of steps: its m shrinks by 0.9 a
+    step and would stop at a subnormal value for good (the float32 arithmetic below shows
+    it); the compiled epoch and the NumPy path both leave an exact zero instead."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(16, 3)).astype(np.float32)
+    y = (X[:, :1] * X[:, 1:2] > 0).astype(np.float32)
+    net = bpnn.Network([bpnn.Dense(3, 4, "tanh"), bpnn.Dense(4, 1, "sigmoid")], loss="binary_crossentropy",
+                       seed=0, dtype=np.float32)
+    opt = bpnn.Adam(0.01)
+    net.fit(X, y, epochs=20, batch_size=8, optimizer=opt, seed=0, fast=fast)
+    m_row = opt.m[0][0].copy()  # m of the weights from input 0, nonzero after training on it
+    assert (np.abs(m_row) > 1e-6).all()
+    X[:, 0] = 0.0  # input 0 is dead from now on: its weights get zero gradients
+    net.fit(X, y, epochs=500, batch_size=8, optimizer=opt, seed=1, fast=fast)
+    tiny = np.finfo(np.float32).tiny
+    plain = m_row
+    for _ in range(1000):  # the same 1000 steps of m's rule without the zeroing
+        plain = plain * np.float32(0.9) + np.float32(0.0) * np.float32(0.1)
+    assert ((plain != 0) & (np.abs(plain) < tiny)).any()  # stuck below the normal range
+    np.testing.assert_array_equal(opt.m[0][0], np.zeros(4, np.float32))
+    for state in opt.m + opt.v:
+        assert not ((state != 0) & (np.abs(state) < tiny)).any()

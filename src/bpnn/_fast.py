@@ -231,7 +231,7 @@ def adam_scalars(dtype, beta_1, beta_2, epsilon, lr, t) -> np.ndarray | None:
             return None
         _compile()
     return np.array([beta_1, 1.0 - beta_1, beta_2, 1.0 - beta_2, math.sqrt(1.0 - beta_2 ** t), epsilon,
-                     lr / (1.0 - beta_1 ** t)], dtype=dtype)
+                     lr / (1.0 - beta_1 ** t), np.finfo(dtype).tiny], dtype=dtype)
 
 
 def adam_pass(param, grad, m, v, scalars) -> bool:
@@ -285,13 +285,17 @@ def _compile() -> None:
 
 def _adam_pass(param, grad, moment_1, moment_2, scalars):
     """optimizers.Adam._update, element by element (see :func:`adam_pass`)."""
-    beta_1, c_1, beta_2, c_2, root, epsilon, lr_t = (scalars[0], scalars[1], scalars[2], scalars[3], scalars[4],
-                                                     scalars[5], scalars[6])
+    beta_1, c_1, beta_2, c_2, root, epsilon, lr_t, tiny = (scalars[0], scalars[1], scalars[2], scalars[3],
+                                                           scalars[4], scalars[5], scalars[6], scalars[7])
     # flat views of the (C-contiguous) arrays
     p, g, m, v = param.reshape(-1), grad.reshape(-1), moment_1.reshape(-1), moment_2.reshape(-1)
     for i in range(p.shape[0]):
         m[i] = m[i] * beta_1 + g[i] * c_1
         v[i] = v[i] * beta_2 + g[i] * c_2 * g[i]
+        if abs(m[i]) < tiny:  # no subnormal state, as in optimizers.Adam
+            m[i] = 0.0
+        if abs(v[i]) < tiny:
+            v[i] = 0.0
         p[i] -= m[i] / (np.sqrt(v[i]) / root + epsilon) * lr_t
 
 
@@ -482,8 +486,9 @@ def _block(flat, start, shape):
     return flat[start:start + shape[0] * shape[1]].reshape(shape)
 
 
-def _update(params, grads, moments, lo, hi, rule, lr, hyper, t):
-    """One step of the update rule for params[lo:hi] from grads[lo:hi] (t: the step's number, from 1)."""
+def _update(params, grads, moments, lo, hi, rule, lr, hyper, t, tiny):
+    """One step of the update rule for params[lo:hi] from grads[lo:hi] (t: the step's number, from 1;
+    tiny: the dtype's smallest normal number, below which Adam's m and v become zero)."""
     if rule == PLAIN_SGD:
         for i in range(lo, hi):
             params[i] -= lr * grads[i]
@@ -497,6 +502,10 @@ def _update(params, grads, moments, lo, hi, rule, lr, hyper, t):
         g = grads[i]
         m[i] = m[i] * beta_1 + (1.0 - beta_1) * g
         v[i] = v[i] * beta_2 + (1.0 - beta_2) * g * g
+        if abs(m[i]) < tiny:  # no subnormal state, as in optimizers.Adam
+            m[i] = 0.0
+        if abs(v[i]) < tiny:
+            v[i] = 0.0
         params[i] -= m[i] / (np.sqrt(v[i]) / c_2 + epsilon) * lr_t
 
 
@@ -555,7 +564,7 @@ def _batch_epoch(X, Y, order, X_batch, Y_batch, params, grads, moments, offsets,
                     g_b[j] = g
             else:
                 w_end -= sizes[l + 1]
-            _update(params, grads, moments, offsets[l], w_end, rule, lr, hyper, t)
+            _update(params, grads, moments, offsets[l], w_end, rule, lr, hyper, t, tiny)
     return total
 
 
