@@ -6,7 +6,7 @@
  *   adam_pass(param, grad, m, v, scalars)   Adam's update, in place, element by element:
  *       m = m * beta_1 + g * c_1
  *       v = v * beta_2 + g * c_2 * g
- *       m = 0 where |m| < tiny;  v = 0 where |v| < tiny   (no subnormal state)
+ *       m = 0 where |m| < tiny;  v = 0 where v < tiny   (no subnormal state; v >= 0)
  *       p = p - m / (sqrt(v) / root + epsilon) * lr_t
  *     with scalars = (beta_1, c_1, beta_2, c_2, root, epsilon, lr_t, tiny) in the parameters'
  *     dtype, tiny the dtype's smallest normal number (optimizers.Adam._update's NumPy rule,
@@ -48,7 +48,7 @@
         T vi = v[i] * beta_2 + g[i] * c_2 * g[i];                                     \
         if (mi < tiny && mi > -tiny)                                                  \
             mi = 0;                                                                   \
-        if (vi < tiny && vi > -tiny)                                                  \
+        if (vi < tiny) /* v >= 0 */                                                   \
             vi = 0;                                                                   \
         m[i] = mi;                                                                    \
         v[i] = vi;                                                                    \

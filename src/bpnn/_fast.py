@@ -294,7 +294,7 @@ def _adam_pass(param, grad, moment_1, moment_2, scalars):
         v[i] = v[i] * beta_2 + g[i] * c_2 * g[i]
         if abs(m[i]) < tiny:  # no subnormal state, as in optimizers.Adam
             m[i] = 0.0
-        if abs(v[i]) < tiny:
+        if v[i] < tiny:  # v >= 0
             v[i] = 0.0
         p[i] -= m[i] / (np.sqrt(v[i]) / root + epsilon) * lr_t
 
@@ -504,7 +504,7 @@ def _update(params, grads, moments, lo, hi, rule, lr, hyper, t, tiny):
         v[i] = v[i] * beta_2 + (1.0 - beta_2) * g * g
         if abs(m[i]) < tiny:  # no subnormal state, as in optimizers.Adam
             m[i] = 0.0
-        if abs(v[i]) < tiny:
+        if v[i] < tiny:  # v >= 0
             v[i] = 0.0
         params[i] -= m[i] / (np.sqrt(v[i]) / c_2 + epsilon) * lr_t
 

@@ -379,7 +379,7 @@ class Adam(Optimizer):
         v += np.multiply(tmp, grad, out=tmp)  # (1 - beta_2) * g * g
         mask = self._buffer(i, param, bool)
         _zero_subnormals(m, tmp, mask)
-        _zero_subnormals(v, tmp, mask)
+        np.copyto(v, 0, where=np.less(v, np.finfo(v.dtype).tiny, out=mask))  # v >= 0: no abs needed
         t = self.iterations
         # sqrt(v_hat) = sqrt(v) / sqrt(1 - beta_2**t): the bias corrections are scalars
         denom = np.sqrt(v, out=tmp)
