@@ -147,8 +147,8 @@ def test_c_and_numba_adam_kernels_are_bit_for_bit_the_numpy_rule(dtype):
     opt.m, opt.v, opt.iterations, opt.lr = [ref[2]], [ref[3]], t, lr
     opt._fast_key, opt._fast_scalars = (t, lr, np.dtype(dtype)), None  # no compiled step
     opt._update(0, ref[0], ref[1])
-    scalars = np.array([b1, 1 - b1, b2, 1 - b2, np.sqrt(1 - b2 ** t), eps, lr / (1 - b1 ** t),
-                        np.finfo(dtype).tiny], dtype=dtype)
+    c = np.sqrt(1 - b2 ** t)
+    scalars = np.array([b1, 1 - b1, b2, 1 - b2, eps * c, lr * c / (1 - b1 ** t), np.finfo(dtype).tiny], dtype=dtype)
     kernels = []
     if _fast._c_kernel() is not None:
         kernels.append(_fast._c_kernel().adam_pass)
@@ -216,7 +216,8 @@ def test_adam_sets_subnormal_state_to_zero_in_every_kernel(dtype):
     for kernel in kernels:
         got = [a.copy() for a in start]
         kernel(got[0], got[1], got[2], got[3], scalars if scalars is not None else np.array(
-            [b1, 1 - b1, b2, 1 - b2, np.sqrt(1 - b2 ** t), eps, lr / (1 - b1 ** t), tiny], dtype))
+            [b1, 1 - b1, b2, 1 - b2, eps * np.sqrt(1 - b2 ** t), lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t),
+             tiny], dtype))
         for a, b in zip(got, ref):
             np.testing.assert_array_equal(a.view(np.uint8), b.view(np.uint8))
 

@@ -7,8 +7,8 @@
  *       m = m * beta_1 + g * c_1
  *       v = v * beta_2 + g * c_2 * g
  *       m = 0 where |m| < tiny;  v = 0 where v < tiny   (no subnormal state; v >= 0)
- *       p = p - m / (sqrt(v) / root + epsilon) * lr_t
- *     with scalars = (beta_1, c_1, beta_2, c_2, root, epsilon, lr_t, tiny) in the parameters'
+ *       p = p - m / (sqrt(v) + eps_hat) * alpha_t
+ *     with scalars = (beta_1, c_1, beta_2, c_2, eps_hat, alpha_t, tiny) in the parameters'
  *     dtype, tiny the dtype's smallest normal number (optimizers.Adam._update's NumPy rule,
  *     in the same order);
  *   bias_relu(z, bias)                      z = max(z + bias, 0) in place, bias added to
@@ -41,8 +41,8 @@
  * weight whose gradient stays zero would otherwise keep a subnormal m forever, and the CPU
  * computes with subnormals many times slower (see optimizers.Adam). */
 #define ADAM_BODY(T, SQRT)                                                            \
-    const T beta_1 = s[0], c_1 = s[1], beta_2 = s[2], c_2 = s[3], root = s[4],        \
-            epsilon = s[5], lr_t = s[6], tiny = s[7];                                 \
+    const T beta_1 = s[0], c_1 = s[1], beta_2 = s[2], c_2 = s[3], eps_hat = s[4],     \
+            alpha_t = s[5], tiny = s[6];                                              \
     for (Py_ssize_t i = 0; i < n; i++) {                                              \
         T mi = m[i] * beta_1 + g[i] * c_1;                                            \
         T vi = v[i] * beta_2 + g[i] * c_2 * g[i];                                     \
@@ -52,7 +52,7 @@
             vi = 0;                                                                   \
         m[i] = mi;                                                                    \
         v[i] = vi;                                                                    \
-        p[i] -= mi / (SQRT(vi) / root + epsilon) * lr_t;                              \
+        p[i] -= mi / (SQRT(vi) + eps_hat) * alpha_t;                                  \
     }
 
 WIDE static void
@@ -184,8 +184,8 @@ adam_pass(PyObject *self, PyObject *args)
     PyObject *result = NULL;
     if (items(&b[1]) != n || items(&b[2]) != n || items(&b[3]) != n)
         PyErr_SetString(PyExc_ValueError, "adam_pass: 'param', 'grad', 'm' and 'v' must have the same size");
-    else if (items(&b[4]) != 8)
-        PyErr_SetString(PyExc_ValueError, "adam_pass: 'scalars' must hold 8 numbers");
+    else if (items(&b[4]) != 7)
+        PyErr_SetString(PyExc_ValueError, "adam_pass: 'scalars' must hold 7 numbers");
     else if (b[0].buf == b[1].buf || b[0].buf == b[2].buf || b[0].buf == b[3].buf || b[2].buf == b[3].buf)
         PyErr_SetString(PyExc_ValueError, "adam_pass: 'param', 'grad', 'm' and 'v' must be different arrays");
     else {

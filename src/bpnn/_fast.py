@@ -230,8 +230,9 @@ def adam_scalars(dtype, beta_1, beta_2, epsilon, lr, t) -> np.ndarray | None:
         if not _numba_installed():
             return None
         _compile()
-    return np.array([beta_1, 1.0 - beta_1, beta_2, 1.0 - beta_2, math.sqrt(1.0 - beta_2 ** t), epsilon,
-                     lr / (1.0 - beta_1 ** t), np.finfo(dtype).tiny], dtype=dtype)
+    c = math.sqrt(1.0 - beta_2 ** t)
+    return np.array([beta_1, 1.0 - beta_1, beta_2, 1.0 - beta_2, epsilon * c, lr * c / (1.0 - beta_1 ** t),
+                     np.finfo(dtype).tiny], dtype=dtype)
 
 
 def adam_pass(param, grad, m, v, scalars) -> bool:
@@ -285,8 +286,8 @@ def _compile() -> None:
 
 def _adam_pass(param, grad, moment_1, moment_2, scalars):
     """optimizers.Adam._update, element by element (see :func:`adam_pass`)."""
-    beta_1, c_1, beta_2, c_2, root, epsilon, lr_t, tiny = (scalars[0], scalars[1], scalars[2], scalars[3],
-                                                           scalars[4], scalars[5], scalars[6], scalars[7])
+    beta_1, c_1, beta_2, c_2, eps_hat, alpha_t, tiny = (scalars[0], scalars[1], scalars[2], scalars[3],
+                                                        scalars[4], scalars[5], scalars[6])
     # flat views of the (C-contiguous) arrays
     p, g, m, v = param.reshape(-1), grad.reshape(-1), moment_1.reshape(-1), moment_2.reshape(-1)
     for i in range(p.shape[0]):
@@ -296,7 +297,7 @@ def _adam_pass(param, grad, moment_1, moment_2, scalars):
             m[i] = 0.0
         if v[i] < tiny:  # v >= 0
             v[i] = 0.0
-        p[i] -= m[i] / (np.sqrt(v[i]) / root + epsilon) * lr_t
+        p[i] -= m[i] / (np.sqrt(v[i]) + eps_hat) * alpha_t
 
 
 # -- elementwise pieces, as in activations.py and losses.py ----------------------------------
@@ -493,10 +494,10 @@ def _update(params, grads, moments, lo, hi, rule, lr, hyper, t, tiny):
         for i in range(lo, hi):
             params[i] -= lr * grads[i]
         return
-    # Adam, as optimizers.Adam writes it: m, v, then w -= lr_t * m / (sqrt(v) / c_2 + epsilon)
+    # Adam, as optimizers.Adam computes it: m, v, then w -= m / (sqrt(v) + epsilon * c) * alpha_t
     beta_1, beta_2, epsilon = hyper[0], hyper[1], hyper[2]
-    lr_t = lr / (1.0 - beta_1 ** t)
-    c_2 = math.sqrt(1.0 - beta_2 ** t)
+    c = math.sqrt(1.0 - beta_2 ** t)
+    eps_hat, alpha_t = epsilon * c, lr * c / (1.0 - beta_1 ** t)
     m, v = moments[0], moments[1]
     for i in range(lo, hi):
         g = grads[i]
@@ -506,7 +507,7 @@ def _update(params, grads, moments, lo, hi, rule, lr, hyper, t, tiny):
             m[i] = 0.0
         if v[i] < tiny:  # v >= 0
             v[i] = 0.0
-        params[i] -= m[i] / (np.sqrt(v[i]) / c_2 + epsilon) * lr_t
+        params[i] -= m[i] / (np.sqrt(v[i]) + eps_hat) * alpha_t
 
 
 def _batch_epoch(X, Y, order, X_batch, Y_batch, params, grads, moments, offsets, acts, deltas, rows, sizes,

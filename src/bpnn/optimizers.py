@@ -324,6 +324,10 @@ class Adam(Optimizer):
 
     This is Algorithm 1 of the paper, with ``epsilon`` outside the square root as in the
     paper and PyTorch (Keras uses an equivalent form with a slightly different epsilon).
+    It is computed in the order the paper gives at the end of its section 2, with one
+    division per weight instead of two: ``w <- w - alpha_t * m / (sqrt(v) + epsilon * c)``,
+    ``c = sqrt(1 - beta_2**t)``, ``alpha_t = lr * c / (1 - beta_1**t)``. This is the same
+    number in exact arithmetic and differs from PyTorch's order by a rounding.
 
     One addition: an entry of ``m`` or ``v`` smaller in magnitude than the dtype's smallest
     normal number (about 1.2e-38 in float32, 2.2e-308 in float64) is set to zero. Such
@@ -381,12 +385,13 @@ class Adam(Optimizer):
         _zero_subnormals(m, tmp, mask)
         np.copyto(v, 0, where=np.less(v, np.finfo(v.dtype).tiny, out=mask))  # v >= 0: no abs needed
         t = self.iterations
-        # sqrt(v_hat) = sqrt(v) / sqrt(1 - beta_2**t): the bias corrections are scalars
+        # the bias corrections are scalars; in the paper's faster order (see the docstring),
+        # lr * m_hat / (sqrt(v_hat) + epsilon) = alpha_t * m / (sqrt(v) + epsilon * c)
+        c = math.sqrt(1.0 - self.beta_2 ** t)
         denom = np.sqrt(v, out=tmp)
-        denom /= math.sqrt(1.0 - self.beta_2 ** t)
-        denom += self.epsilon
+        denom += self.epsilon * c
         step = np.divide(m, denom, out=tmp)  # m / denom
-        step *= self.lr / (1.0 - self.beta_1 ** t)
+        step *= self.lr * c / (1.0 - self.beta_1 ** t)  # alpha_t
         param -= step
 
     def get_config(self):
