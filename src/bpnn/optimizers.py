@@ -335,7 +335,7 @@ class Adam(Optimizer):
     dead ReLU unit): ``m`` then shrinks by ``beta_1`` every step, and rounding stops it
     at a few subnormal units, never zero (in float32, ``0.9 * 4 * 2**-149`` rounds back
     to ``4 * 2**-149``). The CPU computes with subnormals many times slower, which made
-    the MNIST-sized benchmark's Adam pass 1.5 to 2.5 times slower from the third epoch
+    the MNIST-sized benchmark's Adam pass 1.4 to 2.5 times slower from the third epoch
     on. The step such an entry would still make is below ``1e-30 * learning_rate``.
 
     Parameters
