@@ -140,27 +140,45 @@ def test_c_and_numba_adam_kernels_are_bit_for_bit_the_numpy_rule(dtype):
 
     if _fast._c_kernel() is None and not _fast._numba_installed():
         pytest.skip("neither the C extension nor numba is available")
-    lr, b1, b2, eps, t = 0.01, 0.9, 0.999, 1e-8, 3
-    # the NumPy rule, with BPNN_FAST=0 semantics: a fresh Adam whose state is set by hand
-    ref = _adam_inputs(dtype)
+    hyper = dict(lr=0.01, b1=0.9, b2=0.999, eps=1e-8, t=3)
+    ref = _numpy_adam_step(_adam_inputs(dtype), dtype, **hyper)
+    scalars = _adam_constants(dtype, **hyper)
+    for kernel in _compiled_adam_kernels():
+        got = _adam_inputs(dtype)
+        kernel(got[0], got[1], got[2], got[3], scalars)
+        for a, b in zip(got, ref):
+            np.testing.assert_array_equal(a, b)
+
+
+def _numpy_adam_step(arrays, dtype, lr, b1, b2, eps, t):
+    """``[param, grad, m, v]`` after one step of optimizers.Adam's NumPy rule (step ``t``,
+    with BPNN_FAST=0 semantics: a fresh Adam whose state is set by hand), in place."""
     opt = bpnn.optimizers.Adam(learning_rate=lr, beta_1=b1, beta_2=b2, epsilon=eps)
-    opt.m, opt.v, opt.iterations, opt.lr = [ref[2]], [ref[3]], t, lr
+    opt.m, opt.v, opt.iterations, opt.lr = [arrays[2]], [arrays[3]], t, lr
     opt._fast_key, opt._fast_scalars = (t, lr, np.dtype(dtype)), None  # no compiled step
-    opt._update(0, ref[0], ref[1])
+    with np.errstate(invalid="ignore"):  # NaN in the state of some inputs
+        opt._update(0, arrays[0], arrays[1])
+    return arrays
+
+
+def _adam_constants(dtype, lr, b1, b2, eps, t):
+    """The compiled kernels' constants of step ``t``, written out here from the paper's
+    order of the step (not taken from _fast.adam_scalars)."""
     c = np.sqrt(1 - b2 ** t)
-    scalars = np.array([b1, 1 - b1, b2, 1 - b2, eps * c, lr * c / (1 - b1 ** t), np.finfo(dtype).tiny], dtype=dtype)
+    return np.array([b1, 1 - b1, b2, 1 - b2, eps * c, lr * c / (1 - b1 ** t), np.finfo(dtype).tiny], dtype=dtype)
+
+
+def _compiled_adam_kernels():
+    """Adam's compiled passes available here: the C extension's, then numba's."""
+    from bpnn import _fast
+
     kernels = []
     if _fast._c_kernel() is not None:
         kernels.append(_fast._c_kernel().adam_pass)
     if _fast._numba_installed():
         _fast._compile()
         kernels.append(_fast._adam_pass)
-    for kernel in kernels:
-        got = _adam_inputs(dtype)
-        kernel(got[0], got[1], got[2], got[3], scalars)
-        for a, b in zip(got, ref):
-            np.testing.assert_array_equal(a, b)
-
+    return kernels
 
 
 def _near_tiny(dtype):
@@ -183,9 +201,8 @@ def test_adam_sets_subnormal_state_to_zero_in_every_kernel(dtype):
     """m and v never keep a subnormal entry: below the smallest normal number they become
     +0.0 -- in optimizers.Adam's NumPy rule, the C extension and the numba kernel alike,
     bit for bit -- while normal entries (and NaN) follow the plain formulas."""
-    from bpnn import _fast
-
-    b1, b2, eps, lr, t = 0.9, 0.999, 1e-8, 0.01, 5
+    hyper = dict(lr=0.01, b1=0.9, b2=0.999, eps=1e-8, t=5)
+    b1, b2 = hyper["b1"], hyper["b2"]
     tiny = np.finfo(dtype).tiny
     start = _near_tiny(dtype)
     # the plain formulas in the dtype, without the zeroing
@@ -193,31 +210,19 @@ def test_adam_sets_subnormal_state_to_zero_in_every_kernel(dtype):
     plain_v = start[3] * dtype(b2) + start[1] * dtype(1 - b2) * start[1]
     below_m, below_v = np.abs(plain_m) < tiny, np.abs(plain_v) < tiny
     assert below_m.sum() >= 5 and (~below_m & np.isfinite(plain_m) & (plain_m != 0)).sum() >= 3  # both sides
-    ref = [a.copy() for a in start]
-    opt = bpnn.optimizers.Adam(learning_rate=lr, beta_1=b1, beta_2=b2, epsilon=eps)
-    opt.m, opt.v, opt.iterations, opt.lr = [ref[2]], [ref[3]], t, lr
-    opt._fast_key, opt._fast_scalars = (t, lr, np.dtype(dtype)), None  # the NumPy rule
-    with np.errstate(invalid="ignore"):
-        opt._update(0, ref[0], ref[1])
+    ref = _numpy_adam_step([a.copy() for a in start], dtype, **hyper)
     m, v = ref[2], ref[3]
     np.testing.assert_array_equal(m[below_m].view(np.uint8), np.zeros(below_m.sum() * m.itemsize, np.uint8))
     np.testing.assert_array_equal(v[below_v].view(np.uint8), np.zeros(below_v.sum() * v.itemsize, np.uint8))
     np.testing.assert_array_equal(m[~below_m], plain_m[~below_m])
     np.testing.assert_array_equal(v[~below_v], plain_v[~below_v])
     assert not ((m != 0) & (np.abs(m) < tiny)).any() and not ((v != 0) & (np.abs(v) < tiny)).any()
-    kernels = []
-    if _fast._c_kernel() is not None:
-        kernels.append(_fast._c_kernel().adam_pass)
-    if _fast._numba_installed():
-        _fast._compile()
-        kernels.append(_fast._adam_pass)
-    assert kernels or _fast._c_kernel() is None
-    scalars = _fast.adam_scalars(dtype, b1, b2, eps, lr, t) if _fast._enabled() else None
+    kernels = _compiled_adam_kernels()
+    assert kernels  # numba at least: this file is skipped without it
+    scalars = _adam_constants(dtype, **hyper)
     for kernel in kernels:
         got = [a.copy() for a in start]
-        kernel(got[0], got[1], got[2], got[3], scalars if scalars is not None else np.array(
-            [b1, 1 - b1, b2, 1 - b2, eps * np.sqrt(1 - b2 ** t), lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t),
-             tiny], dtype))
+        kernel(got[0], got[1], got[2], got[3], scalars)
         for a, b in zip(got, ref):
             np.testing.assert_array_equal(a.view(np.uint8), b.view(np.uint8))
 
