@@ -16,8 +16,8 @@ $(BIN)/python:
 # torch build is several GB of CUDA libraries.
 TORCH_WHEELS ?= /opt/wheels
 
-# setup.py and the C source too: the optional C extension (bpnn._ckernels) is built at install time
-$(VENV)/.installed: pyproject.toml setup.py src/bpnn/_ckernels.c | $(BIN)/python
+# setup.py and the C source too: the optional C extension (bpnn.core._ckernels) is built at install time
+$(VENV)/.installed: pyproject.toml setup.py src/bpnn/core/_ckernels.c | $(BIN)/python
 	$(BIN)/python -m pip install -e ".[test]"
 	@whl=$$(ls "$(TORCH_WHEELS)"/torch-*.whl 2>/dev/null | head -n 1); \
 	if [ -n "$$whl" ] && $(BIN)/python -m pip install "$$whl"; then :; \
@@ -37,4 +37,4 @@ bench: setup
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache src/bpnn/_ckernels*.so src/bpnn/_cadam*.so
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache src/bpnn/core/_ckernels*.so

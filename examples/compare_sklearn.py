@@ -33,7 +33,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 import bpnn
-from bpnn.sklearn import BPClassifier, BPRegressor
+from bpnn.estimators.mlp import BPClassifier, BPRegressor
 
 BEGIN, END = "<!-- compare_sklearn:begin -->", "<!-- compare_sklearn:end -->"
 

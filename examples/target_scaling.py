@@ -19,7 +19,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from bpnn.sklearn import BPRegressor
+from bpnn.estimators.mlp import BPRegressor
 
 DATA = {
     "diabetes": load_diabetes(return_X_y=True),

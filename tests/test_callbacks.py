@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import bpnn
-from bpnn.training import validation_split_indices
+from bpnn.training.loop import validation_split_indices
 
 
 def regression(n=60, seed=0):

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bpnn.cli import main
-from bpnn.progress import TrainingProgress
+from bpnn.cli.main import main
+from bpnn.demos.progress import TrainingProgress
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 

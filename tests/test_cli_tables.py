@@ -14,11 +14,11 @@ import pytest
 from sklearn import metrics
 
 import bpnn
-from bpnn.cli import main
+from bpnn.cli.main import main
 from bpnn.io import read_csv
-from bpnn.persist import Model
-from bpnn.tables import detect_task, split_indices, split_metrics
-from bpnn.tables_chunked import MetricAccumulator, _chunks_with_split
+from bpnn.io.model import Model
+from bpnn.tables.workflow import detect_task, split_indices, split_metrics
+from bpnn.tables.chunked import MetricAccumulator, _chunks_with_split
 
 ROOT = Path(__file__).resolve().parents[1]
 REGRESSION = ROOT / "examples" / "data" / "regression.csv"
@@ -294,9 +294,9 @@ def test_export_classification(capsys, tmp_path, classification_model):
 
 
 def test_export_writes_every_activation_exactly(tmp_path):
-    from bpnn.export import export_python
+    from bpnn.io.export import export_python
 
-    net = bpnn.Network([bpnn.Dense(3, 5, "sigmoid"), bpnn.Dense(5, 4, bpnn.activations.LeakyReLU(0.3)),
+    net = bpnn.Network([bpnn.Dense(3, 5, "sigmoid"), bpnn.Dense(5, 4, bpnn.core.activations.LeakyReLU(0.3)),
                         bpnn.Dense(4, 4, "relu", use_bias=False), bpnn.Dense(4, 3, "tanh"),
                         bpnn.Dense(3, 2, "softmax")], loss="cce", seed=4, dtype=np.float32)
     X = np.random.default_rng(1).normal(size=(50, 3)) * 3
@@ -307,7 +307,7 @@ def test_export_writes_every_activation_exactly(tmp_path):
 
 
 def test_export_refuses_user_defined_activations():
-    from bpnn.export import export_python
+    from bpnn.io.export import export_python
 
     class Cube(bpnn.Activation):
         def forward(self, z):
@@ -527,10 +527,10 @@ def test_chunked_training_refuses_whole_batch_solvers(capsys, tmp_path):
 def small_model(task):
     if task == "regression":
         net = bpnn.Network([bpnn.Dense(1, 2)], seed=0)
-        y_scaler = bpnn.scaling.MinMaxScaler().fit([[9990.0, 4.0], [10010.0, 6.0]])
-        return Model(net, bpnn.scaling.NoScaler().fit([[0.0]]), y_scaler, ["x"], ["u", "v"], task)
+        y_scaler = bpnn.io.scaling.MinMaxScaler().fit([[9990.0, 4.0], [10010.0, 6.0]])
+        return Model(net, bpnn.io.scaling.NoScaler().fit([[0.0]]), y_scaler, ["x"], ["u", "v"], task)
     net = bpnn.Network([bpnn.Dense(1, 3, "softmax")], seed=0)
-    return Model(net, bpnn.scaling.NoScaler().fit([[0.0]]), None, ["x"], ["k"], task, classes=[2.0, 5.0, 7.0])
+    return Model(net, bpnn.io.scaling.NoScaler().fit([[0.0]]), None, ["x"], ["k"], task, classes=[2.0, 5.0, 7.0])
 
 
 @pytest.mark.parametrize("task", ["regression", "classification"])
@@ -595,7 +595,7 @@ def test_br_without_validation_records_gamma(capsys, tmp_path):
 
 
 def test_export_skips_dropout_like_predict_does():
-    from bpnn.export import export_python
+    from bpnn.io.export import export_python
 
     net = bpnn.Network([bpnn.Dense(2, 6, "tanh"), bpnn.Dropout(0.5), bpnn.Dense(6, 1)], seed=0)
     ns = {}

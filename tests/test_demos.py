@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import bpnn
-from bpnn import demos
+from bpnn.demos import seeds as demos
 
 
 def quiet(**kwargs):

@@ -39,7 +39,7 @@ def test_layer_sizes_do_not_chain():
 def test_finite_data_whose_sum_overflows_is_accepted():
     # the finiteness check sums the data in one pass; an overflowing sum of finite numbers
     # must not be taken for an infinity (min and max decide then)
-    from bpnn._validation import check_array
+    from bpnn.core.checks import check_array
 
     big = np.full((4, 3), 3e38, dtype=np.float32)
     np.testing.assert_array_equal(check_array(big, "X", np.float32), big)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import bpnn
-from bpnn.explain import TrainingStep, explain_step
-from bpnn.render import render
+from bpnn.explain.step import TrainingStep, explain_step
+from bpnn.explain.render import render
 
 # (hidden activations, output activation, loss, uses the fused output delta)
 CASES = [
@@ -27,7 +27,7 @@ def make_case(hidden, out_act, loss, m, seed=0, alpha=0.0, bias=True):
     rng = np.random.default_rng(seed)
     sizes = [3] + [4] * len(hidden) + [3]
     acts = hidden + [out_act]
-    layers = [bpnn.Dense(a, b, act, use_bias=bias, bias_init=bpnn.initializers.Uniform(-0.5, 0.5) if bias else "zeros")
+    layers = [bpnn.Dense(a, b, act, use_bias=bias, bias_init=bpnn.core.initializers.Uniform(-0.5, 0.5) if bias else "zeros")
               for a, b, act in zip(sizes[:-1], sizes[1:], acts)]
     net = bpnn.Network(layers, loss=loss, seed=seed, alpha=alpha)
     X = rng.normal(size=(m, 3))
@@ -315,7 +315,7 @@ def test_render_rejects_bad_arguments():
         render(step, "text", digits=-1)
 
 
-@pytest.mark.parametrize("module", ["bpnn.explain", "bpnn.render", "bpnn.progress"])
+@pytest.mark.parametrize("module", ["bpnn.explain.step", "bpnn.explain.render", "bpnn.demos.progress"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib

@@ -1,4 +1,4 @@
-"""The compiled training path (bpnn._fast) against the NumPy path, which is the reference.
+"""The compiled training path (bpnn.training._fast) against the NumPy path, which is the reference.
 
 Every fit here is run twice from the same initial weights, once with ``fast=True``
 (numba) and once with ``fast=False`` (NumPy); weights and loss history must agree to
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import bpnn
-from bpnn import _fast
+from bpnn.training import _fast
 
 numba = pytest.importorskip("numba")
 
@@ -66,7 +66,7 @@ def test_compiled_path_equals_numpy_path_in_float64(output, loss):
         def make_net():
             acts = hidden + [output]
             return bpnn.Network([bpnn.Dense(widths[i], widths[i + 1], acts[i], use_bias=use_bias[i],
-                                            bias_init=bpnn.initializers.Uniform(0.05, 0.5))
+                                            bias_init=bpnn.core.initializers.Uniform(0.05, 0.5))
                                  for i in range(depth)], loss=loss, seed=seed)
 
         fast, ref = twin_fits(make_net, X, y, epochs=4, learning_rate=0.05, batch_size=batch_size,
@@ -103,7 +103,7 @@ def test_compiled_adam_equals_numpy_adam(batch_size):
     for fast in (True, False):
         net = bpnn.Network([bpnn.Dense(4, 6, "relu"), bpnn.Dense(6, 5, "tanh", use_bias=False),
                             bpnn.Dense(5, 3, "softmax")], loss="categorical_crossentropy", seed=1)
-        opt = bpnn.optimizers.Adam(learning_rate=0.02, beta_1=0.8, beta_2=0.99, epsilon=1e-7)
+        opt = bpnn.training.optimizers.Adam(learning_rate=0.02, beta_1=0.8, beta_2=0.99, epsilon=1e-7)
         history = net.fit(X, y, epochs=3, batch_size=batch_size, optimizer=opt, seed=3, fast=fast)
         out.append((net.get_weights() + opt.m + opt.v, history["loss"]))
         assert opt.iterations == 3 * -(-40 // batch_size)
@@ -116,8 +116,8 @@ def test_learning_rate_changed_by_a_callback_is_seen_by_the_compiled_loop():
     out, rates = [], []
     for fast in (True, False):
         net = bpnn.Network([bpnn.Dense(2, 5, "tanh"), bpnn.Dense(5, 1, "sigmoid")], seed=0)
-        opt = bpnn.optimizers.SGD(learning_rate=3.0)
-        shrink = bpnn.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=0, min_delta=10.0)
+        opt = bpnn.training.optimizers.SGD(learning_rate=3.0)
+        shrink = bpnn.training.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=0, min_delta=10.0)
         history = net.fit(X, y, epochs=4, batch_size=6, optimizer=opt, callbacks=[shrink], seed=0, fast=fast)
         out.append((net.get_weights(), history["loss"]))
         rates.append(opt.learning_rate)
@@ -136,7 +136,7 @@ def _adam_inputs(dtype, n=1000, seed=7):
 def test_c_and_numba_adam_kernels_are_bit_for_bit_the_numpy_rule(dtype):
     """The optional C extension and the numba kernel against optimizers.Adam's NumPy rule,
     on the same arrays and the constants of step 3."""
-    from bpnn import _fast
+    from bpnn.training import _fast
 
     if _fast._c_kernel() is None and not _fast._numba_installed():
         pytest.skip("neither the C extension nor numba is available")
@@ -153,7 +153,7 @@ def test_c_and_numba_adam_kernels_are_bit_for_bit_the_numpy_rule(dtype):
 def _numpy_adam_step(arrays, dtype, lr, b1, b2, eps, t):
     """``[param, grad, m, v]`` after one step of optimizers.Adam's NumPy rule (step ``t``,
     with BPNN_FAST=0 semantics: a fresh Adam whose state is set by hand), in place."""
-    opt = bpnn.optimizers.Adam(learning_rate=lr, beta_1=b1, beta_2=b2, epsilon=eps)
+    opt = bpnn.training.optimizers.Adam(learning_rate=lr, beta_1=b1, beta_2=b2, epsilon=eps)
     opt.m, opt.v, opt.iterations, opt.lr = [arrays[2]], [arrays[3]], t, lr
     opt._fast_key, opt._fast_scalars = (t, lr, np.dtype(dtype)), None  # no compiled step
     with np.errstate(invalid="ignore"):  # NaN in the state of some inputs
@@ -170,7 +170,7 @@ def _adam_constants(dtype, lr, b1, b2, eps, t):
 
 def _compiled_adam_kernels():
     """Adam's compiled passes available here: the C extension's, then numba's."""
-    from bpnn import _fast
+    from bpnn.training import _fast
 
     kernels = []
     if _fast._c_kernel() is not None:
@@ -244,7 +244,7 @@ def test_a_subnormal_moment_would_stay_forever_without_the_zeroing():
 def test_adam_uses_the_c_extension_or_numba_and_changes_nothing(monkeypatch, kernel):
     """The dispatch in optimizers.Adam: with the C extension, or without it (numba then),
     an Adam run gives the same bits as with BPNN_FAST=0."""
-    from bpnn import _fast
+    from bpnn.training import _fast
 
     if kernel == "c" and _fast._c_kernel() is None:
         pytest.skip("the C extension is not built here")
@@ -259,7 +259,7 @@ def test_adam_uses_the_c_extension_or_numba_and_changes_nothing(monkeypatch, ker
     for switch in ("1", "0"):
         monkeypatch.setenv("BPNN_FAST", switch)
         params = [p.copy() for p in _adam_inputs(np.float32, n=300, seed=3)[:2]]
-        opt = bpnn.optimizers.Adam(learning_rate=0.01)
+        opt = bpnn.training.optimizers.Adam(learning_rate=0.01)
         for step in range(4):
             opt.step(params, [np.cos(p * (step + 1)) for p in params])
         results.append(params + opt.m + opt.v)
@@ -276,7 +276,7 @@ def test_compiled_adam_step_is_bit_for_bit_the_numpy_rule(monkeypatch):
         monkeypatch.setenv("BPNN_FAST", switch)
         for dtype in (np.float32, np.float64):
             params = [rng.normal(size=(7, 5)).astype(dtype), rng.normal(size=5).astype(dtype)]
-            opt = bpnn.optimizers.Adam(learning_rate=0.01)
+            opt = bpnn.training.optimizers.Adam(learning_rate=0.01)
             for step in range(5):
                 opt.step(params, [np.sin(p * (step + 1)) for p in params])
             results.append(params + opt.m + opt.v)
@@ -342,7 +342,7 @@ def test_fit_uses_the_compiled_loops_by_default(monkeypatch):
     assert len(calls) == 3
 
 
-class Subclassed(bpnn.optimizers.SGD):
+class Subclassed(bpnn.training.optimizers.SGD):
     """A subclass is a different optimizer as far as the compiled path knows."""
 
 
@@ -365,9 +365,9 @@ class Cube(bpnn.Activation):
     (dict(sample_weight=np.linspace(1, 2, 12)), "sample_weight"),
     (dict(optimizer=Subclassed(0.1), learning_rate=None), "SGD without momentum and Adam only"),
     (dict(optimizer="momentum"), "momentum=0.9"),
-    (dict(optimizer=bpnn.optimizers.Adam(global_clipnorm=1.0), learning_rate=None), "global_clipnorm"),
+    (dict(optimizer=bpnn.training.optimizers.Adam(global_clipnorm=1.0), learning_rate=None), "global_clipnorm"),
     (dict(optimizer="rmsprop"), "RMSprop"),
-    (dict(optimizer=bpnn.optimizers.SGD(bpnn.schedules.StepDecay(0.1, 2, 0.5)), learning_rate=None), "schedule"),
+    (dict(optimizer=bpnn.training.optimizers.SGD(bpnn.training.schedules.StepDecay(0.1, 2, 0.5)), learning_rate=None), "schedule"),
     (dict(callbacks=[BatchWatcher()]), "BatchWatcher"),
     (dict(alpha=0.1), "alpha"),
     (dict(output="softmax"), "mse"),

@@ -24,7 +24,7 @@ def random_problem(rng, hidden, output, loss, n_layers, use_bias, n_samples=7):
     if output == "softmax" and widths[-1] < 2:
         widths[-1] = 2
     layers = [bpnn.Dense(widths[i], widths[i + 1], activation=hidden if i < n_layers - 1 else output,
-                         init="normal", bias_init=bpnn.initializers.Normal(0.5), use_bias=use_bias)
+                         init="normal", bias_init=bpnn.core.initializers.Normal(0.5), use_bias=use_bias)
               for i in range(n_layers)]
     net = bpnn.Network(layers, loss=loss, seed=rng)
     X = rng.normal(size=(n_samples, widths[0]))
@@ -50,7 +50,7 @@ def test_backprop_matches_finite_differences(hidden, output, loss):
 def test_gradcheck_detects_a_wrong_gradient():
     """The check itself must be able to fail: corrupt the sigmoid derivative."""
 
-    class WrongSigmoid(bpnn.activations.Sigmoid):
+    class WrongSigmoid(bpnn.core.activations.Sigmoid):
         def derivative(self, a):
             return a * (1.0 - a) * 1.01
 

@@ -1,4 +1,4 @@
-"""bpnn's optional C kernels (bpnn._native, src/bpnn/_ckernels.c) against the NumPy code
+"""bpnn's optional C kernels (bpnn.core._native, src/bpnn/_ckernels.c) against the NumPy code
 they replace, which is the reference: bit for bit, on the awkward values too (NaN, ±inf,
 -0.0) and on sizes that leave a tail after the vector loop."""
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import bpnn
-from bpnn import _native
+from bpnn.core import _native
 
 HAS_COMPILER = shutil.which("cc") is not None or shutil.which("gcc") is not None
 needs_kernels = pytest.mark.skipif(_native.kernels() is None, reason="the C extension is not built here")
@@ -31,7 +31,7 @@ def awkward(rng, shape, dtype) -> np.ndarray:
 
 
 def test_c_extension_is_built_where_a_compiler_is():
-    """setup.py builds bpnn._ckernels as an optional extension; on a machine with a C compiler
+    """setup.py builds bpnn.core._ckernels as an optional extension; on a machine with a C compiler
     (this one, in CI) it must have been built, or training silently runs without it."""
     if not HAS_COMPILER:
         pytest.skip("no C compiler here")
@@ -75,7 +75,7 @@ def test_adam_pass_is_bit_for_bit_the_numpy_rule(dtype, n):
              (rng.normal(size=n) * 0.1).astype(dtype), rng.uniform(0, 0.1, size=n).astype(dtype)]
     lr, b1, b2, eps, t = 0.01, 0.9, 0.999, 1e-8, 4
     ref = [a.copy() for a in start]
-    opt = bpnn.optimizers.Adam(learning_rate=lr, beta_1=b1, beta_2=b2, epsilon=eps)
+    opt = bpnn.training.optimizers.Adam(learning_rate=lr, beta_1=b1, beta_2=b2, epsilon=eps)
     opt.m, opt.v, opt.iterations, opt.lr = [ref[2]], [ref[3]], t, lr
     opt._fast_key, opt._fast_scalars = (t, lr, np.dtype(dtype)), None  # force the NumPy rule
     opt._update(0, ref[0], ref[1])

@@ -16,7 +16,7 @@ def test_engine_imports_numpy_only():
     assert out.stdout.strip() == ""
 
 
-@pytest.mark.parametrize("module", ["bpnn", "bpnn.layers", "bpnn.network", "bpnn.gradcheck"])
+@pytest.mark.parametrize("module", ["bpnn", "bpnn.core.layers", "bpnn.core.network", "bpnn.core.gradcheck"])
 def test_docstring_examples_run(module):
     mod = importlib.import_module(module)
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)

@@ -1,4 +1,4 @@
-"""bpnn.persist: networks and table models saved and loaded bit for bit, bad files refused clearly."""
+"""bpnn.io.model: networks and table models saved and loaded bit for bit, bad files refused clearly."""
 
 import json
 import subprocess
@@ -9,18 +9,18 @@ import numpy as np
 import pytest
 
 import bpnn
-from bpnn.activations import Activation, Sigmoid
+from bpnn.core.activations import Activation, Sigmoid
 from bpnn.io import ModelFileError, load_container, save_container
 from bpnn.io.container import FORMAT_VERSION
-from bpnn.persist import Model, network_from_parts, network_to_parts
-from bpnn.scaling import MinMaxScaler, StandardScaler
+from bpnn.io.model import Model, network_from_parts, network_to_parts
+from bpnn.io.scaling import MinMaxScaler, StandardScaler
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(20, 3))
 
 
 def mixed_network(dtype=np.float64, cls=bpnn.Network, layer=bpnn.Dense):
-    return cls([layer(3, 5, "sigmoid"), layer(5, 4, bpnn.activations.LeakyReLU(0.2)),
+    return cls([layer(3, 5, "sigmoid"), layer(5, 4, bpnn.core.activations.LeakyReLU(0.2)),
                 layer(4, 4, "relu", use_bias=False), layer(4, 3, "tanh"), layer(3, 2, "softmax")],
                loss="categorical_crossentropy", seed=1, dtype=dtype, alpha=0.05)
 
@@ -67,7 +67,7 @@ def test_loaded_network_trains_on_exactly_like_the_original(tmp_path):
 
 def test_mse_loss_and_identity_output(tmp_path):
     net = bpnn.Network([bpnn.Dense(3, 1)], loss="mse", seed=0)
-    bpnn.persist.save(net, tmp_path / "lin.bpnn")
+    bpnn.io.model.save(net, tmp_path / "lin.bpnn")
     same_network(net, bpnn.load(tmp_path / "lin.bpnn"))
 
 
@@ -125,9 +125,9 @@ def test_user_defined_layer_is_refused():
 
 def test_import_bpnn_stays_light_and_load_is_lazy():
     code = ("import sys, bpnn\n"
-            "before = [m for m in ('bpnn.persist', 'bpnn.io', 'bpnn.scaling') if m in sys.modules]\n"
+            "before = [m for m in ('bpnn.io.model', 'bpnn.io', 'bpnn.io.scaling') if m in sys.modules]\n"
             "bpnn.load, bpnn.Model\n"
-            "print(before, 'bpnn.persist' in sys.modules)")
+            "print(before, 'bpnn.io.model' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(__import__("pathlib").Path(bpnn.__file__).parents[1])})
     assert out.stdout.strip() == "[] True"
@@ -465,7 +465,7 @@ def test_estimator_attributes_that_cannot_be_stored(tmp_path, iris):
     with pytest.raises(ValueError, match="state.callback_ holds a builtins.builtin_function_or_method"):
         clf.save(tmp_path / "c.bpnn")
     with pytest.raises(TypeError, match="takes a BPClassifier or BPRegressor"):
-        bpnn.persist.save_estimator(object(), tmp_path / "c.bpnn")
+        bpnn.estimators.files.save_estimator(object(), tmp_path / "c.bpnn")
 
 
 def test_estimator_file_cannot_name_arbitrary_classes(tmp_path):
@@ -500,7 +500,7 @@ def test_optimizer_caches_stay_out_of_model_files_and_pickles(tmp_path, monkeypa
     but none of them, and trains on after loading."""
     import pickle
 
-    from bpnn.sklearn import BPRegressor
+    from bpnn.estimators.mlp import BPRegressor
 
     monkeypatch.setenv("BPNN_FAST", "0")  # the NumPy Adam, which fills its scratch arrays
     rng = np.random.default_rng(0)

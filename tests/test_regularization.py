@@ -95,11 +95,11 @@ def test_mae_and_huber_by_hand():
     assert bpnn.get_loss("huber").value(y, p) == pytest.approx((0.125 + 1.5 + 2.5) / 2)
     np.testing.assert_allclose(bpnn.get_loss("huber").gradient(y, p), [[0.25, 0.0], [-0.5, 0.5]])
     # with a delta beyond every error, huber is the MSE loss
-    big = bpnn.losses.Huber(delta=10.0)
+    big = bpnn.core.losses.Huber(delta=10.0)
     assert big.value(y, p) == pytest.approx(bpnn.get_loss("mse").value(y, p), rel=1e-15)
 
 
-@pytest.mark.parametrize("loss", ["mae", "huber", bpnn.losses.Huber(delta=0.3)])
+@pytest.mark.parametrize("loss", ["mae", "huber", bpnn.core.losses.Huber(delta=0.3)])
 def test_mae_and_huber_pass_gradcheck(loss):
     rng = np.random.default_rng(3)
     X, y = rng.normal(size=(8, 2)), rng.normal(size=(8, 2)) * 2
@@ -135,4 +135,4 @@ def test_a_user_defined_loss_plugs_in_and_gradcheck_judges_it():
 
 def test_huber_delta_error():
     with pytest.raises(ValueError, match=r"'delta' parameter must be > 0.0; got 0.0"):
-        bpnn.losses.Huber(delta=0)
+        bpnn.core.losses.Huber(delta=0)

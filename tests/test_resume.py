@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import bpnn
-from bpnn.callbacks import load_checkpoint
+from bpnn.training.callbacks import load_checkpoint
 
 
 def data(seed=0):

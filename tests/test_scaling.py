@@ -1,10 +1,10 @@
-"""bpnn.scaling: checked against hand calculations and scikit-learn's scalers."""
+"""bpnn.io.scaling: checked against hand calculations and scikit-learn's scalers."""
 
 import numpy as np
 import pytest
 from sklearn import preprocessing
 
-from bpnn.scaling import MinMaxScaler, NoScaler, StandardScaler, get_scaler, scaler_from_state
+from bpnn.io.scaling import MinMaxScaler, NoScaler, StandardScaler, get_scaler, scaler_from_state
 
 
 def data(seed=0, n=40):

@@ -30,7 +30,7 @@ from sklearn.utils.estimator_checks import estimator_checks_generator, parametri
 from threadpoolctl import threadpool_limits
 
 import bpnn
-from bpnn.sklearn import BPClassifier, BPRegressor
+from bpnn.estimators.mlp import BPClassifier, BPRegressor
 
 # Small and fast: every conformance check fits dozens of times.
 SMALL = dict(hidden_layer_sizes=(8,), learning_rate_init=0.02, max_iter=100, random_state=0)
@@ -118,7 +118,7 @@ def test_the_array_api_check_is_among_the_checks_run():
 def test_import_bpnn_does_not_import_sklearn():
     report = _fresh_interpreter(repr({"array_namespace": "numpy", "expect_only_array_outputs": False}))
     assert report["sklearn_after_import_bpnn"] is False
-    assert report["module"] == "bpnn.sklearn" and report["in_dir"] is True
+    assert report["module"] == "bpnn.estimators.mlp" and report["in_dir"] is True
 
 
 def test_lazy_attribute_errors_name_the_attribute():

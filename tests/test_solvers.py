@@ -10,7 +10,7 @@ from scipy.optimize import minimize
 
 import bpnn
 from bpnn import solvers
-from bpnn.solvers import _flat, _assign
+from bpnn.training.solvers import _flat, _assign
 
 
 def sine_data(n, seed):

@@ -11,8 +11,8 @@ XOR_Y = np.array([[0], [1], [1], [0]], dtype=float)
 
 def xor_net(seed):
     # seed 000: 2-3-1 sigmoid, MSE, weights from a standard normal, zero biases
-    return bpnn.Network([bpnn.Dense(2, 3, "sigmoid", init=bpnn.initializers.Normal(1.0)),
-                         bpnn.Dense(3, 1, "sigmoid", init=bpnn.initializers.Normal(1.0))], loss="mse", seed=seed)
+    return bpnn.Network([bpnn.Dense(2, 3, "sigmoid", init=bpnn.core.initializers.Normal(1.0)),
+                         bpnn.Dense(3, 1, "sigmoid", init=bpnn.core.initializers.Normal(1.0))], loss="mse", seed=seed)
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -46,7 +46,7 @@ def two_blobs(n=200, seed=0):
 def test_seed003_relu_sigmoid_cross_entropy_learns():
     """Seed 003: 2-2-1, ReLU hidden, sigmoid output, cross-entropy, full batch."""
     X, y = two_blobs()
-    net = bpnn.Network([bpnn.Dense(2, 2, "relu", init=bpnn.initializers.Normal(0.5)),
+    net = bpnn.Network([bpnn.Dense(2, 2, "relu", init=bpnn.core.initializers.Normal(0.5)),
                         bpnn.Dense(2, 1, "sigmoid")], loss="binary_crossentropy", seed=3)
     history = net.fit(X, y, epochs=2000, learning_rate=0.5, metrics=["accuracy"])
     assert history["accuracy"][-1] >= 0.9
@@ -135,7 +135,7 @@ def test_float32_is_kept_end_to_end():
     assert net.predict(X32).dtype == np.float32
     assert all(g.dtype == np.float32 for pair in net.backward(X32, y32) for g in pair if g is not None)
     # the data is used as given: no converted copy when dtype and layout already fit
-    from bpnn._validation import check_array
+    from bpnn.core.checks import check_array
     assert check_array(X32, "X", np.float32) is X32
 
 

@@ -1,6 +1,16 @@
 """bpnn: neural networks trained by error backpropagation.
 
-The engine (this package's top-level modules) depends on NumPy alone:
+The package is layered; every import points down:
+
+* :mod:`bpnn.core` -- activations, losses, initializers, layers, ``Network``, gradcheck (NumPy only);
+* :mod:`bpnn.training` -- the loop, optimizers, schedules, callbacks, solvers, the compiled path;
+* applications above the engine: :mod:`bpnn.explain`, :mod:`bpnn.io` (files, scaling, export),
+  :mod:`bpnn.plots`, :mod:`bpnn.estimators` (scikit-learn), :mod:`bpnn.tables`, :mod:`bpnn.demos`,
+  :mod:`bpnn.cli`.
+
+This module is where they meet: it imports the engine and the small applications that
+supply ``Network.fit``, ``Network.explain`` and ``Network.save``; scikit-learn's
+estimators are imported on first use, so that ``import bpnn`` stays light.
 
 >>> import numpy as np, bpnn
 >>> net = bpnn.Network([bpnn.Dense(2, 25, activation="sigmoid"),
@@ -9,46 +19,102 @@ The engine (this package's top-level modules) depends on NumPy alone:
 (3, 2)
 """
 
-from .activations import ACTIVATIONS, Activation, get_activation
-from .gradcheck import gradcheck, numerical_gradients
-from .initializers import INITIALIZERS, Initializer
-from .layers import Dense, Dropout, Layer
-from .losses import LOSSES, Loss, get_loss
-from .network import Network, NeuralNetwork
-from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, AdamW, GradientDescent, Optimizer, RMSprop, get_optimizer
-from .schedules import Constant, InverseScaling, StepDecay
-from .training import Callback, DivergenceError, History, accuracy
-from .callbacks import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau
-from .solvers import LBFGS, BayesianRegularization, LevenbergMarquardt, Rprop, jacobian
-from .restarts import train_best_of
+from bpnn.core import activations, initializers, layers, losses, network
+from bpnn.core.activations import ACTIVATIONS, Activation, get_activation
+from bpnn.core.gradcheck import gradcheck, numerical_gradients
+from bpnn.core.initializers import INITIALIZERS, Initializer
+from bpnn.core.layers import Dense, Dropout, Layer
+from bpnn.core.losses import LOSSES, Loss, get_loss
+from bpnn.core.network import Network, NeuralNetwork
+from bpnn.training import callbacks, optimizers, schedules, solvers
+from bpnn.training.callbacks import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau
+from bpnn.training.loop import Callback, DivergenceError, History, accuracy
+from bpnn.training.optimizers import (OPTIMIZERS, SGD, Adagrad, Adam, AdamW, GradientDescent, Optimizer, RMSprop,
+                                      get_optimizer)
+from bpnn.training.restarts import train_best_of
+from bpnn.training.schedules import Constant, InverseScaling, StepDecay
+from bpnn.training.solvers import LBFGS, BayesianRegularization, LevenbergMarquardt, Rprop, jacobian
+from bpnn.core.network import register_method
+from bpnn.training.loop import train as _train
+
+# Network.fit, .explain and .save are done above the core; they are wired in here, the one
+# module that sees every layer. The file formats and explain are imported on first use.
+register_method("fit", _train)
+
+
+def _explain(net, X, y, learning_rate):
+    from bpnn.explain.step import explain_step
+
+    return explain_step(net, X, y, learning_rate)
+
+
+def _save_network(net, path):
+    from bpnn.io.model import save_network
+
+    save_network(net, path)
+
+
+register_method("explain", _explain)
+register_method("save", _save_network)
 
 __version__ = "0.1.0"
 
-# The scikit-learn estimators live in bpnn.sklearn and model files in bpnn.persist; both
-# are imported on first use, so that ``import bpnn`` (the engine) never imports
-# scikit-learn or the file formats.
-_LAZY = {"BPClassifier": "sklearn", "BPRegressor": "sklearn", "load": "persist", "save": "persist", "Model": "persist"}
+
+def save(obj, path) -> None:
+    """Save a :class:`Network`, a table :class:`Model` or a ``BPClassifier`` / ``BPRegressor``
+    to ``path``, atomically (a bpnn model file: NumPy arrays and JSON, no pickle)."""
+    from bpnn.io.model import save as save_file
+
+    if type(obj).__name__ in ("BPClassifier", "BPRegressor") and type(obj).__module__ == "bpnn.estimators.mlp":
+        obj.save(path)
+    else:
+        save_file(obj, path)
+
+
+def load(path):
+    """Load whatever a bpnn model file holds: a :class:`Network`, a table :class:`Model`, or a
+    ``BPClassifier`` / ``BPRegressor``. Never runs code from the file.
+
+    Raises
+    ------
+    bpnn.io.ModelFileError
+        If the file is missing, damaged, not a bpnn file or inconsistent (one-line message).
+    """
+    from bpnn.io.model import load as load_file
+
+    return load_file(path, estimator_loader=_load_estimator)
+
+
+def _load_estimator(arrays, metadata, source):
+    from bpnn.estimators import load_estimator  # scikit-learn only when a file holds an estimator
+
+    return load_estimator(arrays, metadata, source)
+
+
+# The scikit-learn estimators (scikit-learn takes a while to import) and the table Model are imported
+# on first use.
+_LAZY = {"BPClassifier": "bpnn.estimators", "BPRegressor": "bpnn.estimators", "Model": "bpnn.io.model"}
 
 
 def __getattr__(name: str):
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
+
 __all__ = [
-    "ACTIVATIONS", "Activation", "BPClassifier", "BPRegressor", "Callback", "Dense", "DivergenceError", "GradientDescent", "History",
-    "INITIALIZERS", "Initializer", "LOSSES", "Layer", "Loss", "NeuralNetwork", "Network", "OPTIMIZERS",
-    "Optimizer", "accuracy", "get_activation", "get_loss", "get_optimizer", "gradcheck",
+    "ACTIVATIONS", "Activation", "BPClassifier", "BPRegressor", "Callback", "Dense", "DivergenceError",
+    "GradientDescent", "History", "INITIALIZERS", "Initializer", "LOSSES", "Layer", "Loss", "NeuralNetwork",
+    "Network", "OPTIMIZERS", "Optimizer", "accuracy", "get_activation", "get_loss", "get_optimizer", "gradcheck",
     "numerical_gradients", "__version__", "load", "save", "Model",
     # optimizers and schedules
     "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Constant", "StepDecay", "InverseScaling",
     "Rprop", "LBFGS", "LevenbergMarquardt", "BayesianRegularization", "jacobian",
     "Dropout", "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau", "train_best_of",
 ]
-

@@ -25,7 +25,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from .container import atomic_write, open_for_reading
+from bpnn.io.container import atomic_write, open_for_reading
 
 __all__ = ["DataError", "Table", "read_csv", "iter_csv_chunks", "write_csv"]
 

@@ -22,8 +22,8 @@ from typing import Any, Union
 
 import numpy as np
 
-from .container import atomic_write, open_for_reading
-from .csvdata import DataError, _float_dtype
+from bpnn.io.container import atomic_write, open_for_reading
+from bpnn.io.csvdata import DataError, _float_dtype
 
 __all__ = ["read_idx", "write_idx", "load_mnist", "MNIST_FILES"]
 

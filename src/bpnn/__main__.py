@@ -1,0 +1,7 @@
+"""``python -m bpnn``: the same as the ``bpnn`` command."""
+
+import sys
+
+from bpnn.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,353 @@
+"""``Network``: a list of layers and a loss -- forward, backward, predict, fit."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bpnn.core.checks import check_array, check_float, check_same_rows
+from bpnn.core.activations import Identity, Sigmoid, Softmax
+from bpnn.core.layers import Dense
+from bpnn.core.losses import get_loss
+
+# Output activations for which a loss may supply dL/dz directly (Loss.fused_delta).
+# The chain rule collapses to delta = (yhat - y) / m for exactly these pairs:
+#   identity + mse,  sigmoid + binary_crossentropy,  softmax + categorical_crossentropy.
+# Only the built-in classes qualify, so a user's activation that happens to be
+# called "sigmoid" still goes through its own backward().
+_FUSABLE = (Identity, Sigmoid, Softmax)
+
+
+# Network.fit, Network.explain and Network.save are done by packages above the engine
+# core (the training loop, bpnn.explain, the model-file format). Each registers its
+# function here when it is imported, so that this file never imports upwards;
+# ``import bpnn`` (which any ``import bpnn.core...`` runs first) imports all three.
+_METHODS: dict = {}
+
+
+def register_method(name: str, function) -> None:
+    """Let a package above the core supply ``Network.<name>`` (``fit``, ``explain`` or ``save``)."""
+    if name not in ("fit", "explain", "save"):
+        raise ValueError(f"register_method: name must be 'fit', 'explain' or 'save'; got {name!r}.")
+    _METHODS[name] = function
+
+
+def _method(name: str):
+    try:
+        return _METHODS[name]
+    except KeyError:
+        raise RuntimeError(f"Network.{name} is supplied by a bpnn package that is not imported; "
+                           "run `import bpnn` first.") from None
+
+
+def _mass(X: np.ndarray, sample_weight) -> float:
+    """What the L2 penalty is divided by: the number of samples, or their total weight."""
+    return X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
+
+
+class Network:
+    """A fully-connected feed-forward network trained by backpropagation.
+
+    Parameters
+    ----------
+    layers : list of Dense (or other layers), optional
+        The layers from input to output; more can be added with :meth:`add`.
+    loss : str or loss object, default="mse"
+        ``"mse"`` (mean over samples of 1/2 * sum of squared errors),
+        ``"binary_crossentropy"``, ``"categorical_crossentropy"``, or a user-defined loss.
+    seed : int, numpy.random.Generator or None, default=None
+        Source of the random initial weights of layers built without explicit
+        weights. ``None`` draws fresh entropy (not reproducible).
+    dtype : numpy float dtype, default=numpy.float64
+        The dtype of every parameter and every computation; ``numpy.float32``
+        halves memory and is faster.
+    alpha : float, default=0.0
+        L2 penalty: ``alpha / (2 m) * sum ||W||^2`` is added to the loss of a batch
+        of ``m`` samples (weights only, never biases; scikit-learn's MLP convention), so the
+        reported loss and :func:`bpnn.core.gradcheck` include it. With ``sample_weight``, ``m``
+        is the batch's total weight, so integer weights act exactly as repeated rows.
+
+    Examples
+    --------
+    >>> import numpy as np, bpnn
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    >>> y = np.array([[0], [1], [1], [0]], dtype=float)
+    >>> net = bpnn.Network([bpnn.Dense(2, 3, "sigmoid"), bpnn.Dense(3, 1, "sigmoid")], seed=0)
+    >>> history = net.fit(X, y, epochs=5000, learning_rate=2.0)
+    >>> (net.predict(X) > 0.5).astype(int).ravel().tolist()
+    [0, 1, 1, 0]
+    """
+
+    def __init__(self, layers=None, loss="mse", seed=None, dtype=np.float64, alpha: float = 0.0):
+        dtype = np.dtype(dtype)
+        if dtype not in (np.float32, np.float64):
+            raise ValueError(f"The 'dtype' parameter must be float32 or float64; got {dtype}.")
+        self.dtype = dtype
+        self.loss_fn = get_loss(loss)
+        self.alpha = check_float(alpha, "alpha", low=0.0)
+        self._rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        self.layers: list = []
+        self.epochs_trained = 0
+        self.stop_training = False
+        self.optimizer = None
+        self._batch_m = 1
+        if layers is not None:
+            if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
+                raise TypeError(f"The 'layers' parameter must be a list of layers; got {type(layers).__name__}.")
+            for layer in layers:
+                self.add(layer)
+
+    # -- building -------------------------------------------------------------------
+    def add(self, layer) -> "Network":
+        """Append a layer; its input width must equal the current output width."""
+        if not (callable(getattr(layer, "forward", None)) and callable(getattr(layer, "backward", None))):
+            raise TypeError(f"Each layer must have forward() and backward(); got {type(layer).__name__}.")
+        n_in = getattr(layer, "n_in", None)
+        if self.layers:
+            prev = self._dense_layers()[-1] if self._dense_layers() else None
+            if any(isinstance(getattr(earlier, "activation", None), Softmax) for earlier in self.layers):
+                raise ValueError("softmax is only allowed in the last layer: a layer was added after "
+                                 f"{self.layers[-1]!r}, whose activation is softmax.")
+            if n_in is not None and prev is not None and n_in != prev.n_out:
+                raise ValueError(f"Layer sizes do not chain: layer {len(self.layers)} expects n_in={n_in} "
+                                 f"inputs but the layer before it has n_out={prev.n_out} outputs.")
+        if hasattr(layer, "build"):
+            layer.build(self._rng, self.dtype)
+        self.layers.append(layer)
+        return self
+
+    def add_layer(self, layer) -> "Network":
+        """Seed 004's name for :meth:`add`."""
+        return self.add(layer)
+
+    def _dense_layers(self) -> list:
+        return [layer for layer in self.layers if hasattr(layer, "params")]
+
+    def _check_built(self):
+        if not self.layers:
+            raise ValueError("The network has no layers; pass a list of layers or call add().")
+        if not hasattr(self.layers[-1], "n_out"):
+            raise ValueError("The last layer must be a Dense layer.")
+
+    @property
+    def n_inputs(self) -> int:
+        self._check_built()
+        return self._dense_layers()[0].n_in
+
+    @property
+    def n_outputs(self) -> int:
+        self._check_built()
+        return self.layers[-1].n_out
+
+    @property
+    def params(self) -> list[np.ndarray]:
+        """Every trainable array, in layer order (W1, b1, W2, b2, ...)."""
+        return [p for layer in self._dense_layers() for p in layer.params]
+
+    @property
+    def grads(self) -> list[np.ndarray]:
+        """The gradients from the last backward pass, matching :attr:`params`."""
+        grads = [g for layer in self._dense_layers() for g in layer.grads]
+        if self.alpha:
+            # L2 applies to weights only: add alpha/m * W to each dL/dW
+            grads = list(grads)
+            i = 0
+            for layer in self._dense_layers():
+                grads[i] = grads[i] + (self.alpha / self._batch_m) * layer.weights
+                i += len(layer.params)
+        return grads
+
+    @property
+    def n_params(self) -> int:
+        return int(sum(p.size for p in self.params))
+
+    # -- the computation ------------------------------------------------------------
+    def _forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
+        for layer in self.layers:
+            X = layer.forward(X, training)
+        return X
+
+    def _penalty(self, m: int) -> float:
+        if not self.alpha:
+            return 0.0
+        return self.alpha / (2.0 * m) * sum(np.vdot(layer.weights, layer.weights)
+                                            for layer in self._dense_layers())
+
+    def _forward_backward(self, X: np.ndarray, y: np.ndarray, sample_weight=None, training: bool = True) -> float:
+        """Forward and backward pass on checked arrays; returns the loss, leaves gradients in the layers."""
+        out = self._forward(X, training)
+        last = self.layers[-1]
+        act = last.activation
+        delta = None
+        if type(act) in _FUSABLE and hasattr(self.loss_fn, "fused_delta"):
+            delta = self.loss_fn.fused_delta(y, out, act.name, sample_weight)
+        if delta is not None:
+            grad = last.backward_delta(delta, need_input_grad=len(self.layers) > 1)
+        else:
+            grad = last.backward(self.loss_fn.gradient(y, out, sample_weight), need_input_grad=len(self.layers) > 1)
+        for i in range(len(self.layers) - 2, -1, -1):
+            grad = self.layers[i].backward(grad, need_input_grad=i > 0)
+        self._batch_m = _mass(X, sample_weight)
+        return self.loss_fn.value(y, out, sample_weight) + self._penalty(self._batch_m)
+
+    def _check_xy(self, X, y, sample_weight=None):
+        self._check_built()
+        X = check_array(X, "X", self.dtype, n_cols=self.n_inputs, cols_what=" (the first layer's n_in)")
+        y = check_array(y, "y", self.dtype, n_cols=self.n_outputs, cols_what=" (the last layer's n_out)")
+        check_same_rows(X, y)
+        if sample_weight is not None:
+            sample_weight = check_array(sample_weight, "sample_weight", self.dtype, ndim=1)
+            if len(sample_weight) != len(X):
+                raise ValueError(f"'sample_weight' must have one entry per row of X ({len(X)}); "
+                                 f"got {len(sample_weight)}.")
+        return X, y, sample_weight
+
+    def forward(self, X) -> np.ndarray:
+        """The network's output for ``X`` of shape (n_samples, n_inputs): (n_samples, n_outputs)."""
+        self._check_built()
+        X = check_array(X, "X", self.dtype, n_cols=self.n_inputs, cols_what=" (the first layer's n_in)")
+        return self._forward(X)
+
+    predict = forward
+
+    def loss(self, X, y, sample_weight=None) -> float:
+        """The loss of the network on ``(X, y)`` (L2 penalty included), as a float."""
+        X, y, sample_weight = self._check_xy(X, y, sample_weight)
+        return float(self._loss(X, y, sample_weight))
+
+    def _loss(self, X, y, sample_weight=None):
+        """The loss on checked arrays, as a NumPy scalar of the network's dtype."""
+        return self.loss_fn.value(y, self._forward(X), sample_weight) + self._penalty(_mass(X, sample_weight))
+
+    def backward(self, X, y, sample_weight=None) -> list[tuple]:
+        """Gradients of :meth:`loss` by backpropagation; no update is made.
+
+        Returns
+        -------
+        list of (dW, db)
+            One pair per Dense layer, with the shapes of ``(weights, bias)``;
+            ``db`` is None for a layer without bias.
+        """
+        X, y, sample_weight = self._check_xy(X, y, sample_weight)
+        self._forward_backward(X, y, sample_weight, training=False)
+        grads = iter(self.grads)
+        return [(next(grads), next(grads) if layer.bias is not None else None) for layer in self._dense_layers()]
+
+    def fit(self, X, y, *, epochs: int = 100, learning_rate: float | None = None, batch_size: int | None = None,
+            shuffle: bool = True, seed=None, optimizer="sgd", validation_data=None, validation_split=None,
+            metrics=None, callbacks=None, sample_weight=None, verbose: int = 0, resume_from=None,
+            fast: bool | None = None):
+        """Train by backpropagation and the given optimizer.
+
+        Parameters
+        ----------
+        X : array of shape (n_samples, n_inputs)
+        y : array of shape (n_samples, n_outputs)
+            Targets (one-hot rows for several classes); 1-D is accepted for one output.
+        epochs : int, default=100
+            Passes over the data.
+        learning_rate : float, optional
+            Step size of the optimizer named by ``optimizer`` (default: the optimizer's own, 0.01 for sgd).
+        batch_size : int or None, default=None
+            None: full batch (one update per epoch, seeds 000-003); 1: one update per sample
+            (seed 004); k: mini-batches of k.
+        shuffle : bool, default=True
+            Reorder the samples every epoch (seeded by ``seed``) when using batches.
+        seed : int or None, default=None
+            Seed of the shuffling and of anything else random during training.
+        optimizer : str or Optimizer, default="sgd"
+            A name (``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"rmsprop"``, ``"adam"``, ``"adamw"``,
+            ``"adagrad"``, and the whole-batch ``"rprop"``, ``"lbfgs"``, ``"lm"``, ``"br"``) or an
+            optimizer object such as ``bpnn.Adam(learning_rate=0.01)``.
+        validation_data : (X_val, y_val), optional
+            Evaluated after every epoch: ``val_loss`` and ``val_<metric>``.
+        validation_split : float in (0, 1), optional
+            Hold out this fraction of ``(X, y)`` as validation data instead: shuffled and
+            seeded by ``seed``, stratified for classification targets (a 0/1 column or one-hot rows).
+        metrics : list of str or callables, optional
+            For example ``["accuracy"]``; evaluated on the whole training set after every epoch.
+        callbacks : list of Callback, optional
+        sample_weight : array of shape (n_samples,), optional
+            Per-sample weights; the loss becomes a weighted mean.
+        verbose : int, default=0
+            Print a line every ``verbose`` epochs (0: silent).
+        resume_from : str or path, optional
+            A checkpoint written by :class:`bpnn.ModelCheckpoint` during an earlier call of
+            ``fit`` with the same arguments: training continues from it and ends as that call
+            would have ended, bit for bit (``epochs`` counts the epochs of the whole call).
+        fast : bool or None, default=None
+            Whether to run the epochs in the compiled loop of :mod:`bpnn.training._fast` (needs numba;
+            small Dense layers and batches, built-in activations and losses, SGD without
+            momentum or Adam). None: whenever it applies; False: never (the NumPy path);
+            True: always, or a ValueError saying why it cannot. Both paths give the same
+            numbers up to rounding.
+
+        Returns
+        -------
+        History
+            ``history["loss"]`` per epoch, and validation/metric entries when asked. Ctrl-C
+            during ``fit`` stops after the current batch and returns normally with
+            ``history.interrupted = True`` (a half-done epoch is not logged).
+        """
+        self._check_built()
+        return _method("fit")(self, X, y, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size,
+                     shuffle=shuffle, seed=seed, optimizer=optimizer, validation_data=validation_data,
+                     validation_split=validation_split, metrics=metrics, callbacks=callbacks,
+                     sample_weight=sample_weight, verbose=verbose, resume_from=resume_from, fast=fast)
+
+    def explain(self, X, y, learning_rate: float = 0.5):
+        """One gradient-descent step on ``(X, y)`` with every intermediate number kept.
+
+        Returns a :class:`bpnn.explain.TrainingStep` (per layer: z, a, delta, gradients,
+        updated weights); the network's weights are not changed. See :mod:`bpnn.explain`.
+        """
+        return _method("explain")(self, X, y, learning_rate)
+
+    # -- weights -----------------------------------------------------------------------
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of every parameter array, in :attr:`params` order."""
+        return [p.copy() for p in self.params]
+
+    def set_weights(self, weights) -> None:
+        """Overwrite every parameter array in place (shapes must match :attr:`params`)."""
+        params = self.params
+        if len(weights) != len(params):
+            raise ValueError(f"set_weights expects {len(params)} arrays; got {len(weights)}.")
+        for i, (p, w) in enumerate(zip(params, weights)):
+            w = np.asarray(w)
+            if w.shape != p.shape:
+                raise ValueError(f"set_weights: array {i} must have shape {p.shape}; got {w.shape}.")
+            p[...] = w
+
+    def save(self, path) -> None:
+        """Save architecture, loss, dtype, alpha, weights and epochs trained to ``path`` atomically;
+        ``bpnn.load(path)`` rebuilds the network (see :mod:`bpnn.io.model`)."""
+        _method("save")(self, path)
+
+    def __repr__(self) -> str:
+        inner = ",\n  ".join(repr(layer) for layer in self.layers)
+        loss = getattr(self.loss_fn, "name", type(self.loss_fn).__name__)
+        return f"Network([\n  {inner}],\n  loss={loss!r}, dtype={self.dtype.name})"
+
+
+class NeuralNetwork(Network):
+    """Seed 004's spelling: ``NeuralNetwork()`` then ``add_layer(Layer(...))``.
+
+    The same class as :class:`Network` (MSE loss by default), plus seed 004's
+    method names ``feed_forward`` and ``backpropagation``.
+    """
+
+    def feed_forward(self, X) -> np.ndarray:
+        return self.forward(X)
+
+    def backpropagation(self, X, y, learning_rate: float) -> None:
+        """One gradient-descent update from ``(X, y)`` (a single sample may be 1-D)."""
+        X = np.atleast_2d(X)
+        y = np.atleast_2d(y)
+        X, y, _ = self._check_xy(X, y)
+        lr = check_float(learning_rate, "learning_rate", low=0.0, low_inclusive=False)
+        self._forward_backward(X, y)
+        for p, g in zip(self.params, self.grads):
+            p -= lr * g
+
+
+__all__ = ["Network", "NeuralNetwork", "Dense"]

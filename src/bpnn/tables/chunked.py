@@ -1,0 +1,305 @@
+"""Training on a CSV file read chunk by chunk: ``bpnn train --chunksize N``.
+
+The workflow of :mod:`bpnn.tables` for files larger than memory. No pass over the
+file ever holds more than one chunk: a first pass gathers the column names, the class
+labels and the scaling statistics of the training rows; each epoch is one pass of
+mini-batch updates plus one pass for the validation and test losses; a last pass adds
+up the scores (:class:`MetricAccumulator`, the streaming twin of
+:func:`bpnn.tables.split_metrics`, tested against it).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any
+
+import numpy as np
+
+from bpnn.training.callbacks import EarlyStopping, InterruptGuard
+from bpnn.io.csvdata import iter_csv_chunks
+from bpnn.training.optimizers import get_optimizer
+from bpnn.io.model import Model
+from bpnn.io.scaling import get_scaler
+from bpnn.tables.workflow import (AUTO_MAX_CLASSES, SPLITS, TrainingRecord, TrainingRun, _check_columns, _constant_notes,
+                     _curves, _encode, _label_text, _predict_rows, _settings, _stop_reason, check_solver,
+                     decide_task, make_network)
+from bpnn.training.loop import DivergenceError, History
+
+__all__ = ["MetricAccumulator", "train_csv_chunks"]
+
+#: The plots show at most this many rows of each split.
+PLOT_ROWS = 5000
+
+
+def _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
+    """Yield ``(X, Y, codes)`` per chunk; ``codes`` 0/1/2 put each row in train/validation/test.
+
+    The codes come from one seeded stream of uniform numbers drawn chunk after chunk,
+    which is the same stream whatever the chunk size, so every pass over the file
+    puts every row in the same split.
+    """
+    rng = np.random.default_rng(seed)
+    cuts = np.array([split[0], split[0] + split[1]])
+    for chunk in iter_csv_chunks(path, chunksize, sep=sep, dropna=dropna):
+        u = rng.random(len(chunk))
+        yield chunk.select(features), chunk.select(targets), np.searchsorted(cuts, u, side="right")
+
+
+def train_csv_chunks(path, targets, chunksize: int, *, sep: str = ",", dropna: bool = False,
+                     task: str = "auto", hidden=(10,), solver: str | None = None, activation: str = "tanh",
+                     scale: str = "minmax", split=(0.7, 0.15, 0.15), seed=0, epochs: int = 1000,
+                     patience: int = 6, batch_size: int | None = None, learning_rate: float | None = None,
+                     ignore=()) -> TrainingRun:
+    """Train on a CSV file without loading it (see the module docstring).
+
+    Like :func:`train_table`, with these differences, all because no pass sees the
+    whole file at once:
+
+    * a first pass reads the column names, the class labels and the scaling
+      statistics of the training rows (:meth:`~bpnn.io.scaling.Scaler.partial_fit`);
+    * rows go to train / validation / test by a seeded random draw per row, so the
+      split sizes are close to, not exactly, the asked shares, and are not stratified;
+    * every epoch is one training pass, in mini-batches within each chunk (the
+      rows of a chunk are shuffled), plus one pass that computes the validation
+      and test losses and the training gradient at the epoch's final weights; so
+      only solvers that work batch by batch (``sgd``, ``adam``, ...) can be used;
+    * the scores are accumulated over a last pass; the plots show at most
+      :data:`PLOT_ROWS` rows per split.
+
+    Parameters
+    ----------
+    path : str or path-like
+    targets : list of str
+    chunksize : int
+        Rows read at a time.
+    sep, dropna
+        As in :func:`bpnn.io.read_csv`.
+    task, hidden, solver, activation, scale, split, seed, epochs, patience, batch_size, learning_rate, ignore
+        As in :func:`train_table`.
+    """
+    targets, ignore = list(targets), list(ignore)
+    name = os.fspath(path)
+    first = next(iter(iter_csv_chunks(path, 1, sep=sep, dropna=dropna)))
+    features = _check_columns(first, targets, ignore)
+
+    # Pass 1: split sizes, scaling statistics of the training rows, target values.
+    x_scaler, y_scaler = get_scaler(scale), get_scaler(scale)
+    counts = np.zeros(3, dtype=np.int64)
+    distinct: set = set()
+    integer = True
+    for X, Y, codes in _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
+        counts += np.bincount(codes, minlength=3)
+        train = codes == 0
+        if train.any():
+            x_scaler.partial_fit(X[train])
+            y_scaler.partial_fit(Y[train])
+        if task != "auto" or len(distinct) <= AUTO_MAX_CLASSES:  # auto needs to know "more than 20"
+            distinct.update(np.unique(Y[:, 0]).tolist())
+        integer = integer and bool(np.all(Y[:, 0] == np.round(Y[:, 0])))
+    n = int(counts.sum())
+    empty = [s for s, share, c in zip(SPLITS, split, counts) if share > 0 and c == 0]
+    if empty:
+        raise ValueError(f"too few rows to split: {n} rows gave no {' or '.join(empty)} rows with --split "
+                         f"{','.join(f'{f:g}' for f in split)}; add rows or use --split 1,0,0")
+    task, reason = decide_task(task, n, len(targets), sorted(distinct), integer)
+    solver = check_solver(solver, task, mini_batch=True)
+    classes = np.array(sorted(distinct), dtype=np.float64) if task == "classification" else None
+    if task == "classification":
+        y_scaler = None
+
+    net = make_network(len(features), hidden, len(targets) if classes is None else len(classes), task,
+                       activation, solver, seed)
+    opt = get_optimizer(solver, learning_rate)
+    if getattr(opt, "full_batch", False):
+        raise ValueError(f"--chunksize trains on one chunk at a time, which the {solver!r} solver cannot do "
+                         "(it needs the whole training set at once); use a mini-batch solver such as sgd or "
+                         "adam, or leave out --chunksize")
+    bs = batch_size or 32
+
+    def scaled(X, Y):
+        T = _encode(Y, task, classes)
+        return x_scaler.transform(X).astype(net.dtype), (T if y_scaler is None else y_scaler.transform(T))
+
+    if callable(getattr(opt, "prepare", None)):
+        opt.prepare(net)
+    stopper = EarlyStopping("val_loss", patience=patience, restore_best_weights=True) if counts[1] else None
+    record = TrainingRecord(early_stopping=stopper)
+    callbacks = [c for c in (stopper, record) if c]
+    for cb in callbacks:
+        cb.set_network(net)
+        cb.on_train_begin({})
+    history = History()
+    net.stop_training, net.optimizer = False, opt
+    shuffle = np.random.default_rng([seed, 1])
+    n_train, n_val, n_test = (int(c) for c in counts)
+    with InterruptGuard() as guard:
+        for epoch in range(net.epochs_trained + 1, net.epochs_trained + epochs + 1):
+            total = 0.0
+            for X, Y, codes in _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
+                rows = np.flatnonzero(codes == 0)
+                if not len(rows) or guard.interrupted:
+                    continue
+                Z, T = scaled(X[rows], Y[rows])
+                order = shuffle.permutation(len(rows))
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+                    for start in range(0, len(rows), bs):
+                        b = order[start:start + bs]
+                        total += float(opt.train_batch(net, Z[b], T[b])) * len(b)
+            if guard.interrupted:
+                history.interrupted = True
+                break
+            logs = {"loss": total / n_train}
+            logs.update(_evaluate_chunks(net, path, chunksize, sep, dropna, features, targets, split, seed, scaled,
+                                         (n_train, n_val, n_test)))
+            if not all(math.isfinite(v) for v in logs.values()):
+                raise DivergenceError(f"Training diverged: the loss became {logs['loss']} at epoch {epoch}; "
+                                      "try a smaller --learning-rate", history)
+            if callable(getattr(opt, "logs", None)):
+                logs.update(opt.logs())
+            net.epochs_trained = epoch
+            history.append(epoch, {k: v for k, v in logs.items() if k not in ("test_loss", "gradient")})
+            for cb in callbacks:
+                cb.on_epoch_end(epoch, logs)
+            if net.stop_training:
+                break
+    for cb in callbacks:
+        cb.on_train_end({"history": history})
+
+    curves = _curves(history.history, record)
+    stop = _stop_reason(history.interrupted, stopper, opt, len(curves.get("loss", [])), epochs, patience)
+    best_epoch = None if stopper is None else stopper.best_epoch
+    settings = _settings(source=name, rows=n, task=task, solver=solver, hidden=tuple(hidden),
+                         activation=activation, scale=scale, split=tuple(split), seed=seed, epochs=epochs,
+                         patience=patience, batch_size=bs, learning_rate=getattr(opt, "learning_rate", None),
+                         ignore=ignore, chunksize=chunksize, best_epoch=best_epoch,
+                         epochs_run=len(curves.get("loss", [])), stop=stop)
+    model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=settings,
+                  history=curves)
+
+    # Last pass: scores, and the first rows of each split for the plots.
+    scores = {s: MetricAccumulator(model) for s, c in zip(SPLITS, counts) if c}
+    kept: dict = {s: [] for s in scores}
+    for X, Y, codes in _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
+        for code, s in enumerate(SPLITS):
+            rows = np.flatnonzero(codes == code)
+            if not len(rows):
+                continue
+            truth, pred, proba = _predict_rows(model, X[rows], Y[rows])
+            scores[s].add(truth, pred)
+            have = sum(len(part[0]) for part in kept[s])
+            if have < PLOT_ROWS:
+                room = PLOT_ROWS - have
+                kept[s].append((truth[:room], pred[:room], None if proba is None else proba[:room]))
+    for s, acc in scores.items():
+        model.metrics[s] = acc.result()
+    predictions = {s: _stack(parts) for s, parts in kept.items()}
+    notes = _constant_notes(np.vstack([x_scaler.data_min_, x_scaler.data_max_]), features)
+    notes.append("rows were split by a seeded random draw per row (not stratified): "
+                 + ", ".join(f"{s} {c}" for s, c in zip(SPLITS, counts)))
+    return TrainingRun(model, reason, stop, best_epoch, dict(zip(SPLITS, map(int, counts))),
+                       predictions, notes)
+
+
+def _stack(parts: list) -> tuple:
+    """Join per-chunk ``(truth, pred, proba)`` triples; proba stays None for regression."""
+    truth, pred, proba = zip(*parts)
+    return (np.concatenate(truth), np.concatenate(pred),
+            None if proba[0] is None else np.concatenate(proba))
+
+
+def _evaluate_chunks(net, path, chunksize, sep, dropna, features, targets, split, seed, scaled, counts) -> dict:
+    """Validation and test loss, and the norm of the training gradient, at the current weights."""
+    n_train, n_val, n_test = counts
+    sums = np.zeros(3)
+    grad = [np.zeros_like(p) for p in net.params]
+    n_chunks_with_train = 0
+    for X, Y, codes in _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
+        for code in (1, 2):
+            rows = np.flatnonzero(codes == code)
+            if len(rows):
+                Z, T = scaled(X[rows], Y[rows])
+                sums[code] += float(net.loss_fn.value(T, net.predict(Z))) * len(rows)
+        rows = np.flatnonzero(codes == 0)
+        if len(rows):
+            Z, T = scaled(X[rows], Y[rows])
+            net._forward_backward(Z, T, training=False)
+            # Each chunk's gradient is a mean over its rows plus alpha/m * W; weigh the
+            # means by the row counts, and add the L2 part once, below.
+            for g, part in zip(grad, [g for layer in net._dense_layers() for g in layer.grads]):
+                g += part * len(rows)
+            n_chunks_with_train += 1
+    out = {}
+    if n_val:
+        out["val_loss"] = sums[1] / n_val + float(net._penalty(n_val))
+    if n_test:
+        out["test_loss"] = sums[2] / n_test + float(net._penalty(n_test))
+    if net.alpha:
+        i = 0
+        for layer in net._dense_layers():
+            grad[i] += net.alpha * layer.weights
+            i += len(layer.params)
+    out["gradient"] = math.sqrt(sum(float(np.vdot(g, g)) for g in grad)) / n_train
+    return out
+
+
+class MetricAccumulator:
+    """The scores of :func:`split_metrics`, added up over chunks of rows.
+
+    Regression keeps, per target, the row count, the sums of squared and absolute
+    errors and the sum and sum of squares of the targets shifted by the training
+    mean (the shift keeps the variance exact when the mean is large); classification
+    keeps the confusion matrix, from which accuracy, precision and recall follow.
+    """
+
+    def __init__(self, model: Model):
+        self.model = model
+        self.n = 0
+        if model.task == "regression":
+            k = len(model.target_names)
+            if hasattr(model.y_scaler, "mean_"):
+                self.shift = model.y_scaler.mean_.copy()
+            else:
+                self.shift = (model.y_scaler.data_min_ + model.y_scaler.data_max_) / 2
+            self.sse, self.sae, self.s1, self.s2 = (np.zeros(k) for _ in range(4))
+        else:
+            self.cm = np.zeros((len(model.classes), len(model.classes)), dtype=np.int64)
+
+    def add(self, y_true: np.ndarray, y_pred: np.ndarray) -> None:
+        self.n += len(y_true)
+        if self.model.task == "regression":
+            err = y_true - y_pred
+            d = y_true - self.shift
+            self.sse += (err ** 2).sum(axis=0)
+            self.sae += np.abs(err).sum(axis=0)
+            self.s1 += d.sum(axis=0)
+            self.s2 += (d ** 2).sum(axis=0)
+        else:
+            classes = self.model.classes
+            np.add.at(self.cm, (np.searchsorted(classes, y_true), np.searchsorted(classes, y_pred)), 1)
+
+    def result(self) -> dict:
+        n, model = self.n, self.model
+        if model.task == "regression":
+            sst = self.s2 - self.s1 ** 2 / n
+            out: dict[str, Any] = {"rows": n, "r2": {}, "rmse": {}, "mae": {}}
+            for j, name in enumerate(model.target_names):
+                if n < 2:
+                    r2 = None
+                elif sst[j] > 0:
+                    r2 = float(1 - self.sse[j] / sst[j])
+                else:  # constant targets: scikit-learn's convention
+                    r2 = 1.0 if self.sse[j] == 0 else 0.0
+                out["r2"][name] = r2
+                out["rmse"][name] = float(math.sqrt(self.sse[j] / n))
+                out["mae"][name] = float(self.sae[j] / n)
+            return out
+        cm = self.cm
+        names = [_label_text(c) for c in model.classes]
+        hit = np.diag(cm).astype(np.float64)
+        predicted, actual = cm.sum(axis=0), cm.sum(axis=1)
+        precision = np.divide(hit, predicted, out=np.zeros_like(hit), where=predicted > 0)
+        recall = np.divide(hit, actual, out=np.zeros_like(hit), where=actual > 0)
+        return {"rows": n, "accuracy": float(hit.sum() / n),
+                "precision": dict(zip(names, map(float, precision))),
+                "recall": dict(zip(names, map(float, recall))), "confusion_matrix": cm.tolist()}

@@ -1,0 +1,536 @@
+"""Training a network on a table: the workflow behind ``bpnn train data.csv --target COL``.
+
+The steps are MATLAB's ``fitnet``/``patternnet`` workflow, written out:
+
+1. choose the task (:func:`detect_task`): classification when the single target holds
+   few distinct integers, otherwise regression;
+2. split the rows into train / validation / test (:func:`split_indices`), seeded, and
+   stratified by class for classification;
+3. scale inputs (and regression targets) with statistics of the training rows only
+   (:mod:`bpnn.io.scaling`, min-max to [-1, 1] by default, like ``mapminmax``);
+4. train with early stopping on the validation loss (:class:`~bpnn.EarlyStopping`: stop
+   after ``patience`` epochs without a new best, MATLAB's ``max_fail``, and keep the
+   best epoch's weights), recording what MATLAB's plots show (:class:`TrainingRecord`);
+5. score every split in the original units (:func:`split_metrics`) and draw the usual
+   plots (:func:`save_plots`).
+
+:func:`train_table` does it for a table in memory; :func:`bpnn.tables.chunked.train_csv_chunks`
+does it for a CSV file read chunk by chunk, never holding the whole file.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bpnn.training.callbacks import Callback, EarlyStopping
+from bpnn.io.csvdata import Table
+from bpnn.core.layers import Dense
+from bpnn.core.network import Network
+from bpnn.training.optimizers import OPTIMIZERS, get_optimizer
+from bpnn.io.model import Model
+from bpnn.io.scaling import get_scaler
+
+SPLITS = ("train", "validation", "test")
+#: Solvers that need a sum-of-squares loss (their step uses the Jacobian of the errors).
+SUM_OF_SQUARES_SOLVERS = ("lm", "br")
+#: The auto rule's limits: at most this many classes, and at least this many rows per class.
+AUTO_MAX_CLASSES = 20
+AUTO_ROWS_PER_CLASS = 20
+
+
+# --------------------------------------------------------------------------- #
+# Settings
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """``"10"`` -> (10,), ``"10,5"`` -> (10, 5): the sizes of the hidden layers."""
+    try:
+        sizes = tuple(int(part) for part in str(text).split(","))
+    except ValueError:
+        raise ValueError(f"--hidden must be layer sizes separated by commas, such as 10 or 10,5; "
+                         f"got {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise ValueError(f"--hidden sizes must be positive integers; got {text!r}")
+    return sizes
+
+
+def parse_split(text: str) -> tuple[float, float, float]:
+    """``"0.7,0.15,0.15"`` (or percentages ``"70,15,15"``) -> train, validation, test fractions."""
+    try:
+        parts = [float(part) for part in str(text).split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) != 3 or not all(math.isfinite(p) and p >= 0 for p in parts):
+        raise ValueError(f"--split must be three non-negative numbers train,validation,test such as "
+                         f"0.7,0.15,0.15; got {text!r}")
+    total = sum(parts)
+    if abs(total - 100) < 1e-6:
+        parts = [p / 100 for p in parts]
+    elif abs(total - 1) > 1e-6:
+        raise ValueError(f"--split fractions must add up to 1 (or 100); got {text!r}, which adds up to {total:g}")
+    if parts[0] <= 0:
+        raise ValueError(f"--split must give the training set a positive share; got {text!r}")
+    return parts[0], parts[1], parts[2]
+
+
+def check_solver(solver: str | None, task: str, mini_batch: bool = False) -> str:
+    """The solver name to use: ``solver`` if this bpnn has it, else a clear error.
+
+    ``None`` picks the default: ``lm`` for regression (MATLAB's ``trainlm``), ``adam``
+    for classification and whenever training goes chunk by chunk (``mini_batch``);
+    ``sgd`` where those are missing.
+    """
+    if solver is None:
+        preferred = ("lm", "adam", "sgd") if task == "regression" and not mini_batch else ("adam", "sgd")
+        return next(name for name in preferred if name in OPTIMIZERS)
+    key = str(solver).lower()
+    if key not in OPTIMIZERS:
+        raise ValueError(f"--solver {solver!r} is not available in this bpnn; choose one of "
+                         f"{', '.join(sorted(OPTIMIZERS))}")
+    return key
+
+
+def detect_task(Y: np.ndarray, requested: str = "auto") -> tuple[str, str]:
+    """Decide between regression and classification; return ``(task, reason)``.
+
+    The automatic rule: **classification** when there is exactly one target column,
+    every value in it is a whole number, it takes between 2 and 20 distinct values,
+    and there are at least 20 rows per distinct value on average (2 distinct values
+    always count); otherwise **regression**. ``--task`` overrides it.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_targets)
+    requested : {"auto", "classification", "regression"}
+    """
+    column = Y[:, 0]
+    return decide_task(requested, Y.shape[0], Y.shape[1], np.unique(column).tolist(),
+                       bool(np.all(column == np.round(column))))
+
+
+def decide_task(requested: str, n_rows: int, n_targets: int, distinct: list, integer: bool) -> tuple[str, str]:
+    """:func:`detect_task` from a summary of the first target column, which a streaming
+    pass can keep: its distinct values (all of them, or the first 21 or more) and
+    whether they are all whole numbers."""
+    if requested not in ("auto", "classification", "regression"):
+        raise ValueError(f"--task must be auto, classification or regression; got {requested!r}")
+    if requested == "regression":
+        return "regression", "as asked (--task regression)"
+    k = len(distinct)
+    if requested == "classification":
+        if n_targets != 1:
+            raise ValueError(f"classification takes one target column; got {n_targets}. "
+                             "Train one model per target, or use --task regression")
+        if k < 2:
+            raise ValueError(f"classification needs at least 2 classes; the target holds only one value "
+                             f"({_label_text(distinct[0])})")
+        return "classification", "as asked (--task classification)"
+    if n_targets != 1:
+        return "regression", f"{n_targets} target columns"
+    if not integer:
+        return "regression", "the target holds non-integer values"
+    if k < 2 or k > AUTO_MAX_CLASSES or (k > 2 and k * AUTO_ROWS_PER_CLASS > n_rows):
+        many = f"more than {AUTO_MAX_CLASSES}" if k > AUTO_MAX_CLASSES else str(k)
+        return "regression", (f"the target holds {many} distinct integers in {n_rows} rows; classification "
+                              f"needs 2, or at most {AUTO_MAX_CLASSES} with {AUTO_ROWS_PER_CLASS} rows each "
+                              "(use --task to choose)")
+    return "classification", f"the target holds {k} distinct integers in {n_rows} rows"
+
+
+def split_indices(n: int, fractions, seed=None, labels=None) -> dict[str, np.ndarray]:
+    """Seeded random train / validation / test row indices.
+
+    Parameters
+    ----------
+    n : int
+        Number of rows.
+    fractions : (float, float, float)
+        Train, validation and test shares, adding up to 1. Each split whose share is
+        positive gets at least one row.
+    seed : int or None
+    labels : array of shape (n,), optional
+        Class labels: the split is then stratified, each class divided in the same
+        proportions (``round(n_c * share)`` rows of class ``c`` to validation and test).
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``{"train": ..., "validation": ..., "test": ...}``, disjoint, covering ``range(n)``.
+
+    Raises
+    ------
+    ValueError
+        When there are too few rows to give every split with a positive share a row
+        and keep at least one training row.
+    """
+    f_train, f_val, f_test = fractions
+    rng = np.random.default_rng(seed)
+    groups = [np.arange(n)] if labels is None else [np.flatnonzero(labels == c) for c in np.unique(labels)]
+    parts: dict[str, list] = {name: [] for name in SPLITS}
+    for group in groups:
+        group = rng.permutation(group)
+        n_val, n_test = round(len(group) * f_val), round(len(group) * f_test)
+        n_val = min(n_val, len(group))
+        n_test = min(n_test, len(group) - n_val)
+        parts["validation"].append(group[:n_val])
+        parts["test"].append(group[n_val:n_val + n_test])
+        parts["train"].append(group[n_val + n_test:])
+    out = {name: np.concatenate(chunks) if chunks else np.empty(0, dtype=np.intp) for name, chunks in parts.items()}
+    # Small sets can round a positive share to nothing: move one row there from train.
+    for name, share in (("validation", f_val), ("test", f_test)):
+        if share > 0 and len(out[name]) == 0 and len(out["train"]) > 1:
+            out[name], out["train"] = out["train"][-1:], out["train"][:-1]
+    needed = [name for name, share in zip(SPLITS, fractions) if share > 0 and len(out[name]) == 0]
+    if needed or len(out["train"]) == 0:
+        shares = ",".join(f"{f:g}" for f in fractions)
+        raise ValueError(
+            f"too few rows to split: {n} row{'s' if n != 1 else ''} cannot fill non-empty "
+            f"{'/'.join(name for name, share in zip(SPLITS, fractions) if share > 0)} sets with --split {shares}; "
+            "add rows or use --split 1,0,0"
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# Training
+
+
+class TrainingRecord(Callback):
+    """The per-epoch quantities of MATLAB's plots that the training history lacks.
+
+    After every epoch it appends to :attr:`curves` the loss on the test rows
+    (``test_loss``), the norm of the loss gradient on the training rows
+    (``gradient``) and the number of validation checks failed since the last new
+    lowest validation loss (``val_fail``, read from the :class:`~bpnn.EarlyStopping`
+    callback, which must come before this one). The loss, validation loss and a
+    solver's own values (``mu``, ``gamma``) are in the history already.
+
+    Parameters
+    ----------
+    test_data : (X, y), optional
+        Scaled test inputs and encoded targets.
+    train_data : (X, y), optional
+        Scaled training data, for the gradient norm.
+    early_stopping : EarlyStopping, optional
+    """
+
+    def __init__(self, test_data=None, train_data=None, early_stopping=None):
+        self.test_data, self.train_data, self.early_stopping = test_data, train_data, early_stopping
+        self.curves: dict[str, list[float]] = {"test_loss": [], "gradient": [], "val_fail": []}
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        net = self.network
+        test = logs.get("test_loss")
+        if test is None and self.test_data is not None:
+            test = net.loss(*self.test_data)
+        gradient = logs.get("gradient")
+        if gradient is None and self.train_data is not None:
+            gradient = math.sqrt(sum(float(np.vdot(g, g)) for pair in net.backward(*self.train_data)
+                                     for g in pair if g is not None))
+        fails = None if self.early_stopping is None else self.early_stopping.wait
+        for key, value in (("test_loss", test), ("gradient", gradient), ("val_fail", fails)):
+            self.curves[key].append(math.nan if value is None else float(value))
+
+
+def _curves(history: dict, record: TrainingRecord) -> dict[str, list[float]]:
+    """Every per-epoch curve that holds at least one number."""
+    both = {**{k: list(v) for k, v in history.items()}, **record.curves}
+    return {k: v for k, v in both.items() if v and not all(math.isnan(x) for x in v)}
+
+
+def make_network(n_in: int, hidden, n_out: int, task: str, activation: str, solver: str, seed) -> Network:
+    """The network for a table: ``hidden`` layers of ``activation``, then a linear output
+    (regression) or a softmax over the classes (classification; with ``lm``/``br``,
+    which need a sum-of-squares loss, the softmax is trained with MSE)."""
+    sizes = [n_in, *hidden]
+    layers = [Dense(a, b, activation=activation) for a, b in zip(sizes[:-1], sizes[1:])]
+    if task == "regression":
+        layers.append(Dense(sizes[-1], n_out))
+        loss = "mse"
+    else:
+        layers.append(Dense(sizes[-1], n_out, activation="softmax"))
+        loss = "mse" if solver in SUM_OF_SQUARES_SOLVERS else "categorical_crossentropy"
+    return Network(layers, loss=loss, seed=seed)
+
+
+@dataclass
+class TrainingRun:
+    """What :func:`train_table` and :func:`train_csv_chunks` return.
+
+    Attributes
+    ----------
+    model : Model
+        The trained model, with settings, metrics and curves filled in.
+    reason : str
+        Why the task was chosen.
+    stop : str
+        Why training stopped.
+    best_epoch : int or None
+        The epoch whose weights were kept (lowest validation loss).
+    split_rows : dict of str to int
+    predictions : dict of str to (y_true, y_pred, proba)
+        Per split, in original units (labels for classification), for the plots; in
+        chunked training only the first rows of each split.
+    notes : list of str
+        Things worth telling the user (constant columns, ...).
+    """
+
+    model: Model
+    reason: str
+    stop: str
+    best_epoch: int | None
+    split_rows: dict
+    predictions: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+
+def _settings(**kwargs) -> dict:
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()}
+
+
+def _encode(Y: np.ndarray, task: str, classes) -> np.ndarray:
+    """Targets as the network sees them before scaling: one-hot rows for classification."""
+    if task == "regression":
+        return Y
+    return (Y[:, :1] == classes[None, :]).astype(np.float64)
+
+
+def _check_columns(table: Table, targets, ignore) -> list[str]:
+    if not targets:
+        raise ValueError("give at least one --target column")
+    if len(set(targets)) != len(targets):
+        raise ValueError(f"--target names a column twice: {list(targets)}")
+    table.select(list(targets) + list(ignore))  # DataError naming any that are missing
+    clash = set(targets) & set(ignore)
+    if clash:
+        raise ValueError(f"columns {sorted(clash)} are both --target and --ignore")
+    features = [c for c in table.columns if c not in targets and c not in ignore]
+    if not features:
+        raise ValueError(f"no feature columns left: every column of {table.source or 'the table'} is a "
+                         "target or ignored")
+    return features
+
+
+def _constant_notes(X: np.ndarray, names) -> list[str]:
+    constant = [name for name, column in zip(names, X.T) if np.ptp(column) == 0]
+    if not constant:
+        return []
+    return [f"column{'s' if len(constant) > 1 else ''} {', '.join(map(repr, constant))} "
+            f"{'are' if len(constant) > 1 else 'is'} constant in the training rows and carr"
+            f"{'y' if len(constant) > 1 else 'ies'} no information"]
+
+
+def train_table(table: Table, targets, *, task: str = "auto", hidden=(10,), solver: str | None = None,
+                activation: str = "tanh", scale: str = "minmax", split=(0.7, 0.15, 0.15), seed=0,
+                epochs: int = 1000, patience: int = 6, batch_size: int | None = None,
+                learning_rate: float | None = None, ignore=()) -> TrainingRun:
+    """Train a network on a numeric table held in memory (see the module docstring).
+
+    Parameters
+    ----------
+    table : Table
+        From :func:`bpnn.io.read_csv`.
+    targets : list of str
+        Target columns; every other column (except ``ignore``) is a feature.
+    task : {"auto", "classification", "regression"}, default="auto"
+    hidden : tuple of int, default=(10,)
+    solver : str or None, default=None
+        A name from ``bpnn.OPTIMIZERS``; None picks :func:`check_solver`'s default.
+    activation : str, default="tanh"
+        Of the hidden layers (MATLAB's ``tansig``).
+    scale : {"minmax", "standard", "none"}, default="minmax"
+        For the inputs and, in regression, the targets.
+    split : (float, float, float), default=(0.7, 0.15, 0.15)
+    seed : int, default=0
+        Seeds the split, the initial weights and the shuffling.
+    epochs : int, default=1000
+    patience : int, default=6
+        Early stopping: epochs without a new best validation loss.
+    batch_size : int or None, default=None
+        None: the whole training set for full-batch solvers (lm, br, lbfgs, rprop),
+        else mini-batches of 32.
+    learning_rate : float or None, default=None
+        None: the solver's default.
+    ignore : list of str, default=()
+        Columns that are neither features nor targets (ids, dates).
+
+    Returns
+    -------
+    TrainingRun
+    """
+    targets, ignore = list(targets), list(ignore)
+    features = _check_columns(table, targets, ignore)
+    X = table.select(features)
+    Y = table.select(targets)
+    task, reason = detect_task(Y, task)
+    solver = check_solver(solver, task)
+    classes = np.unique(Y[:, 0]) if task == "classification" else None
+    parts = split_indices(len(X), split, seed, labels=Y[:, 0] if task == "classification" else None)
+    tr = parts["train"]
+
+    x_scaler = get_scaler(scale).fit(X[tr])
+    y_scaler = get_scaler(scale).fit(Y[tr]) if task == "regression" else None
+    T = _encode(Y, task, classes)
+    Z = x_scaler.transform(X)
+    Tz = y_scaler.transform(T) if y_scaler is not None else T
+    data = {name: (Z[idx], Tz[idx]) for name, idx in parts.items() if len(idx)}
+
+    net = make_network(len(features), hidden, T.shape[1], task, activation, solver, seed)
+    opt = get_optimizer(solver, learning_rate)
+    full_batch = getattr(opt, "full_batch", False)
+    if full_batch and batch_size is not None:
+        raise ValueError(f"the {solver!r} solver works on the whole training set at once; leave out --batch-size")
+    bs = None if full_batch else min(batch_size or 32, len(tr))
+    if bs is not None and bs >= len(tr):
+        bs = None
+    stopper = EarlyStopping("val_loss", patience=patience, restore_best_weights=True) if "validation" in data else None
+    record = TrainingRecord(test_data=data.get("test"), train_data=data["train"], early_stopping=stopper)
+    history = net.fit(*data["train"], epochs=epochs, batch_size=bs, seed=seed, optimizer=opt,
+                      validation_data=data.get("validation"), callbacks=[c for c in (stopper, record) if c])
+    curves = _curves(history.history, record)
+    stop = _stop_reason(history.interrupted, stopper, opt, len(curves["loss"]), epochs, patience)
+    best_epoch = None if stopper is None else stopper.best_epoch
+    settings = _settings(source=table.source, rows=len(X), task=task, solver=solver, hidden=tuple(hidden),
+                         activation=activation, scale=scale, split=tuple(split), seed=seed, epochs=epochs,
+                         patience=patience, batch_size=bs or "full", learning_rate=getattr(opt, "learning_rate", None),
+                         ignore=ignore, best_epoch=best_epoch, epochs_run=len(curves["loss"]), stop=stop)
+    model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=settings,
+                  history=curves)
+    predictions = {name: _predict_rows(model, X[idx], Y[idx]) for name, idx in parts.items() if len(idx)}
+    for name, (truth, pred, _) in predictions.items():
+        model.metrics[name] = split_metrics(model, truth, pred)
+    return TrainingRun(model, reason, stop, best_epoch, {k: len(v) for k, v in parts.items()},
+                       predictions, _constant_notes(X[tr], features))
+
+
+def _predict_rows(model: Model, X: np.ndarray, Y: np.ndarray) -> tuple:
+    """``(truth, prediction, probabilities)`` for raw rows: labels and class probabilities
+    for classification (probabilities None for regression), targets in their units."""
+    if model.task == "regression":
+        return Y, model.predict(X), None
+    proba = model.predict_proba(X)
+    return Y[:, 0], model.classes[np.argmax(proba, axis=1)], proba
+
+
+def _stop_reason(interrupted: bool, stopper, opt, epochs_run: int, epochs: int, patience: int) -> str:
+    if interrupted:
+        return f"interrupted (Ctrl-C) after {epochs_run} epochs"
+    if stopper is not None and stopper.stopped_epoch is not None:
+        return f"validation loss did not improve for {patience} epochs"
+    if getattr(opt, "stop_reason", None):
+        return f"the solver stopped: {opt.stop_reason}"
+    return f"reached {epochs} epochs"
+
+
+# --------------------------------------------------------------------------- #
+# Scores
+
+
+def split_metrics(model: Model, y_true: np.ndarray, y_pred: np.ndarray) -> dict:
+    """Scores of one split in original units, JSON-ready.
+
+    Regression: ``rows`` and, per target, ``r2`` (None with fewer than 2 rows), ``rmse``
+    and ``mae``. Classification: ``rows``, ``accuracy``, per-class ``precision`` and
+    ``recall`` (0 where a class is never predicted / absent) and the ``confusion_matrix``
+    (rows: true classes, columns: predicted, in the order of ``model.classes``).
+    All computed by :mod:`sklearn.metrics`.
+    """
+    from sklearn import metrics
+
+    n = len(y_true)
+    if model.task == "regression":
+        out: dict[str, Any] = {"rows": n, "r2": {}, "rmse": {}, "mae": {}}
+        for j, name in enumerate(model.target_names):
+            t, p = y_true[:, j], y_pred[:, j]
+            out["r2"][name] = float(metrics.r2_score(t, p)) if n >= 2 else None
+            out["rmse"][name] = float(math.sqrt(metrics.mean_squared_error(t, p)))
+            out["mae"][name] = float(metrics.mean_absolute_error(t, p))
+        return out
+    labels = model.classes
+    precision, recall, _, _ = metrics.precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, zero_division=0)
+    names = [_label_text(c) for c in labels]
+    return {
+        "rows": n,
+        "accuracy": float(metrics.accuracy_score(y_true, y_pred)),
+        "precision": dict(zip(names, map(float, precision))),
+        "recall": dict(zip(names, map(float, recall))),
+        "confusion_matrix": metrics.confusion_matrix(y_true, y_pred, labels=labels).tolist(),
+    }
+
+
+def _label_text(value) -> str:
+    value = float(value)
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+# --------------------------------------------------------------------------- #
+# Plots
+
+
+def save_plots(run: TrainingRun, directory) -> list[Path]:
+    """Draw the plots of a training run into ``directory`` (created if needed).
+
+    Always ``performance.png`` (train / validation / test loss per epoch, best epoch
+    circled) and ``training_state.png`` (gradient norm, ``mu`` when the solver has
+    one, validation checks). Regression adds ``regression.png`` (predicted against
+    actual per split, with R; one file per target when there are several:
+    ``regression_<target>.png``) and ``error_histogram.png``; classification adds
+    ``confusion_<split>.png`` per split and ``roc.png`` (test split, or the whole
+    data when the test split lacks a class).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    from bpnn import plots
+
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    model, written = run.model, []
+    curves = model.history
+    perf = {key: curves[key] for key in ("loss", "val_loss", "test_loss") if key in curves}
+    if perf:
+        written.append(plots.plot_performance(perf, out / "performance.png", best_epoch=run.best_epoch,
+                                              ylabel=f"loss ({model.network.loss_fn.name})"))
+    state = {key: curves[key] for key in ("gradient", "mu", "gamma", "val_fail") if key in curves}
+    if state:
+        written.append(plots.plot_training_state(state, out / "training_state.png"))
+    preds = run.predictions
+    if model.task == "regression":
+        for j, name in enumerate(model.target_names):
+            file = "regression.png" if len(model.target_names) == 1 else f"regression_{_safe(name)}.png"
+            pairs = {split: (t[:, j], p[:, j]) for split, (t, p, _) in preds.items()}
+            written.append(plots.plot_regression_splits(pairs, out / file, title=name))
+        errors = {split: t - p for split, (t, p, _) in preds.items()}
+        written.append(plots.plot_error_histogram(errors, out / "error_histogram.png",
+                                                  title="Error histogram (target - output)"))
+        return written
+    labels = [_label_text(c) for c in model.classes]
+    for split in preds:
+        cm = model.metrics[split]["confusion_matrix"]
+        written.append(plots.plot_confusion_matrix(cm, labels, out / f"confusion_{split}.png",
+                                                   title=f"Confusion matrix ({split})"))
+    order = [s for s in ("test", "validation", "train") if s in preds]
+    for split in order + ["all"]:
+        if split == "all":
+            truth = np.concatenate([preds[s][0] for s in order])
+            proba = np.concatenate([preds[s][2] for s in order])
+        else:
+            truth, _, proba = preds[split]
+        if len(np.unique(truth)) == len(model.classes):
+            truth_text = np.array([_label_text(c) for c in truth])
+            written.append(plots.plot_roc(truth_text, proba, labels, out / "roc.png", title=f"ROC ({split})"))
+            break
+    return written
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)

@@ -1,0 +1,345 @@
+"""The training loop: batches, epochs, callbacks, history.
+
+``train(net, X, y, ...)`` (also reached as ``Network.fit``) runs epochs of batches.
+Each epoch draws one permutation of the rows (when shuffling); each batch's rows are
+gathered into a buffer of one batch that is reused, so training never holds a second
+copy of the data; each batch goes to the optimizer's ``train_batch``; at the end of
+the epoch the history is updated and the callbacks are told. The callbacks,
+checkpoint files and the Ctrl-C guard live in :mod:`bpnn.training.callbacks`; the validation
+split is drawn here.
+
+When numba is installed and the case is one it compiles (plain gradient descent,
+small batches, Dense layers; see :mod:`bpnn.training._fast`), the batches of an epoch run in
+one compiled loop instead, over the same permutation and with the same arithmetic.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bpnn.training import _fast
+from bpnn.core.checks import check_array, check_float, check_int, check_same_rows
+from bpnn.training.callbacks import Callback, InterruptGuard, ModelCheckpoint, PrintProgress  # noqa: F401 (Callback re-exported)
+from bpnn.training.optimizers import get_optimizer
+
+
+class DivergenceError(FloatingPointError):
+    """Raised when the training loss becomes NaN or infinite.
+
+    The network keeps the weights of the last epoch whose loss was finite; the
+    history up to that epoch is in the ``history`` attribute.
+    """
+
+    def __init__(self, message: str, history: "History"):
+        super().__init__(message)
+        self.history = history
+
+
+class History:
+    """What ``fit`` returns: one list per logged quantity, one entry per epoch.
+
+    ``history["loss"]`` (or ``history.history["loss"]``) is the training loss of
+    every epoch; ``"val_loss"``, ``"accuracy"``, ``"val_accuracy"`` appear when
+    validation data and metrics are given. ``epochs`` holds the epoch numbers
+    (counting from 1, continuing across calls of ``fit`` on the same network).
+    """
+
+    def __init__(self):
+        self.history: dict[str, list[float]] = {}
+        self.epochs: list[int] = []
+        self.interrupted = False
+        self.stopped_epoch: int | None = None
+
+    def append(self, epoch: int, logs: dict) -> None:
+        self.epochs.append(epoch)
+        for key, value in logs.items():
+            self.history.setdefault(key, []).append(float(value))
+
+    def __getitem__(self, key: str) -> list[float]:
+        return self.history[key]
+
+    def __contains__(self, key) -> bool:
+        return key in self.history
+
+    def keys(self):
+        return self.history.keys()
+
+    def __len__(self) -> int:
+        return len(self.epochs)
+
+    def __repr__(self) -> str:
+        last = {k: round(v[-1], 6) for k, v in self.history.items() if v}
+        return f"History(epochs={len(self)}, last={last})"
+
+
+def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Fraction classified correctly: argmax per row, or a 0.5 threshold for one output."""
+    if y_pred.shape[1] == 1:
+        return float(np.mean((y_pred[:, 0] >= 0.5) == (y_true[:, 0] >= 0.5)))
+    return float(np.mean(np.argmax(y_pred, axis=1) == np.argmax(y_true, axis=1)))
+
+
+METRICS = {"accuracy": accuracy}
+
+
+def _get_metrics(metrics) -> dict:
+    if metrics is None:
+        return {}
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    out = {}
+    for m in metrics:
+        if isinstance(m, str):
+            if m not in METRICS:
+                raise ValueError(f"The 'metrics' parameter must list names from {sorted(METRICS)} "
+                                 f"or callables f(y_true, y_pred). Got {m!r} instead.")
+            out[m] = METRICS[m]
+        elif callable(m):
+            out[getattr(m, "__name__", "metric")] = m
+        else:
+            raise TypeError(f"Each entry of 'metrics' must be a name or a callable; got {type(m).__name__}.")
+    return out
+
+
+def _restore_last_finite(net, snapshots, X, y, sample_weight) -> int:
+    """Put back the newest snapshot whose loss on the training data is finite; return its epoch."""
+    for done, weights in reversed(snapshots):
+        net.set_weights(weights)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if np.isfinite(net._loss(X, y, sample_weight)):
+                break
+    net.epochs_trained = done
+    return done
+
+
+def _batches(X, y, sample_weight, batch_size: int, order, buffers):
+    """Yield ``(X, y, sample_weight)`` batch by batch: views of consecutive rows when
+    ``order`` is None, else the rows ``order`` names, gathered into ``buffers``."""
+    for start in range(0, len(X), batch_size):
+        stop = min(start + batch_size, len(X))
+        if order is None:
+            yield X[start:stop], y[start:stop], None if sample_weight is None else sample_weight[start:stop]
+        else:
+            rows, n = order[start:stop], stop - start
+            # mode="clip" lets take() write straight into the buffer (the rows are all valid)
+            yield (np.take(X, rows, axis=0, out=buffers[0][:n], mode="clip"),
+                   np.take(y, rows, axis=0, out=buffers[1][:n], mode="clip"),
+                   None if sample_weight is None else np.take(sample_weight, rows, out=buffers[2][:n], mode="clip"))
+
+
+def _class_labels(y: np.ndarray) -> np.ndarray | None:
+    """Class labels when ``y`` looks like classification targets (0/1 column or one-hot rows), else None."""
+    if not np.isin(y, (0.0, 1.0)).all():
+        return None
+    if y.shape[1] == 1:
+        return y[:, 0].astype(np.int64)
+    if (y.sum(axis=1) == 1.0).all():
+        return np.argmax(y, axis=1)
+    return None
+
+
+def validation_split_indices(y, fraction: float, rng: np.random.Generator) -> np.ndarray:
+    """Sorted row indices of a shuffled validation subset holding ``fraction`` of the rows.
+
+    For classification targets (one 0/1 column, or one-hot rows) the subset is stratified:
+    every class gets its share of the validation rows (largest remainders), so a class is
+    never left out of one side because the data happen to be sorted by class.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples, n_outputs)
+    fraction : float
+        In (0, 1).
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ndarray of shape (n_val,)
+        ``n_val = round(fraction * n_samples)``, at least 1 and at most ``n_samples - 1``.
+    """
+    m = len(y)
+    n_val = min(max(int(round(fraction * m)), 1), m - 1)
+    labels = _class_labels(y)
+    if labels is None:
+        return np.sort(rng.permutation(m)[:n_val])
+    classes, counts = np.unique(labels, return_counts=True)
+    quota = n_val * counts / m
+    take = np.floor(quota).astype(np.int64)
+    # hand the rows still missing to the classes with the largest remainders (ties: smaller class label)
+    extra = np.argsort(-(quota - take), kind="stable")[:n_val - take.sum()]
+    take[extra] += 1
+    chosen = [rng.permutation(np.flatnonzero(labels == c))[:t] for c, t in zip(classes, take)]
+    return np.sort(np.concatenate(chosen))
+
+
+class FitState:
+    """What a checkpoint needs from the running loop (``net._fit_state`` during ``fit``)."""
+
+    def __init__(self, rng, history, optimizer, callbacks, start_epoch, val_index):
+        self.rng, self.history, self.optimizer = rng, history, optimizer
+        self.callbacks, self.start_epoch, self.val_index = callbacks, start_epoch, val_index
+
+
+def train(net, X, y, **kwargs) -> History:
+    """Train ``net`` on ``(X, y)``; see :meth:`bpnn.Network.fit` for the arguments.
+
+    While training, the first Ctrl-C only asks the loop to stop after the current batch.
+    """
+    with InterruptGuard() as guard:
+        try:
+            return _train(net, X, y, guard=guard, **kwargs)
+        finally:
+            net._fit_state = None
+
+
+def _train(net, X, y, *, guard, epochs: int = 100, learning_rate: float | None = None, batch_size: int | None = None,
+           shuffle: bool = True, seed=None, optimizer="sgd", validation_data=None, validation_split=None,
+           metrics=None, callbacks=None, sample_weight=None, verbose: int = 0, resume_from=None,
+           fast: bool | None = None) -> History:
+    X = check_array(X, "X", net.dtype, n_cols=net.n_inputs, cols_what=" (the first layer's n_in)")
+    y = check_array(y, "y", net.dtype, n_cols=net.n_outputs, cols_what=" (the last layer's n_out)")
+    check_same_rows(X, y)
+    epochs = check_int(epochs, "epochs", minimum=1)
+    if sample_weight is not None:
+        sample_weight = check_array(sample_weight, "sample_weight", net.dtype, ndim=1)
+        if len(sample_weight) != len(X):
+            raise ValueError(f"'sample_weight' must have one entry per row of X ({len(X)}); "
+                             f"got {len(sample_weight)}.")
+        if (sample_weight < 0).any() or sample_weight.sum() <= 0:
+            raise ValueError("'sample_weight' must be non-negative with a positive sum.")
+    ckpt = None
+    if resume_from is not None:
+        from bpnn.training.callbacks import load_checkpoint
+
+        ckpt = load_checkpoint(resume_from)
+    rng = np.random.default_rng(seed)
+    val_index = None
+    if validation_split is not None:
+        if validation_data is not None:
+            raise ValueError("Pass either 'validation_data' or 'validation_split' to fit, not both.")
+        fraction = check_float(validation_split, "validation_split", low=0.0, high=1.0, low_inclusive=False,
+                               high_inclusive=False)
+        if len(X) < 2:
+            raise ValueError(f"'validation_split' needs at least 2 samples; got {len(X)}.")
+        if ckpt is not None and "val_index" in ckpt["arrays"]:
+            val_index = ckpt["arrays"]["val_index"]  # the split of the interrupted run, even if unseeded
+        else:
+            val_index = validation_split_indices(y, fraction, rng)
+        keep = np.ones(len(X), dtype=bool)
+        keep[val_index] = False
+        validation_data = (X[val_index], y[val_index])
+        X, y = X[keep], y[keep]
+        if sample_weight is not None:
+            sample_weight = sample_weight[keep]
+    m = X.shape[0]
+    if batch_size is not None:
+        batch_size = check_int(batch_size, "batch_size", minimum=1)
+        if batch_size > m:
+            raise ValueError(f"The 'batch_size' parameter must be <= the number of samples ({m}); "
+                             f"got {batch_size}. Use batch_size=None for full batch.")
+    bs = m if batch_size is None else batch_size
+    opt = get_optimizer(optimizer, learning_rate)
+    if getattr(opt, "full_batch", False) and bs != m:
+        raise ValueError(f"The {type(opt).__name__} optimizer works on the whole training set; "
+                         f"use batch_size=None (got {batch_size}).")
+    if callable(getattr(opt, "prepare", None)):
+        opt.prepare(net)
+    metric_fns = _get_metrics(metrics)
+    if validation_data is not None:
+        if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
+            raise ValueError("The 'validation_data' parameter must be a pair (X_val, y_val).")
+        Xv = check_array(validation_data[0], "validation_data[0]", net.dtype, n_cols=net.n_inputs,
+                         cols_what=" (the first layer's n_in)")
+        yv = check_array(validation_data[1], "validation_data[1]", net.dtype, n_cols=net.n_outputs,
+                         cols_what=" (the last layer's n_out)")
+        check_same_rows(Xv, yv, "validation_data[0]", "validation_data[1]")
+    callbacks = list(callbacks or [])
+    if verbose:
+        callbacks.append(PrintProgress(every=int(verbose), total=net.epochs_trained + epochs))
+    # checkpoints last, so that they record the other callbacks' state after the epoch
+    callbacks = ([cb for cb in callbacks if not isinstance(cb, ModelCheckpoint)]
+                 + [cb for cb in callbacks if isinstance(cb, ModelCheckpoint)])
+
+    if fast not in (None, True, False):
+        raise TypeError(f"The 'fast' parameter must be None, True or False; got {fast!r}.")
+    compiled = _fast.epoch_runner(net, opt, bs, sample_weight, callbacks, fast)
+
+    # The order the rows are visited in, redrawn every epoch when shuffling; shuffled
+    # batches are gathered into these one-batch buffers.
+    reorder = shuffle and bs < m
+    order = np.arange(m)
+    buffers = None
+    if reorder:
+        buffers = [None if a is None else np.empty((bs,) + a.shape[1:], a.dtype) for a in (X, y, sample_weight)]
+
+    history = History()
+    snapshots: list[tuple[int, list[np.ndarray]]] = []  # (epochs done, weights), the last two
+    net.stop_training = False
+    net.optimizer = opt
+    state = FitState(rng, history, opt, callbacks, net.epochs_trained, val_index)
+    net._fit_state = state
+    for cb in callbacks:
+        cb.set_network(net)
+        cb.on_train_begin({})
+    if ckpt is not None:
+        from bpnn.training.callbacks import restore_checkpoint
+
+        restore_checkpoint(ckpt, net, state)
+    remaining = 0 if net.stop_training else epochs - (net.epochs_trained - state.start_epoch)
+    for _ in range(remaining):
+        epoch = net.epochs_trained + 1
+        for cb in callbacks:
+            cb.on_epoch_begin(epoch, {})
+        snapshots = snapshots[-1:] + [(epoch - 1, [p.copy() for p in net.params])]
+        if reorder:
+            order = rng.permutation(m)
+        total, seen = 0.0, 0
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            if compiled is not None:
+                # one compiled call per epoch, so a Ctrl-C takes effect at the end of the epoch
+                total, seen = compiled(X, y, order), m
+            else:
+                for Xb, yb, swb in _batches(X, y, sample_weight, bs, order if reorder else None, buffers):
+                    batch_loss = opt.train_batch(net, Xb, yb, swb)
+                    total += batch_loss * (len(Xb) if swb is None else float(swb.sum()))
+                    seen += len(Xb)
+                    if guard.interrupted:
+                        break
+        if guard.interrupted and seen < m:
+            # Ctrl-C mid-epoch: keep the updates made, but do not log a partial epoch
+            history.interrupted = True
+            break
+        epoch_loss = total / (m if sample_weight is None else float(sample_weight.sum()))
+        if not np.isfinite(epoch_loss) or not all(np.isfinite(p).all() for p in net.params):
+            kept = _restore_last_finite(net, snapshots, X, y, sample_weight)
+            lr = getattr(opt, "learning_rate", None)
+            raise DivergenceError(
+                f"Training diverged: the loss became {epoch_loss} at epoch {epoch}. The network keeps the "
+                f"weights it had after epoch {kept}, whose loss is finite. Try a smaller learning_rate"
+                + (f" (it was {lr})." if lr is not None else "."), history)
+        net.epochs_trained = epoch
+        logs = {"loss": epoch_loss}
+        if metric_fns:
+            pred = net._forward(X)
+            for name, fn in metric_fns.items():
+                logs[name] = fn(y, pred)
+        if validation_data is not None:
+            pred_v = net._forward(Xv)
+            logs["val_loss"] = net.loss_fn.value(yv, pred_v) + net._penalty(len(Xv))
+            for name, fn in metric_fns.items():
+                logs["val_" + name] = fn(yv, pred_v)
+        if callable(getattr(opt, "logs", None)):
+            logs.update(opt.logs())
+        history.append(epoch, logs)
+        for cb in callbacks:
+            cb.on_epoch_end(epoch, logs)
+        if guard.interrupted:
+            history.interrupted = True
+            break
+        if net.stop_training:
+            history.stopped_epoch = epoch
+            break
+    for cb in callbacks:
+        cb.on_train_end({"history": history})
+    return history
+
