@@ -8,8 +8,14 @@ same numbers with NumPy (or, for Adam, numba if installed).
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension(
-    "bpnn.core._ckernels", ["src/bpnn/core/_ckernels.c"], optional=True,
-    # no fused multiply-adds and no fast-math: bit for bit NumPy's rounding; errno is unused
-    extra_compile_args=["-O3", "-ffp-contract=off", "-fno-math-errno"],
-)])
+setup(
+    ext_modules=[
+        Extension(
+            "bpnn.core._ckernels",
+            ["src/bpnn/core/_ckernels.c"],
+            optional=True,
+            # no fused multiply-adds and no fast-math: bit for bit NumPy's rounding; errno is unused
+            extra_compile_args=["-O3", "-ffp-contract=off", "-fno-math-errno"],
+        )
+    ]
+)

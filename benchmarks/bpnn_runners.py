@@ -28,8 +28,7 @@ import numpy as np
 from .core import NotAvailable, Run, Spec, score, stopwatch, time_to_target_over_seeds
 from .data import Data
 
-ACTIVATION = {"sigmoid": "sigmoid", "relu": "relu", "tanh": "tanh",
-              "softmax": "softmax", "identity": "identity"}
+ACTIVATION = {"sigmoid": "sigmoid", "relu": "relu", "tanh": "tanh", "softmax": "softmax", "identity": "identity"}
 LOSS = {"mse": "mse", "cross_entropy": "categorical_crossentropy"}
 
 
@@ -51,23 +50,28 @@ def import_bpnn():
 def build(bpnn, spec: Spec):
     """An untrained bpnn network for ``spec``."""
     pairs = list(zip(spec.sizes[:-1], spec.sizes[1:]))
-    layers = [bpnn.Dense(n_in, n_out,
-                         activation=ACTIVATION[spec.output if i == len(pairs) - 1 else spec.activation])
-              for i, (n_in, n_out) in enumerate(pairs)]
+    layers = [
+        bpnn.Dense(n_in, n_out, activation=ACTIVATION[spec.output if i == len(pairs) - 1 else spec.activation])
+        for i, (n_in, n_out) in enumerate(pairs)
+    ]
     return bpnn.Network(layers, loss=LOSS[spec.loss], seed=spec.seed, dtype=np.dtype(spec.dtype))
 
 
 def fit_kwargs(spec: Spec, epochs: int | None = None) -> dict:
     """Keyword arguments of ``Network.fit`` for ``spec`` (``batch_size=None``: full batch)."""
-    kwargs = dict(epochs=spec.epochs if epochs is None else epochs,
-                  batch_size=spec.batch_size, shuffle=True, seed=spec.seed,
-                  optimizer=spec.optimizer)
+    kwargs = dict(
+        epochs=spec.epochs if epochs is None else epochs,
+        batch_size=spec.batch_size,
+        shuffle=True,
+        seed=spec.seed,
+        optimizer=spec.optimizer,
+    )
     if spec.optimizer not in ("lbfgs", "lm"):  # second-order methods choose their own steps
         kwargs["learning_rate"] = spec.learning_rate
     return kwargs
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def probe(spec: Spec) -> None:
     """Fit a few random rows for one epoch; turn "not written yet" errors into NotAvailable."""
     bpnn = import_bpnn()

@@ -7,8 +7,8 @@ the data and epochs so the whole suite runs in seconds (used by the tests).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from . import bpnn_runners, data, peers
 from .core import Spec
@@ -103,102 +103,162 @@ class Case:
         return self.spec
 
 
-ONLINE = Spec(sizes=(2, 25, 50, 25, 2), activation="sigmoid", output="sigmoid", loss="mse",
-              optimizer="sgd", learning_rate=0.01, batch_size=1, epochs=20, dtype="float64")
+ONLINE = Spec(
+    sizes=(2, 25, 50, 25, 2),
+    activation="sigmoid",
+    output="sigmoid",
+    loss="mse",
+    optimizer="sgd",
+    learning_rate=0.01,
+    batch_size=1,
+    epochs=20,
+    dtype="float64",
+)
 SMALL = ONLINE.replace(batch_size=32, learning_rate=0.5, epochs=50)
-MNIST = Spec(sizes=(784, 256, 128, 10), activation="relu", output="softmax",
-             loss="cross_entropy", optimizer="adam", learning_rate=1e-3, batch_size=200,
-             epochs=3, dtype="float32")
+MNIST = Spec(
+    sizes=(784, 256, 128, 10),
+    activation="relu",
+    output="softmax",
+    loss="cross_entropy",
+    optimizer="adam",
+    learning_rate=1e-3,
+    batch_size=200,
+    epochs=3,
+    dtype="float32",
+)
 DIGITS = MNIST.replace(sizes=(64, 128, 10), epochs=30)
-SINE = Spec(sizes=(1, 10, 2), activation="tanh", output="identity", loss="mse",
-            optimizer="lm", learning_rate=0.0, batch_size=None, epochs=20_000, dtype="float64",
-            target_mse=1e-4, seeds=(0, 1, 2, 3, 4))
+SINE = Spec(
+    sizes=(1, 10, 2),
+    activation="tanh",
+    output="identity",
+    loss="mse",
+    optimizer="lm",
+    learning_rate=0.0,
+    batch_size=None,
+    epochs=20_000,
+    dtype="float64",
+    target_mse=1e-4,
+    seeds=(0, 1, 2, 3, 4),
+)
 
 CASES = {
-    case.name: case for case in [
+    case.name: case
+    for case in [
         Case(
             name="online",
             title="seed 004, online: moons, 2-25-50-25-2 sigmoid, MSE, one sample per update, lr 0.01",
             make_data=lambda quick: data.moons(200 if quick else 2000),
-            spec=ONLINE, quick_spec=ONLINE.replace(epochs=1), full_epochs=1000,
-            runners={"bpnn": bpnn_runners.RUNNERS["online"], "reference": peers.run_reference,
-                     "sklearn": peers.run_sklearn},
+            spec=ONLINE,
+            quick_spec=ONLINE.replace(epochs=1),
+            full_epochs=1000,
+            runners={
+                "bpnn": bpnn_runners.RUNNERS["online"],
+                "reference": peers.run_reference,
+                "sklearn": peers.run_sklearn,
+            },
             targets=(Target("speedup", 20, "reference"), Target("metric_min", 0.97)),
-            notes=("Timed over a few epochs; the 1000-epoch time is that × 1000 (extrapolated) "
-                   "unless run with `--full`, which then also makes one full-length run of bpnn and "
-                   "of the reference loop for the accuracy after 1000 epochs and the real total "
-                   "(the speed-up stays the one paired round by round on the short runs).",
-                   "scikit-learn with `batch_size=1` is an extra peer, not a target; it trains "
-                   "with log-loss (it has no MSE classifier).",
-                   "Both loops shuffle every epoch (the blog does not); the reference loop uses "
-                   "the blog's initialisation and also updates the biases (the blog forgets to)."),
-            short_only=("sklearn",), full_apart=True,
+            notes=(
+                "Timed over a few epochs; the 1000-epoch time is that × 1000 (extrapolated) "
+                "unless run with `--full`, which then also makes one full-length run of bpnn and "
+                "of the reference loop for the accuracy after 1000 epochs and the real total "
+                "(the speed-up stays the one paired round by round on the short runs).",
+                "scikit-learn with `batch_size=1` is an extra peer, not a target; it trains "
+                "with log-loss (it has no MSE classifier).",
+                "Both loops shuffle every epoch (the blog does not); the reference loop uses "
+                "the blog's initialisation and also updates the biases (the blog forgets to).",
+            ),
+            short_only=("sklearn",),
+            full_apart=True,
         ),
         Case(
             name="small-minibatch",
             title="same net, mini-batch 32, plain SGD lr 0.5 (no momentum), 50 epochs",
             make_data=lambda quick: data.moons(200 if quick else 2000),
-            spec=SMALL, quick_spec=SMALL.replace(epochs=2), full_epochs=50,
-            runners={"bpnn": bpnn_runners.RUNNERS["small-minibatch"],
-                     "sklearn": peers.run_sklearn, "torch": peers.run_torch},
+            spec=SMALL,
+            quick_spec=SMALL.replace(epochs=2),
+            full_epochs=50,
+            runners={
+                "bpnn": bpnn_runners.RUNNERS["small-minibatch"],
+                "sklearn": peers.run_sklearn,
+                "torch": peers.run_torch,
+            },
             targets=(Target("speedup", 5, "sklearn"),),
-            notes=("scikit-learn trains with log-loss on one logistic output (it has no MSE "
-                   "classifier); bpnn and PyTorch use MSE on two sigmoid outputs.",),
+            notes=(
+                "scikit-learn trains with log-loss on one logistic output (it has no MSE "
+                "classifier); bpnn and PyTorch use MSE on two sigmoid outputs.",
+            ),
         ),
         Case(
             name="mnist-sized",
             title="MNIST-sized: 60000×784 synthetic float32, 784-256-128-10 ReLU, softmax + "
-                  "cross-entropy, Adam lr 1e-3, batch 200",
+            "cross-entropy, Adam lr 1e-3, batch 200",
             make_data=lambda quick: data.mnist_like(2000, 500) if quick else data.mnist_like(),
-            spec=MNIST, quick_spec=MNIST.replace(epochs=1), full_epochs=3,
-            runners={"bpnn": bpnn_runners.RUNNERS["mnist-sized"],
-                     "bpnn-numpy": bpnn_runners.numpy_only(bpnn_runners.RUNNERS["mnist-sized"]),
-                     "sklearn": peers.run_sklearn, "torch": peers.run_torch},
-            targets=(Target("speedup", 2, "sklearn"), Target("speedup", 1.5, "torch"),
-                     Target("floor", 1.5), Target("memory", 100),
-                     Target("speedup", 2, "sklearn", impl="bpnn-numpy"),
-                     Target("speedup", 1.5, "torch", impl="bpnn-numpy"),
-                     Target("floor", 1.5, impl="bpnn-numpy"), Target("memory", 100, impl="bpnn-numpy")),
-            notes=("Each implementation runs in its own child process (one per repeat), so its "
-                   "peak RSS is its own; 'training RSS' is peak minus the RSS after imports and data.",
-                   "Labels come from a fixed random linear teacher on uniform [0, 1) pixels; "
-                   "accuracy is on 10000 held-out rows.",
-                   "'bpnn' is bpnn as `make bench` installs it: its Adam update, bias + ReLU and "
-                   "ReLU backward are single passes over memory in bpnn's optional C extension, with "
-                   "the same bits as NumPy (numba, whose import costs about 125 MB of RSS, is not "
-                   "loaded in this case). 'bpnn, NumPy only' is the same code with `BPNN_FAST=0`, as "
-                   "bpnn runs when installed without a C compiler and without numba."),
+            spec=MNIST,
+            quick_spec=MNIST.replace(epochs=1),
+            full_epochs=3,
+            runners={
+                "bpnn": bpnn_runners.RUNNERS["mnist-sized"],
+                "bpnn-numpy": bpnn_runners.numpy_only(bpnn_runners.RUNNERS["mnist-sized"]),
+                "sklearn": peers.run_sklearn,
+                "torch": peers.run_torch,
+            },
+            targets=(
+                Target("speedup", 2, "sklearn"),
+                Target("speedup", 1.5, "torch"),
+                Target("floor", 1.5),
+                Target("memory", 100),
+                Target("speedup", 2, "sklearn", impl="bpnn-numpy"),
+                Target("speedup", 1.5, "torch", impl="bpnn-numpy"),
+                Target("floor", 1.5, impl="bpnn-numpy"),
+                Target("memory", 100, impl="bpnn-numpy"),
+            ),
+            notes=(
+                "Each implementation runs in its own child process (one per repeat), so its "
+                "peak RSS is its own; 'training RSS' is peak minus the RSS after imports and data.",
+                "Labels come from a fixed random linear teacher on uniform [0, 1) pixels; "
+                "accuracy is on 10000 held-out rows.",
+                "'bpnn' is bpnn as `make bench` installs it: its Adam update, bias + ReLU and "
+                "ReLU backward are single passes over memory in bpnn's optional C extension, with "
+                "the same bits as NumPy (numba, whose import costs about 125 MB of RSS, is not "
+                "loaded in this case). 'bpnn, NumPy only' is the same code with `BPNN_FAST=0`, as "
+                "bpnn runs when installed without a C compiler and without numba.",
+            ),
             isolate=True,
         ),
         Case(
             name="digits",
             title="digits: load_digits 1797×64 (80/20 split), 64-128-10 ReLU, softmax + "
-                  "cross-entropy, Adam lr 1e-3, batch 200, float32",
+            "cross-entropy, Adam lr 1e-3, batch 200, float32",
             make_data=lambda quick: data.digits(),
-            spec=DIGITS, quick_spec=DIGITS.replace(epochs=2), full_epochs=30,
-            runners={"bpnn": bpnn_runners.RUNNERS["digits"],
-                     "sklearn": peers.run_sklearn, "torch": peers.run_torch},
+            spec=DIGITS,
+            quick_spec=DIGITS.replace(epochs=2),
+            full_epochs=30,
+            runners={"bpnn": bpnn_runners.RUNNERS["digits"], "sklearn": peers.run_sklearn, "torch": peers.run_torch},
             targets=(Target("speedup", 2, "sklearn"),),
         ),
         Case(
             name="second-order",
             title="second order: sin regression 1-10-2 tanh, time to test MSE ≤ 1e-4",
             make_data=lambda quick: data.sine(200, 200) if quick else data.sine(),
-            spec=SINE, quick_spec=SINE.replace(target_mse=1e-2, epochs=2000, seeds=(0,)), full_epochs=0,
-            runners={"bpnn": bpnn_runners.RUNNERS["second-order"],
-                     "sklearn-lbfgs": peers.run_sklearn_lbfgs},
+            spec=SINE,
+            quick_spec=SINE.replace(target_mse=1e-2, epochs=2000, seeds=(0,)),
+            full_epochs=0,
+            runners={"bpnn": bpnn_runners.RUNNERS["second-order"], "sklearn-lbfgs": peers.run_sklearn_lbfgs},
             targets=(Target("speedup", 1, "sklearn-lbfgs"),),
-            notes=("Time to target is searched by budget: the smallest iteration budget whose "
-                   "fresh fit reaches the target, then that fit is timed "
-                   "(scikit-learn's L-BFGS has no per-iteration callback).",
-                   "Each implementation is timed to the target from the initial weights of seeds "
-                   "0–4 and the median is reported (iterations too): one draw of the initial "
-                   "weights changes the iterations needed by a factor of two or three.",
-                   "x ~ U[−π, π], targets (sin x, 1); 1000 train, 1000 test points. The MSE is "
-                   "the mean over both outputs. The GEMM floor is per full-batch pass.",
-                   "bpnn runs `optimizer=\"lm\"` with its defaults (Nielsen's damping rule); "
-                   "scikit-learn runs `MLPRegressor(solver=\"lbfgs\")` with `tol=0`."),
-            time_to_target=True, metric_name="test MSE",
+            notes=(
+                "Time to target is searched by budget: the smallest iteration budget whose "
+                "fresh fit reaches the target, then that fit is timed "
+                "(scikit-learn's L-BFGS has no per-iteration callback).",
+                "Each implementation is timed to the target from the initial weights of seeds "
+                "0–4 and the median is reported (iterations too): one draw of the initial "
+                "weights changes the iterations needed by a factor of two or three.",
+                "x ~ U[−π, π], targets (sin x, 1); 1000 train, 1000 test points. The MSE is "
+                "the mean over both outputs. The GEMM floor is per full-batch pass.",
+                'bpnn runs `optimizer="lm"` with its defaults (Nielsen\'s damping rule); '
+                'scikit-learn runs `MLPRegressor(solver="lbfgs")` with `tol=0`.',
+            ),
+            time_to_target=True,
+            metric_name="test MSE",
         ),
     ]
 }

@@ -18,41 +18,68 @@ DOCS = REPO / "docs" / "benchmarks.md"
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks",
-        description="Time bpnn against scikit-learn, PyTorch and a per-sample NumPy loop.")
-    parser.add_argument("--case", action="append", choices=sorted(CASES), metavar="NAME",
-                        help=f"run only this case (repeatable); one of {', '.join(CASES)}. "
-                             "Default: all.")
-    parser.add_argument("--impl", action="append", choices=sorted(IMPLEMENTATIONS), metavar="NAME",
-                        help=f"run only this implementation (repeatable); one of "
-                             f"{', '.join(IMPLEMENTATIONS)}. Default: all.")
-    parser.add_argument("--repeats", type=int, default=3, help="timed runs per implementation; "
-                        "the median is reported. Default: 3.")
-    parser.add_argument("--threads", type=int, default=usable_cores(),
-                        help="threads for every BLAS/OpenMP pool and torch. Default: usable cores.")
-    parser.add_argument("--quick", action="store_true",
-                        help="tiny data and 1-2 epochs: checks that everything runs, in seconds.")
-    parser.add_argument("--full", action="store_true",
-                        help="run seed 004's full 1000 epochs (once) for the online case, to get "
-                             "its real accuracy; about two minutes for the reference loop.")
-    parser.add_argument("--in-process", action="store_true",
-                        help="run the implementations in this process instead of a fresh child "
-                             "process per repeat (faster to start, but one library's idle "
-                             "threads then slow the next; the MNIST-sized case always uses "
-                             "children, for its memory figures).")
-    parser.add_argument("--profile", action="store_true",
-                        help="also print the 20 costliest functions of each run (cProfile; "
-                             "timings are inflated while profiling).")
-    parser.add_argument("--output", type=Path, default=None,
-                        help="JSON results file. Default: benchmarks/results/latest.json "
-                             "(quick.json with --quick).")
-    parser.add_argument("--write-docs", action="store_true",
-                        help="write the markdown report to --docs.")
-    parser.add_argument("--docs", type=Path, default=DOCS,
-                        help="markdown report path. Default: docs/benchmarks.md.")
-    parser.add_argument("--from-json", type=Path, default=None, metavar="PATH",
-                        help="do not run anything: print (and with --write-docs, write) the "
-                             "report of a saved results file.")
+        prog="python -m benchmarks", description="Time bpnn against scikit-learn, PyTorch and a per-sample NumPy loop."
+    )
+    parser.add_argument(
+        "--case",
+        action="append",
+        choices=sorted(CASES),
+        metavar="NAME",
+        help=f"run only this case (repeatable); one of {', '.join(CASES)}. Default: all.",
+    )
+    parser.add_argument(
+        "--impl",
+        action="append",
+        choices=sorted(IMPLEMENTATIONS),
+        metavar="NAME",
+        help=f"run only this implementation (repeatable); one of {', '.join(IMPLEMENTATIONS)}. Default: all.",
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="timed runs per implementation; the median is reported. Default: 3."
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=usable_cores(),
+        help="threads for every BLAS/OpenMP pool and torch. Default: usable cores.",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny data and 1-2 epochs: checks that everything runs, in seconds."
+    )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="run seed 004's full 1000 epochs (once) for the online case, to get "
+        "its real accuracy; about two minutes for the reference loop.",
+    )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run the implementations in this process instead of a fresh child "
+        "process per repeat (faster to start, but one library's idle "
+        "threads then slow the next; the MNIST-sized case always uses "
+        "children, for its memory figures).",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also print the 20 costliest functions of each run (cProfile; timings are inflated while profiling).",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="JSON results file. Default: benchmarks/results/latest.json (quick.json with --quick).",
+    )
+    parser.add_argument("--write-docs", action="store_true", help="write the markdown report to --docs.")
+    parser.add_argument("--docs", type=Path, default=DOCS, help="markdown report path. Default: docs/benchmarks.md.")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="do not run anything: print (and with --write-docs, write) the report of a saved results file.",
+    )
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.threads < 1:
         parser.error(f"--repeats and --threads must be at least 1; got {args.repeats} and {args.threads}")
@@ -69,14 +96,28 @@ def run(args, command: str, output: Path, log=print) -> dict:
     monitor = LoadMonitor()
     machine = describe(args.threads)
     log("\n".join(report.header_lines(machine)))
-    results = {"command": command, "machine": machine, "repeats": args.repeats,
-               "quick": args.quick, "full": args.full, "complete": False, "cases": []}
+    results = {
+        "command": command,
+        "machine": machine,
+        "repeats": args.repeats,
+        "quick": args.quick,
+        "full": args.full,
+        "complete": False,
+        "cases": [],
+    }
     output.parent.mkdir(parents=True, exist_ok=True)
     for name in args.case or list(CASES):
-        case = harness.run_case(CASES[name], quick=args.quick, full=args.full,
-                                repeats=args.repeats, threads=args.threads,
-                                impls=args.impl, profile=args.profile, log=log,
-                                isolate=not args.in_process)
+        case = harness.run_case(
+            CASES[name],
+            quick=args.quick,
+            full=args.full,
+            repeats=args.repeats,
+            threads=args.threads,
+            impls=args.impl,
+            profile=args.profile,
+            log=log,
+            isolate=not args.in_process,
+        )
         case["verdicts"] = report.evaluate_targets(case)
         results["cases"].append(case)
         machine["busy_with_others"] = monitor.stop()

@@ -11,8 +11,8 @@ yet) the runner raises :class:`NotAvailable` and the table says so.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Callable
 
 import numpy as np
 
@@ -67,15 +67,14 @@ class Spec:
     target_mse: float | None = None
     seeds: tuple[int, ...] = (0,)
 
-    def replace(self, **changes) -> "Spec":
+    def replace(self, **changes) -> Spec:
         return replace(self, **changes)
 
     def describe(self) -> str:
         arch = "-".join(str(s) for s in self.sizes)
         batch = "full batch" if self.batch_size is None else f"batch {self.batch_size}"
         lr = "" if self.optimizer in ("lbfgs", "lm") else f" lr {self.learning_rate:g}"
-        return (f"{arch} {self.activation}/{self.output}, {self.loss}, "
-                f"{self.optimizer}{lr}, {batch}, {self.dtype}")
+        return f"{arch} {self.activation}/{self.output}, {self.loss}, {self.optimizer}{lr}, {batch}, {self.dtype}"
 
 
 @dataclass
@@ -92,7 +91,7 @@ class Run:
     info: dict = field(default_factory=dict)
 
     @classmethod
-    def whole(cls, seconds: float, epochs: int, metric: float, **info) -> "Run":
+    def whole(cls, seconds: float, epochs: int, metric: float, **info) -> Run:
         return cls([seconds / epochs] * epochs, float(metric), info)
 
 
@@ -118,8 +117,9 @@ def stopwatch(fn: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - t0, result
 
 
-def time_to_target(fit: Callable[[int], tuple[float, float, int]], target: float,
-                   start: int = 8, cap: int = 20_000) -> Run:
+def time_to_target(
+    fit: Callable[[int], tuple[float, float, int]], target: float, start: int = 8, cap: int = 20_000
+) -> Run:
     """Time a full-batch method until it reaches ``target`` test MSE.
 
     Methods with no per-iteration callback (scipy's L-BFGS inside scikit-learn) are
@@ -148,8 +148,9 @@ def time_to_target(fit: Callable[[int], tuple[float, float, int]], target: float
     return Run.whole(seconds, max(iters, 1), err, reached=True, iterations=iters)
 
 
-def time_to_target_over_seeds(fit_for_seed: Callable[[int], Callable[[int], tuple[float, float, int]]],
-                              spec: Spec) -> Run:
+def time_to_target_over_seeds(
+    fit_for_seed: Callable[[int], Callable[[int], tuple[float, float, int]]], spec: Spec
+) -> Run:
     """:func:`time_to_target` for each of ``spec.seeds``; the median seconds and iterations.
 
     ``fit_for_seed(seed)`` returns the ``fit(budget)`` of that seed. The metric reported is
@@ -161,6 +162,13 @@ def time_to_target_over_seeds(fit_for_seed: Callable[[int], Callable[[int], tupl
     iterations = [run.info["iterations"] for run in runs]
     median_seconds = float(np.median(seconds))
     median_iterations = int(np.median(iterations))
-    return Run.whole(median_seconds, max(median_iterations, 1), max(run.metric for run in runs),
-                     reached=all(run.info["reached"] for run in runs), iterations=median_iterations,
-                     seeds=list(spec.seeds), seed_seconds=seconds, seed_iterations=iterations)
+    return Run.whole(
+        median_seconds,
+        max(median_iterations, 1),
+        max(run.metric for run in runs),
+        reached=all(run.info["reached"] for run in runs),
+        iterations=median_iterations,
+        seeds=list(spec.seeds),
+        seed_seconds=seconds,
+        seed_iterations=iterations,
+    )

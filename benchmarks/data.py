@@ -41,14 +41,16 @@ class Data:
         arrays = (self.X_train, self.Y_train, self.y_train, self.X_test, self.Y_test, self.y_test)
         return sum(a.nbytes for a in arrays if a is not None)
 
-    def head(self, n: int) -> "Data":
+    def head(self, n: int) -> Data:
         """The first ``n`` training rows (test set unchanged); used for warm-up runs."""
         y = None if self.y_train is None else self.y_train[:n]
         return Data(self.X_train[:n], self.Y_train[:n], y, self.X_test, self.Y_test, self.y_test)
 
     def describe(self) -> str:
-        return (f"{self.X_train.shape[0]} train × {self.X_train.shape[1]} features, "
-                f"{self.X_test.shape[0]} test, {self.X_train.dtype}")
+        return (
+            f"{self.X_train.shape[0]} train × {self.X_train.shape[1]} features, "
+            f"{self.X_test.shape[0]} test, {self.X_train.dtype}"
+        )
 
 
 def one_hot(y: np.ndarray, n_classes: int, dtype) -> np.ndarray:
@@ -61,8 +63,12 @@ def _classification(X_train, X_test, y_train, y_test, n_classes, dtype) -> Data:
     y_train = np.ascontiguousarray(y_train, dtype=np.int64)
     y_test = np.ascontiguousarray(y_test, dtype=np.int64)
     return Data(
-        np.ascontiguousarray(X_train, dtype=dtype), one_hot(y_train, n_classes, dtype), y_train,
-        np.ascontiguousarray(X_test, dtype=dtype), one_hot(y_test, n_classes, dtype), y_test,
+        np.ascontiguousarray(X_train, dtype=dtype),
+        one_hot(y_train, n_classes, dtype),
+        y_train,
+        np.ascontiguousarray(X_test, dtype=dtype),
+        one_hot(y_test, n_classes, dtype),
+        y_test,
     )
 
 
@@ -77,8 +83,14 @@ def moons(n_samples: int = 2000, dtype=np.float64) -> Data:
     return _classification(X_train, X_test, y_train, y_test, 2, dtype)
 
 
-def mnist_like(n_train: int = 60_000, n_test: int = 10_000, n_features: int = 784,
-               n_classes: int = 10, seed: int = 0, dtype=np.float32) -> Data:
+def mnist_like(
+    n_train: int = 60_000,
+    n_test: int = 10_000,
+    n_features: int = 784,
+    n_classes: int = 10,
+    seed: int = 0,
+    dtype=np.float32,
+) -> Data:
     """Synthetic MNIST-sized data: pixels uniform in [0, 1), labels from a fixed random
     linear teacher, so the task is learnable but needs training.
 
@@ -92,13 +104,12 @@ def mnist_like(n_train: int = 60_000, n_test: int = 10_000, n_features: int = 78
         X = rng.random((n, n_features), dtype=dtype)
         y = np.empty(n, dtype=np.int64)
         for start in range(0, n, 1000):  # blockwise: the centred copy stays ~3 MB
-            y[start:start + 1000] = np.argmax((X[start:start + 1000] - 0.5) @ teacher, axis=1)
+            y[start : start + 1000] = np.argmax((X[start : start + 1000] - 0.5) @ teacher, axis=1)
         return X, y
 
     X_train, y_train = draw(n_train)
     X_test, y_test = draw(n_test)
-    return Data(X_train, one_hot(y_train, n_classes, dtype), y_train,
-                X_test, one_hot(y_test, n_classes, dtype), y_test)
+    return Data(X_train, one_hot(y_train, n_classes, dtype), y_train, X_test, one_hot(y_test, n_classes, dtype), y_test)
 
 
 def digits(dtype=np.float32) -> Data:
@@ -107,8 +118,7 @@ def digits(dtype=np.float32) -> Data:
     from sklearn.model_selection import train_test_split
 
     X, y = load_digits(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X / 16.0, y, test_size=0.2, random_state=42, stratify=y)
+    X_train, X_test, y_train, y_test = train_test_split(X / 16.0, y, test_size=0.2, random_state=42, stratify=y)
     return _classification(X_train, X_test, y_train, y_test, 10, dtype)
 
 

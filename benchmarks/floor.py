@@ -70,4 +70,3 @@ def gemm_epoch(sizes, n_samples: int, batch: int, dtype):
             matmul(a, b, out=out)
 
     return epoch
-

@@ -51,11 +51,9 @@ def run_once(case: Case, impl: str, data, spec: Spec, profile: bool = False) -> 
     except NotAvailable as exc:
         return {"status": "n/a", "reason": str(exc)}
     except Exception as exc:  # recorded, so one broken runner does not lose the other numbers
-        return {"status": "error", "reason": f"{type(exc).__name__}: {exc}",
-                "traceback": traceback.format_exc()}
+        return {"status": "error", "reason": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
     assert isinstance(run, Run), run
-    out = {"status": "ok", "epoch_seconds": run.epoch_seconds, "metric": run.metric,
-           "info": run.info}
+    out = {"status": "ok", "epoch_seconds": run.epoch_seconds, "metric": run.metric, "info": run.info}
     if profile_text:
         out["profile"] = profile_text
     return out
@@ -72,18 +70,18 @@ def warm_up(case: Case, impl: str, data, spec: Spec) -> dict | None:
 
 
 # ---------------------------------------------------------------- child processes
-def run_in_child(case: Case, impl: str, quick: bool, full: bool, threads: int,
-                 profile: bool) -> dict:
+def run_in_child(case: Case, impl: str, quick: bool, full: bool, threads: int, profile: bool) -> dict:
     """Run one repeat of ``impl`` in a fresh interpreter and return its record, with
     its peak RSS and its RSS before training."""
-    request = json.dumps({"case": case.name, "impl": impl, "quick": quick, "full": full,
-                          "threads": threads, "profile": profile})
-    proc = subprocess.run([sys.executable, "-m", "benchmarks._child", request],
-                          cwd=REPO, capture_output=True, text=True)
+    request = json.dumps(
+        {"case": case.name, "impl": impl, "quick": quick, "full": full, "threads": threads, "profile": profile}
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks._child", request], cwd=REPO, capture_output=True, text=True
+    )
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
-        return {"status": "error", "reason": f"child exited with {proc.returncode}",
-                "traceback": proc.stderr[-4000:]}
+        return {"status": "error", "reason": f"child exited with {proc.returncode}", "traceback": proc.stderr[-4000:]}
     return json.loads(lines[-1])
 
 
@@ -95,8 +93,11 @@ def child_main(request: dict) -> dict:
     impl = request["impl"]
     # Only the implementation's own library is imported (before the baseline RSS is
     # taken), so the baseline is "interpreter + library + data" and the rest is training.
-    libraries = {"torch": ("torch",), "sklearn": ("sklearn.neural_network",),
-                 "sklearn-lbfgs": ("sklearn.neural_network",)}.get(impl, ())
+    libraries = {
+        "torch": ("torch",),
+        "sklearn": ("sklearn.neural_network",),
+        "sklearn-lbfgs": ("sklearn.neural_network",),
+    }.get(impl, ())
     if impl.startswith("bpnn") and case.time_to_target:
         libraries = ("scipy.linalg",)  # bpnn's lm solves with SciPy's LAPACK: limit its pool too
     limiter = set_threads(request["threads"], ("numpy", *libraries))  # noqa: F841
@@ -151,10 +152,16 @@ def _summarise(records: list[dict], full: dict | None = None) -> dict:
         "info": records[-1]["info"],
     }
     if full is not None:
-        summary.update(epochs=len(full["epoch_seconds"]), metric=full["metric"],
-                       median_total_seconds=sum(full["epoch_seconds"]),
-                       full_run={"seconds_per_epoch": statistics.fmean(full["epoch_seconds"]),
-                                 "total_seconds": sum(full["epoch_seconds"]), "metric": full["metric"]})
+        summary.update(
+            epochs=len(full["epoch_seconds"]),
+            metric=full["metric"],
+            median_total_seconds=sum(full["epoch_seconds"]),
+            full_run={
+                "seconds_per_epoch": statistics.fmean(full["epoch_seconds"]),
+                "total_seconds": sum(full["epoch_seconds"]),
+                "metric": full["metric"],
+            },
+        )
     memories = [r["memory"] for r in records if "memory" in r]
     if memories:
         summary["memory"] = max(memories, key=lambda m: m["peak_mb"])
@@ -164,9 +171,18 @@ def _summarise(records: list[dict], full: dict | None = None) -> dict:
     return summary
 
 
-def run_case(case: Case, *, quick: bool = False, full: bool = False, repeats: int = 3,
-             threads: int = 1, impls=None, profile: bool = False, log=print,
-             isolate: bool = True) -> dict:
+def run_case(
+    case: Case,
+    *,
+    quick: bool = False,
+    full: bool = False,
+    repeats: int = 3,
+    threads: int = 1,
+    impls=None,
+    profile: bool = False,
+    log=print,
+    isolate: bool = True,
+) -> dict:
     """Run every implementation of ``case`` (or those in ``impls``) and the GEMM floor.
 
     With ``isolate`` (or when the case asks for it) each repeat runs in a child process.
@@ -189,8 +205,9 @@ def run_case(case: Case, *, quick: bool = False, full: bool = False, repeats: in
                 records[impl].append(failed)
     # The floor is timed in the same rounds as the implementations, so it sees the same
     # machine (a floor measured in a quiet minute would flatter everyone else).
-    gemm_epoch = floor.gemm_epoch(base_spec.sizes, len(data.X_train),
-                                  base_spec.batch_size or len(data.X_train), np.dtype(base_spec.dtype))
+    gemm_epoch = floor.gemm_epoch(
+        base_spec.sizes, len(data.X_train), base_spec.batch_size or len(data.X_train), np.dtype(base_spec.dtype)
+    )
     # the floor of one round is timed over enough epochs to take about a quarter second
     # (one epoch of a small case is a millisecond, within the noise of a shared machine)
     floor_epochs = max(1, int(np.ceil(FLOOR_SECONDS / max(stopwatch(gemm_epoch)[0], 1e-6))))
@@ -219,8 +236,10 @@ def run_case(case: Case, *, quick: bool = False, full: bool = False, repeats: in
             full_records[impl] = record
             log(f"   {impl:<14} full length: " + _short(record))
     flops = floor.epoch_flops(base_spec.sizes, len(data.X_train))
-    log(f"   GEMM floor: {statistics.median(floor_times):.4g} s/epoch "
-        f"({flops / statistics.median(floor_times) / 1e9:.1f} GFLOP/s)")
+    log(
+        f"   GEMM floor: {statistics.median(floor_times):.4g} s/epoch "
+        f"({flops / statistics.median(floor_times) / 1e9:.1f} GFLOP/s)"
+    )
     return {
         "name": case.name,
         "title": case.title,
@@ -232,13 +251,18 @@ def run_case(case: Case, *, quick: bool = False, full: bool = False, repeats: in
         "time_to_target": case.time_to_target,
         "target_mse": base_spec.target_mse,
         "metric_name": case.metric_name,
-        "floor": {"seconds_per_epoch": floor_times,
-                  "median_seconds_per_epoch": statistics.median(floor_times),
-                  "gflop_per_epoch": flops / 1e9},
-        "implementations": {k: {"label": IMPLEMENTATIONS[k], **_summarise(records[k], full_records.get(k))}
-                            for k in chosen},
-        "targets": [{"kind": t.kind, "value": t.value, "peer": t.peer, "impl": t.impl,
-                     "description": t.describe()} for t in case.targets],
+        "floor": {
+            "seconds_per_epoch": floor_times,
+            "median_seconds_per_epoch": statistics.median(floor_times),
+            "gflop_per_epoch": flops / 1e9,
+        },
+        "implementations": {
+            k: {"label": IMPLEMENTATIONS[k], **_summarise(records[k], full_records.get(k))} for k in chosen
+        },
+        "targets": [
+            {"kind": t.kind, "value": t.value, "peer": t.peer, "impl": t.impl, "description": t.describe()}
+            for t in case.targets
+        ],
         "notes": list(case.notes),
     }
 

@@ -75,22 +75,23 @@ class LoadMonitor:
         idle = fields[3] + fields[4]  # idle + iowait
         ticks = os.sysconf("SC_CLK_TCK")
         busy = (sum(fields[:8]) - idle) / ticks  # user..steal
-        own = sum(getattr(resource.getrusage(who), f) for who in
-                  (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) for f in ("ru_utime", "ru_stime"))
+        own = sum(
+            getattr(resource.getrusage(who), f)
+            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+            for f in ("ru_utime", "ru_stime")
+        )
         return time.perf_counter(), busy, own
 
     def stop(self) -> dict:
         (t0, busy0, own0), (t1, busy1, own1) = self.start, self._sample()
         cores = os.cpu_count() or 1
         other = max(0.0, (busy1 - busy0) - (own1 - own0))
-        return {"seconds": round(t1 - t0, 1),
-                "other_cpu_fraction": round(other / ((t1 - t0) * cores), 3)}
+        return {"seconds": round(t1 - t0, 1), "other_cpu_fraction": round(other / ((t1 - t0) * cores), 3)}
 
 
 def _git(*args) -> str | None:
     try:
-        out = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True,
-                             timeout=10)
+        out = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.strip() if out.returncode == 0 else None
@@ -118,27 +119,32 @@ def describe(threads: int) -> dict:
     }
     try:
         import psutil
+
         info["cores_physical"] = psutil.cpu_count(logical=False)
         info["memory_gb"] = round(psutil.virtual_memory().total / 2**30, 1)
     except ImportError:
         pass
     pools = []
     for pool in threadpool_info():
-        pools.append({
-            "library": Path(pool["filepath"]).name,
-            "loaded_by": Path(pool["filepath"]).parent.name,
-            "api": pool["user_api"],
-            "implementation": pool["internal_api"],
-            "version": pool.get("version"),
-            "architecture": pool.get("architecture"),
-            "threading": pool.get("threading_layer"),
-            "threads": pool["num_threads"],
-        })
+        pools.append(
+            {
+                "library": Path(pool["filepath"]).name,
+                "loaded_by": Path(pool["filepath"]).parent.name,
+                "api": pool["user_api"],
+                "implementation": pool["internal_api"],
+                "version": pool.get("version"),
+                "architecture": pool.get("architecture"),
+                "threading": pool.get("threading_layer"),
+                "threads": pool["num_threads"],
+            }
+        )
     info["thread_pools"] = pools
     numpy_blas = [p for p in pools if p["api"] == "blas" and "numpy" in p["loaded_by"]]
     info["numpy_blas"] = (
         "{implementation} {version} ({architecture}, {threading}, {threads} threads)".format(**numpy_blas[0])
-        if numpy_blas else "unknown")
+        if numpy_blas
+        else "unknown"
+    )
     try:
         import torch
     except ImportError:
@@ -148,6 +154,7 @@ def describe(threads: int) -> dict:
         info["torch_threads"] = torch.get_num_threads()
     try:
         from . import bpnn_runners
+
         bpnn = bpnn_runners.import_bpnn()
         info["bpnn"] = f"{getattr(bpnn, '__version__', '?')} from {Path(bpnn.__file__).parent}"
     except Exception as exc:  # the header must print even when the engine is broken
@@ -174,11 +181,14 @@ def header_lines(info: dict) -> list[str]:
         + (f" (torch.get_num_threads() = {info['torch_threads']})" if "torch_threads" in info else ""),
     ]
     for pool in info["thread_pools"]:
-        lines.append(f"            {pool['implementation']:<8} {pool['threads']} threads  "
-                     f"{pool['loaded_by']}/{pool['library']}")
+        lines.append(
+            f"            {pool['implementation']:<8} {pool['threads']} threads  {pool['loaded_by']}/{pool['library']}"
+        )
     lines.append(f"bpnn        {info['bpnn']}")
     busy = info.get("busy_with_others")
     if busy:
-        lines.append(f"noise       other work used {busy['other_cpu_fraction']:.0%} of the CPU "
-                     f"during the {busy['seconds']:g} s run")
+        lines.append(
+            f"noise       other work used {busy['other_cpu_fraction']:.0%} of the CPU "
+            f"during the {busy['seconds']:g} s run"
+        )
     return lines

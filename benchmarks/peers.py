@@ -27,17 +27,23 @@ SKLEARN_ACTIVATION = {"sigmoid": "logistic", "relu": "relu", "tanh": "tanh"}
 def run_reference(data: Data, spec: Spec) -> Run:
     if spec.batch_size != 1 or spec.optimizer != "sgd" or spec.loss != "mse":
         raise NotAvailable("the reference loop is per-sample SGD on the squared error only")
-    seconds, (weights, biases) = stopwatch(lambda: reference_loop.train(
-        data.X_train, data.Y_train, spec.sizes, spec.epochs, spec.learning_rate, seed=spec.seed))
+    seconds, (weights, biases) = stopwatch(
+        lambda: reference_loop.train(
+            data.X_train, data.Y_train, spec.sizes, spec.epochs, spec.learning_rate, seed=spec.seed
+        )
+    )
     metric = score(data, lambda X: reference_loop.predict(weights, biases, X))
     return Run.whole(seconds, spec.epochs, metric)
 
 
 # ---------------------------------------------------------------- scikit-learn
 def _sklearn_common(spec: Spec) -> dict:
-    return dict(hidden_layer_sizes=spec.sizes[1:-1],
-                activation=SKLEARN_ACTIVATION[spec.activation],
-                alpha=0.0, random_state=spec.seed)
+    return dict(
+        hidden_layer_sizes=spec.sizes[1:-1],
+        activation=SKLEARN_ACTIVATION[spec.activation],
+        alpha=0.0,
+        random_state=spec.seed,
+    )
 
 
 def run_sklearn(data: Data, spec: Spec) -> Run:
@@ -53,10 +59,18 @@ def run_sklearn(data: Data, spec: Spec) -> Run:
         raise NotAvailable(f"this runner does classification with sgd/adam, not {spec.optimizer}")
     extra = dict(momentum=0.0, nesterovs_momentum=False) if spec.optimizer == "sgd" else {}
     model = MLPClassifier(
-        **_sklearn_common(spec), solver=spec.optimizer, batch_size=spec.batch_size,
-        learning_rate="constant", learning_rate_init=spec.learning_rate,
-        max_iter=spec.epochs, tol=0.0, n_iter_no_change=np.inf, shuffle=True,
-        early_stopping=False, **extra)
+        **_sklearn_common(spec),
+        solver=spec.optimizer,
+        batch_size=spec.batch_size,
+        learning_rate="constant",
+        learning_rate_init=spec.learning_rate,
+        max_iter=spec.epochs,
+        tol=0.0,
+        n_iter_no_change=np.inf,
+        shuffle=True,
+        early_stopping=False,
+        **extra,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         seconds, _ = stopwatch(lambda: model.fit(data.X_train, data.y_train))
@@ -76,8 +90,9 @@ def run_sklearn_lbfgs(data: Data, spec: Spec) -> Run:
 
     def fit_for_seed(seed: int):
         def fit(budget: int):
-            model = MLPRegressor(**_sklearn_common(spec.replace(seed=seed)), solver="lbfgs", max_iter=budget,
-                                 max_fun=10**9, tol=0.0)
+            model = MLPRegressor(
+                **_sklearn_common(spec.replace(seed=seed)), solver="lbfgs", max_iter=budget, max_fun=10**9, tol=0.0
+            )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 seconds, _ = stopwatch(lambda: model.fit(data.X_train, data.Y_train))
@@ -148,7 +163,7 @@ def run_torch(data: Data, spec: Spec) -> Run:
         for _ in range(spec.epochs):
             order = torch.randperm(n, generator=generator)
             for start in range(0, n, batch):
-                idx = order[start:start + batch]
+                idx = order[start : start + batch]
                 optimizer.zero_grad(set_to_none=True)
                 loss = loss_fn(model(X[idx]), T[idx])
                 loss.backward()

@@ -29,8 +29,7 @@ def init_params(sizes, rng: np.random.Generator):
     weights : list of ndarray of shape (n_in, n_out)
     biases : list of ndarray of shape (n_out,)
     """
-    weights = [rng.standard_normal((n_in, n_out)) * np.sqrt(1.0 / n_out)
-               for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    weights = [rng.standard_normal((n_in, n_out)) * np.sqrt(1.0 / n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
     biases = [rng.random(n_out) * 0.1 for n_out in sizes[1:]]
     return weights, biases
 
@@ -56,8 +55,7 @@ def backprop(weights, biases, x: np.ndarray, y: np.ndarray):
     return weight_grads, deltas
 
 
-def train_epoch(weights, biases, X: np.ndarray, Y: np.ndarray, learning_rate: float,
-                order: np.ndarray) -> None:
+def train_epoch(weights, biases, X: np.ndarray, Y: np.ndarray, learning_rate: float, order: np.ndarray) -> None:
     """One pass of per-sample gradient descent, visiting samples in ``order``; in place."""
     for i in order:
         weight_grads, bias_grads = backprop(weights, biases, X[i], Y[i])
@@ -66,8 +64,7 @@ def train_epoch(weights, biases, X: np.ndarray, Y: np.ndarray, learning_rate: fl
             b -= learning_rate * db
 
 
-def train(X: np.ndarray, Y: np.ndarray, sizes, epochs: int, learning_rate: float,
-          seed: int = 0, shuffle: bool = True):
+def train(X: np.ndarray, Y: np.ndarray, sizes, epochs: int, learning_rate: float, seed: int = 0, shuffle: bool = True):
     """Train from seed 004's initialisation; returns (weights, biases).
 
     ``shuffle=True`` visits the samples in a fresh random order each epoch, as bpnn's

@@ -61,8 +61,9 @@ def floor_multiple(case: dict, impl: dict) -> float | None:
     if impl.get("status") != "ok":
         return None
     paired = _paired(impl.get("seconds_per_epoch"), case["floor"].get("seconds_per_epoch"))
-    return paired if paired is not None else (impl["median_seconds_per_epoch"]
-                                              / case["floor"]["median_seconds_per_epoch"])
+    return (
+        paired if paired is not None else (impl["median_seconds_per_epoch"] / case["floor"]["median_seconds_per_epoch"])
+    )
 
 
 def best_ratio(case: dict, slow: dict, fast: dict) -> float | None:
@@ -111,8 +112,10 @@ def memory_text(impl: dict) -> str:
     memory = impl.get("memory")
     if not memory:
         return "—"
-    return (f"{memory['peak_mb']:.0f} MB (data {memory['data_mb']:.0f}, "
-            f"training +{memory['peak_mb'] - memory['baseline_mb']:.0f})")
+    return (
+        f"{memory['peak_mb']:.0f} MB (data {memory['data_mb']:.0f}, "
+        f"training +{memory['peak_mb'] - memory['baseline_mb']:.0f})"
+    )
 
 
 def full_run_text(case: dict, impl: dict) -> str:
@@ -148,26 +151,24 @@ def evaluate_targets(case: dict) -> list[dict]:
                     verdict.update(best=best, best_text=f"{best:.2f}×")
         elif target["kind"] == "floor":
             multiple = floor_multiple(case, bpnn)
-            verdict.update(measured=multiple, met=multiple <= target["value"],
-                           text=f"{multiple:.2f}× the floor")
+            verdict.update(measured=multiple, met=multiple <= target["value"], text=f"{multiple:.2f}× the floor")
             best = best_floor_multiple(case, bpnn)
             if best is not None:
                 verdict.update(best=best, best_text=f"{best:.2f}× the floor")
         elif target["kind"] == "metric_min":
             if bpnn["epochs"] < case["full_epochs"]:
-                verdict["text"] = (f"only {plural(bpnn['epochs'], 'epoch')} run; "
-                                   f"--full runs {case['full_epochs']}")
+                verdict["text"] = f"only {plural(bpnn['epochs'], 'epoch')} run; --full runs {case['full_epochs']}"
             else:
-                verdict.update(measured=bpnn["metric"], met=bpnn["metric"] >= target["value"],
-                               text=f"{bpnn['metric']:.1%}")
+                verdict.update(
+                    measured=bpnn["metric"], met=bpnn["metric"] >= target["value"], text=f"{bpnn['metric']:.1%}"
+                )
         elif target["kind"] == "memory":
             memory = bpnn.get("memory")
             if not memory:
                 verdict["text"] = "not measured (run without isolation)"
             else:
                 over = memory["peak_mb"] - memory["data_mb"]
-                verdict.update(measured=over, met=over <= target["value"],
-                               text=f"data + {over:.0f} MB")
+                verdict.update(measured=over, met=over <= target["value"], text=f"data + {over:.0f} MB")
         out.append(verdict)
     return out
 
@@ -192,40 +193,56 @@ def ratio_rows(case: dict) -> tuple[list[str], list[list[str]]]:
 # ---------------------------------------------------------------- console
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows)]
-    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    def line(cells):
+        return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
+
     return [line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows]
 
 
 def case_rows(case: dict) -> tuple[list[str], list[list[str]]]:
     time_name = "s to target" if case["time_to_target"] else "s/epoch"
     full_name = f"{case['full_epochs']} epochs" if case["full_epochs"] else "full run"
-    headers = ["implementation", time_name, "spread", "× GEMM floor", full_name,
-               case["metric_name"], "peak RSS"]
+    headers = ["implementation", time_name, "spread", "× GEMM floor", full_name, case["metric_name"], "peak RSS"]
     floor_s = case["floor"]["median_seconds_per_epoch"]
     rows = [["GEMM floor (np.matmul only)", seconds(floor_s), "", "1.00", "", "", ""]]
-    for key, impl in case["implementations"].items():
+    for _key, impl in case["implementations"].items():
         if impl.get("status") != "ok":
             rows.append([impl["label"], f"{impl['status']} (see below)", "", "", "", "", ""])
             continue
-        rows.append([impl["label"], seconds(headline(case, impl)), spread(impl),
-                     f"{floor_multiple(case, impl):.2f}", full_run_text(case, impl),
-                     metric_text(case, impl), memory_text(impl)])
+        rows.append(
+            [
+                impl["label"],
+                seconds(headline(case, impl)),
+                spread(impl),
+                f"{floor_multiple(case, impl):.2f}",
+                full_run_text(case, impl),
+                metric_text(case, impl),
+                memory_text(impl),
+            ]
+        )
     return headers, rows
 
 
 def unavailable(case: dict) -> list[str]:
     """One line per implementation that did not run, with the reason."""
-    return [f"{impl['label']}: {impl['status']}: {impl['reason']}"
-            for impl in case["implementations"].values() if impl.get("status") != "ok"]
+    return [
+        f"{impl['label']}: {impl['status']}: {impl['reason']}"
+        for impl in case["implementations"].values()
+        if impl.get("status") != "ok"
+    ]
 
 
 def console(results: dict) -> str:
     lines = header_lines(results["machine"])
     lines.append(f"command     {results['command']}")
     for case in results["cases"]:
-        lines += ["", f"[{case['name']}] {case['title']}",
-                  f"  {case['data']}; {case['spec']}; "
-                  f"{plural(case['epochs_timed'], 'epoch')} timed, median of {results['repeats']} repeats"]
+        lines += [
+            "",
+            f"[{case['name']}] {case['title']}",
+            f"  {case['data']}; {case['spec']}; "
+            f"{plural(case['epochs_timed'], 'epoch')} timed, median of {results['repeats']} repeats",
+        ]
         lines += ["  " + x for x in _table(*case_rows(case))]
         lines += ["  " + x for x in unavailable(case)]
         names, rows = ratio_rows(case)
@@ -233,18 +250,24 @@ def console(results: dict) -> str:
             lines.append("  ratios, row time ÷ column time:")
             lines += ["    " + x for x in _table([""] + names, rows)]
         for verdict in case["verdicts"]:
-            lines.append(f"  target: {verdict['description']}: {status_word(verdict['met'])}"
-                         + (f" ({verdict['text']})" if verdict["text"] else "")
-                         + (f"; fastest vs fastest {verdict['best_text']}" if verdict.get("best_text") else ""))
+            lines.append(
+                f"  target: {verdict['description']}: {status_word(verdict['met'])}"
+                + (f" ({verdict['text']})" if verdict["text"] else "")
+                + (f"; fastest vs fastest {verdict['best_text']}" if verdict.get("best_text") else "")
+            )
     return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- markdown
 def _md_table(headers: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
     align = ["---" if i < right_from else "---:" for i in range(len(headers))]
-    esc = lambda c: str(c).replace("|", "\\|")
+
+    def esc(c):
+        return str(c).replace("|", "\\|")
+
     return ["| " + " | ".join(headers) + " |", "| " + " | ".join(align) + " |"] + [
-        "| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+        "| " + " | ".join(esc(c) for c in row) + " |" for row in rows
+    ]
 
 
 def bar_chart(results: dict, width: int = 40) -> list[str]:
@@ -260,7 +283,10 @@ def bar_chart(results: dict, width: int = 40) -> list[str]:
         return ["(no implementation ran)"]
     top = math.log10(max(2.0, max(m for _, m in entries)))
     label_width = max(len(label) for label, _ in entries)
-    bar = lambda m: "█" * max(1, round(width * math.log10(max(m, 1.0)) / top))
+
+    def bar(m):
+        return "█" * max(1, round(width * math.log10(max(m, 1.0)) / top))
+
     return [f"{label.ljust(label_width)}  {bar(m)} {m:.1f}×" for label, m in entries]
 
 
@@ -289,27 +315,52 @@ def markdown(results: dict) -> str:
     rows = []
     for case in results["cases"]:
         for verdict in case["verdicts"]:
-            rows.append([case["name"], verdict["description"], verdict["text"] or "—",
-                         status_word(verdict["met"]), verdict.get("best_text") or "—"])
+            rows.append(
+                [
+                    case["name"],
+                    verdict["description"],
+                    verdict["text"] or "—",
+                    status_word(verdict["met"]),
+                    verdict.get("best_text") or "—",
+                ]
+            )
     out += _md_table(["case", "target", "measured (judged)", "status", "fastest vs fastest"], rows, right_from=4)
-    out += ["", "'measured' is the median over rounds of the ratio within a round, and the status is "
-            "judged on it; 'fastest vs fastest' divides the fastest repeat of one by the fastest of the "
-            "other (see 'How these numbers are made')."]
-    out += ["", "## Time as a multiple of the GEMM-only floor (log scale)", "", "```text", *bar_chart(results),
-            "```", ""]
+    out += [
+        "",
+        "'measured' is the median over rounds of the ratio within a round, and the status is "
+        "judged on it; 'fastest vs fastest' divides the fastest repeat of one by the fastest of the "
+        "other (see 'How these numbers are made').",
+    ]
+    out += [
+        "",
+        "## Time as a multiple of the GEMM-only floor (log scale)",
+        "",
+        "```text",
+        *bar_chart(results),
+        "```",
+        "",
+    ]
     for case in results["cases"]:
-        out += [f"## `{case['name']}`: {case['title']}", "",
-                f"{case['data']}; {case['spec']}; {plural(case['epochs_timed'], 'epoch')} timed per run, "
-                f"median of up to {results['repeats']} runs (the spread column says how many). "
-                f"GEMM floor {case['floor']['gflop_per_epoch']:.3g} GFLOP per epoch.", ""]
+        out += [
+            f"## `{case['name']}`: {case['title']}",
+            "",
+            f"{case['data']}; {case['spec']}; {plural(case['epochs_timed'], 'epoch')} timed per run, "
+            f"median of up to {results['repeats']} runs (the spread column says how many). "
+            f"GEMM floor {case['floor']['gflop_per_epoch']:.3g} GFLOP per epoch.",
+            "",
+        ]
         out += _md_table(*case_rows(case))
         missing = unavailable(case)
         if missing:
             out += [""] + [f"- {x}" for x in missing]
         names, ratio_table = ratio_rows(case)
         if len(names) > 1:
-            out += ["", "Ratios, row time ÷ column time (above 1: the row is slower), the median over "
-                    "rounds of the ratio within a round:", ""]
+            out += [
+                "",
+                "Ratios, row time ÷ column time (above 1: the row is slower), the median over "
+                "rounds of the ratio within a round:",
+                "",
+            ]
             out += _md_table([""] + names, ratio_table)
         if case["notes"]:
             out += [""] + [f"- {note}" for note in case["notes"]]
@@ -329,7 +380,8 @@ def markdown(results: dict) -> str:
         "- Ratios (and the targets judged on them) are the median over rounds of the ratio of the two "
         "times in the same round: the two runs of a round are seconds apart and share the machine's "
         "slow or fast spell, which on this VM can change a run's time by a factor of two. Where the "
-        "two were not timed in the same rounds it is the ratio of the medians. The s/epoch and × GEMM floor columns are medians of each implementation alone.",
+        "two were not timed in the same rounds it is the ratio of the medians. The s/epoch and × GEMM floor columns "
+        "are medians of each implementation alone.",
         "- The machine's spells are often shorter than a round: consecutive children of one "
         "implementation have run 0.45 s and 0.95 s per epoch seconds apart, so the median of a few "
         "repeats can land in either spell. The targets table therefore also gives 'fastest vs "
@@ -351,6 +403,7 @@ def markdown(results: dict) -> str:
             + (f", while other work used {busy['other_cpu_fraction']:.0%} of the CPU" if busy else "")
             + ". When other work keeps the cores busy, a multi-threaded BLAS or OpenMP pool "
             "stalls whenever one of its threads is preempted, and times with as many threads as "
-            "cores become erratic; fewer threads give steadier comparisons.")
+            "cores become erratic; fewer threads give steadier comparisons."
+        )
     out.append("")
     return "\n".join(out)

@@ -57,11 +57,26 @@ ROWS = [
     ("adam, (100,), MLP defaults", ["digits", "breast cancer", "diabetes"], {}, "mlp", {}),
     ("adam, (100,), MLP with standardised y", ["diabetes"], {}, "mlp_scaled_y", {}),
     ("lbfgs, (100,)", ["digits", "breast cancer", "diabetes"], {"solver": "lbfgs"}, "mlp", {"solver": "lbfgs"}),
-    ("lm + early stopping (15 %, 6 fails) vs MLP lbfgs, (10,)", ["breast cancer", "diabetes"],
-     {"solver": "lm", "hidden_layer_sizes": (10,), "early_stopping": True, "validation_fraction": 0.15,
-      "n_iter_no_change": 6}, "mlp", {"solver": "lbfgs", "hidden_layer_sizes": (10,)}),
-    ("br vs MLP lbfgs, (10,)", ["breast cancer", "diabetes"], {"solver": "br", "hidden_layer_sizes": (10,)},
-     "mlp", {"solver": "lbfgs", "hidden_layer_sizes": (10,)}),
+    (
+        "lm + early stopping (15 %, 6 fails) vs MLP lbfgs, (10,)",
+        ["breast cancer", "diabetes"],
+        {
+            "solver": "lm",
+            "hidden_layer_sizes": (10,),
+            "early_stopping": True,
+            "validation_fraction": 0.15,
+            "n_iter_no_change": 6,
+        },
+        "mlp",
+        {"solver": "lbfgs", "hidden_layer_sizes": (10,)},
+    ),
+    (
+        "br vs MLP lbfgs, (10,)",
+        ["breast cancer", "diabetes"],
+        {"solver": "br", "hidden_layer_sizes": (10,)},
+        "mlp",
+        {"solver": "lbfgs", "hidden_layer_sizes": (10,)},
+    ),
 ]
 
 
@@ -92,24 +107,31 @@ def evaluate(dataset, task, bp_params, mlp_kind, mlp_params, repeats):
 
 def table(repeats: int) -> str:
     metric = {"classification": "accuracy", "regression": "R²"}
-    lines = ["| data set | solver, hidden layers | metric | bpnn | scikit-learn MLP | bpnn − MLP (± SE) "
-             "| fit s bpnn / MLP |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| data set | solver, hidden layers | metric | bpnn | scikit-learn MLP | bpnn − MLP (± SE) "
+        "| fit s bpnn / MLP |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for label, datasets, bp_params, mlp_kind, mlp_params in ROWS:
         for dataset in datasets:
             task = DATASETS[dataset][1]
             s, t = evaluate(dataset, task, bp_params, mlp_kind, mlp_params, repeats)
             diff = s["bpnn"] - s["mlp"]
             se = diff.std(ddof=1) / np.sqrt(len(diff))
-            lines.append(f"| {dataset} | {label} | {metric[task]} | {s['bpnn'].mean():.4f} ± {s['bpnn'].std(ddof=1):.4f} "
-                         f"| {s['mlp'].mean():.4f} ± {s['mlp'].std(ddof=1):.4f} | {diff.mean():+.4f} ± {se:.4f} "
-                         f"| {t['bpnn']:.2f} / {t['mlp']:.2f} |")
+            lines.append(
+                f"| {dataset} | {label} | {metric[task]} | {s['bpnn'].mean():.4f} ± {s['bpnn'].std(ddof=1):.4f} "
+                f"| {s['mlp'].mean():.4f} ± {s['mlp'].std(ddof=1):.4f} | {diff.mean():+.4f} ± {se:.4f} "
+                f"| {t['bpnn']:.2f} / {t['mlp']:.2f} |"
+            )
             print(lines[-1], flush=True)
     n = 5 * repeats
     lines.append("")
-    lines.append(f"Mean ± standard deviation over {n} folds ({repeats} × 5-fold, seeds 0–{repeats - 1}); "
-                 f"bpnn {bpnn.__version__}, scikit-learn {sklearn.__version__}, NumPy {np.__version__}, "
-                 f"Python {platform.python_version()}, one BLAS thread. "
-                 "Produced by `python examples/compare_sklearn.py --write docs/sklearn.md`.")
+    lines.append(
+        f"Mean ± standard deviation over {n} folds ({repeats} × 5-fold, seeds 0–{repeats - 1}); "
+        f"bpnn {bpnn.__version__}, scikit-learn {sklearn.__version__}, NumPy {np.__version__}, "
+        f"Python {platform.python_version()}, one BLAS thread. "
+        "Produced by `python examples/compare_sklearn.py --write docs/sklearn.md`."
+    )
     return "\n".join(lines)
 
 

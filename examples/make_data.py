@@ -24,23 +24,22 @@ import numpy as np
 
 SEED = 20240501
 HERE = Path(__file__).resolve().parent / "data"
-G = 9.80665            # m/s^2
+G = 9.80665  # m/s^2
 STEEL_EXPANSION = 12e-6  # 1/K, linear expansion coefficient of steel
 
 
 def pendulum(rng: np.random.Generator, n: int = 300) -> tuple[list[str], np.ndarray]:
-    length = rng.uniform(0.2, 2.0, n)                 # m, at 20 degC
-    amplitude = rng.uniform(2.0, 60.0, n)             # degrees
-    mass = rng.uniform(0.05, 2.0, n)                  # kg, irrelevant to the period
-    temperature = rng.uniform(-10.0, 40.0, n)         # degC
+    length = rng.uniform(0.2, 2.0, n)  # m, at 20 degC
+    amplitude = rng.uniform(2.0, 60.0, n)  # degrees
+    mass = rng.uniform(0.05, 2.0, n)  # kg, irrelevant to the period
+    temperature = rng.uniform(-10.0, 40.0, n)  # degC
     theta = np.radians(amplitude)
     # Series for the exact period: T = 2 pi sqrt(L/g) (1 + theta^2/16 + 11 theta^4/3072 + ...)
     hot_length = length * (1 + STEEL_EXPANSION * (temperature - 20.0))
     period = 2 * math.pi * np.sqrt(hot_length / G) * (1 + theta**2 / 16 + 11 * theta**4 / 3072)
-    period += rng.normal(0.0, 0.002, n)               # stopwatch error, s
+    period += rng.normal(0.0, 0.002, n)  # stopwatch error, s
     columns = ["length_m", "amplitude_deg", "mass_kg", "temperature_c", "period_s"]
-    data = np.column_stack([length.round(4), amplitude.round(2), mass.round(3), temperature.round(1),
-                            period.round(5)])
+    data = np.column_stack([length.round(4), amplitude.round(2), mass.round(3), temperature.round(1), period.round(5)])
     return columns, data
 
 

@@ -90,7 +90,7 @@ def save_plot(curves, target, path):
         ax.set_ylabel("test MSE")
         ax.grid(True, which="major", alpha=0.3)
     axes[0].legend()
-    fig.suptitle("1-10-2 tanh network on sin(x) and 1: test MSE until it falls below %g (seed 0)" % target)
+    fig.suptitle(f"1-10-2 tanh network on sin(x) and 1: test MSE until it falls below {target:g} (seed 0)")
     # write atomically: a half-written PNG never replaces a good one
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(suffix=".png", dir=directory)
@@ -123,7 +123,7 @@ def main(argv=None):
     X_test, y_test = sine_data(1000, seed=1)
     data = (X, y, X_test, y_test)
     rows, first = [], {}
-    for name, (_, batch_size, budget, description) in METHODS.items():
+    for name, (_, _batch_size, budget, description) in METHODS.items():
         clocks = [race(name, seed, data, args.target) for seed in range(args.seeds)]
         first[name] = clocks[0]
         hits = [c.reached for c in clocks if c.reached]
@@ -137,9 +137,11 @@ def main(argv=None):
         rows.append(f"| {name} | {description} | {cell_e} | {cell_s} | {len(hits)}/{len(clocks)} |")
         print(f"done: {name}", flush=True)
     print()
-    print(f"Target test MSE {args.target:g}; median (min-max) over {args.seeds} network seeds; {threads}; "
-          f"{platform.processor() or platform.machine()}, {os.cpu_count()} logical CPUs, "
-          f"load average {os.getloadavg()[0]:.1f} at the end; numpy {np.__version__}.")
+    print(
+        f"Target test MSE {args.target:g}; median (min-max) over {args.seeds} network seeds; {threads}; "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} logical CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} at the end; numpy {np.__version__}."
+    )
     print()
     print("| method | settings | epochs to target | training seconds to target | reached |")
     print("|---|---|---|---|---|")

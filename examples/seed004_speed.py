@@ -54,8 +54,9 @@ def straightforward_loop(net, X, Y, epochs: int, learning_rate: float, seed: int
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("modes", nargs="*", default=["compiled", "numpy", "loop"],
-                        choices=["compiled", "numpy", "loop"])
+    parser.add_argument(
+        "modes", nargs="*", default=["compiled", "numpy", "loop"], choices=["compiled", "numpy", "loop"]
+    )
     parser.add_argument("--epochs", type=int, default=1000)
     args = parser.parse_args()
 
@@ -68,12 +69,16 @@ def main() -> None:
         if mode == "loop":
             straightforward_loop(net, X_train, Y_train, args.epochs, 0.01, seed=0)
         else:
-            net.fit(X_train, Y_train, epochs=args.epochs, learning_rate=0.01, batch_size=1, seed=0,
-                    fast=mode == "compiled")
+            net.fit(
+                X_train, Y_train, epochs=args.epochs, learning_rate=0.01, batch_size=1, seed=0, fast=mode == "compiled"
+            )
         seconds = time.perf_counter() - start
         accuracy = np.mean(net.predict(X_test).argmax(axis=1) == y_test)
-        print(f"{mode:8s} {args.epochs} epochs in {seconds:7.2f} s ({seconds / args.epochs * 1e3:7.2f} ms/epoch), "
-              f"test accuracy {accuracy:.4f}", flush=True)
+        print(
+            f"{mode:8s} {args.epochs} epochs in {seconds:7.2f} s ({seconds / args.epochs * 1e3:7.2f} ms/epoch), "
+            f"test accuracy {accuracy:.4f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

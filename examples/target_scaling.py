@@ -39,10 +39,12 @@ def main() -> None:
                 for scaling in ["standard", "minmax", None]:
                     r2, epochs = [], []
                     for seed in range(3):
-                        model = make_pipeline(StandardScaler(), BPRegressor(target_scaling=scaling, random_state=seed,
-                                                                            **params))
-                        out = cross_validate(model, X, y, cv=KFold(5, shuffle=True, random_state=seed),
-                                             return_estimator=True)
+                        model = make_pipeline(
+                            StandardScaler(), BPRegressor(target_scaling=scaling, random_state=seed, **params)
+                        )
+                        out = cross_validate(
+                            model, X, y, cv=KFold(5, shuffle=True, random_state=seed), return_estimator=True
+                        )
                         r2.extend(out["test_score"])
                         epochs.extend(pipe[-1].n_iter_ for pipe in out["estimator"])
                     cells.append(f"R² {np.mean(r2):.3f}, {np.mean(epochs):.0f} epochs")

@@ -67,10 +67,14 @@ def test_reference_epoch_is_one_gradient_step_per_sample():
 def test_gemm_shapes_are_forward_weight_grads_and_deltas_below_the_first_layer():
     shapes = floor.gemm_shapes((784, 256, 128, 10), 200)
     assert shapes == [
-        ((200, 784), (784, 256)), ((200, 256), (256, 128)), ((200, 128), (128, 10)),
+        ((200, 784), (784, 256)),
+        ((200, 256), (256, 128)),
+        ((200, 128), (128, 10)),
         ((784, 200), (200, 256)),
-        ((256, 200), (200, 128)), ((200, 128), (128, 256)),
-        ((128, 200), (200, 10)), ((200, 10), (10, 128)),
+        ((256, 200), (200, 128)),
+        ((200, 128), (128, 256)),
+        ((128, 200), (200, 10)),
+        ((200, 10), (10, 128)),
     ]
     # 2·m·k·n summed by hand: forward + weight gradients = 2 × 2·n·Σ n_in·n_out,
     # deltas = 2·n·(128·256 + 10·128)
@@ -117,9 +121,19 @@ def test_time_to_target_over_seeds_reports_the_median_seed():
     def fit_for_seed(seed):
         return lambda budget: (budget * 1e-3, 1.0 if budget < 10 * (seed + 1) else 0.0, budget)
 
-    spec = Spec(sizes=(1, 2, 1), activation="tanh", output="identity", loss="mse", optimizer="lm",
-                learning_rate=0.0, batch_size=None, epochs=1000, dtype="float64", target_mse=0.5,
-                seeds=(4, 0, 3, 1, 2))
+    spec = Spec(
+        sizes=(1, 2, 1),
+        activation="tanh",
+        output="identity",
+        loss="mse",
+        optimizer="lm",
+        learning_rate=0.0,
+        batch_size=None,
+        epochs=1000,
+        dtype="float64",
+        target_mse=0.5,
+        seeds=(4, 0, 3, 1, 2),
+    )
     run = time_to_target_over_seeds(fit_for_seed, spec)
     assert run.info["iterations"] == 30 and run.info["reached"]
     assert sum(run.epoch_seconds) == pytest.approx(0.030)
@@ -147,22 +161,36 @@ def test_fastest_vs_fastest_divides_the_fastest_repeats():
     assert report.best_ratio(case, peer, bpnn) == pytest.approx(2.0 / 1.0)
     assert report.best_floor_multiple(case, bpnn) == pytest.approx(1.0 / 0.8)
     assert report.best_ratio(case, {"status": "n/a"}, bpnn) is None
-    verdicts = report.evaluate_targets(dict(case, implementations={"bpnn": bpnn, "sklearn": peer}, targets=[
-        {"kind": "speedup", "value": 5, "peer": "sklearn", "description": "d"},
-        {"kind": "floor", "value": 1.5, "peer": None, "description": "d"}]))
+    verdicts = report.evaluate_targets(
+        dict(
+            case,
+            implementations={"bpnn": bpnn, "sklearn": peer},
+            targets=[
+                {"kind": "speedup", "value": 5, "peer": "sklearn", "description": "d"},
+                {"kind": "floor", "value": 1.5, "peer": None, "description": "d"},
+            ],
+        )
+    )
     assert [v["best_text"] for v in verdicts] == ["2.00×", "1.25× the floor"]
     assert [v["met"] for v in verdicts] == [False, False]  # judged on the paired medians (2.0×, 2.0× the floor)
 
 
 def _case(bpnn, peer, floor_s=1.0, full_epochs=10):
-    ok = lambda t, epochs=10, **kw: {"status": "ok", "median_seconds_per_epoch": t,
-                                    "median_total_seconds": t * epochs, "epochs": epochs,
-                                    "metric": 0.98, **kw}
+    def ok(t, epochs=10, **kw):
+        return {
+            "status": "ok",
+            "median_seconds_per_epoch": t,
+            "median_total_seconds": t * epochs,
+            "epochs": epochs,
+            "metric": 0.98,
+            **kw,
+        }
+
     return {
-        "time_to_target": False, "full_epochs": full_epochs,
+        "time_to_target": False,
+        "full_epochs": full_epochs,
         "floor": {"median_seconds_per_epoch": floor_s},
-        "implementations": {"bpnn": bpnn if isinstance(bpnn, dict) else ok(bpnn),
-                            "sklearn": ok(peer)},
+        "implementations": {"bpnn": bpnn if isinstance(bpnn, dict) else ok(bpnn), "sklearn": ok(peer)},
         "targets": [
             {"kind": "speedup", "value": 5, "peer": "sklearn", "description": "d"},
             {"kind": "floor", "value": 1.5, "peer": None, "description": "d"},
@@ -193,17 +221,29 @@ def test_missing_torch_is_reported_not_raised(monkeypatch):
         raise NotAvailable("torch is not installed (test)")
 
     monkeypatch.setattr(peers, "import_torch", no_torch)
-    result = harness.run_case(CASES["digits"], quick=True, repeats=1, threads=1,
-                              impls=["torch"], log=lambda *a: None, isolate=False)
+    result = harness.run_case(
+        CASES["digits"], quick=True, repeats=1, threads=1, impls=["torch"], log=lambda *a: None, isolate=False
+    )
     assert result["implementations"]["torch"] == {
-        "label": "PyTorch", "status": "n/a", "reason": "torch is not installed (test)"}
+        "label": "PyTorch",
+        "status": "n/a",
+        "reason": "torch is not installed (test)",
+    }
 
 
 def test_full_length_case_pairs_short_runs_and_adds_one_full_run():
     # under --full the online case keeps its short runs for the speed (every implementation
     # in every round, so the ratios pair up) and makes one full-length run for the accuracy
-    result = harness.run_case(CASES["online"], quick=True, full=True, repeats=2, threads=1,
-                              impls=["bpnn", "reference"], log=lambda *a: None, isolate=False)
+    result = harness.run_case(
+        CASES["online"],
+        quick=True,
+        full=True,
+        repeats=2,
+        threads=1,
+        impls=["bpnn", "reference"],
+        log=lambda *a: None,
+        isolate=False,
+    )
     for key in ("bpnn", "reference"):
         impl = result["implementations"][key]
         assert impl["status"] == "ok", impl
@@ -240,8 +280,19 @@ def test_runner_results_are_whole_runs():
 def quick_suite(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
     # in process, to keep it quick; the MNIST-sized case still runs its children
-    argv = ["--quick", "--in-process", "--repeats", "2", "--threads", "1", "--output", str(out / "r.json"),
-            "--write-docs", "--docs", str(out / "benchmarks.md")]
+    argv = [
+        "--quick",
+        "--in-process",
+        "--repeats",
+        "2",
+        "--threads",
+        "1",
+        "--output",
+        str(out / "r.json"),
+        "--write-docs",
+        "--docs",
+        str(out / "benchmarks.md"),
+    ]
     code = cli.main(argv)
     return code, out, json.loads((out / "r.json").read_text())
 
@@ -287,8 +338,7 @@ def test_quick_suite_header_and_markdown(quick_suite):
 
 def test_report_can_be_rebuilt_from_json(quick_suite, tmp_path, capsys):
     _, out, _ = quick_suite
-    code = cli.main(["--from-json", str(out / "r.json"), "--write-docs",
-                     "--docs", str(tmp_path / "again.md")])
+    code = cli.main(["--from-json", str(out / "r.json"), "--write-docs", "--docs", str(tmp_path / "again.md")])
     assert code == 0
     assert (tmp_path / "again.md").read_text() == (out / "benchmarks.md").read_text()
     assert "[online]" in capsys.readouterr().out

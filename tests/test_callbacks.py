@@ -89,8 +89,11 @@ def test_early_stopping_errors():
     with pytest.raises(ValueError, match=r"'monitor' parameter of EarlyStopping must name a loss.*'val_accuracy'"):
         bpnn.EarlyStopping(monitor="val_accuracy")
     net = bpnn.Network([bpnn.Dense(1, 1)], seed=0)
-    with pytest.raises(ValueError, match=r"EarlyStopping monitors 'val_loss', which the epoch's logs do not have "
-                                         r"\(they have \['loss'\]\). Pass validation_data or validation_split"):
+    with pytest.raises(
+        ValueError,
+        match=r"EarlyStopping monitors 'val_loss', which the epoch's logs do not have "
+        r"\(they have \['loss'\]\). Pass validation_data or validation_split",
+    ):
         net.fit(np.ones((3, 1)), np.ones((3, 1)), callbacks=[bpnn.EarlyStopping()])
 
 
@@ -119,8 +122,13 @@ def test_reduce_lr_needs_a_numeric_learning_rate():
     X, y = regression(10)
     net = big_net()
     with pytest.raises(TypeError, match=r"ReduceLROnPlateau needs an optimizer with a numeric learning_rate"):
-        net.fit(X, y, epochs=5, optimizer=bpnn.SGD(bpnn.StepDecay(0.01, 5)),
-                callbacks=[bpnn.ReduceLROnPlateau(monitor="loss", patience=0, min_delta=10.0)])
+        net.fit(
+            X,
+            y,
+            epochs=5,
+            optimizer=bpnn.SGD(bpnn.StepDecay(0.01, 5)),
+            callbacks=[bpnn.ReduceLROnPlateau(monitor="loss", patience=0, min_delta=10.0)],
+        )
 
 
 # -- validation split ---------------------------------------------------------------------------------
@@ -196,7 +204,7 @@ def test_ctrl_c_mid_epoch_finishes_the_batch_and_returns(capsys):
     rng.permutation(40), rng.permutation(40)
     third = rng.permutation(40)
     for k in range(3):
-        rows = third[4 * k:4 * k + 4]
+        rows = third[4 * k : 4 * k + 4]
         twin.optimizer.train_batch(twin, X[rows], y[rows])
     for a, b in zip(net.get_weights(), twin.get_weights()):
         np.testing.assert_array_equal(a, b)

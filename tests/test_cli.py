@@ -16,22 +16,65 @@ from bpnn.demos.progress import TrainingProgress
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
-SEED002 = ["explain", "--layers", "2,2,2", "--activation", "sigmoid", "--loss", "mse", "--weights", "1", "--no-bias",
-           "--inputs", "0.1,0.88", "--targets", "0.55,1", "--learning-rate", "0.5"]
+SEED002 = [
+    "explain",
+    "--layers",
+    "2,2,2",
+    "--activation",
+    "sigmoid",
+    "--loss",
+    "mse",
+    "--weights",
+    "1",
+    "--no-bias",
+    "--inputs",
+    "0.1,0.88",
+    "--targets",
+    "0.55,1",
+    "--learning-rate",
+    "0.5",
+]
 
 # Seed 002's first iteration as the document prints it, under its own names.
 PUBLISHED = {
-    "h_in_1": 0.980000, "h_in_2": 0.980000, "h_out_1": 0.727108, "h_out_2": 0.727108,
-    "o_in_1": 1.454216, "o_in_2": 1.454216, "o_out_1": 0.810646, "o_out_2": 0.810646, "lost": 0.051896,
-    "diff_w5": 0.029091, "diff_w6": 0.029091, "diff_w7": -0.021134, "diff_w8": -0.021134,
-    "diff_w1": 0.000217, "diff_w2": 0.001911, "diff_w3": 0.000217, "diff_w4": 0.001911,
-    "update_w5": 0.985455, "update_w6": 0.985455, "update_w7": 1.010567, "update_w8": 1.010567,
-    "update_w1": 0.999891, "update_w2": 0.999045, "update_w3": 0.999891, "update_w4": 0.999045,
+    "h_in_1": 0.980000,
+    "h_in_2": 0.980000,
+    "h_out_1": 0.727108,
+    "h_out_2": 0.727108,
+    "o_in_1": 1.454216,
+    "o_in_2": 1.454216,
+    "o_out_1": 0.810646,
+    "o_out_2": 0.810646,
+    "lost": 0.051896,
+    "diff_w5": 0.029091,
+    "diff_w6": 0.029091,
+    "diff_w7": -0.021134,
+    "diff_w8": -0.021134,
+    "diff_w1": 0.000217,
+    "diff_w2": 0.001911,
+    "diff_w3": 0.000217,
+    "diff_w4": 0.001911,
+    "update_w5": 0.985455,
+    "update_w6": 0.985455,
+    "update_w7": 1.010567,
+    "update_w8": 1.010567,
+    "update_w1": 0.999891,
+    "update_w2": 0.999045,
+    "update_w3": 0.999891,
+    "update_w4": 0.999045,
 }
 # From the blog's code: h_in_1 = w1*x1 + w2*x2, h_in_2 = w3*x1 + w4*x2, o_in_1 = w5*h1 + w6*h2,
 # o_in_2 = w7*h1 + w8*h2; so w_ij^[l] (from neuron i below to neuron j above) is:
-BLOG_TO_TEXTBOOK = {"w1": "w_11^[1]", "w2": "w_21^[1]", "w3": "w_12^[1]", "w4": "w_22^[1]",
-                    "w5": "w_11^[2]", "w6": "w_21^[2]", "w7": "w_12^[2]", "w8": "w_22^[2]"}
+BLOG_TO_TEXTBOOK = {
+    "w1": "w_11^[1]",
+    "w2": "w_21^[1]",
+    "w3": "w_12^[1]",
+    "w4": "w_22^[1]",
+    "w5": "w_11^[2]",
+    "w6": "w_21^[2]",
+    "w7": "w_12^[2]",
+    "w8": "w_22^[2]",
+}
 
 
 def run(argv, capsys):
@@ -61,17 +104,26 @@ def test_explain_seed002_matches_the_blog_number_by_number(capsys):
     code, out, err = run(SEED002, capsys)
     assert code == 0 and err == ""
     eq = equations(out)
-    ours = {"h_in_1": eq[("z_1^[1]", "=")], "h_in_2": eq[("z_2^[1]", "=")],
-            "h_out_1": eq[("a_1^[1]", "=")], "h_out_2": eq[("a_2^[1]", "=")],
-            "o_in_1": eq[("z_1^[2]", "=")], "o_in_2": eq[("z_2^[2]", "=")],
-            "o_out_1": eq[("a_1^[2]", "=")], "o_out_2": eq[("a_2^[2]", "=")], "lost": eq[("L", "=")]}
+    ours = {
+        "h_in_1": eq[("z_1^[1]", "=")],
+        "h_in_2": eq[("z_2^[1]", "=")],
+        "h_out_1": eq[("a_1^[1]", "=")],
+        "h_out_2": eq[("a_2^[1]", "=")],
+        "o_in_1": eq[("z_1^[2]", "=")],
+        "o_in_2": eq[("z_2^[2]", "=")],
+        "o_out_1": eq[("a_1^[2]", "=")],
+        "o_out_2": eq[("a_2^[2]", "=")],
+        "lost": eq[("L", "=")],
+    }
     for blog, label in BLOG_TO_TEXTBOOK.items():
         ours[f"diff_{blog}"] = eq[(f"∂L/∂{label}", "=")]
         ours[f"update_{blog}"] = eq[(label, "←")]
     assert ours == PUBLISHED
     # the blog's order: forward, loss, then w5..w8 before w1..w4, gradients before updates
-    positions = [out.index(s) for s in ("z_1^[1] =", "a_1^[2] =", "\n    L =", "∂L/∂w_11^[2] =", "∂L/∂w_11^[1] =",
-                                        "w_11^[2] ←", "w_11^[1] ←")]
+    positions = [
+        out.index(s)
+        for s in ("z_1^[1] =", "a_1^[2] =", "\n    L =", "∂L/∂w_11^[2] =", "∂L/∂w_11^[1] =", "w_11^[2] ←", "w_11^[1] ←")
+    ]
     assert positions == sorted(positions)
 
 
@@ -86,47 +138,94 @@ def test_explain_markdown_and_json(capsys):
 
 
 def test_explain_random_network_and_digits(capsys):
-    code, out, _ = run(["explain", "--layers", "3,2,2", "--activation", "tanh,softmax", "--loss", "cce",
-                        "--samples", "2", "--seed", "3", "--digits", "3"], capsys)
+    code, out, _ = run(
+        [
+            "explain",
+            "--layers",
+            "3,2,2",
+            "--activation",
+            "tanh,softmax",
+            "--loss",
+            "cce",
+            "--samples",
+            "2",
+            "--seed",
+            "3",
+            "--digits",
+            "3",
+        ],
+        capsys,
+    )
     assert code == 0
     assert "3-2-2 (layer 1 tanh, layer 2 softmax)" in out and "samples   2" in out
     assert re.search(r"L = .* = \d\.\d{3}$", out, re.M)
-    code2, out2, _ = run(["explain", "--layers", "3,2,2", "--activation", "tanh,softmax", "--loss", "cce",
-                          "--samples", "2", "--seed", "3", "--digits", "3"], capsys)
+    code2, out2, _ = run(
+        [
+            "explain",
+            "--layers",
+            "3,2,2",
+            "--activation",
+            "tanh,softmax",
+            "--loss",
+            "cce",
+            "--samples",
+            "2",
+            "--seed",
+            "3",
+            "--digits",
+            "3",
+        ],
+        capsys,
+    )
     assert out2 == out  # seeded
-    code, out, _ = run(["explain", "--weights", "0.1,0.2,0.3,0.4;0.5,0.6,0.7,0.8", "--biases", "0.5",
-                        "--inputs", "1,2", "--targets", "0,1"], capsys)
+    code, out, _ = run(
+        [
+            "explain",
+            "--weights",
+            "0.1,0.2,0.3,0.4;0.5,0.6,0.7,0.8",
+            "--biases",
+            "0.5",
+            "--inputs",
+            "1,2",
+            "--targets",
+            "0,1",
+        ],
+        capsys,
+    )
     eq = equations(out)
     # z_1^[1] = w_11*x1 + w_21*x2 + b_1 = 0.1*1 + 0.3*2 + 0.5 (weights given row by row)
     assert eq[("z_1^[1]", "=")] == pytest.approx(1.2)
     assert eq[("z_2^[1]", "=")] == pytest.approx(0.2 + 0.8 + 0.5)
 
 
-@pytest.mark.parametrize("argv,needle", [
-    (["demo", "nope"], "invalid choice: 'nope'"),
-    (["demo", "moons", "--hidden", "25,x"], "argument --hidden: expected comma-separated layer widths"),
-    (["demo", "moons", "--hidden", "0"], "argument --hidden"),
-    (["demo", "xor", "--learning-rate", "-1"], "argument --learning-rate/--lr: expected a number > 0; got '-1'"),
-    (["demo", "xor", "--epochs", "ten"], "argument --epochs: expected a whole number >= 1; got 'ten'"),
-    (["demo", "xor", "--batch-size", "0"], "argument --batch-size"),
-    (["demo", "moons", "--activation", "softmax"], "argument --activation: expected one of"),
-    (["demo", "worked-example", "--hidden", "3"], "--hidden does not apply to this demo"),
-    (["demo", "xor", "--data-dir", "x"], "unrecognized arguments: --data-dir x"),
-    (["demo", "digits", "--data-dir", "/no/such/folder", "--quiet"], "MNIST folder /no/such/folder does not exist"),
-    (["explain", "--weights", "1,2,3"], "--weights must give one number or 2 groups"),
-    (["explain", "--weights", "1,2,3;1,2,3,4"], "--weights: layer 1 (2 → 2) needs 4 numbers; got 3"),
-    (["explain", "--inputs", "1,2,3"], "--inputs must give 2 numbers per sample"),
-    (["explain", "--inputs", "1,2;3,4", "--targets", "1,0"], "--targets must give one sample per sample"),
-    (["explain", "--inputs", "1,x"], "argument --inputs: expected comma-separated inputs"),
-    (["explain", "--activation", "relu,softmax,tanh"], "--activation must give one name or 2 names"),
-    (["explain", "--activation", "softmax,sigmoid"], "softmax is only allowed in the last layer"),
-    (["explain", "--activation", "swish"], "'activation' parameter must be one of"),
-    (["explain", "--loss", "hinge"], "argument --loss: invalid choice: 'hinge'"),
-    (["explain", "--layers", "2"], "--layers needs at least two widths"),
-    (["explain", "--digits", "40"], "argument --digits"),
-    ([], "the following arguments are required: COMMAND"),
-    (["demo"], "the following arguments are required: NAME"),
-])
+@pytest.mark.parametrize(
+    "argv,needle",
+    [
+        (["demo", "nope"], "invalid choice: 'nope'"),
+        (["demo", "moons", "--hidden", "25,x"], "argument --hidden: expected comma-separated layer widths"),
+        (["demo", "moons", "--hidden", "0"], "argument --hidden"),
+        (["demo", "xor", "--learning-rate", "-1"], "argument --learning-rate/--lr: expected a number > 0; got '-1'"),
+        (["demo", "xor", "--epochs", "ten"], "argument --epochs: expected a whole number >= 1; got 'ten'"),
+        (["demo", "xor", "--batch-size", "0"], "argument --batch-size"),
+        (["demo", "moons", "--activation", "softmax"], "argument --activation: expected one of"),
+        (["demo", "worked-example", "--hidden", "3"], "--hidden does not apply to this demo"),
+        (["demo", "xor", "--data-dir", "x"], "unrecognized arguments: --data-dir x"),
+        (["demo", "digits", "--data-dir", "/no/such/folder", "--quiet"], "MNIST folder /no/such/folder does not exist"),
+        (["explain", "--weights", "1,2,3"], "--weights must give one number or 2 groups"),
+        (["explain", "--weights", "1,2,3;1,2,3,4"], "--weights: layer 1 (2 → 2) needs 4 numbers; got 3"),
+        (["explain", "--inputs", "1,2,3"], "--inputs must give 2 numbers per sample"),
+        (["explain", "--inputs", "1,2;3,4", "--targets", "1,0"], "--targets must give one sample per sample"),
+        (["explain", "--inputs", "1,x"], "argument --inputs: expected comma-separated inputs"),
+        (["explain", "--activation", "relu,softmax,tanh"], "--activation must give one name or 2 names"),
+        (["explain", "--activation", "softmax,sigmoid"], "softmax is only allowed in the last layer"),
+        (["explain", "--activation", "swish"], "'activation' parameter must be one of"),
+        (["explain", "--loss", "hinge"], "argument --loss: invalid choice: 'hinge'"),
+        (["explain", "--layers", "2"], "--layers needs at least two widths"),
+        (["explain", "--digits", "40"], "argument --digits"),
+        ([], "the following arguments are required: COMMAND"),
+        (["demo"], "the following arguments are required: NAME"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(argv, needle, capsys):
     try:
         code = main(argv)
@@ -147,8 +246,12 @@ def test_errors_found_while_running_are_one_line_too(capsys):
 
 
 def test_unreadable_data_dir_is_a_data_error(tmp_path, capsys):
-    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-                 "t10k-labels-idx1-ubyte"):
+    for name in (
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+    ):
         (tmp_path / name).write_bytes(b"garbage!")
     code, out, err = run(["demo", "digits", "--data-dir", str(tmp_path), "--quiet"], capsys)
     assert code == 2 and err.startswith("bpnn: error: ") and err.count("\n") == 1
@@ -157,19 +260,27 @@ def test_unreadable_data_dir_is_a_data_error(tmp_path, capsys):
 
 def test_the_installed_entry_point_exits_2_without_traceback():
     env = {**os.environ, "PYTHONPATH": SRC}
-    proc = subprocess.run([sys.executable, "-m", "bpnn.cli", "demo", "moons", "--hidden", "a,b"],
-                          capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bpnn.cli", "demo", "moons", "--hidden", "a,b"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.startswith("bpnn: error: argument --hidden") and proc.stderr.count("\n") == 1
-    proc = subprocess.run([sys.executable, "-m", "bpnn.cli", "explain"], capture_output=True, text=True, env=env,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bpnn.cli", "explain"], capture_output=True, text=True, env=env, timeout=120
+    )
     assert proc.returncode == 0 and "One step of backpropagation" in proc.stdout
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["demo", "--help"], ["explain", "--help"]]
-                         + [["demo", name, "--help"] for name in
-                            ("worked-example", "xor", "binary", "moons", "sine", "digits")])
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["demo", "--help"], ["explain", "--help"]]
+    + [["demo", name, "--help"] for name in ("worked-example", "xor", "binary", "moons", "sine", "digits")],
+)
 def test_every_command_has_help(argv, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(argv)
@@ -187,8 +298,14 @@ def test_demo_json_prints_only_json(capsys):
     assert code == 0
     data = json.loads(out)
     assert data["demo"] == "xor" and data["seed_document"] == "000"
-    assert data["settings"] == {"epochs": 3000, "learning_rate": 2.0, "hidden": [4], "activation": "sigmoid",
-                                "batch_size": None, "seed": 1}
+    assert data["settings"] == {
+        "epochs": 3000,
+        "learning_rate": 2.0,
+        "hidden": [4],
+        "activation": "sigmoid",
+        "batch_size": None,
+        "seed": 1,
+    }
     assert data["results"]["correct"] == 4 and data["files"] == []
     assert "network" not in data
 
@@ -203,8 +320,9 @@ def test_demo_prints_periodic_lines_when_not_a_terminal_and_nothing_with_quiet(c
 
 
 def test_demo_out_saves_and_prints_each_picture(tmp_path, capsys):
-    code, out, _ = run(["demo", "binary", "--epochs", "200", "--learning-rate", "0.5", "--quiet",
-                        "--out", str(tmp_path)], capsys)
+    code, out, _ = run(
+        ["demo", "binary", "--epochs", "200", "--learning-rate", "0.5", "--quiet", "--out", str(tmp_path)], capsys
+    )
     assert code == 0
     saved = re.findall(r"^saved (.*)$", out, re.M)
     assert sorted(os.path.basename(p) for p in saved) == ["cost.png", "dataset.png", "decision_boundary.png"]
@@ -221,6 +339,7 @@ def test_make_demo_command_runs(capsys):
 
 
 # -- progress --------------------------------------------------------------------------------
+
 
 class FakeTerminal(io.StringIO):
     def isatty(self):

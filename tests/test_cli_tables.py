@@ -17,8 +17,8 @@ import bpnn
 from bpnn.cli.main import main
 from bpnn.io import read_csv
 from bpnn.io.model import Model
-from bpnn.tables.workflow import detect_task, split_indices, split_metrics
 from bpnn.tables.chunked import MetricAccumulator, _chunks_with_split
+from bpnn.tables.workflow import detect_task, split_indices, split_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
 REGRESSION = ROOT / "examples" / "data" / "regression.csv"
@@ -51,8 +51,20 @@ def read_rows(text: str):
 @pytest.fixture(scope="module")
 def regression_model(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reg")
-    code = main(["train", str(REGRESSION), "--target", "period_s", "--out", str(folder / "m.bpnn"),
-                 "--plots", str(folder / "plots"), "--quiet", *FAST])
+    code = main(
+        [
+            "train",
+            str(REGRESSION),
+            "--target",
+            "period_s",
+            "--out",
+            str(folder / "m.bpnn"),
+            "--plots",
+            str(folder / "plots"),
+            "--quiet",
+            *FAST,
+        ]
+    )
     assert code == 0
     return folder / "m.bpnn"
 
@@ -60,13 +72,26 @@ def regression_model(tmp_path_factory):
 @pytest.fixture(scope="module")
 def classification_model(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cls")
-    code = main(["train", str(CLASSIFICATION), "--target", "material", "--out", str(folder / "c.bpnn"),
-                 "--plots", str(folder / "plots"), "--quiet", *FAST])
+    code = main(
+        [
+            "train",
+            str(CLASSIFICATION),
+            "--target",
+            "material",
+            "--out",
+            str(folder / "c.bpnn"),
+            "--plots",
+            str(folder / "plots"),
+            "--quiet",
+            *FAST,
+        ]
+    )
     assert code == 0
     return folder / "c.bpnn"
 
 
 # --------------------------------------------------------------------------- train
+
 
 def test_train_regression_report_matches_sklearn(capsys, tmp_path):
     code, out, err = run(capsys, "train", REGRESSION, "--target", "period_s", "-o", tmp_path / "m.bpnn", *FAST)
@@ -94,8 +119,22 @@ def test_train_regression_report_matches_sklearn(capsys, tmp_path):
 
 def test_train_is_reproducible(capsys, tmp_path):
     for name in ("a", "b"):
-        assert run(capsys, "train", REGRESSION, "--target", "period_s", "-o", tmp_path / f"{name}.bpnn",
-                   "--scale", "standard", "--quiet", *FAST)[0] == 0
+        assert (
+            run(
+                capsys,
+                "train",
+                REGRESSION,
+                "--target",
+                "period_s",
+                "-o",
+                tmp_path / f"{name}.bpnn",
+                "--scale",
+                "standard",
+                "--quiet",
+                *FAST,
+            )[0]
+            == 0
+        )
     a, b = bpnn.load(tmp_path / "a.bpnn"), bpnn.load(tmp_path / "b.bpnn")
     assert all(np.array_equal(p, q) for p, q in zip(a.network.params, b.network.params))
     assert a.x_scaler.name == "standard"
@@ -138,8 +177,14 @@ def test_plots_are_written(regression_model, classification_model):
     reg = {p.name for p in (regression_model.parent / "plots").iterdir()}
     assert reg == {"performance.png", "training_state.png", "regression.png", "error_histogram.png"}
     cls = {p.name for p in (classification_model.parent / "plots").iterdir()}
-    assert cls == {"performance.png", "training_state.png", "confusion_train.png", "confusion_validation.png",
-                   "confusion_test.png", "roc.png"}
+    assert cls == {
+        "performance.png",
+        "training_state.png",
+        "confusion_train.png",
+        "confusion_validation.png",
+        "confusion_test.png",
+        "roc.png",
+    }
     assert all(p.stat().st_size > 1000 for p in (regression_model.parent / "plots").iterdir())
 
 
@@ -148,16 +193,42 @@ def test_two_regression_targets(capsys, tmp_path):
     data = np.column_stack([table.data, table.select("period_s") ** 2])
     path = tmp_path / "two.csv"
     bpnn.io.write_csv(path, table.columns + ["period_sq"], data)
-    code, out, _ = run(capsys, "train", path, "--target", "period_s", "--target", "period_sq",
-                       "-o", tmp_path / "m.bpnn", "--plots", tmp_path / "p", "--epochs", "5")
+    code, out, _ = run(
+        capsys,
+        "train",
+        path,
+        "--target",
+        "period_s",
+        "--target",
+        "period_sq",
+        "-o",
+        tmp_path / "m.bpnn",
+        "--plots",
+        tmp_path / "p",
+        "--epochs",
+        "5",
+    )
     assert code == 0 and "task     regression (2 target columns)" in out
     assert "period_sq" in out and (tmp_path / "p" / "regression_period_sq.png").exists()
     assert bpnn.load(tmp_path / "m.bpnn").predict(data[:3, :4]).shape == (3, 2)
 
 
 def test_ignore_and_no_validation_split(capsys, tmp_path):
-    code, out, _ = run(capsys, "train", REGRESSION, "--target", "period_s", "--ignore", "mass_kg",
-                       "--split", "80,0,20", "-o", tmp_path / "m.bpnn", "--epochs", "12")
+    code, out, _ = run(
+        capsys,
+        "train",
+        REGRESSION,
+        "--target",
+        "period_s",
+        "--ignore",
+        "mass_kg",
+        "--split",
+        "80,0,20",
+        "-o",
+        tmp_path / "m.bpnn",
+        "--epochs",
+        "12",
+    )
     assert code == 0 and "reached 12 epochs" in out and "split    train 240, validation 0, test 60" in out
     model = bpnn.load(tmp_path / "m.bpnn")
     assert model.feature_names == ["length_m", "amplitude_deg", "temperature_c"]
@@ -167,11 +238,13 @@ def test_ignore_and_no_validation_split(capsys, tmp_path):
 
 
 def test_quiet_prints_nothing(capsys, tmp_path):
-    assert run(capsys, "train", REGRESSION, "--target", "period_s", "-o", tmp_path / "m.bpnn", "-q",
-               "--epochs", "2") == (0, "", "")
+    assert run(
+        capsys, "train", REGRESSION, "--target", "period_s", "-o", tmp_path / "m.bpnn", "-q", "--epochs", "2"
+    ) == (0, "", "")
 
 
 # --------------------------------------------------------------------------- predict
+
 
 def independent_forward(model: Model, X: np.ndarray) -> np.ndarray:
     """The model's prediction written out by hand from its arrays (mapminmax, tanh, linear, inverse)."""
@@ -234,6 +307,7 @@ def test_proba_on_a_regression_model(capsys, regression_model):
 
 # --------------------------------------------------------------------------- info
 
+
 def test_info(capsys, regression_model, classification_model):
     code, out, _ = run(capsys, "info", regression_model)
     assert code == 0
@@ -254,23 +328,44 @@ def test_info_on_a_bare_network(capsys, tmp_path):
 
 # --------------------------------------------------------------------------- export
 
+
 def run_exported(script: Path, csv_path: Path) -> np.ndarray:
     """Run the exported file in a fresh, isolated interpreter (-I: no PYTHONPATH, so no bpnn)."""
-    code = ("import runpy, sys\n"
-            f"ns = runpy.run_path({str(script)!r}, run_name='exported')\n"
-            "assert not any(m == 'bpnn' or m.startswith('bpnn.') for m in sys.modules), 'bpnn was imported'\n"
-            f"sys.exit(ns['main']([{str(csv_path)!r}]))\n")
+    code = (
+        "import runpy, sys\n"
+        f"ns = runpy.run_path({str(script)!r}, run_name='exported')\n"
+        "assert not any(m == 'bpnn' or m.startswith('bpnn.') for m in sys.modules), 'bpnn was imported'\n"
+        f"sys.exit(ns['main']([{str(csv_path)!r}]))\n"
+    )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, env=env,
-                          cwd=script.parent, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", code], capture_output=True, text=True, env=env, cwd=script.parent, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     return read_rows(done.stdout)
 
 
 @pytest.mark.parametrize("scale", ["minmax", "standard", "none"])
 def test_export_reproduces_predict(capsys, tmp_path, scale):
-    assert run(capsys, "train", REGRESSION, "--target", "period_s", "-o", tmp_path / "m.bpnn", "--scale", scale,
-               "--hidden", "6,4", "-q", "--epochs", "10")[0] == 0
+    assert (
+        run(
+            capsys,
+            "train",
+            REGRESSION,
+            "--target",
+            "period_s",
+            "-o",
+            tmp_path / "m.bpnn",
+            "--scale",
+            scale,
+            "--hidden",
+            "6,4",
+            "-q",
+            "--epochs",
+            "10",
+        )[0]
+        == 0
+    )
     code, out, _ = run(capsys, "export", tmp_path / "m.bpnn", "--format", "python", "-o", tmp_path / "predict_model.py")
     assert code == 0 and "predict_model.py" in out
     header, exported = run_exported(tmp_path / "predict_model.py", REGRESSION)
@@ -296,9 +391,18 @@ def test_export_classification(capsys, tmp_path, classification_model):
 def test_export_writes_every_activation_exactly(tmp_path):
     from bpnn.io.export import export_python
 
-    net = bpnn.Network([bpnn.Dense(3, 5, "sigmoid"), bpnn.Dense(5, 4, bpnn.core.activations.LeakyReLU(0.3)),
-                        bpnn.Dense(4, 4, "relu", use_bias=False), bpnn.Dense(4, 3, "tanh"),
-                        bpnn.Dense(3, 2, "softmax")], loss="cce", seed=4, dtype=np.float32)
+    net = bpnn.Network(
+        [
+            bpnn.Dense(3, 5, "sigmoid"),
+            bpnn.Dense(5, 4, bpnn.core.activations.LeakyReLU(0.3)),
+            bpnn.Dense(4, 4, "relu", use_bias=False),
+            bpnn.Dense(4, 3, "tanh"),
+            bpnn.Dense(3, 2, "softmax"),
+        ],
+        loss="cce",
+        seed=4,
+        dtype=np.float32,
+    )
     X = np.random.default_rng(1).normal(size=(50, 3)) * 3
     ns = {}
     exec(compile(export_python(net), "exported.py", "exec"), ns)  # our own generated code
@@ -311,7 +415,7 @@ def test_export_refuses_user_defined_activations():
 
     class Cube(bpnn.Activation):
         def forward(self, z):
-            return z ** 3
+            return z**3
 
     with pytest.raises(ValueError, match="user-defined"):
         export_python(bpnn.Network([bpnn.Dense(2, 1, Cube())]))
@@ -319,20 +423,24 @@ def test_export_refuses_user_defined_activations():
 
 # --------------------------------------------------------------------------- CSV edge cases
 
+
 def write(path: Path, text: str, encoding="utf-8", newline="\n") -> Path:
     with open(path, "w", encoding=encoding, newline=newline) as f:
         f.write(text)
     return path
 
 
-@pytest.mark.parametrize("content, message", [
-    ("", "is empty; expected a header line"),
-    ("a,b,y\n", "has a header line but no data rows"),
-    ("a,b,y\n1,2,3\n", "too few rows to split: 1 row cannot fill non-empty train/validation/test sets"),
-    ("a,b,y\n1,2,3\n4,oops,6\n", "line 3 (data row 2): column 'b' holds 'oops', which is not a number"),
-    ("a,b,y\n1,2,3\n4,,6\n", "column 'b' is empty, a missing value"),
-    ("a;b;y\n1;2;3\n", "contains semicolons; is the separator ';'?"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "is empty; expected a header line"),
+        ("a,b,y\n", "has a header line but no data rows"),
+        ("a,b,y\n1,2,3\n", "too few rows to split: 1 row cannot fill non-empty train/validation/test sets"),
+        ("a,b,y\n1,2,3\n4,oops,6\n", "line 3 (data row 2): column 'b' holds 'oops', which is not a number"),
+        ("a,b,y\n1,2,3\n4,,6\n", "column 'b' is empty, a missing value"),
+        ("a;b;y\n1;2;3\n", "contains semicolons; is the separator ';'?"),
+    ],
+)
 def test_bad_csv_files(capsys, tmp_path, content, message):
     path = write(tmp_path / "d.csv", content)
     assert message in error_line(capsys, "train", path, "--target", "y", "-o", tmp_path / "m.bpnn")
@@ -351,8 +459,18 @@ def table_text(sep=",", eol="\n", bom=""):
 
 
 def trained(capsys, tmp_path, name, *extra):
-    code, out, err = run(capsys, "train", tmp_path / name, "--target", "period_s", "-o", tmp_path / f"{name}.bpnn",
-                         "--epochs", "8", *extra)
+    code, out, err = run(
+        capsys,
+        "train",
+        tmp_path / name,
+        "--target",
+        "period_s",
+        "-o",
+        tmp_path / f"{name}.bpnn",
+        "--epochs",
+        "8",
+        *extra,
+    )
     assert code == 0, err
     return bpnn.load(tmp_path / f"{name}.bpnn"), out
 
@@ -389,21 +507,25 @@ def test_dropna(capsys, tmp_path):
 
 # --------------------------------------------------------------------------- option and file errors
 
-@pytest.mark.parametrize("extra, message", [
-    (["--split", "0.5,0.5"], "--split must be three non-negative numbers"),
-    (["--split", "0.5,0.3,0.3"], "must add up to 1"),
-    (["--split", "0,0.5,0.5"], "positive share"),
-    (["--hidden", "10,0"], "--hidden sizes must be positive"),
-    (["--hidden", "ten"], "--hidden must be layer sizes"),
-    (["--solver", "newton"], "--solver 'newton' is not available in this bpnn; choose one of"),
-    (["--epochs", "-1"], "train: argument --epochs: expected a whole number >= 1; got '-1'"),
-    (["--task", "ranking"], "train: argument --task: invalid choice"),
-    (["--activation", "swish"], "The 'activation' parameter must be one of"),
-    (["--target", "period_s", "--target", "period_s"], "--target names a column twice"),
-    (["--ignore", "period_s"], "both --target and --ignore"),
-    (["--task", "classification"], "classification needs at least 2 classes"),
-    (["--solver", "lm", "--batch-size", "10"], "works on the whole training set at once; leave out --batch-size"),
-])
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--split", "0.5,0.5"], "--split must be three non-negative numbers"),
+        (["--split", "0.5,0.3,0.3"], "must add up to 1"),
+        (["--split", "0,0.5,0.5"], "positive share"),
+        (["--hidden", "10,0"], "--hidden sizes must be positive"),
+        (["--hidden", "ten"], "--hidden must be layer sizes"),
+        (["--solver", "newton"], "--solver 'newton' is not available in this bpnn; choose one of"),
+        (["--epochs", "-1"], "train: argument --epochs: expected a whole number >= 1; got '-1'"),
+        (["--task", "ranking"], "train: argument --task: invalid choice"),
+        (["--activation", "swish"], "The 'activation' parameter must be one of"),
+        (["--target", "period_s", "--target", "period_s"], "--target names a column twice"),
+        (["--ignore", "period_s"], "both --target and --ignore"),
+        (["--task", "classification"], "classification needs at least 2 classes"),
+        (["--solver", "lm", "--batch-size", "10"], "works on the whole training set at once; leave out --batch-size"),
+    ],
+)
 def test_bad_options(capsys, tmp_path, extra, message):
     path = tmp_path / "d.csv"
     if "classification" in extra:
@@ -438,15 +560,19 @@ def test_truncated_model_file(capsys, tmp_path, regression_model):
 
 # --------------------------------------------------------------------------- task rule and split
 
-@pytest.mark.parametrize("column, n_targets, task", [
-    (np.tile([0.0, 1.0], 5), 1, "classification"),            # two classes always count
-    (np.repeat([1.0, 2.0, 3.0], 20), 1, "classification"),    # 3 classes, 20 rows each
-    (np.repeat([1.0, 2.0, 3.0], 19), 1, "regression"),        # too few rows per class
-    (np.arange(40.0) % 21, 1, "regression"),                  # 21 distinct values
-    (np.tile([0.5, 1.5], 30), 1, "regression"),               # not integers
-    (np.ones(30), 1, "regression"),                           # a single value
-    (np.tile([0.0, 1.0], 30), 2, "regression"),               # two targets
-])
+
+@pytest.mark.parametrize(
+    "column, n_targets, task",
+    [
+        (np.tile([0.0, 1.0], 5), 1, "classification"),  # two classes always count
+        (np.repeat([1.0, 2.0, 3.0], 20), 1, "classification"),  # 3 classes, 20 rows each
+        (np.repeat([1.0, 2.0, 3.0], 19), 1, "regression"),  # too few rows per class
+        (np.arange(40.0) % 21, 1, "regression"),  # 21 distinct values
+        (np.tile([0.5, 1.5], 30), 1, "regression"),  # not integers
+        (np.ones(30), 1, "regression"),  # a single value
+        (np.tile([0.0, 1.0], 30), 2, "regression"),  # two targets
+    ],
+)
 def test_auto_task_rule(column, n_targets, task):
     Y = np.column_stack([column] * n_targets)
     assert detect_task(Y)[0] == task
@@ -475,24 +601,54 @@ def test_split_of_small_sets():
 
 # --------------------------------------------------------------------------- chunked training
 
+
 def test_split_codes_do_not_depend_on_the_chunk_size():
     columns = ["length_m", "amplitude_deg", "mass_kg", "temperature_c"]
-    codes = [np.concatenate([c for _, _, c in _chunks_with_split(REGRESSION, size, ",", False, columns,
-                                                                 ["period_s"], (0.7, 0.15, 0.15), 9)])
-             for size in (1, 7, 300)]
+    codes = [
+        np.concatenate(
+            [
+                c
+                for _, _, c in _chunks_with_split(
+                    REGRESSION, size, ",", False, columns, ["period_s"], (0.7, 0.15, 0.15), 9
+                )
+            ]
+        )
+        for size in (1, 7, 300)
+    ]
     assert np.array_equal(codes[0], codes[1]) and np.array_equal(codes[0], codes[2])
     assert len(codes[0]) == 300 and set(codes[0].tolist()) == {0, 1, 2}
 
 
 def test_train_with_chunks(capsys, tmp_path):
-    code, out, _ = run(capsys, "train", REGRESSION, "--target", "period_s", "--chunksize", "64", "-o",
-                       tmp_path / "m.bpnn", "--epochs", "6", "--seed", "9", "--plots", tmp_path / "p")
+    code, out, _ = run(
+        capsys,
+        "train",
+        REGRESSION,
+        "--target",
+        "period_s",
+        "--chunksize",
+        "64",
+        "-o",
+        tmp_path / "m.bpnn",
+        "--epochs",
+        "6",
+        "--seed",
+        "9",
+        "--plots",
+        tmp_path / "p",
+    )
     assert code == 0 and "not stratified" in out
     model = bpnn.load(tmp_path / "m.bpnn")
     table = read_csv(REGRESSION)
     X, y = table.drop("period_s").data, table.select("period_s")
-    codes = np.concatenate([c for _, _, c in _chunks_with_split(REGRESSION, 64, ",", False, model.feature_names,
-                                                                ["period_s"], (0.7, 0.15, 0.15), 9)])
+    codes = np.concatenate(
+        [
+            c
+            for _, _, c in _chunks_with_split(
+                REGRESSION, 64, ",", False, model.feature_names, ["period_s"], (0.7, 0.15, 0.15), 9
+            )
+        ]
+    )
     train = codes == 0
     # scaling statistics of exactly the training rows, gathered chunk by chunk
     assert np.array_equal(model.x_scaler.data_min_, X[train].min(axis=0))
@@ -503,13 +659,27 @@ def test_train_with_chunks(capsys, tmp_path):
         assert model.metrics[name]["rows"] == rows.sum()
         assert model.metrics[name]["r2"]["period_s"] == pytest.approx(metrics.r2_score(y[rows], pred), rel=1e-9)
         assert model.metrics[name]["mae"]["period_s"] == pytest.approx(
-            metrics.mean_absolute_error(y[rows], pred), rel=1e-12)
+            metrics.mean_absolute_error(y[rows], pred), rel=1e-12
+        )
     assert len(model.history["loss"]) == 6 and (tmp_path / "p" / "regression.png").exists()
 
 
 def test_chunked_classification(capsys, tmp_path):
-    code, out, _ = run(capsys, "train", CLASSIFICATION, "--target", "material", "--chunksize", "50", "-o",
-                       tmp_path / "c.bpnn", "--epochs", "4", "--solver", "sgd")
+    code, out, _ = run(
+        capsys,
+        "train",
+        CLASSIFICATION,
+        "--target",
+        "material",
+        "--chunksize",
+        "50",
+        "-o",
+        tmp_path / "c.bpnn",
+        "--epochs",
+        "4",
+        "--solver",
+        "sgd",
+    )
     assert code == 0 and "task     classification" in out
     model = bpnn.load(tmp_path / "c.bpnn")
     assert model.classes.tolist() == [1.0, 2.0, 3.0]
@@ -574,20 +744,45 @@ def test_info_and_predict_on_an_estimator_file(capsys, tmp_path):
     code, out, _ = run(capsys, "info", tmp_path / "e.bpnn")
     assert code == 0 and "BPClassifier (fitted)" in out and "classes_               [0, 1, 2]" in out
     assert "holds a BPClassifier, not a model from 'bpnn train'" in error_line(
-        capsys, "predict", tmp_path / "e.bpnn", CLASSIFICATION)
+        capsys, "predict", tmp_path / "e.bpnn", CLASSIFICATION
+    )
 
 
 def test_lm_classification_trains_softmax_on_mse(capsys, tmp_path):
-    code, out, _ = run(capsys, "train", CLASSIFICATION, "--target", "material", "--solver", "lm", "--epochs", "4",
-                       "-o", tmp_path / "c.bpnn")
+    code, out, _ = run(
+        capsys,
+        "train",
+        CLASSIFICATION,
+        "--target",
+        "material",
+        "--solver",
+        "lm",
+        "--epochs",
+        "4",
+        "-o",
+        tmp_path / "c.bpnn",
+    )
     assert code == 0 and "solver lm, loss mse" in out
     model = bpnn.load(tmp_path / "c.bpnn")
     assert model.network.layers[-1].activation.name == "softmax" and "mu" in model.history
 
 
 def test_br_without_validation_records_gamma(capsys, tmp_path):
-    code, out, _ = run(capsys, "train", REGRESSION, "--target", "period_s", "--solver", "br", "--split",
-                       "0.85,0,0.15", "--epochs", "6", "-o", tmp_path / "b.bpnn")
+    code, out, _ = run(
+        capsys,
+        "train",
+        REGRESSION,
+        "--target",
+        "period_s",
+        "--solver",
+        "br",
+        "--split",
+        "0.85,0,0.15",
+        "--epochs",
+        "6",
+        "-o",
+        tmp_path / "b.bpnn",
+    )
     assert code == 0 and "split    train 255, validation 0, test 45" in out
     history = bpnn.load(tmp_path / "b.bpnn").history
     assert {"loss", "test_loss", "gradient", "mu", "gamma"} <= set(history) and "val_loss" not in history

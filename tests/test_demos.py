@@ -24,12 +24,31 @@ def quiet(**kwargs):
 
 # Seed 002's published figures, copied from the document.
 PUBLISHED_ITERATION_1 = {
-    "h_in_1": 0.980000, "h_in_2": 0.980000, "h_out_1": 0.727108, "h_out_2": 0.727108,
-    "o_in_1": 1.454216, "o_in_2": 1.454216, "o_out_1": 0.810646, "o_out_2": 0.810646, "lost": 0.051896,
-    "diff_w5": 0.029091, "diff_w6": 0.029091, "diff_w7": -0.021134, "diff_w8": -0.021134,
-    "diff_w1": 0.000217, "diff_w2": 0.001911, "diff_w3": 0.000217, "diff_w4": 0.001911,
-    "update_w5": 0.985455, "update_w6": 0.985455, "update_w7": 1.010567, "update_w8": 1.010567,
-    "update_w1": 0.999891, "update_w2": 0.999045, "update_w3": 0.999891, "update_w4": 0.999045,
+    "h_in_1": 0.980000,
+    "h_in_2": 0.980000,
+    "h_out_1": 0.727108,
+    "h_out_2": 0.727108,
+    "o_in_1": 1.454216,
+    "o_in_2": 1.454216,
+    "o_out_1": 0.810646,
+    "o_out_2": 0.810646,
+    "lost": 0.051896,
+    "diff_w5": 0.029091,
+    "diff_w6": 0.029091,
+    "diff_w7": -0.021134,
+    "diff_w8": -0.021134,
+    "diff_w1": 0.000217,
+    "diff_w2": 0.001911,
+    "diff_w3": 0.000217,
+    "diff_w4": 0.001911,
+    "update_w5": 0.985455,
+    "update_w6": 0.985455,
+    "update_w7": 1.010567,
+    "update_w8": 1.010567,
+    "update_w1": 0.999891,
+    "update_w2": 0.999045,
+    "update_w3": 0.999891,
+    "update_w4": 0.999045,
 }
 PUBLISHED_LATER = {10: 0.0409254668911, 100: 0.00504936047507, 1000: 0.000467508796192}
 PUBLISHED_OUTPUTS_1000 = (0.55002398472, 0.969421952039)
@@ -113,8 +132,9 @@ def test_the_blog_gradient_goes_wrong_at_iteration_2_exactly_for_w3_w4(worked):
     (the hidden neurons are still equal, so the w7/w8 swap is still harmless)."""
     W1, W2 = np.ones((2, 2)), np.ones((2, 2))
     net = demos.worked_example_network()
-    for dW, num in zip(demos.blog_lines_gradients(W1, W2), bpnn.numerical_gradients(net, demos.WORKED_X,
-                                                                                        demos.WORKED_Y)):
+    for dW, num in zip(
+        demos.blog_lines_gradients(W1, W2), bpnn.numerical_gradients(net, demos.WORKED_X, demos.WORKED_Y)
+    ):
         np.testing.assert_allclose(dW, num, rtol=1e-8)
     assert sorted(worked["results"]["blog_wrong_at_iteration_2"]) == ["w3", "w4"]
     for blog, numeric in worked["results"]["blog_wrong_at_iteration_2"].values():
@@ -130,10 +150,15 @@ def test_worked_example_at_another_learning_rate_reports_no_blog_comparison():
 
 # -- seed 000, 003 --------------------------------------------------------------------------
 
+
 def forward(net, X):
     """An independent forward pass from the network's weights."""
-    fns = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "relu": lambda z: np.maximum(z, 0), "identity": lambda z: z,
-           "tanh": np.tanh}
+    fns = {
+        "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+        "relu": lambda z: np.maximum(z, 0),
+        "identity": lambda z: z,
+        "tanh": np.tanh,
+    }
     a = X
     for layer in net.layers:
         a = fns[layer.activation.name](a @ layer.weights + layer.bias)
@@ -169,6 +194,7 @@ def test_binary_classifier_learns_the_blobs():
 
 # -- seed 004 -------------------------------------------------------------------------------
 
+
 def test_moons_reduced_learns_and_reports_like_the_blog():
     from sklearn.metrics import accuracy_score
 
@@ -194,8 +220,10 @@ def _numba_available() -> bool:
 
 # Full size takes ~5-15 s on the compiled path (numba, installed by `make test`) but about four
 # minutes on the NumPy path, so without numba it runs only when BPNN_FULL=1 asks for it.
-@pytest.mark.skipif(not _numba_available() and os.environ.get("BPNN_FULL") != "1",
-                    reason="full-size moons without numba takes ~4 minutes: set BPNN_FULL=1")
+@pytest.mark.skipif(
+    not _numba_available() and os.environ.get("BPNN_FULL") != "1",
+    reason="full-size moons without numba takes ~4 minutes: set BPNN_FULL=1",
+)
 def test_moons_full_size_reaches_97_percent():
     r = demos.run_moons(**quiet())
     assert r["results"]["test_accuracy"] >= 0.97
@@ -240,7 +268,7 @@ def write_fake_mnist(folder, n_train=300, n_test=100, compress=False, seed=0):
         images = rng.integers(0, 60, size=(n, 28, 28)).astype(np.uint8)
         for i, k in enumerate(labels):
             r, c = divmod(int(k), 5)
-            images[i, 4 + 10 * r:8 + 10 * r, 2 + 5 * c:6 + 5 * c] = 250
+            images[i, 4 + 10 * r : 8 + 10 * r, 2 + 5 * c : 6 + 5 * c] = 250
         for kind, array in (("images-idx3-ubyte", images), ("labels-idx1-ubyte", labels)):
             path = folder / f"{prefix}-{kind}"
             write_idx(path, array)
@@ -277,10 +305,12 @@ def test_digits_with_a_broken_data_dir_raises_a_one_line_data_error(tmp_path):
 
 # -- pictures, the table --------------------------------------------------------------------
 
+
 def test_pictures_are_written_and_announced(tmp_path):
     lines = []
-    r = demos.run_moons(epochs=1, n_samples=200, out_dir=tmp_path / "new" / "folder", echo=lines.append,
-                        progress="quiet")
+    r = demos.run_moons(
+        epochs=1, n_samples=200, out_dir=tmp_path / "new" / "folder", echo=lines.append, progress="quiet"
+    )
     names = sorted(os.path.basename(f) for f in r["files"])
     assert names == ["dataset.png", "dataset.svg", "decision_boundary.png", "decision_boundary.svg", "history.png"]
     for f in r["files"]:

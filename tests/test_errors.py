@@ -67,14 +67,18 @@ def test_empty_arrays():
 
 
 def test_non_numeric_data():
-    with pytest.raises(TypeError, match=r"'X' argument must hold numbers; got an array of dtype <U1 \(first value 'a'\)"):
+    with pytest.raises(
+        TypeError, match=r"'X' argument must hold numbers; got an array of dtype <U1 \(first value 'a'\)"
+    ):
         small_net().fit([["a", "b"]] * 4, Y)
     with pytest.raises(TypeError, match=r"'y' argument must hold numbers"):
         small_net().fit(X, np.array([None] * 4))
 
 
 def test_wrong_dimensions():
-    with pytest.raises(ValueError, match=r"'X' argument must be a 2-D array of shape \(n_samples, n_features\); got shape \(4,\)"):
+    with pytest.raises(
+        ValueError, match=r"'X' argument must be a 2-D array of shape \(n_samples, n_features\); got shape \(4,\)"
+    ):
         small_net().fit(np.zeros(4), Y)
 
 
@@ -104,7 +108,9 @@ def test_batch_size_out_of_range():
 
 
 def test_unknown_names_list_the_valid_ones():
-    with pytest.raises(ValueError, match=r"'activation' parameter must be one of \[.*'relu'.*'sigmoid'.*\].*Got 'sigmoidd'"):
+    with pytest.raises(
+        ValueError, match=r"'activation' parameter must be one of \[.*'relu'.*'sigmoid'.*\].*Got 'sigmoidd'"
+    ):
         bpnn.Dense(2, 3, activation="sigmoidd")
     with pytest.raises(ValueError, match=r"'loss' parameter must be one of \[.*'mse'.*\].*Got 'l2'"):
         bpnn.Network([bpnn.Dense(2, 1)], loss="l2")

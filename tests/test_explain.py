@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import bpnn
-from bpnn.explain.step import TrainingStep, explain_step
 from bpnn.explain.render import render
+from bpnn.explain.step import TrainingStep, explain_step
 
 # (hidden activations, output activation, loss, uses the fused output delta)
 CASES = [
@@ -27,8 +27,10 @@ def make_case(hidden, out_act, loss, m, seed=0, alpha=0.0, bias=True):
     rng = np.random.default_rng(seed)
     sizes = [3] + [4] * len(hidden) + [3]
     acts = hidden + [out_act]
-    layers = [bpnn.Dense(a, b, act, use_bias=bias, bias_init=bpnn.core.initializers.Uniform(-0.5, 0.5) if bias else "zeros")
-              for a, b, act in zip(sizes[:-1], sizes[1:], acts)]
+    layers = [
+        bpnn.Dense(a, b, act, use_bias=bias, bias_init=bpnn.core.initializers.Uniform(-0.5, 0.5) if bias else "zeros")
+        for a, b, act in zip(sizes[:-1], sizes[1:], acts)
+    ]
     net = bpnn.Network(layers, loss=loss, seed=seed, alpha=alpha)
     X = rng.normal(size=(m, 3))
     if loss == "categorical_crossentropy":
@@ -43,11 +45,21 @@ def make_case(hidden, out_act, loss, m, seed=0, alpha=0.0, bias=True):
 def torch_twin(net, X, Y, lr):
     """Forward, loss, autograd backward and the update, in PyTorch (float64)."""
     torch = pytest.importorskip("torch")
-    fns = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu, "identity": lambda t: t,
-           "softmax": lambda t: torch.softmax(t, dim=1),
-           "leaky_relu": lambda t: torch.nn.functional.leaky_relu(t, 0.01)}
-    params = [(torch.tensor(ly.weights, requires_grad=True),
-               None if ly.bias is None else torch.tensor(ly.bias, requires_grad=True)) for ly in net.layers]
+    fns = {
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "relu": torch.relu,
+        "identity": lambda t: t,
+        "softmax": lambda t: torch.softmax(t, dim=1),
+        "leaky_relu": lambda t: torch.nn.functional.leaky_relu(t, 0.01),
+    }
+    params = [
+        (
+            torch.tensor(ly.weights, requires_grad=True),
+            None if ly.bias is None else torch.tensor(ly.bias, requires_grad=True),
+        )
+        for ly in net.layers
+    ]
     names = [ly.activation.name for ly in net.layers]
     y = torch.tensor(Y)
     m = len(X)
@@ -71,18 +83,25 @@ def torch_twin(net, X, Y, lr):
             loss = -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).sum(1).mean()
         else:
             loss = -(y * torch.log(p)).sum(1).mean()
-        loss = loss + net.alpha / (2 * m) * sum((W ** 2).sum() for W, _ in ps)
+        loss = loss + net.alpha / (2 * m) * sum((W**2).sum() for W, _ in ps)
         return zs, acts, loss
 
     zs, acts, loss = forward(params, True)
     loss.backward()
     new = [(W.detach() - lr * W.grad, None if b is None else b.detach() - lr * b.grad) for W, b in params]
     _, _, loss_after = forward(new, False)
-    return {"z": [z.detach().numpy() for z in zs], "a": [a.detach().numpy() for a in acts],
-            "grad_a": [a.grad.numpy() for a in acts], "delta": [z.grad.numpy() for z in zs],
-            "dW": [W.grad.numpy() for W, _ in params], "db": [None if b is None else b.grad.numpy() for _, b in params],
-            "new_W": [W.numpy() for W, _ in new], "new_b": [None if b is None else b.numpy() for _, b in new],
-            "loss": loss.item(), "loss_after": loss_after.item()}
+    return {
+        "z": [z.detach().numpy() for z in zs],
+        "a": [a.detach().numpy() for a in acts],
+        "grad_a": [a.grad.numpy() for a in acts],
+        "delta": [z.grad.numpy() for z in zs],
+        "dW": [W.grad.numpy() for W, _ in params],
+        "db": [None if b is None else b.grad.numpy() for _, b in params],
+        "new_W": [W.numpy() for W, _ in new],
+        "new_b": [None if b is None else b.numpy() for _, b in new],
+        "loss": loss.item(),
+        "loss_after": loss_after.item(),
+    }
 
 
 @pytest.mark.parametrize("m", [1, 3])
@@ -151,8 +170,13 @@ def test_the_record_is_the_engines_own_step():
 
 
 def test_seed002_first_iteration_is_the_published_one():
-    net = bpnn.Network([bpnn.Dense(2, 2, "sigmoid", weights=np.ones((2, 2)), use_bias=False),
-                        bpnn.Dense(2, 2, "sigmoid", weights=np.ones((2, 2)), use_bias=False)], loss="mse")
+    net = bpnn.Network(
+        [
+            bpnn.Dense(2, 2, "sigmoid", weights=np.ones((2, 2)), use_bias=False),
+            bpnn.Dense(2, 2, "sigmoid", weights=np.ones((2, 2)), use_bias=False),
+        ],
+        loss="mse",
+    )
     step = explain_step(net, [0.10, 0.88], [0.55, 1.0], 0.5)  # one sample may be 1-D
     h, o = step.layers
     assert h.bias is None and h.grad_bias is None and h.new_bias is None
@@ -160,7 +184,7 @@ def test_seed002_first_iteration_is_the_published_one():
     np.testing.assert_allclose(h.a, [[0.727108, 0.727108]], atol=5e-7)
     np.testing.assert_allclose(o.z, [[1.454216, 1.454216]], atol=5e-7)
     np.testing.assert_allclose(o.a, [[0.810646, 0.810646]], atol=5e-7)
-    assert step.loss == pytest.approx(0.0518956728931, abs=1e-12)   # the blog prints all digits of this one
+    assert step.loss == pytest.approx(0.0518956728931, abs=1e-12)  # the blog prints all digits of this one
     # blog: diff_w5..w8 = 0.029091, 0.029091, -0.021134, -0.021134 (w5 = W2[0,0], w6 = W2[1,0], ...)
     np.testing.assert_allclose(o.grad_weights, [[0.029091, -0.021134], [0.029091, -0.021134]], atol=5e-7)
     np.testing.assert_allclose(h.grad_weights, [[0.000217, 0.000217], [0.001911, 0.001911]], atol=5e-7)
@@ -201,16 +225,28 @@ def test_explain_rejects_bad_input():
 
 # -- rendering ------------------------------------------------------------------------------
 
+
 def test_text_shows_each_quantity_with_its_record_value():
     net, X, Y = make_case(["tanh"], "sigmoid", "mse", 1, seed=3)
     step = net.explain(X, Y, 0.25)
     text = render(step, "text", digits=8)
     ly1, ly2 = step.layers
-    for needle in (f"z_2^[1] = ", f"= {ly1.z[0, 1]:.8f}", f"= {ly1.a[0, 1]:.8f}", f"= {ly2.delta[0, 2]:.8f}",
-                   f"∂L/∂w_31^[1] = a_3^[0]·δ_1^[1]", f"= {ly1.grad_weights[2, 0]:.8f}",
-                   f"w_31^[1] ← {ly1.weights[2, 0]:.8f} - 0.25·", f"= {ly1.new_weights[2, 0]:.8f}",
-                   f"b_2^[2] ← ", f"= {ly2.new_bias[1]:.8f}", f"L = ", f"= {step.loss:.8f}",
-                   "tanh'(z) = 1 - a²", "σ'(z) = a(1 - a)"):
+    for needle in (
+        "z_2^[1] = ",
+        f"= {ly1.z[0, 1]:.8f}",
+        f"= {ly1.a[0, 1]:.8f}",
+        f"= {ly2.delta[0, 2]:.8f}",
+        "∂L/∂w_31^[1] = a_3^[0]·δ_1^[1]",
+        f"= {ly1.grad_weights[2, 0]:.8f}",
+        f"w_31^[1] ← {ly1.weights[2, 0]:.8f} - 0.25·",
+        f"= {ly1.new_weights[2, 0]:.8f}",
+        "b_2^[2] ← ",
+        f"= {ly2.new_bias[1]:.8f}",
+        "L = ",
+        f"= {step.loss:.8f}",
+        "tanh'(z) = 1 - a²",
+        "σ'(z) = a(1 - a)",
+    ):
         assert needle in text, needle
 
 
@@ -226,8 +262,10 @@ def test_a_batch_shows_one_value_per_sample_and_sums_the_gradients():
     def factor(v):  # a negative factor is written in parentheses
         return f"({v:.5f})" if v < 0 else f"{v:.5f}"
 
-    expected = (f"∂L/∂w_31^[2] = Σ_s a_3^[1]·δ_1^[2] = {factor(a[0])}·{factor(d[0])} + {factor(a[1])}·{factor(d[1])}"
-                f" = {a @ d:.5f}")
+    expected = (
+        f"∂L/∂w_31^[2] = Σ_s a_3^[1]·δ_1^[2] = {factor(a[0])}·{factor(d[0])} + {factor(a[1])}·{factor(d[1])}"
+        f" = {a @ d:.5f}"
+    )
     assert expected in text
     assert "(a_j^[2] - y_j)/m" in text  # the fused softmax + cross-entropy delta carries 1/m
 
@@ -270,11 +308,14 @@ def _latex_values(markdown):
         sym = re.fullmatch(r"(\S+?)\^\{\[(\d+)\]\}_\{(\d+)\}", tex)
         return f"{sym.group(1)}_{sym.group(3)}^[{sym.group(2)}]" if sym else tex
 
-    return _last_numbers(markdown.splitlines(), r"^(\S.*?) &(?:=|\\leftarrow) (.*?)( \\\\)?$",
-                         r"^&= (.*?)( \\\\)?$", plain)
+    return _last_numbers(
+        markdown.splitlines(), r"^(\S.*?) &(?:=|\\leftarrow) (.*?)( \\\\)?$", r"^&= (.*?)( \\\\)?$", plain
+    )
 
 
-@pytest.mark.parametrize("case", [(["sigmoid"], "sigmoid", "mse", 1), (["relu"], "softmax", "categorical_crossentropy", 2)])
+@pytest.mark.parametrize(
+    "case", [(["sigmoid"], "sigmoid", "mse", 1), (["relu"], "softmax", "categorical_crossentropy", 2)]
+)
 def test_markdown_and_text_show_the_same_numbers(case):
     hidden, out_act, loss, m = case
     net, X, Y = make_case(hidden, out_act, loss, m, seed=7)
@@ -285,8 +326,9 @@ def test_markdown_and_text_show_the_same_numbers(case):
     if m == 1:
         assert text == md and len(text) > 30
     else:  # batches show tuples; compare the scalar equations (loss, gradients, updates)
-        assert {k: v for k, v in text.items() if k.startswith(("∂L", "w_", "b_", "L"))} == \
-               {k: v for k, v in md.items() if k.startswith(("∂L", "w_", "b_", "L"))}
+        assert {k: v for k, v in text.items() if k.startswith(("∂L", "w_", "b_", "L"))} == {
+            k: v for k, v in md.items() if k.startswith(("∂L", "w_", "b_", "L"))
+        }
     assert md_doc.count("$$") % 2 == 0 and r"\begin{aligned}" in md_doc
     assert md_doc.count(r"\begin{aligned}") == md_doc.count(r"\end{aligned}")
     assert "w^{[2]}_{11}" in md_doc and r"\delta^{[1]}_{1}" in md_doc

@@ -19,8 +19,15 @@ numba = pytest.importorskip("numba")
 
 HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu"]
 # (output activation, loss) pairs the compiled loop implements
-OUTPUTS = [("sigmoid", "mse"), ("identity", "mse"), ("tanh", "mse"), ("relu", "mse"), ("leaky_relu", "mse"),
-           ("sigmoid", "binary_crossentropy"), ("softmax", "categorical_crossentropy")]
+OUTPUTS = [
+    ("sigmoid", "mse"),
+    ("identity", "mse"),
+    ("tanh", "mse"),
+    ("relu", "mse"),
+    ("leaky_relu", "mse"),
+    ("sigmoid", "binary_crossentropy"),
+    ("softmax", "categorical_crossentropy"),
+]
 
 
 def targets(rng, loss, n, width):
@@ -65,12 +72,24 @@ def test_compiled_path_equals_numpy_path_in_float64(output, loss):
 
         def make_net():
             acts = hidden + [output]
-            return bpnn.Network([bpnn.Dense(widths[i], widths[i + 1], acts[i], use_bias=use_bias[i],
-                                            bias_init=bpnn.core.initializers.Uniform(0.05, 0.5))
-                                 for i in range(depth)], loss=loss, seed=seed)
+            return bpnn.Network(
+                [
+                    bpnn.Dense(
+                        widths[i],
+                        widths[i + 1],
+                        acts[i],
+                        use_bias=use_bias[i],
+                        bias_init=bpnn.core.initializers.Uniform(0.05, 0.5),
+                    )
+                    for i in range(depth)
+                ],
+                loss=loss,
+                seed=seed,
+            )
 
-        fast, ref = twin_fits(make_net, X, y, epochs=4, learning_rate=0.05, batch_size=batch_size,
-                              shuffle=trial % 2 == 0, seed=seed)
+        fast, ref = twin_fits(
+            make_net, X, y, epochs=4, learning_rate=0.05, batch_size=batch_size, shuffle=trial % 2 == 0, seed=seed
+        )
         assert_agree(fast, ref, rtol=1e-12)
         # the check can fail: training moved the weights well beyond the tolerance
         assert not all(np.allclose(a, b, rtol=1e-6) for a, b in zip(fast[0], make_net().get_weights()))
@@ -101,8 +120,11 @@ def test_compiled_adam_equals_numpy_adam(batch_size):
     y = targets(rng, "categorical_crossentropy", 40, 3)
     out = []
     for fast in (True, False):
-        net = bpnn.Network([bpnn.Dense(4, 6, "relu"), bpnn.Dense(6, 5, "tanh", use_bias=False),
-                            bpnn.Dense(5, 3, "softmax")], loss="categorical_crossentropy", seed=1)
+        net = bpnn.Network(
+            [bpnn.Dense(4, 6, "relu"), bpnn.Dense(6, 5, "tanh", use_bias=False), bpnn.Dense(5, 3, "softmax")],
+            loss="categorical_crossentropy",
+            seed=1,
+        )
         opt = bpnn.training.optimizers.Adam(learning_rate=0.02, beta_1=0.8, beta_2=0.99, epsilon=1e-7)
         history = net.fit(X, y, epochs=3, batch_size=batch_size, optimizer=opt, seed=3, fast=fast)
         out.append((net.get_weights() + opt.m + opt.v, history["loss"]))
@@ -164,8 +186,8 @@ def _numpy_adam_step(arrays, dtype, lr, b1, b2, eps, t):
 def _adam_constants(dtype, lr, b1, b2, eps, t):
     """The compiled kernels' constants of step ``t``, written out here from the paper's
     order of the step (not taken from _fast.adam_scalars)."""
-    c = np.sqrt(1 - b2 ** t)
-    return np.array([b1, 1 - b1, b2, 1 - b2, eps * c, lr * c / (1 - b1 ** t), np.finfo(dtype).tiny], dtype=dtype)
+    c = np.sqrt(1 - b2**t)
+    return np.array([b1, 1 - b1, b2, 1 - b2, eps * c, lr * c / (1 - b1**t), np.finfo(dtype).tiny], dtype=dtype)
 
 
 def _compiled_adam_kernels():
@@ -187,10 +209,13 @@ def _near_tiny(dtype):
     shrinks it below ``tiny``), that stays just normal, and NaN, -0.0, 0 and normal values."""
     tiny = float(np.finfo(dtype).tiny)
     sub = float(np.nextafter(np.zeros(1, dtype), 1)[0])  # the smallest subnormal
-    m = np.array([4 * sub, -4 * sub, 1.05 * tiny, -1.05 * tiny, 1.2 * tiny, 2 * tiny, 0.0, -0.0, np.nan, 0.3,
-                  tiny, -0.5 * tiny], dtype)
-    v = np.array([4 * sub, 0.5 * tiny, 1.05 * tiny, 1.2 * tiny, 0.0, 2 * tiny, 0.0, 0.0, 0.1, 0.01,
-                  tiny, 0.5 * tiny], dtype)
+    m = np.array(
+        [4 * sub, -4 * sub, 1.05 * tiny, -1.05 * tiny, 1.2 * tiny, 2 * tiny, 0.0, -0.0, np.nan, 0.3, tiny, -0.5 * tiny],
+        dtype,
+    )
+    v = np.array(
+        [4 * sub, 0.5 * tiny, 1.05 * tiny, 1.2 * tiny, 0.0, 2 * tiny, 0.0, 0.0, 0.1, 0.01, tiny, 0.5 * tiny], dtype
+    )
     g = np.array([0, 0, 0, 0, 0, 0, 0, 0, 0.5, -0.2, 0, 0], dtype)
     p = np.linspace(-1, 1, len(m)).astype(dtype)
     return [p, g, m, v]
@@ -293,8 +318,12 @@ def test_compiled_path_keeps_float32_and_agrees_to_float32_rounding():
     y = targets(rng, "categorical_crossentropy", 30, 3).astype(np.float32)
 
     def make_net():
-        return bpnn.Network([bpnn.Dense(3, 6, "tanh"), bpnn.Dense(6, 3, "softmax")],
-                            loss="categorical_crossentropy", seed=2, dtype=np.float32)
+        return bpnn.Network(
+            [bpnn.Dense(3, 6, "tanh"), bpnn.Dense(6, 3, "softmax")],
+            loss="categorical_crossentropy",
+            seed=2,
+            dtype=np.float32,
+        )
 
     fast, ref = twin_fits(make_net, X, y, dtype=np.float32, epochs=3, learning_rate=0.1, batch_size=4, seed=0)
     assert_agree(fast, ref, rtol=1e-4)
@@ -326,6 +355,7 @@ def test_fit_uses_the_compiled_loops_by_default(monkeypatch):
     calls = []
     _fast._compile()
     for name in ("_online_epoch", "_batch_epoch"):
+
         def spy(*args, _name=name, _compiled=getattr(_fast, name)):
             calls.append(_name)
             return _compiled(*args)
@@ -355,26 +385,35 @@ class Cube(bpnn.Activation):
     name = "cube"
 
     def forward(self, z):
-        return z ** 3
+        return z**3
 
     def derivative(self, a):
         return 3 * np.cbrt(a) ** 2
 
 
-@pytest.mark.parametrize("change,reason", [
-    (dict(sample_weight=np.linspace(1, 2, 12)), "sample_weight"),
-    (dict(optimizer=Subclassed(0.1), learning_rate=None), "SGD without momentum and Adam only"),
-    (dict(optimizer="momentum"), "momentum=0.9"),
-    (dict(optimizer=bpnn.training.optimizers.Adam(global_clipnorm=1.0), learning_rate=None), "global_clipnorm"),
-    (dict(optimizer="rmsprop"), "RMSprop"),
-    (dict(optimizer=bpnn.training.optimizers.SGD(bpnn.training.schedules.StepDecay(0.1, 2, 0.5)), learning_rate=None), "schedule"),
-    (dict(callbacks=[BatchWatcher()]), "BatchWatcher"),
-    (dict(alpha=0.1), "alpha"),
-    (dict(output="softmax"), "mse"),
-    (dict(output="tanh", loss="binary_crossentropy"), "binary_crossentropy"),
-    (dict(hidden=Cube()), "Cube"),
-    (dict(width=_fast.MAX_PRODUCT // (3 * 4) + 1), "large enough"),
-])
+@pytest.mark.parametrize(
+    "change,reason",
+    [
+        (dict(sample_weight=np.linspace(1, 2, 12)), "sample_weight"),
+        (dict(optimizer=Subclassed(0.1), learning_rate=None), "SGD without momentum and Adam only"),
+        (dict(optimizer="momentum"), "momentum=0.9"),
+        (dict(optimizer=bpnn.training.optimizers.Adam(global_clipnorm=1.0), learning_rate=None), "global_clipnorm"),
+        (dict(optimizer="rmsprop"), "RMSprop"),
+        (
+            dict(
+                optimizer=bpnn.training.optimizers.SGD(bpnn.training.schedules.StepDecay(0.1, 2, 0.5)),
+                learning_rate=None,
+            ),
+            "schedule",
+        ),
+        (dict(callbacks=[BatchWatcher()]), "BatchWatcher"),
+        (dict(alpha=0.1), "alpha"),
+        (dict(output="softmax"), "mse"),
+        (dict(output="tanh", loss="binary_crossentropy"), "binary_crossentropy"),
+        (dict(hidden=Cube()), "Cube"),
+        (dict(width=_fast.MAX_PRODUCT // (3 * 4) + 1), "large enough"),
+    ],
+)
 def test_what_is_not_compiled_falls_back_or_says_why(change, reason):
     n = change.pop("n", 12)
     alpha = change.pop("alpha", 0.0)
@@ -386,8 +425,9 @@ def test_what_is_not_compiled_falls_back_or_says_why(change, reason):
     X, y = rng.normal(size=(n, 3)), targets(rng, loss, n, 2)
 
     def make_net():
-        return bpnn.Network([bpnn.Dense(3, width, hidden), bpnn.Dense(width, 2, output)], loss=loss, seed=0,
-                            alpha=alpha)
+        return bpnn.Network(
+            [bpnn.Dense(3, width, hidden), bpnn.Dense(width, 2, output)], loss=loss, seed=0, alpha=alpha
+        )
 
     with pytest.raises(ValueError, match="fast=True, but the compiled path cannot train this: .*" + reason):
         make_net().fit(X, y, fast=True, **kw)
@@ -473,8 +513,9 @@ def test_training_with_a_dead_input_leaves_no_subnormal_adam_state(fast):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(16, 3)).astype(np.float32)
     y = (X[:, :1] * X[:, 1:2] > 0).astype(np.float32)
-    net = bpnn.Network([bpnn.Dense(3, 4, "tanh"), bpnn.Dense(4, 1, "sigmoid")], loss="binary_crossentropy",
-                       seed=0, dtype=np.float32)
+    net = bpnn.Network(
+        [bpnn.Dense(3, 4, "tanh"), bpnn.Dense(4, 1, "sigmoid")], loss="binary_crossentropy", seed=0, dtype=np.float32
+    )
     opt = bpnn.Adam(0.01)
     net.fit(X, y, epochs=20, batch_size=8, optimizer=opt, seed=0, fast=fast)
     m_row = opt.m[0][0].copy()  # m of the weights from input 0, nonzero after training on it

@@ -23,9 +23,17 @@ def random_problem(rng, hidden, output, loss, n_layers, use_bias, n_samples=7):
     widths = [int(w) for w in rng.integers(1, 6, size=n_layers + 1)]
     if output == "softmax" and widths[-1] < 2:
         widths[-1] = 2
-    layers = [bpnn.Dense(widths[i], widths[i + 1], activation=hidden if i < n_layers - 1 else output,
-                         init="normal", bias_init=bpnn.core.initializers.Normal(0.5), use_bias=use_bias)
-              for i in range(n_layers)]
+    layers = [
+        bpnn.Dense(
+            widths[i],
+            widths[i + 1],
+            activation=hidden if i < n_layers - 1 else output,
+            init="normal",
+            bias_init=bpnn.core.initializers.Normal(0.5),
+            use_bias=use_bias,
+        )
+        for i in range(n_layers)
+    ]
     net = bpnn.Network(layers, loss=loss, seed=rng)
     X = rng.normal(size=(n_samples, widths[0]))
     if loss == "categorical_crossentropy":
@@ -62,8 +70,9 @@ def test_gradcheck_detects_a_wrong_gradient():
 
 def test_sample_weight_and_l2_gradients():
     rng = np.random.default_rng(1)
-    net = bpnn.Network([bpnn.Dense(3, 5, "tanh"), bpnn.Dense(5, 2, "sigmoid")],
-                       loss="binary_crossentropy", seed=1, alpha=0.3)
+    net = bpnn.Network(
+        [bpnn.Dense(3, 5, "tanh"), bpnn.Dense(5, 2, "sigmoid")], loss="binary_crossentropy", seed=1, alpha=0.3
+    )
     X = rng.normal(size=(9, 3))
     y = rng.integers(0, 2, size=(9, 2)).astype(float)
     w = rng.uniform(0.1, 3.0, size=9)
@@ -71,8 +80,7 @@ def test_sample_weight_and_l2_gradients():
 
 
 def test_backward_returns_pairs_with_parameter_shapes():
-    net = bpnn.Network([bpnn.Dense(2, 3, "relu"), bpnn.Dense(3, 4, "tanh", use_bias=False),
-                        bpnn.Dense(4, 1)], seed=0)
+    net = bpnn.Network([bpnn.Dense(2, 3, "relu"), bpnn.Dense(3, 4, "tanh", use_bias=False), bpnn.Dense(4, 1)], seed=0)
     grads = net.backward(np.ones((5, 2)), np.zeros((5, 1)))
     assert len(grads) == 3
     for layer, (dW, db) in zip(net.layers, grads):
@@ -94,9 +102,11 @@ def test_fused_output_delta_equals_general_chain_rule():
     """The shortcut delta = (yhat - y)/m must equal the loss gradient times the activation's backward."""
     rng = np.random.default_rng(3)
     z = rng.normal(size=(6, 4))
-    pairs = [("identity", "mse", rng.normal(size=(6, 4))),
-             ("sigmoid", "binary_crossentropy", rng.integers(0, 2, size=(6, 4)).astype(float)),
-             ("softmax", "categorical_crossentropy", np.eye(4)[rng.integers(0, 4, size=6)])]
+    pairs = [
+        ("identity", "mse", rng.normal(size=(6, 4))),
+        ("sigmoid", "binary_crossentropy", rng.integers(0, 2, size=(6, 4)).astype(float)),
+        ("softmax", "categorical_crossentropy", np.eye(4)[rng.integers(0, 4, size=6)]),
+    ]
     for act_name, loss_name, y in pairs:
         act, loss = bpnn.get_activation(act_name), bpnn.get_loss(loss_name)
         a = act.forward(z)

@@ -1,4 +1,5 @@
 """Tests for bpnn.io.container: the atomic, pickle-free model file."""
+
 import io
 import json
 import os
@@ -63,8 +64,14 @@ def write_raw(path, document, members):
 
 
 def document(**changes):
-    doc = {"format": "bpnn-model", "format_version": 1, "bpnn_version": "0.1.0",
-           "kind": "network", "arrays": ["W"], "metadata": {}}
+    doc = {
+        "format": "bpnn-model",
+        "format_version": 1,
+        "bpnn_version": "0.1.0",
+        "kind": "network",
+        "arrays": ["W"],
+        "metadata": {},
+    }
     doc.update(changes)
     return doc
 
@@ -168,21 +175,40 @@ def test_saved_file_permissions_follow_umask(tmp_path):
 # What save_container refuses (nothing is written)
 
 
-@pytest.mark.parametrize("arrays, metadata, kind, error, text", [
-    ({"x": np.array([{}, 1], dtype=object)}, {}, "k", TypeError,
-     r"arrays\['x'\] has dtype object, which holds Python objects"),
-    ({"x": np.ma.masked_array([1.0])}, {}, "k", TypeError, r"arrays\['x'\] must be a plain ndarray, got MaskedArray"),
-    ({"": np.ones(1)}, {}, "k", ValueError, "array names must be non-empty str not starting with '__bpnn', got ''"),
-    ({"__bpnn_metadata__": np.ones(1)}, {}, "k", ValueError, "not starting with '__bpnn'"),
-    ({3: np.ones(1)}, {}, "k", ValueError, "got 3"),
-    ({}, {"kind": "x"}, "k", ValueError, r"metadata keys \['kind'\] are reserved for the file format"),
-    ({}, {"f": lambda: 0}, "k", TypeError,
-     "metadata must be JSON-serializable: Object of type function is not JSON serializable"),
-    ({}, {"a": np.ones(2)}, "k", TypeError, "Object of type ndarray is not JSON serializable"),
-    ({}, [], "k", TypeError, "metadata must be a dict, got list"),
-    ([], {}, "k", TypeError, "arrays must be a dict of name -> ndarray, got list"),
-    ({}, {}, "", TypeError, "kind must be a non-empty str such as 'network', got ''"),
-])
+@pytest.mark.parametrize(
+    "arrays, metadata, kind, error, text",
+    [
+        (
+            {"x": np.array([{}, 1], dtype=object)},
+            {},
+            "k",
+            TypeError,
+            r"arrays\['x'\] has dtype object, which holds Python objects",
+        ),
+        (
+            {"x": np.ma.masked_array([1.0])},
+            {},
+            "k",
+            TypeError,
+            r"arrays\['x'\] must be a plain ndarray, got MaskedArray",
+        ),
+        ({"": np.ones(1)}, {}, "k", ValueError, "array names must be non-empty str not starting with '__bpnn', got ''"),
+        ({"__bpnn_metadata__": np.ones(1)}, {}, "k", ValueError, "not starting with '__bpnn'"),
+        ({3: np.ones(1)}, {}, "k", ValueError, "got 3"),
+        ({}, {"kind": "x"}, "k", ValueError, r"metadata keys \['kind'\] are reserved for the file format"),
+        (
+            {},
+            {"f": lambda: 0},
+            "k",
+            TypeError,
+            "metadata must be JSON-serializable: Object of type function is not JSON serializable",
+        ),
+        ({}, {"a": np.ones(2)}, "k", TypeError, "Object of type ndarray is not JSON serializable"),
+        ({}, [], "k", TypeError, "metadata must be a dict, got list"),
+        ([], {}, "k", TypeError, "arrays must be a dict of name -> ndarray, got list"),
+        ({}, {}, "", TypeError, "kind must be a non-empty str such as 'network', got ''"),
+    ],
+)
 def test_save_refuses_what_it_cannot_store(tmp_path, arrays, metadata, kind, error, text):
     with pytest.raises(error, match=text):
         save_container(tmp_path / "m.npz", arrays, metadata, kind=kind)
@@ -262,13 +288,19 @@ def test_empty_file(tmp_path):
     assert load_error(path) == f"{path} is empty (0 bytes), not a bpnn model file"
 
 
-@pytest.mark.parametrize("content, description", [
-    (b"epochs: 10\nlayers: [2, 3]\n", "it is a text file, not a zip archive"),
-    (b"\x80\x04\x95\x10\x00", "it looks like a Python pickle, which bpnn never loads because unpickling can run code"),
-    (b"\x1f\x8b\x08\x00\x00", "it is gzip-compressed, not a zip archive"),
-    (b"\x00\xff\xfe\x01\x80\x90", "it is not a zip archive"),
-    (b"P", "it is too short to be a zip archive; it was probably cut short"),
-])
+@pytest.mark.parametrize(
+    "content, description",
+    [
+        (b"epochs: 10\nlayers: [2, 3]\n", "it is a text file, not a zip archive"),
+        (
+            b"\x80\x04\x95\x10\x00",
+            "it looks like a Python pickle, which bpnn never loads because unpickling can run code",
+        ),
+        (b"\x1f\x8b\x08\x00\x00", "it is gzip-compressed, not a zip archive"),
+        (b"\x00\xff\xfe\x01\x80\x90", "it is not a zip archive"),
+        (b"P", "it is too short to be a zip archive; it was probably cut short"),
+    ],
+)
 def test_not_a_zip(tmp_path, content, description):
     path = tmp_path / "m.npz"
     path.write_bytes(content)
@@ -313,8 +345,7 @@ def test_future_format_version(tmp_path):
     write_raw(path, document(format_version=FORMAT_VERSION + 1, bpnn_version="9.0.0"), {"W.npy": np.ones(1)})
     text = load_error(path)
     assert text.startswith(
-        f"{path} has model format version {FORMAT_VERSION + 1} (written by bpnn 9.0.0), "
-        f"but this bpnn ("
+        f"{path} has model format version {FORMAT_VERSION + 1} (written by bpnn 9.0.0), but this bpnn ("
     )
     assert text.endswith(f") reads format version {FORMAT_VERSION} at most; upgrade bpnn to load it")
 
@@ -405,8 +436,9 @@ def test_model_file_error_is_a_value_error():
 
 def small_model(tmp_path):
     path = tmp_path / "m.npz"
-    save_container(path, {"W": np.arange(6.0).reshape(2, 3), "b": np.array([0.5, -1.0])},
-                   {"act": "relu"}, kind="network")
+    save_container(
+        path, {"W": np.arange(6.0).reshape(2, 3), "b": np.array([0.5, -1.0])}, {"act": "relu"}, kind="network"
+    )
     return path
 
 
@@ -535,8 +567,13 @@ def test_sigkill_during_saves_leaves_old_or_new_file(tmp_path):
     # All savers start (and import NumPy) at once, then each saves only when told to
     # "go": starting Python ten times in a row would take most of the time budget.
     children = [
-        subprocess.Popen([sys.executable, "-c", SAVER, str(path), str((k + 1) * 1_000_000)],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", SAVER, str(path), str((k + 1) * 1_000_000)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
         for k in range(10)
     ]
     rng = random.Random(1234)
@@ -581,10 +618,11 @@ def test_sigkill_during_saves_leaves_old_or_new_file(tmp_path):
 
 
 def test_leftovers_of_live_processes_are_kept(tmp_path):
-    path = small_model(tmp_path)
+    small_model(tmp_path)
     host = re.sub(r"[^A-Za-z0-9-]", "-", __import__("socket").gethostname())[:40] or "host"
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     dead_pid = int(dead.stdout)
     names = {
         "dead": f".m.npz.{host}.{dead_pid}.0123abcd.bpnn-tmp",

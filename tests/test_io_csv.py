@@ -1,4 +1,5 @@
 """Tests for bpnn.io.csvdata: reading and writing numeric CSV tables."""
+
 import os
 
 import numpy as np
@@ -183,9 +184,7 @@ def test_non_numeric_cell_names_column_line_row_and_value(tmp_path):
     path = make(tmp_path, "age,height\n31,1.8\n42,tall\n")
     with pytest.raises(DataError) as excinfo:
         read_csv(path)
-    assert message(excinfo) == (
-        f"{path}, line 3 (data row 2): column 'height' holds 'tall', which is not a number"
-    )
+    assert message(excinfo) == (f"{path}, line 3 (data row 2): column 'height' holds 'tall', which is not a number")
 
 
 def test_non_numeric_cell_with_crlf_and_bom_reports_same_line(tmp_path):
@@ -252,9 +251,18 @@ def test_not_utf8_far_into_a_big_file_reports_true_line(tmp_path):
 # Missing values
 
 
-@pytest.mark.parametrize("cell, shown", [("", "is empty"), (" ", "is empty"), ("NA", "holds 'NA'"),
-                                         ("nan", "holds 'nan'"), ("NaN", "holds 'NaN'"),
-                                         ("N/A", "holds 'N/A'"), ("null", "holds 'null'")])
+@pytest.mark.parametrize(
+    "cell, shown",
+    [
+        ("", "is empty"),
+        (" ", "is empty"),
+        ("NA", "holds 'NA'"),
+        ("nan", "holds 'nan'"),
+        ("NaN", "holds 'NaN'"),
+        ("N/A", "holds 'N/A'"),
+        ("null", "holds 'null'"),
+    ],
+)
 def test_missing_cell_is_an_error_without_dropna(tmp_path, cell, shown):
     path = make(tmp_path, f"a,b\n1,2\n{cell},4\n")
     with pytest.raises(DataError) as excinfo:
@@ -388,12 +396,15 @@ def test_chunk_reader_reports_header_only(tmp_path):
         list(iter_csv_chunks(make(tmp_path, "a,b\n"), 10))
 
 
-@pytest.mark.parametrize("chunksize, error, text", [
-    (0, ValueError, "chunksize must be a positive int, got 0"),
-    (-5, ValueError, "chunksize must be a positive int, got -5"),
-    ("10", TypeError, "chunksize must be a positive int, got str '10'"),
-    (2.0, TypeError, "chunksize must be a positive int, got float 2.0"),
-])
+@pytest.mark.parametrize(
+    "chunksize, error, text",
+    [
+        (0, ValueError, "chunksize must be a positive int, got 0"),
+        (-5, ValueError, "chunksize must be a positive int, got -5"),
+        ("10", TypeError, "chunksize must be a positive int, got str '10'"),
+        (2.0, TypeError, "chunksize must be a positive int, got float 2.0"),
+    ],
+)
 def test_bad_chunksize_is_refused_at_call_time(tmp_path, chunksize, error, text):
     with pytest.raises(error) as excinfo:
         iter_csv_chunks(tmp_path / "never-opened.csv", chunksize)
@@ -460,15 +471,22 @@ def test_write_strings_and_semicolons(tmp_path):
     assert path.read_text() == 'id;label\n1;cat\n2;"a;b"\n'
 
 
-@pytest.mark.parametrize("columns, data, error, text", [
-    (["a", "b"], np.zeros((2, 3)), ValueError,
-     r"data must have shape \(n_rows, 2\) to match 2 columns, got shape \(2, 3\)"),
-    (["a", "b"], np.zeros(2), ValueError, r"got shape \(2,\)"),
-    ("ab", np.zeros((2, 1)), TypeError, "columns must be a list of str, got the str 'ab'"),
-    (["a", "a"], np.zeros((1, 2)), ValueError, "column name 'a' appears twice"),
-    (["a", ""], np.zeros((1, 2)), ValueError, "column 2 has an empty name"),
-    (["z"], np.ones((1, 1)) * 1j, TypeError, "complex"),
-])
+@pytest.mark.parametrize(
+    "columns, data, error, text",
+    [
+        (
+            ["a", "b"],
+            np.zeros((2, 3)),
+            ValueError,
+            r"data must have shape \(n_rows, 2\) to match 2 columns, got shape \(2, 3\)",
+        ),
+        (["a", "b"], np.zeros(2), ValueError, r"got shape \(2,\)"),
+        ("ab", np.zeros((2, 1)), TypeError, "columns must be a list of str, got the str 'ab'"),
+        (["a", "a"], np.zeros((1, 2)), ValueError, "column name 'a' appears twice"),
+        (["a", ""], np.zeros((1, 2)), ValueError, "column 2 has an empty name"),
+        (["z"], np.ones((1, 1)) * 1j, TypeError, "complex"),
+    ],
+)
 def test_write_refuses_mismatches(tmp_path, columns, data, error, text):
     path = tmp_path / "out.csv"
     with pytest.raises(error, match=text):

@@ -1,4 +1,5 @@
 """Tests for bpnn.io.idx: the IDX format and the MNIST loader."""
+
 import gzip
 import os
 import re
@@ -86,11 +87,14 @@ def test_gzip_output_is_reproducible(tmp_path):
     assert (tmp_path / "a.gz").read_bytes() == (tmp_path / "b.gz").read_bytes()
 
 
-@pytest.mark.parametrize("array, error, text", [
-    (np.arange(3, dtype=np.int64), TypeError, "got int64; convert it with .astype"),
-    (np.array([True]), TypeError, "got bool"),
-    (np.uint8(3), ValueError, "array must have 1 to 255 dimensions, got 0"),
-])
+@pytest.mark.parametrize(
+    "array, error, text",
+    [
+        (np.arange(3, dtype=np.int64), TypeError, "got int64; convert it with .astype"),
+        (np.array([True]), TypeError, "got bool"),
+        (np.uint8(3), ValueError, "array must have 1 to 255 dimensions, got 0"),
+    ],
+)
 def test_write_idx_refuses(tmp_path, array, error, text):
     with pytest.raises(error, match=text):
         write_idx(tmp_path / "x", array)
@@ -246,8 +250,7 @@ def test_load_mnist_lists_missing_files(tmp_path):
     with pytest.raises(DataError) as excinfo:
         load_mnist(tmp_path)
     assert str(excinfo.value) == (
-        f"MNIST files missing in {tmp_path}: looked for "
-        "train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz]"
+        f"MNIST files missing in {tmp_path}: looked for train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz]"
     )
 
 
@@ -258,9 +261,7 @@ def test_load_mnist_count_mismatch(tmp_path):
         write_idx(tmp_path / name, array)
     with pytest.raises(DataError) as excinfo:
         load_mnist(tmp_path)
-    assert str(excinfo.value) == (
-        f"{tmp_path / NAMES[0]} has 6 images but {tmp_path / NAMES[1]} has 5 labels"
-    )
+    assert str(excinfo.value) == (f"{tmp_path / NAMES[0]} has 6 images but {tmp_path / NAMES[1]} has 5 labels")
 
 
 def test_load_mnist_swapped_files(tmp_path):

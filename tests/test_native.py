@@ -71,16 +71,20 @@ def test_relu_backward_is_bit_for_bit_numpy(dtype, shape):
 def test_adam_pass_is_bit_for_bit_the_numpy_rule(dtype, n):
     """Adam's C loop against optimizers.Adam's NumPy rule on sizes with vector tails."""
     rng = np.random.default_rng(n)
-    start = [rng.normal(size=n).astype(dtype), rng.normal(size=n).astype(dtype),
-             (rng.normal(size=n) * 0.1).astype(dtype), rng.uniform(0, 0.1, size=n).astype(dtype)]
+    start = [
+        rng.normal(size=n).astype(dtype),
+        rng.normal(size=n).astype(dtype),
+        (rng.normal(size=n) * 0.1).astype(dtype),
+        rng.uniform(0, 0.1, size=n).astype(dtype),
+    ]
     lr, b1, b2, eps, t = 0.01, 0.9, 0.999, 1e-8, 4
     ref = [a.copy() for a in start]
     opt = bpnn.training.optimizers.Adam(learning_rate=lr, beta_1=b1, beta_2=b2, epsilon=eps)
     opt.m, opt.v, opt.iterations, opt.lr = [ref[2]], [ref[3]], t, lr
     opt._fast_key, opt._fast_scalars = (t, lr, np.dtype(dtype)), None  # force the NumPy rule
     opt._update(0, ref[0], ref[1])
-    c = np.sqrt(1 - b2 ** t)
-    scalars = np.array([b1, 1 - b1, b2, 1 - b2, eps * c, lr * c / (1 - b1 ** t), np.finfo(dtype).tiny], dtype=dtype)
+    c = np.sqrt(1 - b2**t)
+    scalars = np.array([b1, 1 - b1, b2, 1 - b2, eps * c, lr * c / (1 - b1**t), np.finfo(dtype).tiny], dtype=dtype)
     got = [a.copy() for a in start]
     _native.kernels().adam_pass(got[0], got[1], got[2], got[3], scalars)
     for a, b in zip(got, ref):
@@ -165,8 +169,12 @@ def test_training_with_the_kernels_gives_the_numpy_path_bits(monkeypatch, dtype)
     results = []
     for switch in ("1", "0"):
         monkeypatch.setenv("BPNN_FAST", switch)
-        net = bpnn.Network([bpnn.Dense(6, 16, "relu"), bpnn.Dense(16, 8, "relu"), bpnn.Dense(8, 3, "softmax")],
-                           loss="categorical_crossentropy", seed=1, dtype=dtype)
+        net = bpnn.Network(
+            [bpnn.Dense(6, 16, "relu"), bpnn.Dense(16, 8, "relu"), bpnn.Dense(8, 3, "softmax")],
+            loss="categorical_crossentropy",
+            seed=1,
+            dtype=dtype,
+        )
         history = net.fit(X, y, epochs=4, batch_size=16, optimizer="adam", learning_rate=0.01, seed=2, fast=False)
         # 4 epochs x 6 batches x 2 ReLU layers through each kernel; none with BPNN_FAST=0
         assert calls == ({"bias_relu": 48, "relu_backward": 48} if switch == "1" else calls)

@@ -81,7 +81,9 @@ def test_sgd_momentum_nesterov_follow_the_rules():
         def f(w, g, s, t, _):
             s["v"] = mu * s.get("v", 0.0) + g
             return w - 0.05 * ((g + mu * s["v"]) if nesterov else s["v"])
+
         return f
+
     assert_same(run_three(bpnn.SGD(0.05)), by_hand(rule(0.0, False)))
     assert_same(run_three(bpnn.SGD(0.05, momentum=0.8)), by_hand(rule(0.8, False)))
     assert_same(run_three(bpnn.SGD(0.05, momentum=0.8, nesterov=True)), by_hand(rule(0.8, True)))
@@ -93,8 +95,8 @@ def test_adam_follows_algorithm_1_of_the_paper():
     def rule(w, g, s, t, _):
         s["m"] = b1 * s.get("m", 0.0) + (1 - b1) * g
         s["v"] = b2 * s.get("v", 0.0) + (1 - b2) * g * g
-        m_hat = s["m"] / (1 - b1 ** t)
-        v_hat = s["v"] / (1 - b2 ** t)
+        m_hat = s["m"] / (1 - b1**t)
+        v_hat = s["v"] / (1 - b2**t)
         return w - lr * m_hat / (math.sqrt(v_hat) + eps)
 
     assert_same(run_three(bpnn.Adam(lr, beta_1=b1, beta_2=b2, epsilon=eps)), by_hand(rule))
@@ -115,7 +117,7 @@ def test_adamw_decays_weights_not_biases():
             w = w * (1 - lr * wd)
         s["m"] = 0.9 * s.get("m", 0.0) + 0.1 * g
         s["v"] = 0.999 * s.get("v", 0.0) + 0.001 * g * g
-        return w - lr * (s["m"] / (1 - 0.9 ** t)) / (math.sqrt(s["v"] / (1 - 0.999 ** t)) + 1e-8)
+        return w - lr * (s["m"] / (1 - 0.9**t)) / (math.sqrt(s["v"] / (1 - 0.999**t)) + 1e-8)
 
     assert_same(run_three(bpnn.AdamW(lr, weight_decay=wd)), by_hand(rule))
 
@@ -212,21 +214,24 @@ def test_global_clipnorm_scales_all_gradients_together():
 
 
 # -- bad settings ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("make, match", [
-    (lambda: bpnn.SGD(momentum=-0.1), r"'momentum' parameter must be in \[0.0, 1.0\); got -0.1"),
-    (lambda: bpnn.SGD(learning_rate=0.0), r"'learning_rate' parameter must be > 0.0; got 0.0"),
-    (lambda: bpnn.SGD(learning_rate=-1), r"'learning_rate' parameter must be > 0.0; got -1.0"),
-    (lambda: bpnn.SGD(nesterov=True), r"'nesterov' parameter needs momentum > 0"),
-    (lambda: bpnn.Adam(beta_1=1.0), r"'beta_1' parameter must be in \[0.0, 1.0\); got 1.0"),
-    (lambda: bpnn.Adam(beta_2=-0.5), r"'beta_2' parameter must be in \[0.0, 1.0\); got -0.5"),
-    (lambda: bpnn.Adam(epsilon=-1e-8), r"'epsilon' parameter must be >= 0.0"),
-    (lambda: bpnn.AdamW(weight_decay=-0.1), r"'weight_decay' parameter must be >= 0.0"),
-    (lambda: bpnn.RMSprop(rho=1.5), r"'rho' parameter must be in \[0.0, 1.0\); got 1.5"),
-    (lambda: bpnn.Adagrad(initial_accumulator_value=-1), r"'initial_accumulator_value' parameter must be >= 0"),
-    (lambda: bpnn.SGD(global_clipnorm=0), r"'global_clipnorm' parameter must be > 0.0"),
-    (lambda: bpnn.StepDecay(0.1, decay_steps=0), r"'decay_steps' parameter must be >= 1; got 0"),
-    (lambda: bpnn.StepDecay(0.1, 10, decay_rate=2.0), r"'decay_rate' parameter must be in \(0.0, 1.0\]"),
-])
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda: bpnn.SGD(momentum=-0.1), r"'momentum' parameter must be in \[0.0, 1.0\); got -0.1"),
+        (lambda: bpnn.SGD(learning_rate=0.0), r"'learning_rate' parameter must be > 0.0; got 0.0"),
+        (lambda: bpnn.SGD(learning_rate=-1), r"'learning_rate' parameter must be > 0.0; got -1.0"),
+        (lambda: bpnn.SGD(nesterov=True), r"'nesterov' parameter needs momentum > 0"),
+        (lambda: bpnn.Adam(beta_1=1.0), r"'beta_1' parameter must be in \[0.0, 1.0\); got 1.0"),
+        (lambda: bpnn.Adam(beta_2=-0.5), r"'beta_2' parameter must be in \[0.0, 1.0\); got -0.5"),
+        (lambda: bpnn.Adam(epsilon=-1e-8), r"'epsilon' parameter must be >= 0.0"),
+        (lambda: bpnn.AdamW(weight_decay=-0.1), r"'weight_decay' parameter must be >= 0.0"),
+        (lambda: bpnn.RMSprop(rho=1.5), r"'rho' parameter must be in \[0.0, 1.0\); got 1.5"),
+        (lambda: bpnn.Adagrad(initial_accumulator_value=-1), r"'initial_accumulator_value' parameter must be >= 0"),
+        (lambda: bpnn.SGD(global_clipnorm=0), r"'global_clipnorm' parameter must be > 0.0"),
+        (lambda: bpnn.StepDecay(0.1, decay_steps=0), r"'decay_steps' parameter must be >= 1; got 0"),
+        (lambda: bpnn.StepDecay(0.1, 10, decay_rate=2.0), r"'decay_rate' parameter must be in \(0.0, 1.0\]"),
+    ],
+)
 def test_bad_settings_name_the_argument(make, match):
     with pytest.raises(ValueError, match=match):
         make()
@@ -286,7 +291,7 @@ def torch_trajectory(make_torch_opt, steps=20, alpha=0.0):
         opt.zero_grad()
         pred = torch.tanh(Xt @ W1 + b1) @ W2 + b2
         loss = 0.5 * ((pred - yt) ** 2).sum(dim=1).mean()
-        loss = loss + alpha / (2 * len(X)) * ((W1 ** 2).sum() + (W2 ** 2).sum())
+        loss = loss + alpha / (2 * len(X)) * ((W1**2).sum() + (W2**2).sum())
         loss.backward()
         opt.step()
         out.append([t.detach().numpy().copy() for t in (W1, b1, W2, b2)])
@@ -305,19 +310,26 @@ def bpnn_trajectory(opt, steps=20, alpha=0.0):
 
 TORCH_CASES = {
     "sgd": (lambda: bpnn.SGD(0.1), lambda w, b: torch.optim.SGD(w + b, lr=0.1)),
-    "momentum": (lambda: bpnn.SGD(0.1, momentum=0.9),
-                 lambda w, b: torch.optim.SGD(w + b, lr=0.1, momentum=0.9)),
-    "nesterov": (lambda: bpnn.SGD(0.1, momentum=0.9, nesterov=True),
-                 lambda w, b: torch.optim.SGD(w + b, lr=0.1, momentum=0.9, nesterov=True)),
-    "rmsprop": (lambda: bpnn.RMSprop(0.01, rho=0.9),
-                lambda w, b: torch.optim.RMSprop(w + b, lr=0.01, alpha=0.9, eps=1e-8)),
-    "rmsprop-centered-momentum": (lambda: bpnn.RMSprop(0.01, rho=0.8, momentum=0.5, centered=True),
-                                  lambda w, b: torch.optim.RMSprop(w + b, lr=0.01, alpha=0.8, eps=1e-8,
-                                                                   momentum=0.5, centered=True)),
+    "momentum": (lambda: bpnn.SGD(0.1, momentum=0.9), lambda w, b: torch.optim.SGD(w + b, lr=0.1, momentum=0.9)),
+    "nesterov": (
+        lambda: bpnn.SGD(0.1, momentum=0.9, nesterov=True),
+        lambda w, b: torch.optim.SGD(w + b, lr=0.1, momentum=0.9, nesterov=True),
+    ),
+    "rmsprop": (
+        lambda: bpnn.RMSprop(0.01, rho=0.9),
+        lambda w, b: torch.optim.RMSprop(w + b, lr=0.01, alpha=0.9, eps=1e-8),
+    ),
+    "rmsprop-centered-momentum": (
+        lambda: bpnn.RMSprop(0.01, rho=0.8, momentum=0.5, centered=True),
+        lambda w, b: torch.optim.RMSprop(w + b, lr=0.01, alpha=0.8, eps=1e-8, momentum=0.5, centered=True),
+    ),
     "adam": (lambda: bpnn.Adam(0.05), lambda w, b: torch.optim.Adam(w + b, lr=0.05, eps=1e-8)),
-    "adamw": (lambda: bpnn.AdamW(0.05, weight_decay=0.1),
-              lambda w, b: torch.optim.AdamW([{"params": w, "weight_decay": 0.1},
-                                              {"params": b, "weight_decay": 0.0}], lr=0.05, eps=1e-8)),
+    "adamw": (
+        lambda: bpnn.AdamW(0.05, weight_decay=0.1),
+        lambda w, b: torch.optim.AdamW(
+            [{"params": w, "weight_decay": 0.1}, {"params": b, "weight_decay": 0.0}], lr=0.05, eps=1e-8
+        ),
+    ),
     "adagrad": (lambda: bpnn.Adagrad(0.1), lambda w, b: torch.optim.Adagrad(w + b, lr=0.1)),
     "rprop": (lambda: bpnn.Rprop(0.05), lambda w, b: torch.optim.Rprop(w + b, lr=0.05)),
 }
@@ -357,7 +369,7 @@ def test_clipping_and_schedule_match_torch():
         opt.zero_grad()
         loss = 0.5 * (((torch.tanh(Xt @ W1 + b1) @ W2 + b2) - yt) ** 2).sum(dim=1).mean()
         loss.backward()
-        norm = torch.sqrt(sum((p.grad ** 2).sum() for p in params))
+        norm = torch.sqrt(sum((p.grad**2).sum() for p in params))
         clipped += bool(norm > 0.5)
         if norm > 0.5:  # tf.clip_by_global_norm's rule (torch's clip_grad_norm_ adds 1e-6 to the norm)
             for p in params:

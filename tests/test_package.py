@@ -7,11 +7,14 @@ import sys
 
 import pytest
 
+
 def test_engine_imports_numpy_only():
-    code = ("import sys, bpnn\n"
-            "heavy = [m for m in ('scipy', 'sklearn', 'matplotlib', 'tqdm', 'joblib', 'torch', 'numba')\n"
-            "         if m in sys.modules]\n"
-            "print(','.join(heavy))")
+    code = (
+        "import sys, bpnn\n"
+        "heavy = [m for m in ('scipy', 'sklearn', 'matplotlib', 'tqdm', 'joblib', 'torch', 'numba')\n"
+        "         if m in sys.modules]\n"
+        "print(','.join(heavy))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 

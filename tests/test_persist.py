@@ -20,9 +20,19 @@ X = RNG.normal(size=(20, 3))
 
 
 def mixed_network(dtype=np.float64, cls=bpnn.Network, layer=bpnn.Dense):
-    return cls([layer(3, 5, "sigmoid"), layer(5, 4, bpnn.core.activations.LeakyReLU(0.2)),
-                layer(4, 4, "relu", use_bias=False), layer(4, 3, "tanh"), layer(3, 2, "softmax")],
-               loss="categorical_crossentropy", seed=1, dtype=dtype, alpha=0.05)
+    return cls(
+        [
+            layer(3, 5, "sigmoid"),
+            layer(5, 4, bpnn.core.activations.LeakyReLU(0.2)),
+            layer(4, 4, "relu", use_bias=False),
+            layer(4, 3, "tanh"),
+            layer(3, 2, "softmax"),
+        ],
+        loss="categorical_crossentropy",
+        seed=1,
+        dtype=dtype,
+        alpha=0.05,
+    )
 
 
 def same_network(a, b, X=X):
@@ -36,6 +46,7 @@ def same_network(a, b, X=X):
 
 
 # --------------------------------------------------------------------------- networks
+
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_network_round_trip_is_bit_identical(tmp_path, dtype):
@@ -75,7 +86,7 @@ class Cube(Activation):
     name = "cube"
 
     def forward(self, z):
-        return z ** 3
+        return z**3
 
     def derivative(self, a):
         return 3 * np.cbrt(a) ** 2
@@ -93,12 +104,17 @@ class MyLoss:
         return np.sign(y_pred - y_true) / len(y_true)
 
 
-@pytest.mark.parametrize("net, text", [
-    (lambda: bpnn.Network([bpnn.Dense(3, 2, Cube())]), "layer 0: its activation Cube is user-defined"),
-    (lambda: bpnn.Network([bpnn.Dense(3, 2), bpnn.Dense(2, 1, LoudSigmoid())]),
-     "layer 1: its activation LoudSigmoid is user-defined"),
-    (lambda: bpnn.Network([bpnn.Dense(3, 2)], loss=MyLoss()), "the network: its loss MyLoss is user-defined"),
-])
+@pytest.mark.parametrize(
+    "net, text",
+    [
+        (lambda: bpnn.Network([bpnn.Dense(3, 2, Cube())]), "layer 0: its activation Cube is user-defined"),
+        (
+            lambda: bpnn.Network([bpnn.Dense(3, 2), bpnn.Dense(2, 1, LoudSigmoid())]),
+            "layer 1: its activation LoudSigmoid is user-defined",
+        ),
+        (lambda: bpnn.Network([bpnn.Dense(3, 2)], loss=MyLoss()), "the network: its loss MyLoss is user-defined"),
+    ],
+)
 def test_user_defined_pieces_are_refused_at_save_time(tmp_path, net, text):
     path = tmp_path / "m.bpnn"
     bpnn.Network([bpnn.Dense(3, 1)], seed=0).save(path)
@@ -124,12 +140,19 @@ def test_user_defined_layer_is_refused():
 
 
 def test_import_bpnn_stays_light_and_load_is_lazy():
-    code = ("import sys, bpnn\n"
-            "before = [m for m in ('bpnn.io.model', 'bpnn.io', 'bpnn.io.scaling') if m in sys.modules]\n"
-            "bpnn.load, bpnn.Model\n"
-            "print(before, 'bpnn.io.model' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": str(__import__("pathlib").Path(bpnn.__file__).parents[1])})
+    code = (
+        "import sys, bpnn\n"
+        "before = [m for m in ('bpnn.io.model', 'bpnn.io', 'bpnn.io.scaling') if m in sys.modules]\n"
+        "bpnn.load, bpnn.Model\n"
+        "print(before, 'bpnn.io.model' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(__import__("pathlib").Path(bpnn.__file__).parents[1])},
+    )
     assert out.stdout.strip() == "[] True"
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         bpnn.nope  # noqa: B018
@@ -144,21 +167,30 @@ def test_file_is_a_plain_npz_without_pickle(tmp_path):
 
 # --------------------------------------------------------------------------- table models
 
+
 def regression_model(scale=MinMaxScaler):
     X_raw = RNG.normal(size=(30, 3)) * [1, 10, 100]
     Y_raw = RNG.normal(size=(30, 2)) * [5, 0.1]
     net = bpnn.Network([bpnn.Dense(3, 4, "tanh"), bpnn.Dense(4, 2)], seed=2)
-    return Model(net, scale().fit(X_raw), scale().fit(Y_raw), ["a", "b", "c"], ["u", "v"], "regression",
-                 settings={"solver": "sgd", "split": [0.7, 0.15, 0.15]},
-                 metrics={"test": {"rows": 5, "r2": {"u": 0.5, "v": None}}},
-                 history={"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]}), X_raw
+    return Model(
+        net,
+        scale().fit(X_raw),
+        scale().fit(Y_raw),
+        ["a", "b", "c"],
+        ["u", "v"],
+        "regression",
+        settings={"solver": "sgd", "split": [0.7, 0.15, 0.15]},
+        metrics={"test": {"rows": 5, "r2": {"u": 0.5, "v": None}}},
+        history={"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]},
+    ), X_raw
 
 
 def classification_model():
     X_raw = RNG.normal(size=(30, 2))
     net = bpnn.Network([bpnn.Dense(2, 3, "tanh"), bpnn.Dense(3, 3, "softmax")], loss="cce", seed=3)
-    return Model(net, StandardScaler().fit(X_raw), None, ["p", "q"], ["kind"], "classification",
-                 classes=[2.0, 5.0, 7.0]), X_raw
+    return Model(
+        net, StandardScaler().fit(X_raw), None, ["p", "q"], ["kind"], "classification", classes=[2.0, 5.0, 7.0]
+    ), X_raw
 
 
 @pytest.mark.parametrize("scale", [MinMaxScaler, StandardScaler])
@@ -220,6 +252,7 @@ def test_unsavable_settings_are_refused(tmp_path):
 
 # --------------------------------------------------------------------------- damaged files
 
+
 def load_error(path):
     with pytest.raises(ModelFileError) as info:
         bpnn.load(path)
@@ -244,27 +277,38 @@ def net_file(tmp_path):
     return path
 
 
-@pytest.mark.parametrize("change, text", [
-    (lambda a, m: m.pop("network"), "the network description is missing"),
-    (lambda a, m: m["network"].pop("layers"), "the network description lacks 'layers'"),
-    (lambda a, m: m["network"].update(layers=[]), "the network has no layers"),
-    (lambda a, m: m["network"].update(dtype="float16"), "unsupported dtype 'float16'"),
-    (lambda a, m: m["network"].update({"class": "Transformer"}), "unknown network class 'Transformer'"),
-    (lambda a, m: m["network"]["layers"][1].update(activation="swish"),
-     "layer 1 has unknown activation 'swish' (written by a newer bpnn?)"),
-    (lambda a, m: m["network"]["layers"][0].update({"class": "Conv2D"}), "layer 0 has unknown class 'Conv2D'"),
-    (lambda a, m: m["network"]["layers"][0].pop("n_out"), "layer 0 lacks 'n_out'"),
-    (lambda a, m: m["network"].update(loss="hinge"), "unknown loss 'hinge'"),
-    (lambda a, m: m["network"].update(epochs_trained=-3), "epochs_trained must be a non-negative integer"),
-    (lambda a, m: a.update({"layer0.weights": np.ones((3, 4))}),
-     "array 'layer0.weights' has shape (3, 4), but the architecture needs (3, 5)"),
-    (lambda a, m: a.update({"layer1.bias": np.ones(4, dtype=np.float32)}),
-     "array 'layer1.bias' has dtype float32, but the network is float64"),
-    (lambda a, m: a.pop("layer3.bias"), "array 'layer3.bias' is missing"),
-    (lambda a, m: a["layer0.weights"].__setitem__((0, 0), np.nan), "array 'layer0.weights' holds NaN"),
-    (lambda a, m: m["network"]["layers"][1].update(activation_config={"slope": 7}),
-     "layer 1's activation 'leaky_relu' has bad settings"),
-])
+@pytest.mark.parametrize(
+    "change, text",
+    [
+        (lambda a, m: m.pop("network"), "the network description is missing"),
+        (lambda a, m: m["network"].pop("layers"), "the network description lacks 'layers'"),
+        (lambda a, m: m["network"].update(layers=[]), "the network has no layers"),
+        (lambda a, m: m["network"].update(dtype="float16"), "unsupported dtype 'float16'"),
+        (lambda a, m: m["network"].update({"class": "Transformer"}), "unknown network class 'Transformer'"),
+        (
+            lambda a, m: m["network"]["layers"][1].update(activation="swish"),
+            "layer 1 has unknown activation 'swish' (written by a newer bpnn?)",
+        ),
+        (lambda a, m: m["network"]["layers"][0].update({"class": "Conv2D"}), "layer 0 has unknown class 'Conv2D'"),
+        (lambda a, m: m["network"]["layers"][0].pop("n_out"), "layer 0 lacks 'n_out'"),
+        (lambda a, m: m["network"].update(loss="hinge"), "unknown loss 'hinge'"),
+        (lambda a, m: m["network"].update(epochs_trained=-3), "epochs_trained must be a non-negative integer"),
+        (
+            lambda a, m: a.update({"layer0.weights": np.ones((3, 4))}),
+            "array 'layer0.weights' has shape (3, 4), but the architecture needs (3, 5)",
+        ),
+        (
+            lambda a, m: a.update({"layer1.bias": np.ones(4, dtype=np.float32)}),
+            "array 'layer1.bias' has dtype float32, but the network is float64",
+        ),
+        (lambda a, m: a.pop("layer3.bias"), "array 'layer3.bias' is missing"),
+        (lambda a, m: a["layer0.weights"].__setitem__((0, 0), np.nan), "array 'layer0.weights' holds NaN"),
+        (
+            lambda a, m: m["network"]["layers"][1].update(activation_config={"slope": 7}),
+            "layer 1's activation 'leaky_relu' has bad settings",
+        ),
+    ],
+)
 def test_inconsistent_network_files_name_the_problem(net_file, change, text):
     rewrite(net_file, change)
     assert text in load_error(net_file)
@@ -274,6 +318,7 @@ def test_layers_that_do_not_chain(net_file):
     def change(arrays, meta):
         meta["network"]["layers"][1].update(n_in=6)
         arrays["layer1.weights"] = np.ones((6, 4))
+
     rewrite(net_file, change)
     assert "cannot be rebuilt: Layer sizes do not chain" in load_error(net_file)
 
@@ -285,17 +330,20 @@ def model_file(tmp_path):
     return path
 
 
-@pytest.mark.parametrize("change, text", [
-    (lambda a, m: m.pop("feature_names"), "the model description lacks 'feature_names'"),
-    (lambda a, m: m.update(feature_names=["a", "b"]), "inconsistent: feature_names has 2 names"),
-    (lambda a, m: m.update(target_names="u"), "must be lists of strings"),
-    (lambda a, m: m.update(task="ranking"), "inconsistent: The 'task' parameter"),
-    (lambda a, m: a.pop("x_scaler.data_max_"), "the x_scaler cannot be rebuilt"),
-    (lambda a, m: m["y_scaler"].update(name="quantile"), "the y_scaler cannot be rebuilt: unknown scaler"),
-    (lambda a, m: a.update({"x_scaler.data_min_": np.zeros(4)}), "the x_scaler cannot be rebuilt"),
-    (lambda a, m: a.pop("history.val_loss"), "history curves ['val_loss'] are missing"),
-    (lambda a, m: a.pop("network.layer1.weights"), "array 'network.layer1.weights' is missing"),
-])
+@pytest.mark.parametrize(
+    "change, text",
+    [
+        (lambda a, m: m.pop("feature_names"), "the model description lacks 'feature_names'"),
+        (lambda a, m: m.update(feature_names=["a", "b"]), "inconsistent: feature_names has 2 names"),
+        (lambda a, m: m.update(target_names="u"), "must be lists of strings"),
+        (lambda a, m: m.update(task="ranking"), "inconsistent: The 'task' parameter"),
+        (lambda a, m: a.pop("x_scaler.data_max_"), "the x_scaler cannot be rebuilt"),
+        (lambda a, m: m["y_scaler"].update(name="quantile"), "the y_scaler cannot be rebuilt: unknown scaler"),
+        (lambda a, m: a.update({"x_scaler.data_min_": np.zeros(4)}), "the x_scaler cannot be rebuilt"),
+        (lambda a, m: a.pop("history.val_loss"), "history curves ['val_loss'] are missing"),
+        (lambda a, m: a.pop("network.layer1.weights"), "array 'network.layer1.weights' is missing"),
+    ],
+)
 def test_inconsistent_model_files_name_the_problem(model_file, change, text):
     rewrite(model_file, change)
     assert text in load_error(model_file)
@@ -348,7 +396,12 @@ def test_metadata_is_json(net_file):
     doc = json.loads(raw.tobytes())
     assert doc["kind"] == "network"
     assert [layer["activation"] for layer in doc["metadata"]["network"]["layers"]] == [
-        "sigmoid", "leaky_relu", "relu", "tanh", "softmax"]
+        "sigmoid",
+        "leaky_relu",
+        "relu",
+        "tanh",
+        "softmax",
+    ]
 
 
 def test_network_from_parts_round_trip_without_a_file():
@@ -359,6 +412,7 @@ def test_network_from_parts_round_trip_without_a_file():
 
 
 # --------------------------------------------------------------------------- scikit-learn estimators
+
 
 def fitted_attributes(est):
     return {k: v for k, v in vars(est).items() if k.endswith("_") and not k.startswith("_")}
@@ -421,8 +475,16 @@ def test_regressor_round_trip(tmp_path, target_scaling):
     rng = np.random.default_rng(4)
     X = rng.normal(size=(60, 3))
     Y = np.column_stack([X @ [1.0, -2.0, 0.5] * 40 + 300, np.sin(X[:, 0])])
-    reg = bpnn.BPRegressor(hidden_layer_sizes=(6, 3), solver="lm", max_iter=5, tol=0.0, random_state=1,
-                           early_stopping=True, target_scaling=target_scaling, dropout=0.0)
+    reg = bpnn.BPRegressor(
+        hidden_layer_sizes=(6, 3),
+        solver="lm",
+        max_iter=5,
+        tol=0.0,
+        random_state=1,
+        early_stopping=True,
+        target_scaling=target_scaling,
+        dropout=0.0,
+    )
     with pytest.warns(Warning):
         reg.fit(X, Y)
     bpnn.save(reg, tmp_path / "reg.bpnn")
@@ -435,7 +497,9 @@ def test_dropout_and_feature_names_round_trip(tmp_path):
     rng = np.random.default_rng(5)
     X = pd.DataFrame(rng.normal(size=(40, 2)), columns=["width", "height"])
     y = X["width"].to_numpy() * 2
-    reg = bpnn.BPRegressor(hidden_layer_sizes=(8,), dropout=0.25, max_iter=4, tol=0.0, random_state=np.random.RandomState(2))
+    reg = bpnn.BPRegressor(
+        hidden_layer_sizes=(8,), dropout=0.25, max_iter=4, tol=0.0, random_state=np.random.RandomState(2)
+    )
     with pytest.warns(Warning):
         reg.fit(X, y)
     reg.save(tmp_path / "reg.bpnn")
@@ -473,11 +537,13 @@ def test_estimator_file_cannot_name_arbitrary_classes(tmp_path):
 
     def plant(arrays, meta):
         meta["state"]["__dict__"]["evil_"] = {"__object__": ["os", "system"], "state": {"__dict__": {}}}
+
     rewrite(tmp_path / "r.bpnn", plant)
     assert "class os.system, which bpnn does not rebuild from files" in load_error(tmp_path / "r.bpnn")
 
     def rename(arrays, meta):
         meta["class"] = "BPTransformer"
+
     rewrite(tmp_path / "r.bpnn", rename)
     assert "unknown estimator class 'BPTransformer'" in load_error(tmp_path / "r.bpnn")
 
@@ -506,8 +572,9 @@ def test_optimizer_caches_stay_out_of_model_files_and_pickles(tmp_path, monkeypa
     rng = np.random.default_rng(0)
     X = rng.uniform(-1, 1, size=(40, 2))
     y = np.sin(X.sum(axis=1)) + 0.3
-    est = BPRegressor(hidden_layer_sizes=(5,), solver=solver, max_iter=5, random_state=0,
-                      batch_size=40, tol=0).fit(X, y)
+    est = BPRegressor(hidden_layer_sizes=(5,), solver=solver, max_iter=5, random_state=0, batch_size=40, tol=0).fit(
+        X, y
+    )
     opt = est._optimizer
     transient = [name for name in type(opt)._transient if getattr(opt, name, None) is not None]
     assert transient  # something was cached during training

@@ -82,15 +82,29 @@ CASES = {
     "history": (lambda p: plots.plot_history(HISTORY, p), 640, 640),
     "history_loss_only": (lambda p: plots.plot_history({"loss": [3, 2, 1]}, p), 640, 340),
     "performance": (lambda p: plots.plot_performance({"train": [3, 2, 1], "validation": [3, 2, 2.5]}, p), 640, 480),
-    "training_state": (lambda p: plots.plot_training_state({"gradient": [1, 0.1, 0.01], "mu": [1e-3, 1e-4, 1e-3], "val_fail": [0, 1, 2]}, p), 640, 660),
+    "training_state": (
+        lambda p: plots.plot_training_state(
+            {"gradient": [1, 0.1, 0.01], "mu": [1e-3, 1e-4, 1e-3], "val_fail": [0, 1, 2]}, p
+        ),
+        640,
+        660,
+    ),
     "regression": (lambda p: plots.plot_regression(T, P, p), 560, 560),
-    "regression_splits": (lambda p: plots.plot_regression_splits({"train": (T[:30], P[:30]), "test": (T[30:], P[30:])}, p), 800, 800),
+    "regression_splits": (
+        lambda p: plots.plot_regression_splits({"train": (T[:30], P[:30]), "test": (T[30:], P[30:])}, p),
+        800,
+        800,
+    ),
     "error_histogram": (lambda p: plots.plot_error_histogram({"train": T - P, "test": P[:5]}, p), 640, 480),
     "confusion_matrix": (lambda p: plots.plot_confusion_matrix([[5, 1], [2, 7]], ["a", "b"], p), 640, 560),
     "roc": (lambda p: plots.plot_roc(Y3, PROBA3, [0, 1, 2], p), 640, 560),
     # 3 wrong of 4 -> 2 x 2 grid, 3.2 x (2 * 1.25 + 0.4) inches
     "digits": (lambda p: plots.plot_digits(RNG.random((4, 64)), [1, 2, 3, 4], [1, 3, 4, 5], p), 320, 290),
-    "fit_1d": (lambda p: plots.plot_fit_1d(np.linspace(0, 6, 30), np.sin(np.linspace(0, 6, 30)), np.zeros(30), p), 640, 480),
+    "fit_1d": (
+        lambda p: plots.plot_fit_1d(np.linspace(0, 6, 30), np.sin(np.linspace(0, 6, 30)), np.zeros(30), p),
+        640,
+        480,
+    ),
     # 2 cases x 2 implementations -> 4 bars, 1.4 + 4 * 0.3 inches tall
     "benchmark_bars": (lambda p: plots.plot_benchmark_bars(BENCH, p), 720, 260),
 }
@@ -109,7 +123,6 @@ def test_svg_suffix_writes_svg(tmp_path, name):
     path = tmp_path / f"{name}.svg"
     assert CASES[name][0](str(path)) == path
     assert_svg(path)
-
 
 
 # --------------------------------------------------------------------------- saving
@@ -247,13 +260,18 @@ def test_decision_boundary_fill_colour_is_predict_fn_probability():
 
 def test_decision_boundary_two_columns_fill_column_one_and_many_columns_fill_regions():
     ax = new_axes()
-    two = lambda grid: np.hstack([1 - linear_proba(grid), linear_proba(grid)])
+
+    def two(grid):
+        return np.hstack([1 - linear_proba(grid), linear_proba(grid)])
+
     plots.plot_decision_boundary(two, X2, Y2, ax=ax, resolution=20)
     fill = next(c for c in _contour_sets(ax) if c.filled)
     assert ax.figure.axes[-1].get_ylabel() == "P(class 1)"
     assert fill.norm.vmin == 0 and fill.norm.vmax == 1
 
-    three = lambda grid: np.full((len(grid), 3), [0.2, 0.5, 0.3])
+    def three(grid):
+        return np.full((len(grid), 3), [0.2, 0.5, 0.3])
+
     ax = new_axes()
     plots.plot_decision_boundary(three, X2, Y3.tolist() * 2, ax=ax, resolution=20)
     fill = next(c for c in _contour_sets(ax) if c.filled)
@@ -400,9 +418,16 @@ def test_split_labels_and_colours():
     from bpnn.plots.training import _split_label
 
     assert [_split_label(k, "loss") for k in ["loss", "val_loss", "test_loss", "train"]] == [
-        "train", "validation", "test", "train"]
+        "train",
+        "validation",
+        "test",
+        "train",
+    ]
     assert [_split_label(k, "accuracy") for k in ["acc", "val_acc", "val_accuracy"]] == [
-        "train", "validation", "validation"]
+        "train",
+        "validation",
+        "validation",
+    ]
     assert _base.split_color("val") == _base.split_color("validation") == "tab:green"
 
 
@@ -410,45 +435,153 @@ def test_split_labels_and_colours():
 
 
 BAD_INPUTS = [
-    (lambda p: plots.plot_dataset(np.zeros((5, 3)), np.zeros(5), p), ValueError, r"X must have shape \(n_samples, 2\).*\(5, 3\)"),
-    (lambda p: plots.plot_dataset(np.zeros(5), np.zeros(5), p), ValueError, r"X must be a 2-D array; got an array of shape \(5,\)"),
+    (
+        lambda p: plots.plot_dataset(np.zeros((5, 3)), np.zeros(5), p),
+        ValueError,
+        r"X must have shape \(n_samples, 2\).*\(5, 3\)",
+    ),
+    (
+        lambda p: plots.plot_dataset(np.zeros(5), np.zeros(5), p),
+        ValueError,
+        r"X must be a 2-D array; got an array of shape \(5,\)",
+    ),
     (lambda p: plots.plot_dataset(np.zeros((0, 2)), [], p), ValueError, "X must not be empty"),
-    (lambda p: plots.plot_dataset(X2, Y2[:-1], p), ValueError, "X and y must have the same number of samples; got 60 in X and 59 in y"),
+    (
+        lambda p: plots.plot_dataset(X2, Y2[:-1], p),
+        ValueError,
+        "X and y must have the same number of samples; got 60 in X and 59 in y",
+    ),
     (lambda p: plots.plot_dataset([[0, np.nan]], [0], p), ValueError, "X must hold only finite"),
     (lambda p: plots.plot_decision_boundary("f", X2, Y2, p), TypeError, "predict_fn must be callable; got str"),
-    (lambda p: plots.plot_decision_boundary(lambda g: g[:5], X2, Y2, p), ValueError, r"predict_fn must return .*returned an array of shape \(5, 2\)"),
-    (lambda p: plots.plot_decision_boundary(lambda g: g.sum(axis=1), X2, Y2, p), ValueError, r"predict_fn must return probabilities in \[0, 1\]"),
-    (lambda p: plots.plot_decision_boundary(linear_proba, X2, Y2, p, resolution=1), ValueError, "resolution must be at least 2; got 1"),
-    (lambda p: plots.plot_decision_boundary(linear_proba, X2, Y2, p, positive_class=3), ValueError, "positive_class must be a column"),
-    (lambda p: plots.plot_history({"lr": [1, 2]}, p), ValueError, r"history must hold a loss or accuracy series.*\['lr'\]"),
-    (lambda p: plots.plot_history({"loss": [1, 2], "val_loss": [1]}, p), ValueError, r"history\['val_loss'\] and history\['loss'\] must have the same length; got 1 and 2"),
-    (lambda p: plots.plot_history({"loss": [1, 2], "epoch": [5]}, p), ValueError, r"history\['epoch'\] must give one epoch per value"),
+    (
+        lambda p: plots.plot_decision_boundary(lambda g: g[:5], X2, Y2, p),
+        ValueError,
+        r"predict_fn must return .*returned an array of shape \(5, 2\)",
+    ),
+    (
+        lambda p: plots.plot_decision_boundary(lambda g: g.sum(axis=1), X2, Y2, p),
+        ValueError,
+        r"predict_fn must return probabilities in \[0, 1\]",
+    ),
+    (
+        lambda p: plots.plot_decision_boundary(linear_proba, X2, Y2, p, resolution=1),
+        ValueError,
+        "resolution must be at least 2; got 1",
+    ),
+    (
+        lambda p: plots.plot_decision_boundary(linear_proba, X2, Y2, p, positive_class=3),
+        ValueError,
+        "positive_class must be a column",
+    ),
+    (
+        lambda p: plots.plot_history({"lr": [1, 2]}, p),
+        ValueError,
+        r"history must hold a loss or accuracy series.*\['lr'\]",
+    ),
+    (
+        lambda p: plots.plot_history({"loss": [1, 2], "val_loss": [1]}, p),
+        ValueError,
+        r"history\['val_loss'\] and history\['loss'\] must have the same length; got 1 and 2",
+    ),
+    (
+        lambda p: plots.plot_history({"loss": [1, 2], "epoch": [5]}, p),
+        ValueError,
+        r"history\['epoch'\] must give one epoch per value",
+    ),
     (lambda p: plots.plot_history({"loss": []}, p), ValueError, r"history\['loss'\] must not be empty"),
     (lambda p: plots.plot_history([1, 2], p), TypeError, "history must be a dict-like mapping; got list"),
-    (lambda p: plots.plot_performance({"train": [1, 2]}, p, best_epoch=7), ValueError, "best_epoch must be one of the logged epochs"),
-    (lambda p: plots.plot_performance({"train": [1, np.inf]}, p), ValueError, r"curves\['train'\] must not hold infinity"),
+    (
+        lambda p: plots.plot_performance({"train": [1, 2]}, p, best_epoch=7),
+        ValueError,
+        "best_epoch must be one of the logged epochs",
+    ),
+    (
+        lambda p: plots.plot_performance({"train": [1, np.inf]}, p),
+        ValueError,
+        r"curves\['train'\] must not hold infinity",
+    ),
     (lambda p: plots.plot_training_state({"epoch": [1]}, p), ValueError, "state must hold at least one series"),
-    (lambda p: plots.plot_regression(T, P[:-1], p), ValueError, r"y_true and y_pred must have the same shape; got \(40,\) and \(39,\)"),
+    (
+        lambda p: plots.plot_regression(T, P[:-1], p),
+        ValueError,
+        r"y_true and y_pred must have the same shape; got \(40,\) and \(39,\)",
+    ),
     (lambda p: plots.plot_regression_splits({"train": T}, p), ValueError, r"splits\['train'\] must be a pair"),
     (lambda p: plots.plot_regression_splits({}, p), ValueError, "splits must not be empty"),
     (lambda p: plots.plot_error_histogram({"train": T}, p, bins=0), ValueError, "bins must be at least 1; got 0"),
-    (lambda p: plots.plot_error_histogram({"train": []}, p), ValueError, r"errors_by_split\['train'\] must not be empty"),
+    (
+        lambda p: plots.plot_error_histogram({"train": []}, p),
+        ValueError,
+        r"errors_by_split\['train'\] must not be empty",
+    ),
     (lambda p: plots.plot_confusion_matrix(np.ones((2, 3)), None, p), ValueError, r"cm must be square.*\(2, 3\)"),
-    (lambda p: plots.plot_confusion_matrix(np.ones((2, 2)), ["a"], p), ValueError, "labels must name the 2 classes of cm; got 1"),
+    (
+        lambda p: plots.plot_confusion_matrix(np.ones((2, 2)), ["a"], p),
+        ValueError,
+        "labels must name the 2 classes of cm; got 1",
+    ),
     (lambda p: plots.plot_confusion_matrix(-np.ones((2, 2)), None, p), ValueError, "cm must hold non-negative counts"),
-    (lambda p: plots.plot_roc(Y3, PROBA3[:, :2], [0, 1, 2], p), ValueError, r"proba must have one column per class \(3\)"),
-    (lambda p: plots.plot_roc(Y3, PROBA3, [0, 1], p), ValueError, r"y_true_labels holds labels missing from classes \[0, 1\]: \[2\]"),
-    (lambda p: plots.plot_roc(np.zeros(30), PROBA3[:, 0], [0, 1], p), ValueError, "y_true_labels must contain both samples of class 1"),
-    (lambda p: plots.plot_digits(np.zeros((3, 10)), [0, 1, 2], [0, 1, 1], p), ValueError, "shape is required for images of 10 pixels"),
-    (lambda p: plots.plot_digits(np.zeros((3, 64)), [0, 1, 2], [0, 1, 1], p, shape=(4, 4)), ValueError, r"shape \(4, 4\) must have 64 pixels"),
-    (lambda p: plots.plot_digits(np.zeros((3, 64)), [0, 1], [0, 1, 1], p), ValueError, "images and true_labels must have the same number of samples"),
-    (lambda p: plots.plot_digits(np.zeros((3, 64)), [0, 1, 2], [0, 1, 1], p, max_images=0), ValueError, "max_images must be at least 1"),
-    (lambda p: plots.plot_fit_1d(np.zeros((5, 2)), np.zeros(5), np.zeros(5), p), ValueError, r"x must have shape \(n,\) or \(n, 1\)"),
-    (lambda p: plots.plot_fit_1d(np.zeros(5), np.zeros(5), np.zeros(4), p), ValueError, "x and y_pred must have the same number of samples; got 5 in x and 4 in y_pred"),
-    (lambda p: plots.plot_benchmark_bars([{"case": "a", "seconds_per_epoch": 1}], p), ValueError, r"table\[0\] must have the keys \['implementation'\]"),
-    (lambda p: plots.plot_benchmark_bars([{"case": "a", "implementation": "b", "seconds_per_epoch": -1}], p), ValueError, "must be a positive time; got -1.0"),
+    (
+        lambda p: plots.plot_roc(Y3, PROBA3[:, :2], [0, 1, 2], p),
+        ValueError,
+        r"proba must have one column per class \(3\)",
+    ),
+    (
+        lambda p: plots.plot_roc(Y3, PROBA3, [0, 1], p),
+        ValueError,
+        r"y_true_labels holds labels missing from classes \[0, 1\]: \[2\]",
+    ),
+    (
+        lambda p: plots.plot_roc(np.zeros(30), PROBA3[:, 0], [0, 1], p),
+        ValueError,
+        "y_true_labels must contain both samples of class 1",
+    ),
+    (
+        lambda p: plots.plot_digits(np.zeros((3, 10)), [0, 1, 2], [0, 1, 1], p),
+        ValueError,
+        "shape is required for images of 10 pixels",
+    ),
+    (
+        lambda p: plots.plot_digits(np.zeros((3, 64)), [0, 1, 2], [0, 1, 1], p, shape=(4, 4)),
+        ValueError,
+        r"shape \(4, 4\) must have 64 pixels",
+    ),
+    (
+        lambda p: plots.plot_digits(np.zeros((3, 64)), [0, 1], [0, 1, 1], p),
+        ValueError,
+        "images and true_labels must have the same number of samples",
+    ),
+    (
+        lambda p: plots.plot_digits(np.zeros((3, 64)), [0, 1, 2], [0, 1, 1], p, max_images=0),
+        ValueError,
+        "max_images must be at least 1",
+    ),
+    (
+        lambda p: plots.plot_fit_1d(np.zeros((5, 2)), np.zeros(5), np.zeros(5), p),
+        ValueError,
+        r"x must have shape \(n,\) or \(n, 1\)",
+    ),
+    (
+        lambda p: plots.plot_fit_1d(np.zeros(5), np.zeros(5), np.zeros(4), p),
+        ValueError,
+        "x and y_pred must have the same number of samples; got 5 in x and 4 in y_pred",
+    ),
+    (
+        lambda p: plots.plot_benchmark_bars([{"case": "a", "seconds_per_epoch": 1}], p),
+        ValueError,
+        r"table\[0\] must have the keys \['implementation'\]",
+    ),
+    (
+        lambda p: plots.plot_benchmark_bars([{"case": "a", "implementation": "b", "seconds_per_epoch": -1}], p),
+        ValueError,
+        "must be a positive time; got -1.0",
+    ),
     (lambda p: plots.plot_benchmark_bars([], p), ValueError, "table must not be empty"),
-    (lambda p: plots.plot_dataset(X2, Y2, p.with_suffix(".jpg")), ValueError, r"path must end in one of \.png, \.svg; got '.*\.jpg'"),
+    (
+        lambda p: plots.plot_dataset(X2, Y2, p.with_suffix(".jpg")),
+        ValueError,
+        r"path must end in one of \.png, \.svg; got '.*\.jpg'",
+    ),
     (lambda p: plots.plot_dataset(X2, Y2, None), ValueError, "path is required when no ax is given"),
     (lambda p: plots.plot_dataset(X2, Y2, 3), TypeError, "path must be a str or os.PathLike; got int"),
     (lambda p: plots.plot_dataset(X2, Y2, p, ax="ax"), TypeError, "ax must be a matplotlib Axes or None; got str"),

@@ -12,7 +12,7 @@ def test_l2_penalty_is_in_the_loss_weights_only():
     net = bpnn.Network([bpnn.Dense(2, 3, "tanh"), bpnn.Dense(3, 1)], seed=0, alpha=0.4)
     W1, b1, W2, b2 = net.get_weights()
     out = np.tanh(X @ W1 + b1) @ W2 + b2
-    by_hand = 0.5 * np.mean(np.sum((out - y) ** 2, axis=1)) + 0.4 / (2 * 6) * (np.sum(W1 ** 2) + np.sum(W2 ** 2))
+    by_hand = 0.5 * np.mean(np.sum((out - y) ** 2, axis=1)) + 0.4 / (2 * 6) * (np.sum(W1**2) + np.sum(W2**2))
     assert net.loss(X, y) == pytest.approx(by_hand, rel=1e-13)
     assert bpnn.gradcheck(net, X, y) < 1e-8
     # the bias gradients carry no penalty: they equal those of the same network without alpha
@@ -30,7 +30,7 @@ def test_l2_shrinks_the_weights():
     for alpha in (0.0, 5.0):
         net = bpnn.Network([bpnn.Dense(3, 8, "tanh"), bpnn.Dense(8, 1)], seed=0, alpha=alpha)
         net.fit(X, y, epochs=300, optimizer="adam", learning_rate=0.01)
-        norms.append(sum(np.sum(layer.weights ** 2) for layer in net.layers))
+        norms.append(sum(np.sum(layer.weights**2) for layer in net.layers))
     assert norms[1] < 0.5 * norms[0]
 
 

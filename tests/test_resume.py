@@ -28,8 +28,12 @@ CASES = {
     "momentum-schedule-dropout": (lambda: bpnn.SGD(bpnn.StepDecay(0.05, 7), momentum=0.9), 8, True, None),
     "nesterov": (lambda: bpnn.SGD(0.05, momentum=0.8, nesterov=True), 8, False, None),
     "rmsprop": (lambda: bpnn.RMSprop(0.01, momentum=0.5, centered=True), 12, False, None),
-    "adam-dropout-plateau": (lambda: bpnn.Adam(0.02), 8, True,
-                             lambda: [bpnn.ReduceLROnPlateau(patience=1, min_delta=1.0, cooldown=1)]),
+    "adam-dropout-plateau": (
+        lambda: bpnn.Adam(0.02),
+        8,
+        True,
+        lambda: [bpnn.ReduceLROnPlateau(patience=1, min_delta=1.0, cooldown=1)],
+    ),
     "adamw": (lambda: bpnn.AdamW(0.02, weight_decay=0.1, global_clipnorm=0.5), 8, False, None),
     "adagrad": (lambda: bpnn.Adagrad(0.1), 16, False, None),
     "rprop": (lambda: "rprop", None, False, None),
@@ -45,8 +49,17 @@ def run(tmp_path, prefix, name, epochs=8, resume_from=None, seed=None, extra_cal
     net = build(dropout)
     callbacks = [bpnn.EarlyStopping(patience=1000)] + (make_cbs() if make_cbs else []) + list(extra_callbacks)
     callbacks.append(bpnn.ModelCheckpoint(tmp_path / (prefix + "-{epoch}.npz"), every=4))
-    history = net.fit(X, y, epochs=epochs, optimizer=make_opt(), batch_size=batch_size, validation_split=0.25,
-                      seed=seed, callbacks=callbacks, resume_from=resume_from)
+    history = net.fit(
+        X,
+        y,
+        epochs=epochs,
+        optimizer=make_opt(),
+        batch_size=batch_size,
+        validation_split=0.25,
+        seed=seed,
+        callbacks=callbacks,
+        resume_from=resume_from,
+    )
     return net, history
 
 
@@ -85,6 +98,7 @@ def test_resume_equals_uninterrupted_training(tmp_path, name):
 def test_interrupt_with_ctrl_c_then_resume(tmp_path):
     """A run stopped by Ctrl-C in epoch 6, resumed from its checkpoint after epoch 4, ends exactly
     where the uninterrupted run ends."""
+
     class CtrlCAtEpoch6(bpnn.Callback):
         def on_epoch_begin(self, epoch, logs=None):
             if epoch == 6:
@@ -94,8 +108,14 @@ def test_interrupt_with_ctrl_c_then_resume(tmp_path):
     _, cut = run(tmp_path, "b", "adam-dropout-plateau", seed=11, extra_callbacks=[CtrlCAtEpoch6()])
     assert cut.interrupted and len(cut) == 5
     assert not (tmp_path / "b-8.npz").exists()
-    _, resumed = run(tmp_path, "c", "adam-dropout-plateau", seed=11, resume_from=tmp_path / "b-4.npz",
-                     extra_callbacks=[bpnn.Callback()])
+    _, resumed = run(
+        tmp_path,
+        "c",
+        "adam-dropout-plateau",
+        seed=11,
+        resume_from=tmp_path / "b-4.npz",
+        extra_callbacks=[bpnn.Callback()],
+    )
     assert resumed.history == full.history
     assert_same_checkpoint(tmp_path / "a-8.npz", tmp_path / "c-8.npz")
 
@@ -103,8 +123,10 @@ def test_interrupt_with_ctrl_c_then_resume(tmp_path):
 def test_resuming_a_finished_early_stop_does_nothing_more(tmp_path):
     X, y = data()
     net = build(False)
-    callbacks = [bpnn.EarlyStopping(monitor="loss", patience=0, min_delta=1e9),
-                 bpnn.ModelCheckpoint(tmp_path / "s.npz")]
+    callbacks = [
+        bpnn.EarlyStopping(monitor="loss", patience=0, min_delta=1e9),
+        bpnn.ModelCheckpoint(tmp_path / "s.npz"),
+    ]
     history = net.fit(X, y, epochs=10, optimizer="adam", callbacks=callbacks)
     assert history.stopped_epoch == 2
     again = build(False)
@@ -150,12 +172,22 @@ def test_resume_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"'resume_from' checkpoint .*nope.npz' does not exist"):
         build(True).fit(X, y, resume_from=tmp_path / "nope.npz")
     with pytest.raises(ValueError, match=r"written by a Adam optimizer; fit got SGD"):
-        build(True).fit(X, y, optimizer="sgd", batch_size=8, validation_split=0.25,
-                        callbacks=[bpnn.EarlyStopping(patience=1000), bpnn.ReduceLROnPlateau()], resume_from=path)
+        build(True).fit(
+            X,
+            y,
+            optimizer="sgd",
+            batch_size=8,
+            validation_split=0.25,
+            callbacks=[bpnn.EarlyStopping(patience=1000), bpnn.ReduceLROnPlateau()],
+            resume_from=path,
+        )
     with pytest.raises(ValueError, match=r"parameters of shapes \[\[2, 6\], \[6\], \[6, 2\], \[2\]\]"):
         bpnn.Network([bpnn.Dense(2, 3), bpnn.Dense(3, 2)]).fit(X, y, optimizer="adam", resume_from=path)
-    with pytest.raises(ValueError, match=r"state of the callbacks \['EarlyStopping', 'ReduceLROnPlateau'\]; "
-                                         r"fit got \[\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"state of the callbacks \['EarlyStopping', 'ReduceLROnPlateau'\]; "
+        r"fit got \[\]",
+    ):
         build(True).fit(X, y, optimizer="adam", batch_size=8, validation_split=0.25, resume_from=path)
     garbage = tmp_path / "garbage.npz"
     garbage.write_bytes(b"not a zip file")

@@ -16,6 +16,7 @@ def data(seed=0, n=40):
 
 # --------------------------------------------------------------------------- hand calculations
 
+
 def test_minmax_by_hand():
     X = np.array([[0.0, 10.0], [5.0, 30.0], [10.0, 20.0]])
     s = MinMaxScaler().fit(X)
@@ -32,7 +33,7 @@ def test_minmax_matlab_documentation_example_rows_as_columns():
     s = MinMaxScaler().fit(x1)
     y1 = s.transform(x1)
     np.testing.assert_allclose(y1[:, 0], [-1, -1 / 3, 1], rtol=0, atol=1e-15)
-    assert y1[:, 1].tolist() == [-1, -1, -1]          # constant: the low end
+    assert y1[:, 1].tolist() == [-1, -1, -1]  # constant: the low end
     assert y1[:, 2].tolist() == [1, -1, -1]
     assert y1[:, 3].tolist() == [-1, -1, -1]
     y2 = s.transform(x2)
@@ -57,6 +58,7 @@ def test_standard_by_hand():
 
 
 # --------------------------------------------------------------------------- scikit-learn
+
 
 def test_minmax_matches_sklearn():
     X, new = data(0), data(1) * 1.5
@@ -133,6 +135,7 @@ def test_state_round_trip_is_exact():
 
 # --------------------------------------------------------------------------- errors
 
+
 def test_errors_name_the_problem():
     with pytest.raises(ValueError, match="not fitted yet"):
         MinMaxScaler().transform(np.ones((2, 2)))
@@ -150,5 +153,6 @@ def test_errors_name_the_problem():
     with pytest.raises(ValueError, match="lacks"):
         scaler_from_state("standard", {}, {"data_min_": np.zeros(2)})
     with pytest.raises(ValueError, match="shape"):
-        scaler_from_state("minmax", {}, {"data_min_": np.zeros(2), "data_max_": np.ones(3),
-                                         "n_samples_seen_": np.array(4)})
+        scaler_from_state(
+            "minmax", {}, {"data_min_": np.zeros(2), "data_max_": np.ones(3), "n_samples_seen_": np.array(4)}
+        )

@@ -47,8 +47,9 @@ def _one_blas_thread():
 def _run_python(code: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, **(env_extra or {})}
     env["PYTHONPATH"] = SRC + os.pathsep + env.get("PYTHONPATH", "")
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def _unwrap(check):
@@ -65,7 +66,7 @@ def _expected_failed_checks(estimator) -> dict:
     return {}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _fresh_interpreter(array_api_keywords: str = "{}") -> dict:
     """What a fresh Python reports: whether ``import bpnn`` imports scikit-learn, and the
     array-API check of both estimators.
@@ -74,7 +75,8 @@ def _fresh_interpreter(array_api_keywords: str = "{}") -> dict:
     would change SciPy for the whole test session, so it runs here, in one subprocess
     shared by the tests that need it (starting Python and scikit-learn costs seconds).
     """
-    result = _run_python(f"""
+    result = _run_python(
+        f"""
         import json, sys, traceback, warnings
         import bpnn
         report = {{"sklearn_after_import_bpnn": "sklearn" in sys.modules,
@@ -89,7 +91,9 @@ def _fresh_interpreter(array_api_keywords: str = "{}") -> dict:
             except Exception:
                 report[type(est).__name__] = traceback.format_exc()
         print(json.dumps(report))
-        """, {"SCIPY_ARRAY_API": "1"})
+        """,
+        {"SCIPY_ARRAY_API": "1"},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -98,8 +102,7 @@ def _fresh_interpreter(array_api_keywords: str = "{}") -> dict:
 # The checks fit on tiny data with max_iter=100: reaching max_iter there is expected and
 # is not what they test, so the ConvergenceWarning is ignored (and tested on its own below).
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@parametrize_with_checks([BPClassifier(**SMALL), BPRegressor(**SMALL)],
-                         expected_failed_checks=_expected_failed_checks)
+@parametrize_with_checks([BPClassifier(**SMALL), BPRegressor(**SMALL)], expected_failed_checks=_expected_failed_checks)
 def test_sklearn_conformance(estimator, check):
     func, keywords = _unwrap(check)
     if func.__name__ == "check_array_api_input":
@@ -187,8 +190,14 @@ def test_regressor_predicts_in_original_units():
     X, y = make_regression(n_samples=150, n_features=4, n_targets=2, noise=1.0, random_state=0)
     y = y * np.array([1.0, 1000.0]) + np.array([0.0, 5e4])  # two targets on very different scales
     for scaling in ["minmax", "standard", None]:
-        reg = BPRegressor(hidden_layer_sizes=(16,), max_iter=300, learning_rate_init=0.01, tol=1e-6,
-                          target_scaling=scaling, random_state=0)
+        reg = BPRegressor(
+            hidden_layer_sizes=(16,),
+            max_iter=300,
+            learning_rate_init=0.01,
+            tol=1e-6,
+            target_scaling=scaling,
+            random_state=0,
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             reg.fit(X, y)
@@ -268,12 +277,14 @@ def test_every_bpnn_solver_trains_both_estimators(solver):
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_whole_batch_solvers_ignore_what_they_do_not_use():
     X, y = make_regression(n_samples=40, n_features=3, noise=5.0, random_state=0)
-    br = BPRegressor(hidden_layer_sizes=(4,), solver="br", alpha=0.5, batch_size=7, max_iter=30,
-                     random_state=0).fit(X, y)
+    br = BPRegressor(hidden_layer_sizes=(4,), solver="br", alpha=0.5, batch_size=7, max_iter=30, random_state=0).fit(
+        X, y
+    )
     assert br.network_.alpha == 0.0  # br estimates its own weight decay
     assert br.network_.optimizer.gamma is not None and 0 < br.network_.optimizer.gamma <= br.network_.n_params
-    lbfgs = BPRegressor(hidden_layer_sizes=(4,), solver="lbfgs", learning_rate_init=123.0, batch_size=7,
-                        max_iter=30, random_state=0).fit(X, y)
+    lbfgs = BPRegressor(
+        hidden_layer_sizes=(4,), solver="lbfgs", learning_rate_init=123.0, batch_size=7, max_iter=30, random_state=0
+    ).fit(X, y)
     assert lbfgs.network_.optimizer.learning_rate is None and lbfgs.network_.alpha == 1e-4
 
 
@@ -295,10 +306,12 @@ def test_dropout_trains_with_masks_and_predicts_deterministically():
     X = StandardScaler().fit_transform(X)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        clf = BPClassifier(hidden_layer_sizes=(16, 8), dropout=0.3, max_iter=100, learning_rate_init=0.01,
-                           random_state=0).fit(X, y)
-        plain = BPClassifier(hidden_layer_sizes=(16, 8), max_iter=100, learning_rate_init=0.01,
-                             random_state=0).fit(X, y)
+        clf = BPClassifier(
+            hidden_layer_sizes=(16, 8), dropout=0.3, max_iter=100, learning_rate_init=0.01, random_state=0
+        ).fit(X, y)
+        plain = BPClassifier(hidden_layer_sizes=(16, 8), max_iter=100, learning_rate_init=0.01, random_state=0).fit(
+            X, y
+        )
     kinds = [type(layer).__name__ for layer in clf.network_.layers]
     assert kinds == ["Dense", "Dropout", "Dense", "Dropout", "Dense"]
     assert [layer.rate for layer in clf.network_.layers if isinstance(layer, bpnn.Dropout)] == [0.3, 0.3]
@@ -316,8 +329,11 @@ def test_engine_l2_penalty_is_divided_by_the_total_sample_weight():
     X, Y = rng.normal(size=(12, 3)), rng.normal(size=(12, 2))
     w = rng.integers(1, 4, size=12).astype(float)
     net = bpnn.Network([bpnn.Dense(3, 4, "tanh"), bpnn.Dense(4, 2)], seed=0, alpha=0.7)
-    assert_allclose(net.loss(X, Y, sample_weight=w), net.loss(np.repeat(X, w.astype(int), axis=0),
-                                                              np.repeat(Y, w.astype(int), axis=0)), rtol=1e-12)
+    assert_allclose(
+        net.loss(X, Y, sample_weight=w),
+        net.loss(np.repeat(X, w.astype(int), axis=0), np.repeat(Y, w.astype(int), axis=0)),
+        rtol=1e-12,
+    )
     assert bpnn.gradcheck(net, X, Y, sample_weight=w) < 1e-7
 
 
@@ -329,8 +345,9 @@ def test_convergence_warning_at_max_iter_and_not_when_tol_stops():
     assert clf.n_iter_ == 5 == len(clf.loss_curve_)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
-        clf = BPClassifier(hidden_layer_sizes=(4,), max_iter=500, tol=0.05, n_iter_no_change=2,
-                           random_state=0).fit(X, y)
+        clf = BPClassifier(hidden_layer_sizes=(4,), max_iter=500, tol=0.05, n_iter_no_change=2, random_state=0).fit(
+            X, y
+        )
     # stopped by the rule: each of the last 3 epochs failed to beat the best before it by tol,
     # and the epoch before them did
     losses = clf.loss_curve_
@@ -345,8 +362,16 @@ def test_early_stopping_keeps_the_best_epoch():
     X, y = load_digits(return_X_y=True)
     X = X[:400] / 16.0
     y = y[:400]
-    params = dict(hidden_layer_sizes=(20,), learning_rate_init=0.01, early_stopping=True, validation_fraction=0.2,
-                  tol=0.0, n_iter_no_change=5, max_iter=200, random_state=0)
+    params = dict(
+        hidden_layer_sizes=(20,),
+        learning_rate_init=0.01,
+        early_stopping=True,
+        validation_fraction=0.2,
+        tol=0.0,
+        n_iter_no_change=5,
+        max_iter=200,
+        random_state=0,
+    )
     clf = BPClassifier(**params).fit(X, y)
     best = int(np.argmin(clf.validation_loss_curve_))
     assert len(clf.validation_loss_curve_) == len(clf.validation_scores_) == len(clf.loss_curve_) == clf.n_iter_
@@ -363,8 +388,15 @@ def test_early_stopping_keeps_the_best_epoch():
 
 def test_warm_start_continues_and_cold_start_restarts():
     X, y = make_regression(n_samples=60, n_features=3, random_state=0)
-    params = dict(hidden_layer_sizes=(4,), solver="sgd", momentum=0.0, learning_rate_init=0.01, max_iter=5,
-                  target_scaling=None, random_state=0)
+    params = dict(
+        hidden_layer_sizes=(4,),
+        solver="sgd",
+        momentum=0.0,
+        learning_rate_init=0.01,
+        max_iter=5,
+        target_scaling=None,
+        random_state=0,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         reg = BPRegressor(**params, warm_start=True).fit(X / 3, y / 100)
@@ -381,14 +413,15 @@ def test_warm_start_continues_and_cold_start_restarts():
 def test_partial_fit_over_chunks_equals_fit_with_those_batches():
     X, y = load_digits(return_X_y=True)
     X, y = X[:300] / 16.0, y[:300]
-    params = dict(hidden_layer_sizes=(10,), batch_size=50, shuffle=False, tol=0.0, n_iter_no_change=1000,
-                  random_state=0)
+    params = dict(
+        hidden_layer_sizes=(10,), batch_size=50, shuffle=False, tol=0.0, n_iter_no_change=1000, random_state=0
+    )
     with pytest.warns(ConvergenceWarning):
         full = BPClassifier(**params, max_iter=4).fit(X, y)
     chunked = BPClassifier(**params)
     for _ in range(4):
         for start in range(0, 300, 50):
-            chunked.partial_fit(X[start:start + 50], y[start:start + 50], classes=np.arange(10))
+            chunked.partial_fit(X[start : start + 50], y[start : start + 50], classes=np.arange(10))
     assert chunked.n_iter_ == 24
     for a, b in zip(full.coefs_ + full.intercepts_, chunked.coefs_ + chunked.intercepts_):
         assert_allclose(a, b, rtol=1e-12, atol=1e-14)
@@ -400,7 +433,7 @@ def test_partial_fit_on_shuffled_chunks_approaches_fit():
     rng = np.random.default_rng(0)
     fitted = BPClassifier(hidden_layer_sizes=(10,), learning_rate_init=0.01, tol=1e-3, random_state=0).fit(X, y)
     streamed = BPClassifier(hidden_layer_sizes=(10,), learning_rate_init=0.01, random_state=0)
-    for epoch in range(fitted.n_iter_):
+    for _epoch in range(fitted.n_iter_):
         for chunk in np.array_split(rng.permutation(len(X)), 5):
             streamed.partial_fit(X[chunk], y[chunk], classes=[0, 1])
     assert fitted.n_iter_ < 60 and fitted.score(X, y) > 0.97
@@ -423,16 +456,27 @@ def test_partial_fit_errors():
 
 
 # -- errors ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("param, value, pattern", [
-    ("alpha", -1.0, r"The 'alpha' parameter of BPClassifier must be a float in the range \[0(\.0)?, inf\)\. "
-                    r"Got -1.0 instead"),
-    ("solver", "newton", r"The 'solver' parameter of BPClassifier must be a str among .*'adam'.*Got 'newton'"),
-    ("activation", "softmax", r"The 'activation' parameter of BPClassifier must be a str among"),
-    ("batch_size", 0, r"The 'batch_size' parameter of BPClassifier must be"),
-    ("momentum", 1.0, r"The 'momentum' parameter of BPClassifier must be a float in the range \[0(\.0)?, 1(\.0)?\)"),
-    ("hidden_layer_sizes", (5, 0), r"The 'hidden_layer_sizes' parameter of BPClassifier must be a positive int"),
-    ("hidden_layer_sizes", (5, 2.5), r"Got \(5, 2.5\) instead"),
-])
+@pytest.mark.parametrize(
+    "param, value, pattern",
+    [
+        (
+            "alpha",
+            -1.0,
+            r"The 'alpha' parameter of BPClassifier must be a float in the range \[0(\.0)?, inf\)\. "
+            r"Got -1.0 instead",
+        ),
+        ("solver", "newton", r"The 'solver' parameter of BPClassifier must be a str among .*'adam'.*Got 'newton'"),
+        ("activation", "softmax", r"The 'activation' parameter of BPClassifier must be a str among"),
+        ("batch_size", 0, r"The 'batch_size' parameter of BPClassifier must be"),
+        (
+            "momentum",
+            1.0,
+            r"The 'momentum' parameter of BPClassifier must be a float in the range \[0(\.0)?, 1(\.0)?\)",
+        ),
+        ("hidden_layer_sizes", (5, 0), r"The 'hidden_layer_sizes' parameter of BPClassifier must be a positive int"),
+        ("hidden_layer_sizes", (5, 2.5), r"Got \(5, 2.5\) instead"),
+    ],
+)
 def test_bad_hyperparameters_get_sklearn_style_errors(param, value, pattern):
     X, y = load_iris(return_X_y=True)
     clf = BPClassifier(**{param: value})
@@ -453,8 +497,7 @@ def test_other_errors():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             BPClassifier(hidden_layer_sizes=(2,), batch_size=500, max_iter=2).fit(X, y)
-    diverging = BPRegressor(hidden_layer_sizes=(), solver="sgd", momentum=0.0, learning_rate_init=100.0,
-                            random_state=0)
+    diverging = BPRegressor(hidden_layer_sizes=(), solver="sgd", momentum=0.0, learning_rate_init=100.0, random_state=0)
     with pytest.warns(ConvergenceWarning, match="training loss rose from .* training diverged"):
         diverging.fit(X, y)
     assert diverging.n_iter_ == 12  # the stopping rule: a first epoch, then n_iter_no_change + 1 worse ones
@@ -465,8 +508,7 @@ def test_other_errors():
 def test_verbose_prints_every_epoch(capsys):
     X, y = load_iris(return_X_y=True)
     with pytest.warns(ConvergenceWarning):
-        BPClassifier(hidden_layer_sizes=(3,), max_iter=3, verbose=True, early_stopping=True,
-                     random_state=0).fit(X, y)
+        BPClassifier(hidden_layer_sizes=(3,), max_iter=3, verbose=True, early_stopping=True, random_state=0).fit(X, y)
     out = capsys.readouterr().out
     assert out.count("epoch") == 3 and out.count("validation loss") == 3
 
@@ -512,12 +554,13 @@ def test_cross_val_score_equals_a_manual_loop():
 GRID = {"hidden_layer_sizes": [(2,), (8,)], "alpha": [1e-4, 1.0]}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _grid_search(n_jobs=None):
     """The search, run once per n_jobs (the local one is shared by two tests; nothing mutates it)."""
     X, y = load_iris(return_X_y=True)
-    search = GridSearchCV(BPClassifier(**SMALL), GRID, cv=StratifiedKFold(3, shuffle=True, random_state=0),
-                          n_jobs=n_jobs)
+    search = GridSearchCV(
+        BPClassifier(**SMALL), GRID, cv=StratifiedKFold(3, shuffle=True, random_state=0), n_jobs=n_jobs
+    )
     return search.fit(X, y), X, y
 
 
@@ -527,8 +570,7 @@ def test_grid_search_equals_a_manual_search():
     cv = StratifiedKFold(3, shuffle=True, random_state=0)
     manual = {}
     for params in search.cv_results_["params"]:
-        manual[tuple(sorted(params.items()))] = _manual_cv_scores(BPClassifier(**{**SMALL, **params}), X, y,
-                                                                  cv).mean()
+        manual[tuple(sorted(params.items()))] = _manual_cv_scores(BPClassifier(**{**SMALL, **params}), X, y, cv).mean()
     assert_allclose(search.cv_results_["mean_test_score"], list(manual.values()), rtol=1e-15)
     assert tuple(sorted(search.best_params_.items())) == max(manual, key=manual.get)
     assert isinstance(search.best_estimator_, BPClassifier) and search.best_estimator_.n_iter_ > 0
@@ -543,8 +585,9 @@ def test_grid_search_on_a_dask_cluster_equals_the_local_run():
     with warnings.catch_warnings():
         # a fresh cluster may warn about its own set-up (ports, memory limits); none of it is ours
         warnings.simplefilter("ignore")
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                           dashboard_address=None)
+        cluster = distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        )
         client = distributed.Client(cluster)
     try:
         with joblib.parallel_backend("dask"):
@@ -573,7 +616,8 @@ def test_at_least_as_good_as_sklearns_mlp(dataset):
     level, i.e. the mean per-fold difference is not below -t(0.99, 4) standard errors.
     """
     X, y = {"digits": load_digits, "breast_cancer": load_breast_cancer, "diabetes": load_diabetes}[dataset](
-        return_X_y=True)
+        return_X_y=True
+    )
     common = dict(max_iter=60, random_state=0)
     if dataset == "diabetes":
         cv = KFold(5, shuffle=True, random_state=0)
@@ -583,8 +627,11 @@ def test_at_least_as_good_as_sklearns_mlp(dataset):
     else:
         cv = StratifiedKFold(5, shuffle=True, random_state=0)
         ours, theirs, fair = BPClassifier(**common), MLPClassifier(**common), None
-    score = {name: cross_val_score(make_pipeline(StandardScaler(), est), X, y, cv=cv)
-             for name, est in [("ours", ours), ("theirs", theirs), ("fair", fair)] if est is not None}
+    score = {
+        name: cross_val_score(make_pipeline(StandardScaler(), est), X, y, cv=cv)
+        for name, est in [("ours", ours), ("theirs", theirs), ("fair", fair)]
+        if est is not None
+    }
     t99 = stats.t.ppf(0.99, df=4)
     for other in ["theirs", "fair"] if dataset == "diabetes" else ["theirs"]:
         diff = score["ours"] - score[other]

@@ -10,7 +10,7 @@ from scipy.optimize import minimize
 
 import bpnn
 from bpnn import solvers
-from bpnn.training.solvers import _flat, _assign
+from bpnn.training.solvers import _assign, _flat
 
 
 def sine_data(n, seed):
@@ -21,8 +21,9 @@ def sine_data(n, seed):
 
 
 def mixed_net(seed=0, **kw):
-    return bpnn.Network([bpnn.Dense(2, 4, "tanh"), bpnn.Dense(4, 3, "sigmoid", use_bias=False),
-                         bpnn.Dense(3, 2)], seed=seed, **kw)
+    return bpnn.Network(
+        [bpnn.Dense(2, 4, "tanh"), bpnn.Dense(4, 3, "sigmoid", use_bias=False), bpnn.Dense(3, 2)], seed=seed, **kw
+    )
 
 
 def fd_jacobian(net, X, h=1e-6):
@@ -57,25 +58,32 @@ def test_jacobian_through_relu_and_a_softmax_output_matches_finite_differences()
     # take the derivative computed once per layer
     rng = np.random.default_rng(3)
     X = rng.normal(size=(6, 2))
-    net = bpnn.Network([bpnn.Dense(2, 5, "relu"), bpnn.Dense(5, 4, "leaky_relu"), bpnn.Dense(4, 3, "softmax")],
-                       seed=1)
+    net = bpnn.Network([bpnn.Dense(2, 5, "relu"), bpnn.Dense(5, 4, "leaky_relu"), bpnn.Dense(4, 3, "softmax")], seed=1)
     _, J = bpnn.jacobian(net, X)
     np.testing.assert_allclose(J.reshape(18, -1), fd_jacobian(net, X), rtol=0, atol=1e-8)
 
 
-@pytest.mark.parametrize("layers", [
-    [("tanh", True), ("sigmoid", True)],  # an elementwise output layer: only column j of its W in row j
-    [("relu", True), ("tanh", False)],
-    [("sigmoid", True)],  # one layer: the output layer is also the first
-    [("identity", False)],
-    [("identity", True), ("identity", True)],
-])
+@pytest.mark.parametrize(
+    "layers",
+    [
+        [("tanh", True), ("sigmoid", True)],  # an elementwise output layer: only column j of its W in row j
+        [("relu", True), ("tanh", False)],
+        [("sigmoid", True)],  # one layer: the output layer is also the first
+        [("identity", False)],
+        [("identity", True), ("identity", True)],
+    ],
+)
 def test_jacobian_of_each_kind_of_output_layer_matches_finite_differences(layers):
     rng = np.random.default_rng(5)
     X = rng.normal(size=(5, 3))
     sizes = [3] + [4] * (len(layers) - 1) + [3]
-    net = bpnn.Network([bpnn.Dense(n_in, n_out, act, use_bias=bias)
-                        for (act, bias), n_in, n_out in zip(layers, sizes[:-1], sizes[1:])], seed=2)
+    net = bpnn.Network(
+        [
+            bpnn.Dense(n_in, n_out, act, use_bias=bias)
+            for (act, bias), n_in, n_out in zip(layers, sizes[:-1], sizes[1:])
+        ],
+        seed=2,
+    )
     out, J = bpnn.jacobian(net, X)
     np.testing.assert_array_equal(out, net.predict(X))
     np.testing.assert_allclose(J.reshape(15, -1), fd_jacobian(net, X), rtol=0, atol=1e-8)
@@ -112,8 +120,13 @@ def gauss_newton_by_hand(net, X, y, sample_weight=None, J=None):
     mass = m if sample_weight is None else sample_weight.sum()
     c = np.ones(m) if sample_weight is None else m * sample_weight / mass
     C = np.repeat(c, y.shape[1])  # one factor per error, sample-major like e
-    mask = np.concatenate([np.full(layer.weights.size, 1.0) if k == 0 else np.zeros(layer.bias.size)
-                           for layer in net.layers for k in range(1 + (layer.bias is not None))])
+    mask = np.concatenate(
+        [
+            np.full(layer.weights.size, 1.0) if k == 0 else np.zeros(layer.bias.size)
+            for layer in net.layers
+            for k in range(1 + (layer.bias is not None))
+        ]
+    )
     # the loss's penalty is alpha / (2 mass) ||W||^2, so m * loss has alpha * m / mass
     H = J.T @ (C[:, None] * J) + net.alpha * m / mass * np.diag(mask)
     g = J.T @ (C * e) + net.alpha * m / mass * mask * _flat(net.params)
@@ -153,8 +166,7 @@ def test_first_lm_step_solves_the_damped_normal_equations(alpha, weighted, dampi
     H, g = gauss_newton_by_hand(net, X, y, sw, J)
     delta = lm_step_by_hand(net, X, y, 0.1, sw, J=J)
     delta_fd = lm_step_by_hand(net, X, y, 0.1, sw)
-    history = net.fit(X, y, epochs=1, optimizer=bpnn.LevenbergMarquardt(mu=0.1, damping=damping),
-                      sample_weight=sw)
+    history = net.fit(X, y, epochs=1, optimizer=bpnn.LevenbergMarquardt(mu=0.1, damping=damping), sample_weight=sw)
     if damping == "trainlm":
         expected_mu = 0.01  # the first trial was accepted, and mu went down by mu_dec
     else:
@@ -184,8 +196,9 @@ def test_every_lm_step_uses_the_mu_that_was_accepted():
         def on_epoch_begin(self, epoch, logs=None):
             starts.append(net.get_weights())
 
-    history = net.fit(X, y, epochs=6, optimizer=bpnn.LevenbergMarquardt(mu=1e-9, damping="trainlm"),
-                      callbacks=[Before()])
+    history = net.fit(
+        X, y, epochs=6, optimizer=bpnn.LevenbergMarquardt(mu=1e-9, damping="trainlm"), callbacks=[Before()]
+    )
     mus = [1e-9] + history["mu"]
     assert any(b > a for a, b in zip(mus, mus[1:]))  # the damping did go up at least once
     assert all(b <= a for a, b in zip(history["loss"], history["loss"][1:]))
@@ -197,10 +210,13 @@ def test_every_lm_step_uses_the_mu_that_was_accepted():
         np.testing.assert_allclose(_flat(after), _flat(starts[epoch]) + delta, rtol=1e-5, atol=1e-8)
 
 
-@pytest.mark.parametrize("damping, last_mu", [
-    ("trainlm", 1e5),  # 1, 10, ..., 1e4 tried, then 1e5 > mu_max
-    ("nielsen", 32768.0),  # mu times nu, nu doubling: 1, 2, 8, 64, 1024 tried, then 1024 * 32 > mu_max
-])
+@pytest.mark.parametrize(
+    "damping, last_mu",
+    [
+        ("trainlm", 1e5),  # 1, 10, ..., 1e4 tried, then 1e5 > mu_max
+        ("nielsen", 32768.0),  # mu times nu, nu doubling: 1, 2, 8, 64, 1024 tried, then 1024 * 32 > mu_max
+    ],
+)
 def test_lm_stops_when_mu_exceeds_mu_max_and_keeps_the_weights(damping, last_mu):
     class NeverBetter(bpnn.LevenbergMarquardt):
         def _objective(self, loss, w, m):  # every trial step looks worse than the current point
@@ -333,8 +349,13 @@ def test_lbfgs_matches_scipy_minimize_on_the_same_objective():
     except ImportError:
         threadpool_limits = contextlib.nullcontext
     with threadpool_limits(1):
-        ref = minimize(objective, _flat(twin.params), jac=True, method="L-BFGS-B",
-                       options={"maxiter": 3000, "gtol": 1e-10, "ftol": 0.0})
+        ref = minimize(
+            objective,
+            _flat(twin.params),
+            jac=True,
+            method="L-BFGS-B",
+            options={"maxiter": 3000, "gtol": 1e-10, "ftol": 0.0},
+        )
     assert ref.success
     history = net.fit(X, y, epochs=3000, optimizer=bpnn.LBFGS(gtol=1e-10))
     assert history.stopped_epoch is not None
@@ -364,8 +385,11 @@ def test_lm_works_in_float32():
 def test_lm_and_br_need_mse():
     net = bpnn.Network([bpnn.Dense(2, 3, "tanh"), bpnn.Dense(3, 1, "sigmoid")], loss="binary_crossentropy")
     for name in ("lm", "br"):
-        with pytest.raises(ValueError, match=rf"The '{name}' optimizer .* needs loss='mse'; the network's loss "
-                                             r"is 'binary_crossentropy'"):
+        with pytest.raises(
+            ValueError,
+            match=rf"The '{name}' optimizer .* needs loss='mse'; the network's loss "
+            r"is 'binary_crossentropy'",
+        ):
             net.fit(np.zeros((4, 2)), np.zeros((4, 1)), optimizer=name)
 
 

@@ -11,8 +11,14 @@ XOR_Y = np.array([[0], [1], [1], [0]], dtype=float)
 
 def xor_net(seed):
     # seed 000: 2-3-1 sigmoid, MSE, weights from a standard normal, zero biases
-    return bpnn.Network([bpnn.Dense(2, 3, "sigmoid", init=bpnn.core.initializers.Normal(1.0)),
-                         bpnn.Dense(3, 1, "sigmoid", init=bpnn.core.initializers.Normal(1.0))], loss="mse", seed=seed)
+    return bpnn.Network(
+        [
+            bpnn.Dense(2, 3, "sigmoid", init=bpnn.core.initializers.Normal(1.0)),
+            bpnn.Dense(3, 1, "sigmoid", init=bpnn.core.initializers.Normal(1.0)),
+        ],
+        loss="mse",
+        seed=seed,
+    )
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -46,8 +52,11 @@ def two_blobs(n=200, seed=0):
 def test_seed003_relu_sigmoid_cross_entropy_learns():
     """Seed 003: 2-2-1, ReLU hidden, sigmoid output, cross-entropy, full batch."""
     X, y = two_blobs()
-    net = bpnn.Network([bpnn.Dense(2, 2, "relu", init=bpnn.core.initializers.Normal(0.5)),
-                        bpnn.Dense(2, 1, "sigmoid")], loss="binary_crossentropy", seed=3)
+    net = bpnn.Network(
+        [bpnn.Dense(2, 2, "relu", init=bpnn.core.initializers.Normal(0.5)), bpnn.Dense(2, 1, "sigmoid")],
+        loss="binary_crossentropy",
+        seed=3,
+    )
     history = net.fit(X, y, epochs=2000, learning_rate=0.5, metrics=["accuracy"])
     assert history["accuracy"][-1] >= 0.9
     assert history["loss"][-1] < 0.35
@@ -59,8 +68,9 @@ def test_seed003_relu_sigmoid_cross_entropy_learns():
 def test_three_batch_modes_learn(batch_size):
     X, y = two_blobs(120, seed=1)
     net = bpnn.Network([bpnn.Dense(2, 8, "tanh"), bpnn.Dense(8, 1, "sigmoid")], loss="binary_crossentropy", seed=0)
-    history = net.fit(X, y, epochs=60, learning_rate=0.2 if batch_size else 1.0, batch_size=batch_size, seed=0,
-                      metrics=["accuracy"])
+    history = net.fit(
+        X, y, epochs=60, learning_rate=0.2 if batch_size else 1.0, batch_size=batch_size, seed=0, metrics=["accuracy"]
+    )
     assert history["accuracy"][-1] >= 0.9
     assert len(history["loss"]) == 60
 
@@ -103,8 +113,9 @@ def test_same_seed_is_bit_identical_and_different_seeds_differ():
     X, y = two_blobs(64)
 
     def run(seed):
-        net = bpnn.Network([bpnn.Dense(2, 6, "relu"), bpnn.Dense(6, 1, "sigmoid")],
-                           loss="binary_crossentropy", seed=seed)
+        net = bpnn.Network(
+            [bpnn.Dense(2, 6, "relu"), bpnn.Dense(6, 1, "sigmoid")], loss="binary_crossentropy", seed=seed
+        )
         h = net.fit(X, y, epochs=5, learning_rate=0.1, batch_size=8, seed=seed)
         return net.get_weights(), h["loss"]
 
@@ -136,13 +147,16 @@ def test_float32_is_kept_end_to_end():
     assert all(g.dtype == np.float32 for pair in net.backward(X32, y32) for g in pair if g is not None)
     # the data is used as given: no converted copy when dtype and layout already fit
     from bpnn.core.checks import check_array
+
     assert check_array(X32, "X", np.float32) is X32
 
 
 def test_float32_and_float64_agree():
     X, y = two_blobs(32)
-    nets = [bpnn.Network([bpnn.Dense(2, 4, "tanh"), bpnn.Dense(4, 1, "sigmoid")], seed=0, dtype=dt)
-            for dt in (np.float32, np.float64)]
+    nets = [
+        bpnn.Network([bpnn.Dense(2, 4, "tanh"), bpnn.Dense(4, 1, "sigmoid")], seed=0, dtype=dt)
+        for dt in (np.float32, np.float64)
+    ]
     for net in nets:
         net.fit(X, y, epochs=20, learning_rate=0.5)
     np.testing.assert_allclose(nets[0].predict(X), nets[1].predict(X), atol=1e-4)
@@ -153,8 +167,11 @@ def test_divergence_stops_with_a_clear_error_and_keeps_finite_weights():
     X = rng.normal(size=(20, 3)) * 10
     y = rng.normal(size=(20, 1)) * 100
     net = bpnn.Network([bpnn.Dense(3, 8, "relu"), bpnn.Dense(8, 1)], seed=0)
-    with pytest.raises(bpnn.DivergenceError, match=r"at epoch (\d+).*after epoch (\d+).*smaller "
-                                                   r"learning_rate \(it was 5.0\)") as info:
+    with pytest.raises(
+        bpnn.DivergenceError,
+        match=r"at epoch (\d+).*after epoch (\d+).*smaller "
+        r"learning_rate \(it was 5.0\)",
+    ) as info:
         net.fit(X, y, epochs=200, learning_rate=5.0)
     assert all(np.isfinite(p).all() for p in net.params)
     history = info.value.history

@@ -17,14 +17,27 @@ Y = np.array([[0.55, 1.0]])
 
 
 def seed002_network():
-    return bpnn.Network([bpnn.Dense(2, 2, "sigmoid", weights=np.ones((2, 2)), use_bias=False),
-                         bpnn.Dense(2, 2, "sigmoid", weights=np.ones((2, 2)), use_bias=False)], loss="mse")
+    return bpnn.Network(
+        [
+            bpnn.Dense(2, 2, "sigmoid", weights=np.ones((2, 2)), use_bias=False),
+            bpnn.Dense(2, 2, "sigmoid", weights=np.ones((2, 2)), use_bias=False),
+        ],
+        loss="mse",
+    )
 
 
 def blog(layer_w):
     W1, W2 = layer_w
-    return {"w1": W1[0, 0], "w2": W1[1, 0], "w3": W1[0, 1], "w4": W1[1, 1],
-            "w5": W2[0, 0], "w6": W2[1, 0], "w7": W2[0, 1], "w8": W2[1, 1]}
+    return {
+        "w1": W1[0, 0],
+        "w2": W1[1, 0],
+        "w3": W1[0, 1],
+        "w4": W1[1, 1],
+        "w5": W2[0, 0],
+        "w6": W2[1, 0],
+        "w7": W2[0, 1],
+        "w8": W2[1, 1],
+    }
 
 
 def test_first_pass_matches_the_blog_to_six_decimals():
@@ -38,14 +51,30 @@ def test_first_pass_matches_the_blog_to_six_decimals():
     assert round(net.loss(X, Y), 6) == 0.051896
     (dW1, _), (dW2, _) = net.backward(X, Y)
     d = blog([dW1, dW2])
-    expected = {"w5": 0.029091, "w6": 0.029091, "w7": -0.021134, "w8": -0.021134,
-                "w1": 0.000217, "w2": 0.001911, "w3": 0.000217, "w4": 0.001911}
+    expected = {
+        "w5": 0.029091,
+        "w6": 0.029091,
+        "w7": -0.021134,
+        "w8": -0.021134,
+        "w1": 0.000217,
+        "w2": 0.001911,
+        "w3": 0.000217,
+        "w4": 0.001911,
+    }
     for k, v in expected.items():
         assert round(d[k], 6) == v, k
     net.fit(X, Y, epochs=1, learning_rate=0.5)
     w = blog([layer.weights for layer in net.layers])
-    expected = {"w5": 0.985455, "w6": 0.985455, "w7": 1.010567, "w8": 1.010567,
-                "w1": 0.999891, "w2": 0.999045, "w3": 0.999891, "w4": 0.999045}
+    expected = {
+        "w5": 0.985455,
+        "w6": 0.985455,
+        "w7": 1.010567,
+        "w8": 1.010567,
+        "w1": 0.999891,
+        "w2": 0.999045,
+        "w3": 0.999891,
+        "w4": 0.999045,
+    }
     for k, v in expected.items():
         assert round(w[k], 6) == v, k
 

@@ -19,23 +19,32 @@ estimators are imported on first use, so that ``import bpnn`` stays light.
 (3, 2)
 """
 
-from bpnn.core import activations, initializers, layers, losses, network
+# the engine's modules stay reachable as before, e.g. bpnn.optimizers.Adam, bpnn.losses.Huber
+from bpnn.core import activations, initializers, layers, losses, network  # noqa: F401
 from bpnn.core.activations import ACTIVATIONS, Activation, get_activation
 from bpnn.core.gradcheck import gradcheck, numerical_gradients
 from bpnn.core.initializers import INITIALIZERS, Initializer
 from bpnn.core.layers import Dense, Dropout, Layer
 from bpnn.core.losses import LOSSES, Loss, get_loss
-from bpnn.core.network import Network, NeuralNetwork
-from bpnn.training import callbacks, optimizers, schedules, solvers
+from bpnn.core.network import Network, NeuralNetwork, register_method
+from bpnn.training import callbacks, optimizers, schedules, solvers  # noqa: F401
 from bpnn.training.callbacks import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau
 from bpnn.training.loop import Callback, DivergenceError, History, accuracy
-from bpnn.training.optimizers import (OPTIMIZERS, SGD, Adagrad, Adam, AdamW, GradientDescent, Optimizer, RMSprop,
-                                      get_optimizer)
+from bpnn.training.loop import train as _train
+from bpnn.training.optimizers import (
+    OPTIMIZERS,
+    SGD,
+    Adagrad,
+    Adam,
+    AdamW,
+    GradientDescent,
+    Optimizer,
+    RMSprop,
+    get_optimizer,
+)
 from bpnn.training.restarts import train_best_of
 from bpnn.training.schedules import Constant, InverseScaling, StepDecay
 from bpnn.training.solvers import LBFGS, BayesianRegularization, LevenbergMarquardt, Rprop, jacobian
-from bpnn.core.network import register_method
-from bpnn.training.loop import train as _train
 
 # Network.fit, .explain and .save are done above the core; they are wired in here, the one
 # module that sees every layer. The file formats and explain are imported on first use.
@@ -109,12 +118,51 @@ def __dir__():
 
 
 __all__ = [
-    "ACTIVATIONS", "Activation", "BPClassifier", "BPRegressor", "Callback", "Dense", "DivergenceError",
-    "GradientDescent", "History", "INITIALIZERS", "Initializer", "LOSSES", "Layer", "Loss", "NeuralNetwork",
-    "Network", "OPTIMIZERS", "Optimizer", "accuracy", "get_activation", "get_loss", "get_optimizer", "gradcheck",
-    "numerical_gradients", "__version__", "load", "save", "Model",
+    "ACTIVATIONS",
+    "Activation",
+    "BPClassifier",
+    "BPRegressor",
+    "Callback",
+    "Dense",
+    "DivergenceError",
+    "GradientDescent",
+    "History",
+    "INITIALIZERS",
+    "Initializer",
+    "LOSSES",
+    "Layer",
+    "Loss",
+    "NeuralNetwork",
+    "Network",
+    "OPTIMIZERS",
+    "Optimizer",
+    "accuracy",
+    "get_activation",
+    "get_loss",
+    "get_optimizer",
+    "gradcheck",
+    "numerical_gradients",
+    "__version__",
+    "load",
+    "save",
+    "Model",
     # optimizers and schedules
-    "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Constant", "StepDecay", "InverseScaling",
-    "Rprop", "LBFGS", "LevenbergMarquardt", "BayesianRegularization", "jacobian",
-    "Dropout", "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau", "train_best_of",
+    "SGD",
+    "RMSprop",
+    "Adam",
+    "AdamW",
+    "Adagrad",
+    "Constant",
+    "StepDecay",
+    "InverseScaling",
+    "Rprop",
+    "LBFGS",
+    "LevenbergMarquardt",
+    "BayesianRegularization",
+    "jacobian",
+    "Dropout",
+    "EarlyStopping",
+    "ModelCheckpoint",
+    "ReduceLROnPlateau",
+    "train_best_of",
 ]

@@ -93,6 +93,7 @@ def _numbers(text: str, what: str) -> list[list[float]]:
 def _rows(what):
     def parse(text):
         return _numbers(text, what)
+
     return parse
 
 
@@ -100,13 +101,21 @@ def _rows(what):
 
 _OVERRIDES = {
     "epochs": (("--epochs",), dict(type=_positive_int, metavar="N", help="training epochs (iterations)")),
-    "learning_rate": (("--learning-rate", "--lr"), dict(type=_positive_float, metavar="LR",
-                                                         help="step size of gradient descent")),
+    "learning_rate": (
+        ("--learning-rate", "--lr"),
+        dict(type=_positive_float, metavar="LR", help="step size of gradient descent"),
+    ),
     "hidden": (("--hidden",), dict(type=_widths, metavar="W1,W2,...", help="hidden layer widths, e.g. 25,50,25")),
-    "activation": (("--activation",), dict(type=_hidden_activation, metavar="NAME",
-                                           help="activation of the hidden layers (sigmoid, tanh, relu, ...)")),
-    "batch_size": (("--batch-size",), dict(type=_batch_size, metavar="N|full",
-                                           help="samples per update: 1 (one at a time), N, or full")),
+    "activation": (
+        ("--activation",),
+        dict(
+            type=_hidden_activation, metavar="NAME", help="activation of the hidden layers (sigmoid, tanh, relu, ...)"
+        ),
+    ),
+    "batch_size": (
+        ("--batch-size",),
+        dict(type=_batch_size, metavar="N|full", help="samples per update: 1 (one at a time), N, or full"),
+    ),
     "seed": (("--seed",), dict(type=_seed, metavar="N", help="seed of the initial weights and the shuffling")),
 }
 
@@ -127,27 +136,38 @@ def _format_default(value) -> str:
 def _add_demo_parsers(sub) -> None:
     from bpnn.demos.seeds import DEMOS
 
-    demo = sub.add_parser("demo", help="run one of the seed experiments",
-                          description="Run one of the seed experiments. Each demo prints its figures; "
-                                      "--out DIR saves its pictures, --json prints the final figures as JSON. "
-                                      "'bpnn demo NAME --help' shows a demo's settings.")
+    demo = sub.add_parser(
+        "demo",
+        help="run one of the seed experiments",
+        description="Run one of the seed experiments. Each demo prints its figures; "
+        "--out DIR saves its pictures, --json prints the final figures as JSON. "
+        "'bpnn demo NAME --help' shows a demo's settings.",
+    )
     names = demo.add_subparsers(dest="demo", metavar="NAME", required=True, parser_class=_Parser)
     for name, d in DEMOS.items():
         defaults = {k: p.default for k, p in inspect.signature(d.run).parameters.items()}
-        p = names.add_parser(name, help=f"{d.summary} (seed {d.seed_document})",
-                             description=inspect.cleandoc(d.run.__doc__ or d.summary).split("\n\n")[0])
+        p = names.add_parser(
+            name,
+            help=f"{d.summary} (seed {d.seed_document})",
+            description=inspect.cleandoc(d.run.__doc__ or d.summary).split("\n\n")[0],
+        )
         for option in d.options:
             flags, kwargs = _OVERRIDES[option]
             default = defaults[option]
             shown = "50 (10 with --data-dir)" if name == "digits" and option == "epochs" else _format_default(default)
-            p.add_argument(*flags, dest=option, default=None, **{**kwargs, "help": f"{kwargs['help']} "
-                                                                                   f"(default {shown})"})
+            p.add_argument(
+                *flags, dest=option, default=None, **{**kwargs, "help": f"{kwargs['help']} (default {shown})"}
+            )
         for option in set(_OVERRIDES) - set(d.options):
             flags, _ = _OVERRIDES[option]
             p.add_argument(*flags, nargs="?", action=_NotApplicable, help=argparse.SUPPRESS)
         if "data_dir" in defaults:
-            p.add_argument("--data-dir", metavar="DIR", help="folder with the MNIST IDX files "
-                           "(train-images-idx3-ubyte[.gz], ...); default: scikit-learn's 8x8 digits")
+            p.add_argument(
+                "--data-dir",
+                metavar="DIR",
+                help="folder with the MNIST IDX files "
+                "(train-images-idx3-ubyte[.gz], ...); default: scikit-learn's 8x8 digits",
+            )
         p.add_argument("--out", metavar="DIR", help="save the pictures in DIR (created if missing)")
         p.add_argument("--json", action="store_true", help="print the final figures as JSON only")
         p.add_argument("--quiet", action="store_true", help="no progress bar or periodic lines")
@@ -182,45 +202,88 @@ def _run_demo(args) -> int:
 
 # -- explain ----------------------------------------------------------------------------
 
+
 def _add_explain_parser(sub) -> None:
     from bpnn.core.losses import LOSSES
 
     p = sub.add_parser(
-        "explain", help="one training step of a small network, every number written out",
+        "explain",
+        help="one training step of a small network, every number written out",
         description="One step of backpropagation for a small network: the weighted sums, activations, "
-                    "loss, each layer's delta, each gradient and each updated weight, with textbook labels "
-                    "(w_ij^[l] joins neuron i of layer l-1 to neuron j of layer l).",
+        "loss, each layer's delta, each gradient and each updated weight, with textbook labels "
+        "(w_ij^[l] joins neuron i of layer l-1 to neuron j of layer l).",
         epilog="Seed 002's worked example:\n"
-               "  bpnn explain --layers 2,2,2 --activation sigmoid --loss mse --weights 1 --no-bias \\\n"
-               "               --inputs 0.1,0.88 --targets 0.55,1 --learning-rate 0.5\n"
-               "Numbers not given are drawn at random from --seed.",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--layers", type=_widths, default=(2, 2, 2), metavar="N0,N1,...",
-                   help="layer widths from input to output (default 2,2,2)")
-    p.add_argument("--activation", default="sigmoid", metavar="NAME[,NAME...]",
-                   help="one activation for every layer, or one per layer, e.g. relu,softmax (default sigmoid)")
-    p.add_argument("--loss", default="mse", choices=sorted(LOSSES), metavar="NAME",
-                   help=f"loss function: {', '.join(sorted(LOSSES))} (default mse)")
-    p.add_argument("--weights", type=_rows("one number, or each layer's weights row by row (w_11,w_12,...,w_21,...) "
-                                           "with layers separated by ';'"),
-                   metavar="SPEC", help="one number for every weight, or each layer's weights row by row "
-                                        "(w_11,w_12,...,w_21,...), layers separated by ';' (default: random)")
+        "  bpnn explain --layers 2,2,2 --activation sigmoid --loss mse --weights 1 --no-bias \\\n"
+        "               --inputs 0.1,0.88 --targets 0.55,1 --learning-rate 0.5\n"
+        "Numbers not given are drawn at random from --seed.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--layers",
+        type=_widths,
+        default=(2, 2, 2),
+        metavar="N0,N1,...",
+        help="layer widths from input to output (default 2,2,2)",
+    )
+    p.add_argument(
+        "--activation",
+        default="sigmoid",
+        metavar="NAME[,NAME...]",
+        help="one activation for every layer, or one per layer, e.g. relu,softmax (default sigmoid)",
+    )
+    p.add_argument(
+        "--loss",
+        default="mse",
+        choices=sorted(LOSSES),
+        metavar="NAME",
+        help=f"loss function: {', '.join(sorted(LOSSES))} (default mse)",
+    )
+    p.add_argument(
+        "--weights",
+        type=_rows(
+            "one number, or each layer's weights row by row (w_11,w_12,...,w_21,...) with layers separated by ';'"
+        ),
+        metavar="SPEC",
+        help="one number for every weight, or each layer's weights row by row "
+        "(w_11,w_12,...,w_21,...), layers separated by ';' (default: random)",
+    )
     bias = p.add_mutually_exclusive_group()
-    bias.add_argument("--biases", type=_rows("one number, or each layer's biases with layers separated by ';'"),
-                      metavar="SPEC", help="one number for every bias, or each layer's biases, layers "
-                                           "separated by ';' (default 0)")
+    bias.add_argument(
+        "--biases",
+        type=_rows("one number, or each layer's biases with layers separated by ';'"),
+        metavar="SPEC",
+        help="one number for every bias, or each layer's biases, layers separated by ';' (default 0)",
+    )
     bias.add_argument("--no-bias", action="store_true", help="layers without bias (as in seed 002)")
-    p.add_argument("--inputs", type=_rows("comma-separated inputs, samples separated by ';'"), metavar="X",
-                   help="one sample's inputs x1,x2,...; several samples separated by ';' (default: random)")
-    p.add_argument("--targets", type=_rows("comma-separated targets, samples separated by ';'"), metavar="Y",
-                   help="the targets, shaped like --inputs (default: random)")
-    p.add_argument("--samples", type=_positive_int, default=1, metavar="M",
-                   help="number of random samples when --inputs is not given (default 1)")
+    p.add_argument(
+        "--inputs",
+        type=_rows("comma-separated inputs, samples separated by ';'"),
+        metavar="X",
+        help="one sample's inputs x1,x2,...; several samples separated by ';' (default: random)",
+    )
+    p.add_argument(
+        "--targets",
+        type=_rows("comma-separated targets, samples separated by ';'"),
+        metavar="Y",
+        help="the targets, shaped like --inputs (default: random)",
+    )
+    p.add_argument(
+        "--samples",
+        type=_positive_int,
+        default=1,
+        metavar="M",
+        help="number of random samples when --inputs is not given (default 1)",
+    )
     p.add_argument("--seed", type=_seed, default=0, metavar="N", help="seed of the random numbers (default 0)")
-    p.add_argument("--learning-rate", "--lr", type=_positive_float, default=0.5, metavar="LR",
-                   help="step size (default 0.5)")
-    p.add_argument("--format", choices=["text", "markdown", "json"], default="text",
-                   help="plain text, Markdown with LaTeX, or the raw record as JSON (default text)")
+    p.add_argument(
+        "--learning-rate", "--lr", type=_positive_float, default=0.5, metavar="LR", help="step size (default 0.5)"
+    )
+    p.add_argument(
+        "--format",
+        choices=["text", "markdown", "json"],
+        default="text",
+        help="plain text, Markdown with LaTeX, or the raw record as JSON (default text)",
+    )
     p.add_argument("--digits", type=_digits, default=6, metavar="D", help="decimals shown, 0 to 17 (default 6)")
     p.set_defaults(func=_run_explain)
 
@@ -233,14 +296,18 @@ def _per_layer(spec, sizes, what, shape_of):
     if len(spec) == 1 and len(spec[0]) == 1:
         return [np.full(shape_of(i), spec[0][0]) for i in range(n_layers)]
     if len(spec) != n_layers:
-        raise ValueError(f"--{what} must give one number or {n_layers} groups separated by ';' "
-                         f"(one per layer); got {len(spec)} group(s)")
+        raise ValueError(
+            f"--{what} must give one number or {n_layers} groups separated by ';' "
+            f"(one per layer); got {len(spec)} group(s)"
+        )
     arrays = []
     for i, values in enumerate(spec):
         shape = shape_of(i)
         if len(values) != int(np.prod(shape)):
-            raise ValueError(f"--{what}: layer {i + 1} ({sizes[i]} → {sizes[i + 1]}) needs {int(np.prod(shape))} "
-                             f"numbers; got {len(values)}")
+            raise ValueError(
+                f"--{what}: layer {i + 1} ({sizes[i]} → {sizes[i + 1]}) needs {int(np.prod(shape))} "
+                f"numbers; got {len(values)}"
+            )
         arrays.append(np.array(values, dtype=float).reshape(shape))
     return arrays
 
@@ -249,8 +316,9 @@ def _samples(spec, width, what) -> np.ndarray:
     arr = np.array(spec, dtype=float) if all(len(r) == len(spec[0]) for r in spec) else None
     if arr is None or arr.shape[1] != width:
         got = sorted({len(r) for r in spec})
-        raise ValueError(f"--{what} must give {width} numbers per sample (samples separated by ';'); "
-                         f"got {', '.join(map(str, got))}")
+        raise ValueError(
+            f"--{what} must give {width} numbers per sample (samples separated by ';'); got {', '.join(map(str, got))}"
+        )
     return arr
 
 
@@ -269,9 +337,16 @@ def _run_explain(args) -> int:
         raise ValueError(f"--activation must give one name or {n_layers} names (one per layer); got {len(acts)}")
     weights = _per_layer(args.weights, sizes, "weights", lambda i: (sizes[i], sizes[i + 1]))
     biases = _per_layer(args.biases, sizes, "biases", lambda i: (sizes[i + 1],))
-    layers = [Dense(sizes[i], sizes[i + 1], acts[i], weights=None if weights is None else weights[i],
-                    bias=False if args.no_bias else (None if biases is None else biases[i]))
-              for i in range(n_layers)]
+    layers = [
+        Dense(
+            sizes[i],
+            sizes[i + 1],
+            acts[i],
+            weights=None if weights is None else weights[i],
+            bias=False if args.no_bias else (None if biases is None else biases[i]),
+        )
+        for i in range(n_layers)
+    ]
     net = Network(layers, loss=args.loss, seed=args.seed)
 
     rng = np.random.default_rng([args.seed, 1])  # a stream apart from the weights'
@@ -300,12 +375,15 @@ def _run_explain(args) -> int:
 
 # -- main ----------------------------------------------------------------------------------
 
+
 def build_parser() -> argparse.ArgumentParser:
     from bpnn import __version__
 
-    parser = _Parser(prog="bpnn", description="Neural networks trained by error backpropagation.",
-                     epilog="Try: bpnn demo moons, bpnn demo worked-example, bpnn explain. "
-                            "Each command has --help.")
+    parser = _Parser(
+        prog="bpnn",
+        description="Neural networks trained by error backpropagation.",
+        epilog="Try: bpnn demo moons, bpnn demo worked-example, bpnn explain. Each command has --help.",
+    )
     parser.add_argument("--version", action="version", version=f"bpnn {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
     _add_demo_parsers(sub)

@@ -32,6 +32,7 @@ def _fail(message: str) -> int:
 
 def _guarded(command):
     """Run ``command(args)``, turning user errors into one line and status 2."""
+
     def run(args) -> int:
         try:
             return command(args)
@@ -46,16 +47,21 @@ def _guarded(command):
         except _USER_ERRORS as exc:
             text = " ".join(str(exc).split()) or type(exc).__name__
             return _fail(text)
+
     run.__name__ = command.__name__
     return run
 
 
 def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Make argparse report bad options as one ``bpnn: error:`` line (status 2), like the commands."""
+
     def error(message: str):
-        print(f"bpnn: error: {parser.prog.split()[-1]}: {message} (see 'bpnn {parser.prog.split()[-1]} --help')",
-              file=sys.stderr)
+        print(
+            f"bpnn: error: {parser.prog.split()[-1]}: {message} (see 'bpnn {parser.prog.split()[-1]} --help')",
+            file=sys.stderr,
+        )
         sys.exit(2)
+
     parser.error = error  # type: ignore[method-assign]
     return parser
 
@@ -71,49 +77,89 @@ def add_table_commands(subparsers) -> None:
     """Register ``train``, ``predict``, ``info`` and ``export`` on ``subparsers``
     (from ``parser.add_subparsers()``); each sets ``args.run``, which returns the exit status."""
     train = subparsers.add_parser(
-        "train", help="train a network on a CSV table and save it",
+        "train",
+        help="train a network on a CSV table and save it",
         description="Train a network on a CSV file with a header line: scale, split train/validation/test, "
-                    "train with early stopping, report, save the model (and plots).")
+        "train with early stopping, report, save the model (and plots).",
+    )
     train.add_argument("data", help="CSV file with a header line; numbers only")
-    train.add_argument("--target", action="append", required=True, metavar="COL",
-                       help="target column (repeat for several regression targets)")
-    train.add_argument("--task", choices=["auto", "classification", "regression"], default="auto",
-                       help="auto: classification when the one target holds 2..20 distinct integers with "
-                            ">= 20 rows each (2 always count), else regression (default: auto)")
+    train.add_argument(
+        "--target",
+        action="append",
+        required=True,
+        metavar="COL",
+        help="target column (repeat for several regression targets)",
+    )
+    train.add_argument(
+        "--task",
+        choices=["auto", "classification", "regression"],
+        default="auto",
+        help="auto: classification when the one target holds 2..20 distinct integers with "
+        ">= 20 rows each (2 always count), else regression (default: auto)",
+    )
     train.add_argument("--hidden", default="10", help="hidden layer sizes, e.g. 10 or 10,5 (default: 10)")
     train.add_argument("--activation", default="tanh", help="hidden activation (default: tanh, MATLAB's tansig)")
-    train.add_argument("--solver", default=None,
-                       help="lm, br, adam, sgd, lbfgs, rprop, ... (default: lm for regression, adam for "
-                            "classification and with --chunksize)")
-    train.add_argument("--scale", choices=["minmax", "standard", "none"], default="minmax",
-                       help="input (and regression target) scaling; minmax maps to [-1, 1] like MATLAB's "
-                            "mapminmax (default: minmax)")
-    train.add_argument("--split", default="0.7,0.15,0.15",
-                       help="train,validation,test fractions (default: 0.7,0.15,0.15)")
+    train.add_argument(
+        "--solver",
+        default=None,
+        help="lm, br, adam, sgd, lbfgs, rprop, ... (default: lm for regression, adam for "
+        "classification and with --chunksize)",
+    )
+    train.add_argument(
+        "--scale",
+        choices=["minmax", "standard", "none"],
+        default="minmax",
+        help="input (and regression target) scaling; minmax maps to [-1, 1] like MATLAB's mapminmax (default: minmax)",
+    )
+    train.add_argument(
+        "--split", default="0.7,0.15,0.15", help="train,validation,test fractions (default: 0.7,0.15,0.15)"
+    )
     train.add_argument("--seed", type=int, default=0, help="seed of the split, weights and shuffling (default: 0)")
     train.add_argument("--epochs", type=_positive_int, default=1000, help="maximum epochs (default: 1000)")
-    train.add_argument("--patience", type=_positive_int, default=6,
-                       help="stop after this many epochs without a better validation loss (MATLAB's "
-                            "max_fail; default: 6)")
-    train.add_argument("--batch-size", type=_positive_int, default=None,
-                       help="mini-batch size (default: whole training set for lm/br/lbfgs/rprop, else 32)")
-    train.add_argument("--learning-rate", type=_positive_float, default=None,
-                       help="step size of first-order solvers (default: the solver's)")
-    train.add_argument("--ignore", action="append", default=[], metavar="COL",
-                       help="column that is neither feature nor target, e.g. an id (repeatable)")
+    train.add_argument(
+        "--patience",
+        type=_positive_int,
+        default=6,
+        help="stop after this many epochs without a better validation loss (MATLAB's max_fail; default: 6)",
+    )
+    train.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=None,
+        help="mini-batch size (default: whole training set for lm/br/lbfgs/rprop, else 32)",
+    )
+    train.add_argument(
+        "--learning-rate",
+        type=_positive_float,
+        default=None,
+        help="step size of first-order solvers (default: the solver's)",
+    )
+    train.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="COL",
+        help="column that is neither feature nor target, e.g. an id (repeatable)",
+    )
     train.add_argument("--dropna", action="store_true", help="drop rows with missing cells instead of failing")
     train.add_argument("--sep", type=_separator, default=",", help="field separator (default: ','; '\\t' for tab)")
-    train.add_argument("--chunksize", type=_positive_int, default=None,
-                       help="read the file this many rows at a time and train without loading it whole")
+    train.add_argument(
+        "--chunksize",
+        type=_positive_int,
+        default=None,
+        help="read the file this many rows at a time and train without loading it whole",
+    )
     train.add_argument("--out", "-o", default="model.bpnn", help="model file to write (default: model.bpnn)")
     train.add_argument("--plots", metavar="DIR", default=None, help="also save the plots as PNG files in DIR")
     train.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     train.set_defaults(run=_guarded(_train))
 
     predict = subparsers.add_parser(
-        "predict", help="apply a saved model to a CSV table",
+        "predict",
+        help="apply a saved model to a CSV table",
         description="Apply a model saved by 'bpnn train' to a CSV file with the same feature columns "
-                    "(in any order; target columns may be present and are ignored).")
+        "(in any order; target columns may be present and are ignored).",
+    )
     predict.add_argument("model", help="model file from 'bpnn train'")
     predict.add_argument("data", help="CSV file with a header line")
     predict.add_argument("-o", "--out", default=None, help="write predictions to this CSV file (default: stdout)")
@@ -121,15 +167,20 @@ def add_table_commands(subparsers) -> None:
     predict.add_argument("--sep", type=_separator, default=",", help="field separator of the input (default: ',')")
     predict.set_defaults(run=_guarded(_predict))
 
-    info = subparsers.add_parser("info", help="describe a saved model",
-                                 description="Print a model's architecture, settings, metrics and features.")
+    info = subparsers.add_parser(
+        "info",
+        help="describe a saved model",
+        description="Print a model's architecture, settings, metrics and features.",
+    )
     info.add_argument("model")
     info.set_defaults(run=_guarded(_info))
 
     export = subparsers.add_parser(
-        "export", help="write a model as a standalone Python file (NumPy only)",
+        "export",
+        help="write a model as a standalone Python file (NumPy only)",
         description="Write a saved model as a standalone, readable Python file that needs only NumPy "
-                    "(the counterpart of MATLAB's genFunction).")
+        "(the counterpart of MATLAB's genFunction).",
+    )
     export.add_argument("model")
     export.add_argument("--format", choices=["python"], default="python", help="output format (default: python)")
     export.add_argument("-o", "--out", default="predict_model.py", help="file to write (default: predict_model.py)")
@@ -146,10 +197,20 @@ def add_table_commands(subparsers) -> None:
 def _train(args) -> int:
     from bpnn.tables import workflow as tables
 
-    options = dict(task=args.task, hidden=tables.parse_hidden(args.hidden), solver=args.solver,
-                   activation=args.activation, scale=args.scale, split=tables.parse_split(args.split),
-                   seed=args.seed, epochs=args.epochs, patience=args.patience, batch_size=args.batch_size,
-                   learning_rate=args.learning_rate, ignore=args.ignore)
+    options = dict(
+        task=args.task,
+        hidden=tables.parse_hidden(args.hidden),
+        solver=args.solver,
+        activation=args.activation,
+        scale=args.scale,
+        split=tables.parse_split(args.split),
+        seed=args.seed,
+        epochs=args.epochs,
+        patience=args.patience,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        ignore=args.ignore,
+    )
     _check_writable(args.out)
     if args.chunksize:
         from bpnn.tables.chunked import train_csv_chunks
@@ -186,14 +247,15 @@ def _report(run, args, n_dropped) -> str:
     s = model.settings
     net = model.network
     sizes = [net.n_inputs] + [layer.n_out for layer in net._dense_layers()]
-    lines = [f"{args.data}: {s['rows']} rows, {len(model.feature_names)} features -> "
-             f"{', '.join(model.target_names)}"]
+    lines = [f"{args.data}: {s['rows']} rows, {len(model.feature_names)} features -> {', '.join(model.target_names)}"]
     if n_dropped:
         lines.append(f"  dropped {n_dropped} rows with missing cells (--dropna)")
     lines.append(f"task     {model.task} ({run.reason})")
     lines.append("split    " + ", ".join(f"{k} {run.split_rows[k]}" for k in SPLITS) + f" (seed {s['seed']})")
-    lines.append(f"network  {'-'.join(map(str, sizes))}, {s['activation']} hidden, solver {s['solver']}, "
-                 f"loss {net.loss_fn.name}, scaling {s['scale']}")
+    lines.append(
+        f"network  {'-'.join(map(str, sizes))}, {s['activation']} hidden, solver {s['solver']}, "
+        f"loss {net.loss_fn.name}, scaling {s['scale']}"
+    )
     best = f"; kept epoch {run.best_epoch}" if run.best_epoch else ""
     lines.append(f"trained  {s['epochs_run']} epochs: {run.stop}{best}")
     for note in run.notes:
@@ -218,8 +280,10 @@ def _metrics_table(model) -> list[str]:
             lines.append(f"{target:<12}{'rows':>6}{'R2':>11}{'RMSE':>12}{'MAE':>12}")
             for split in splits:
                 m = model.metrics[split]
-                lines.append(f"  {split:<10}{m['rows']:>6}{_fmt(m['r2'][target], r2=True):>11}"
-                             f"{_fmt(m['rmse'][target]):>12}{_fmt(m['mae'][target]):>12}")
+                lines.append(
+                    f"  {split:<10}{m['rows']:>6}{_fmt(m['r2'][target], r2=True):>11}"
+                    f"{_fmt(m['rmse'][target]):>12}{_fmt(m['mae'][target]):>12}"
+                )
         return lines
     labels = list(model.metrics[splits[0]]["precision"])
     width = max(9, *(len(label) + 2 for label in labels))
@@ -244,8 +308,10 @@ def _load_model(path: str):
     obj = load(path)
     if not isinstance(obj, Model):
         what = "a bare network" if type(obj).__name__ in ("Network", "NeuralNetwork") else f"a {type(obj).__name__}"
-        raise ValueError(f"{path} holds {what}, not a model from 'bpnn train'; it has no feature names or "
-                         "scaling to apply to a table")
+        raise ValueError(
+            f"{path} holds {what}, not a model from 'bpnn train'; it has no feature names or "
+            "scaling to apply to a table"
+        )
     return obj
 
 
@@ -260,13 +326,17 @@ def _predict(args) -> int:
     if missing or extra:
         parts = []
         if missing:
-            parts.append(f"lacks the model's feature column{'s' if len(missing) > 1 else ''} "
-                         f"{', '.join(map(repr, missing))}")
+            parts.append(
+                f"lacks the model's feature column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}"
+            )
         if extra:
-            parts.append(f"has column{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))} "
-                         "that the model was not trained on")
-        raise DataError(f"{args.data} {' and '.join(parts)} (the model expects "
-                        f"{', '.join(map(repr, model.feature_names))})")
+            parts.append(
+                f"has column{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))} "
+                "that the model was not trained on"
+            )
+        raise DataError(
+            f"{args.data} {' and '.join(parts)} (the model expects {', '.join(map(repr, model.feature_names))})"
+        )
     X = table.select(model.feature_names)
     if model.task == "regression":
         columns, values = list(model.target_names), model.predict(X)
@@ -332,8 +402,8 @@ def _info(args) -> int:
 
 
 def _export(args) -> int:
-    from bpnn.io.export import export_python
     from bpnn import load
+    from bpnn.io.export import export_python
 
     obj = load(args.model)
     module = os.path.splitext(os.path.basename(args.out))[0]

@@ -14,5 +14,20 @@ from bpnn.core.layers import Dense, Dropout, Layer
 from bpnn.core.losses import LOSSES, Loss, get_loss
 from bpnn.core.network import Network, NeuralNetwork
 
-__all__ = ["ACTIVATIONS", "Activation", "get_activation", "gradcheck", "numerical_gradients", "INITIALIZERS",
-           "Initializer", "Dense", "Dropout", "Layer", "LOSSES", "Loss", "get_loss", "Network", "NeuralNetwork"]
+__all__ = [
+    "ACTIVATIONS",
+    "Activation",
+    "get_activation",
+    "gradcheck",
+    "numerical_gradients",
+    "INITIALIZERS",
+    "Initializer",
+    "Dense",
+    "Dropout",
+    "Layer",
+    "LOSSES",
+    "Loss",
+    "get_loss",
+    "Network",
+    "NeuralNetwork",
+]

@@ -48,8 +48,15 @@ def bias_relu(z: np.ndarray, bias: np.ndarray) -> bool:
     are not C-contiguous float arrays of one dtype with ``bias.shape == (z.shape[1],)``.
     """
     k = kernels()
-    if (k is None or z.ndim != 2 or bias.shape != z.shape[1:] or z.dtype != bias.dtype or not _native_float(z)
-            or not (z.flags.c_contiguous and z.flags.writeable and bias.flags.c_contiguous) or not enabled()):
+    if (
+        k is None
+        or z.ndim != 2
+        or bias.shape != z.shape[1:]
+        or z.dtype != bias.dtype
+        or not _native_float(z)
+        or not (z.flags.c_contiguous and z.flags.writeable and bias.flags.c_contiguous)
+        or not enabled()
+    ):
         return False
     k.bias_relu(z, bias)
     return True
@@ -63,10 +70,13 @@ def relu_backward(grad: np.ndarray, a: np.ndarray, out: np.ndarray) -> bool:
     C-contiguous float arrays of one shape and dtype (``out`` writable).
     """
     k = kernels()
-    if (k is None or not (grad.shape == a.shape == out.shape and grad.dtype == a.dtype == out.dtype)
-            or not _native_float(out)
-            or not (grad.flags.c_contiguous and a.flags.c_contiguous and out.flags.c_contiguous
-                    and out.flags.writeable) or not enabled()):
+    if (
+        k is None
+        or not (grad.shape == a.shape == out.shape and grad.dtype == a.dtype == out.dtype)
+        or not _native_float(out)
+        or not (grad.flags.c_contiguous and a.flags.c_contiguous and out.flags.c_contiguous and out.flags.writeable)
+        or not enabled()
+    ):
         return False
     k.relu_backward(grad, a, out)
     return True

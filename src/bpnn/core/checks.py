@@ -8,8 +8,9 @@ import numbers
 import numpy as np
 
 
-def check_array(value, name: str, dtype=np.float64, ndim: int = 2, n_cols: int | None = None,
-                cols_what: str = "") -> np.ndarray:
+def check_array(
+    value, name: str, dtype=np.float64, ndim: int = 2, n_cols: int | None = None, cols_what: str = ""
+) -> np.ndarray:
     """Return ``value`` as a C-contiguous float array of ``dtype`` and ``ndim`` dimensions.
 
     A 1-D array is accepted where 2-D is expected when ``n_cols == 1`` (it becomes a
@@ -21,7 +22,8 @@ def check_array(value, name: str, dtype=np.float64, ndim: int = 2, n_cols: int |
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(
             f"The '{name}' argument must hold numbers; got an array of dtype {arr.dtype}"
-            + (f" (first value {_plain(arr.flat[0])!r})" if arr.size else "") + "."
+            + (f" (first value {_plain(arr.flat[0])!r})" if arr.size else "")
+            + "."
         )
     if np.issubdtype(arr.dtype, np.complexfloating):
         raise TypeError(f"The '{name}' argument must hold real numbers; got complex dtype {arr.dtype}.")
@@ -29,13 +31,15 @@ def check_array(value, name: str, dtype=np.float64, ndim: int = 2, n_cols: int |
         arr = arr.reshape(-1, 1)
     if arr.ndim != ndim:
         shape_hint = "(n_samples, n_features)" if ndim == 2 else f"{ndim} dimensions"
-        raise ValueError(f"The '{name}' argument must be a {ndim}-D array of shape {shape_hint}; "
-                         f"got shape {arr.shape}.")
+        raise ValueError(
+            f"The '{name}' argument must be a {ndim}-D array of shape {shape_hint}; got shape {arr.shape}."
+        )
     if arr.size == 0:
         raise ValueError(f"The '{name}' argument must not be empty; got shape {arr.shape}.")
     if n_cols is not None and arr.shape[1] != n_cols:
-        raise ValueError(f"The '{name}' argument must have {n_cols} columns{cols_what}; "
-                         f"got {arr.shape[1]} (shape {arr.shape}).")
+        raise ValueError(
+            f"The '{name}' argument must have {n_cols} columns{cols_what}; got {arr.shape[1]} (shape {arr.shape})."
+        )
     arr = np.ascontiguousarray(arr, dtype=dtype)
     # One pass: the sum is NaN or infinite if any entry is, without the boolean copy of the
     # data that isfinite(arr).all() would allocate. A sum can also overflow on finite data;
@@ -44,8 +48,10 @@ def check_array(value, name: str, dtype=np.float64, ndim: int = 2, n_cols: int |
         total = np.add.reduce(arr, axis=None)
     if not np.isfinite(total) and not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
         bad = np.argwhere(~np.isfinite(arr))[0]
-        raise ValueError(f"The '{name}' argument must contain only finite numbers; found "
-                         f"{arr[tuple(bad)]} at index {tuple(int(i) for i in bad)}.")
+        raise ValueError(
+            f"The '{name}' argument must contain only finite numbers; found "
+            f"{arr[tuple(bad)]} at index {tuple(int(i) for i in bad)}."
+        )
     return arr
 
 
@@ -56,12 +62,12 @@ def _plain(value):
 
 def check_same_rows(X: np.ndarray, y: np.ndarray, x_name: str = "X", y_name: str = "y") -> None:
     if X.shape[0] != y.shape[0]:
-        raise ValueError(f"'{x_name}' and '{y_name}' must have the same number of rows; "
-                         f"got {X.shape[0]} and {y.shape[0]}.")
+        raise ValueError(
+            f"'{x_name}' and '{y_name}' must have the same number of rows; got {X.shape[0]} and {y.shape[0]}."
+        )
 
 
-def check_int(value, name: str, minimum: int | None = None, maximum: int | None = None,
-              allow_none: bool = False):
+def check_int(value, name: str, minimum: int | None = None, maximum: int | None = None, allow_none: bool = False):
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -73,11 +79,16 @@ def check_int(value, name: str, minimum: int | None = None, maximum: int | None 
     return int(value)
 
 
-def check_float(value, name: str, low: float | None = None, high: float | None = None,
-                low_inclusive: bool = True, high_inclusive: bool = True) -> float:
+def check_float(
+    value,
+    name: str,
+    low: float | None = None,
+    high: float | None = None,
+    low_inclusive: bool = True,
+    high_inclusive: bool = True,
+) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"The '{name}' parameter must be a real number; got {value!r} "
-                        f"({type(value).__name__}).")
+        raise TypeError(f"The '{name}' parameter must be a real number; got {value!r} ({type(value).__name__}).")
     value = float(value)
     lo_ok = low is None or (value >= low if low_inclusive else value > low)
     hi_ok = high is None or (value <= high if high_inclusive else value < high)

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from bpnn.core.checks import check_float, check_int
 from bpnn.core import _native
 from bpnn.core.activations import BUILTIN, ReLU, get_activation
+from bpnn.core.checks import check_float, check_int
 from bpnn.core.initializers import Normal, Uniform, get_initializer
 
 
@@ -60,8 +60,17 @@ class Dense:
     (4, 3)
     """
 
-    def __init__(self, n_in: int, n_out: int, activation=None, weights=None, bias=None,
-                 init="xavier", bias_init="zeros", use_bias: bool = True):
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        activation=None,
+        weights=None,
+        bias=None,
+        init="xavier",
+        bias_init="zeros",
+        use_bias: bool = True,
+    ):
         self.n_in = check_int(n_in, "n_in", minimum=1)
         self.n_out = check_int(n_out, "n_out", minimum=1)
         self.activation = get_activation(activation)
@@ -99,7 +108,7 @@ class Dense:
     def built(self) -> bool:
         return self.weights is not None and (self.bias is not None or not self.use_bias)
 
-    def build(self, rng: np.random.Generator | None = None, dtype=np.float64) -> "Dense":
+    def build(self, rng: np.random.Generator | None = None, dtype=np.float64) -> Dense:
         """Create the parameters not given explicitly, and cast all of them to ``dtype``."""
         if rng is None:
             rng = np.random.default_rng()
@@ -184,10 +193,13 @@ class Dense:
             if len(self._buffers) >= 12:
                 self._buffers.clear()
             bufs = self._buffers[rows] = {
-                "a": np.empty((rows, self.n_out), dtype), "delta": np.empty((rows, self.n_out), dtype),
-                "dX": np.empty((rows, self.n_in), dtype), "dW": np.empty_like(self.weights),
+                "a": np.empty((rows, self.n_out), dtype),
+                "delta": np.empty((rows, self.n_out), dtype),
+                "dX": np.empty((rows, self.n_in), dtype),
+                "dW": np.empty_like(self.weights),
                 "db": None if self.bias is None else np.empty_like(self.bias),
-                "ones": np.ones(rows, dtype)}
+                "ones": np.ones(rows, dtype),
+            }
         return bufs
 
     def _out(self, name: str) -> np.ndarray | None:
@@ -214,12 +226,27 @@ class Layer(Dense):
     Everything else is :class:`Dense`.
     """
 
-    def __init__(self, n_input: int, n_neurons: int, activation=None, weights=None, bias=None,
-                 init=None, bias_init=None, use_bias: bool = True):
-        super().__init__(n_input, n_neurons, activation=activation, weights=weights, bias=bias,
-                         init=Normal() if init is None else init,
-                         bias_init=Uniform(0.0, 0.1) if bias_init is None else bias_init,
-                         use_bias=use_bias)
+    def __init__(
+        self,
+        n_input: int,
+        n_neurons: int,
+        activation=None,
+        weights=None,
+        bias=None,
+        init=None,
+        bias_init=None,
+        use_bias: bool = True,
+    ):
+        super().__init__(
+            n_input,
+            n_neurons,
+            activation=activation,
+            weights=weights,
+            bias=bias,
+            init=Normal() if init is None else init,
+            bias_init=Uniform(0.0, 0.1) if bias_init is None else bias_init,
+            use_bias=use_bias,
+        )
 
 
 class Dropout:
@@ -256,7 +283,7 @@ class Dropout:
         self.rng = None if seed is None else np.random.default_rng(seed)
         self._mask = None
 
-    def build(self, rng: np.random.Generator | None = None, dtype=np.float64) -> "Dropout":
+    def build(self, rng: np.random.Generator | None = None, dtype=np.float64) -> Dropout:
         if self.rng is None:
             # a child generator drawn from the network's, so Network(seed=...) fixes the masks too
             source = rng if rng is not None else np.random.default_rng()

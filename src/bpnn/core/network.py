@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bpnn.core.checks import check_array, check_float, check_same_rows
 from bpnn.core.activations import Identity, Sigmoid, Softmax
+from bpnn.core.checks import check_array, check_float, check_same_rows
 from bpnn.core.layers import Dense
 from bpnn.core.losses import get_loss
 
@@ -35,8 +35,9 @@ def _method(name: str):
     try:
         return _METHODS[name]
     except KeyError:
-        raise RuntimeError(f"Network.{name} is supplied by a bpnn package that is not imported; "
-                           "run `import bpnn` first.") from None
+        raise RuntimeError(
+            f"Network.{name} is supplied by a bpnn package that is not imported; run `import bpnn` first."
+        ) from None
 
 
 def _mass(X: np.ndarray, sample_weight) -> float:
@@ -97,7 +98,7 @@ class Network:
                 self.add(layer)
 
     # -- building -------------------------------------------------------------------
-    def add(self, layer) -> "Network":
+    def add(self, layer) -> Network:
         """Append a layer; its input width must equal the current output width."""
         if not (callable(getattr(layer, "forward", None)) and callable(getattr(layer, "backward", None))):
             raise TypeError(f"Each layer must have forward() and backward(); got {type(layer).__name__}.")
@@ -105,17 +106,21 @@ class Network:
         if self.layers:
             prev = self._dense_layers()[-1] if self._dense_layers() else None
             if any(isinstance(getattr(earlier, "activation", None), Softmax) for earlier in self.layers):
-                raise ValueError("softmax is only allowed in the last layer: a layer was added after "
-                                 f"{self.layers[-1]!r}, whose activation is softmax.")
+                raise ValueError(
+                    "softmax is only allowed in the last layer: a layer was added after "
+                    f"{self.layers[-1]!r}, whose activation is softmax."
+                )
             if n_in is not None and prev is not None and n_in != prev.n_out:
-                raise ValueError(f"Layer sizes do not chain: layer {len(self.layers)} expects n_in={n_in} "
-                                 f"inputs but the layer before it has n_out={prev.n_out} outputs.")
+                raise ValueError(
+                    f"Layer sizes do not chain: layer {len(self.layers)} expects n_in={n_in} "
+                    f"inputs but the layer before it has n_out={prev.n_out} outputs."
+                )
         if hasattr(layer, "build"):
             layer.build(self._rng, self.dtype)
         self.layers.append(layer)
         return self
 
-    def add_layer(self, layer) -> "Network":
+    def add_layer(self, layer) -> Network:
         """Seed 004's name for :meth:`add`."""
         return self.add(layer)
 
@@ -169,8 +174,7 @@ class Network:
     def _penalty(self, m: int) -> float:
         if not self.alpha:
             return 0.0
-        return self.alpha / (2.0 * m) * sum(np.vdot(layer.weights, layer.weights)
-                                            for layer in self._dense_layers())
+        return self.alpha / (2.0 * m) * sum(np.vdot(layer.weights, layer.weights) for layer in self._dense_layers())
 
     def _forward_backward(self, X: np.ndarray, y: np.ndarray, sample_weight=None, training: bool = True) -> float:
         """Forward and backward pass on checked arrays; returns the loss, leaves gradients in the layers."""
@@ -197,8 +201,9 @@ class Network:
         if sample_weight is not None:
             sample_weight = check_array(sample_weight, "sample_weight", self.dtype, ndim=1)
             if len(sample_weight) != len(X):
-                raise ValueError(f"'sample_weight' must have one entry per row of X ({len(X)}); "
-                                 f"got {len(sample_weight)}.")
+                raise ValueError(
+                    f"'sample_weight' must have one entry per row of X ({len(X)}); got {len(sample_weight)}."
+                )
         return X, y, sample_weight
 
     def forward(self, X) -> np.ndarray:
@@ -232,10 +237,26 @@ class Network:
         grads = iter(self.grads)
         return [(next(grads), next(grads) if layer.bias is not None else None) for layer in self._dense_layers()]
 
-    def fit(self, X, y, *, epochs: int = 100, learning_rate: float | None = None, batch_size: int | None = None,
-            shuffle: bool = True, seed=None, optimizer="sgd", validation_data=None, validation_split=None,
-            metrics=None, callbacks=None, sample_weight=None, verbose: int = 0, resume_from=None,
-            fast: bool | None = None):
+    def fit(
+        self,
+        X,
+        y,
+        *,
+        epochs: int = 100,
+        learning_rate: float | None = None,
+        batch_size: int | None = None,
+        shuffle: bool = True,
+        seed=None,
+        optimizer="sgd",
+        validation_data=None,
+        validation_split=None,
+        metrics=None,
+        callbacks=None,
+        sample_weight=None,
+        verbose: int = 0,
+        resume_from=None,
+        fast: bool | None = None,
+    ):
         """Train by backpropagation and the given optimizer.
 
         Parameters
@@ -289,10 +310,25 @@ class Network:
             ``history.interrupted = True`` (a half-done epoch is not logged).
         """
         self._check_built()
-        return _method("fit")(self, X, y, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size,
-                     shuffle=shuffle, seed=seed, optimizer=optimizer, validation_data=validation_data,
-                     validation_split=validation_split, metrics=metrics, callbacks=callbacks,
-                     sample_weight=sample_weight, verbose=verbose, resume_from=resume_from, fast=fast)
+        return _method("fit")(
+            self,
+            X,
+            y,
+            epochs=epochs,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            seed=seed,
+            optimizer=optimizer,
+            validation_data=validation_data,
+            validation_split=validation_split,
+            metrics=metrics,
+            callbacks=callbacks,
+            sample_weight=sample_weight,
+            verbose=verbose,
+            resume_from=resume_from,
+            fast=fast,
+        )
 
     def explain(self, X, y, learning_rate: float = 0.5):
         """One gradient-descent step on ``(X, y)`` with every intermediate number kept.

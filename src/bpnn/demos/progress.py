@@ -71,8 +71,18 @@ class TrainingProgress(Callback):
         ``"epoch"`` and every reported figure, one entry per report.
     """
 
-    def __init__(self, epochs: int, *, every: int = 1, evaluate: Callable | None = None, mode: str = "auto",
-                 format_line: Callable | None = None, echo: Callable = print, stream=None, desc: str = "training"):
+    def __init__(
+        self,
+        epochs: int,
+        *,
+        every: int = 1,
+        evaluate: Callable | None = None,
+        mode: str = "auto",
+        format_line: Callable | None = None,
+        echo: Callable = print,
+        stream=None,
+        desc: str = "training",
+    ):
         if mode not in MODES:
             raise ValueError(f"The 'mode' parameter must be one of {list(MODES)}; got {mode!r}.")
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
@@ -94,8 +104,9 @@ class TrainingProgress(Callback):
         if self.mode == "bar":
             from tqdm.auto import tqdm
 
-            self._bar = tqdm(total=self.epochs, desc=self.desc, unit="epoch", file=self.stream,
-                             dynamic_ncols=True, leave=False)
+            self._bar = tqdm(
+                total=self.epochs, desc=self.desc, unit="epoch", file=self.stream, dynamic_ncols=True, leave=False
+            )
 
     def on_epoch_end(self, epoch, logs=None):
         logs = dict(logs or {})

@@ -70,8 +70,14 @@ class _Pictures:
 
 
 def _result(name, seed_document, settings, results, pictures, network) -> dict:
-    return {"demo": name, "seed_document": seed_document, "settings": settings, "results": results,
-            "files": list(pictures.files), "network": network}
+    return {
+        "demo": name,
+        "seed_document": seed_document,
+        "settings": settings,
+        "results": results,
+        "files": list(pictures.files),
+        "network": network,
+    }
 
 
 def _check_hidden(hidden, name: str = "hidden") -> tuple[int, ...]:
@@ -84,8 +90,10 @@ def _check_hidden(hidden, name: str = "hidden") -> tuple[int, ...]:
 def _dense_stack(n_in, hidden, n_out, activation, output_activation, init=None, layer_class=Dense):
     sizes = [n_in, *hidden, n_out]
     kwargs = {} if init is None else {"init": init}
-    return [layer_class(a, b, activation if i < len(hidden) else output_activation, **kwargs)
-            for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:]))]
+    return [
+        layer_class(a, b, activation if i < len(hidden) else output_activation, **kwargs)
+        for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:]))
+    ]
 
 
 def _accuracy(scores: np.ndarray, labels: np.ndarray) -> float:
@@ -104,12 +112,31 @@ WORKED_Y = np.array([[0.55, 1.0]])
 
 #: The first iteration as seed 002 prints it (6 decimals).
 BLOG_ITERATION_1 = {
-    "h_in_1": 0.980000, "h_in_2": 0.980000, "h_out_1": 0.727108, "h_out_2": 0.727108,
-    "o_in_1": 1.454216, "o_in_2": 1.454216, "o_out_1": 0.810646, "o_out_2": 0.810646, "lost": 0.051896,
-    "diff_w5": 0.029091, "diff_w6": 0.029091, "diff_w7": -0.021134, "diff_w8": -0.021134,
-    "diff_w1": 0.000217, "diff_w2": 0.001911, "diff_w3": 0.000217, "diff_w4": 0.001911,
-    "update_w5": 0.985455, "update_w6": 0.985455, "update_w7": 1.010567, "update_w8": 1.010567,
-    "update_w1": 0.999891, "update_w2": 0.999045, "update_w3": 0.999891, "update_w4": 0.999045,
+    "h_in_1": 0.980000,
+    "h_in_2": 0.980000,
+    "h_out_1": 0.727108,
+    "h_out_2": 0.727108,
+    "o_in_1": 1.454216,
+    "o_in_2": 1.454216,
+    "o_out_1": 0.810646,
+    "o_out_2": 0.810646,
+    "lost": 0.051896,
+    "diff_w5": 0.029091,
+    "diff_w6": 0.029091,
+    "diff_w7": -0.021134,
+    "diff_w8": -0.021134,
+    "diff_w1": 0.000217,
+    "diff_w2": 0.001911,
+    "diff_w3": 0.000217,
+    "diff_w4": 0.001911,
+    "update_w5": 0.985455,
+    "update_w6": 0.985455,
+    "update_w7": 1.010567,
+    "update_w8": 1.010567,
+    "update_w1": 0.999891,
+    "update_w2": 0.999045,
+    "update_w3": 0.999891,
+    "update_w4": 0.999045,
 }
 
 #: The loss seed 002 publishes after 10, 100 and 1000 iterations, and its outputs after 1000.
@@ -118,14 +145,27 @@ BLOG_OUTPUTS_1000 = (0.55002398472, 0.969421952039)
 
 #: The blog's w1..w8 as (layer, row, column) of bpnn's weight matrices: layer l computes
 #: a @ W, so W[i, j] joins neuron i below to neuron j above (w_ij in textbook notation).
-BLOG_WEIGHTS = {"w1": (0, 0, 0), "w2": (0, 1, 0), "w3": (0, 0, 1), "w4": (0, 1, 1),
-                "w5": (1, 0, 0), "w6": (1, 1, 0), "w7": (1, 0, 1), "w8": (1, 1, 1)}
+BLOG_WEIGHTS = {
+    "w1": (0, 0, 0),
+    "w2": (0, 1, 0),
+    "w3": (0, 0, 1),
+    "w4": (0, 1, 1),
+    "w5": (1, 0, 0),
+    "w6": (1, 1, 0),
+    "w7": (1, 0, 1),
+    "w8": (1, 1, 1),
+}
 
 
 def worked_example_network() -> Network:
     """Seed 002's 2-2-2 sigmoid network: no bias, every weight 1.0, loss 1/2 * sum (y - yhat)^2."""
-    return Network([Dense(2, 2, "sigmoid", weights=np.ones((2, 2)), use_bias=False),
-                    Dense(2, 2, "sigmoid", weights=np.ones((2, 2)), use_bias=False)], loss="mse")
+    return Network(
+        [
+            Dense(2, 2, "sigmoid", weights=np.ones((2, 2)), use_bias=False),
+            Dense(2, 2, "sigmoid", weights=np.ones((2, 2)), use_bias=False),
+        ],
+        loss="mse",
+    )
 
 
 def blog_lines_gradients(W1: np.ndarray, W2: np.ndarray, x=WORKED_X, y=WORKED_Y) -> tuple[np.ndarray, np.ndarray]:
@@ -145,9 +185,9 @@ def blog_lines_gradients(W1: np.ndarray, W2: np.ndarray, x=WORKED_X, y=WORKED_Y)
     o = sig(h @ W2)
     d = (o - y[0]) * o * (1.0 - o)
     dW2 = np.outer(h, d)
-    dW2[:, 1] = d[1] * h[::-1]                                    # the swapped h in diff_w7, diff_w8
-    e = W2 @ d                                                    # hidden errors, correct ...
-    e[1] = W2[1, 0] * d[1] + W2[1, 1] * d[0]                      # ... but not for hidden neuron 2
+    dW2[:, 1] = d[1] * h[::-1]  # the swapped h in diff_w7, diff_w8
+    e = W2 @ d  # hidden errors, correct ...
+    e[1] = W2[1, 0] * d[1] + W2[1, 1] * d[0]  # ... but not for hidden neuron 2
     dW1 = np.outer(x[0], e * h * (1.0 - h))
     return dW1, dW2
 
@@ -162,8 +202,11 @@ class _Checkpoints(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         if epoch in self.epochs:
             net = self.network
-            self.values[epoch] = {"loss": net.loss(self.X, self.Y), "outputs": net.predict(self.X)[0].tolist(),
-                                  "gradcheck": gradcheck(net, self.X, self.Y)}
+            self.values[epoch] = {
+                "loss": net.loss(self.X, self.Y),
+                "outputs": net.predict(self.X)[0].tolist(),
+                "gradcheck": gradcheck(net, self.X, self.Y),
+            }
 
 
 def _run_blog_lines(iterations: int, learning_rate: float, checkpoints) -> tuple[list, dict]:
@@ -185,9 +228,17 @@ def _run_blog_lines(iterations: int, learning_rate: float, checkpoints) -> tuple
 def _blog_names(step) -> dict:
     """The record of one explained step under the blog's variable names."""
     h, o = step.layers
-    names = {"h_in_1": h.z[0, 0], "h_in_2": h.z[0, 1], "h_out_1": h.a[0, 0], "h_out_2": h.a[0, 1],
-             "o_in_1": o.z[0, 0], "o_in_2": o.z[0, 1], "o_out_1": o.a[0, 0], "o_out_2": o.a[0, 1],
-             "lost": step.loss}
+    names = {
+        "h_in_1": h.z[0, 0],
+        "h_in_2": h.z[0, 1],
+        "h_out_1": h.a[0, 0],
+        "h_out_2": h.a[0, 1],
+        "o_in_1": o.z[0, 0],
+        "o_in_2": o.z[0, 1],
+        "o_out_1": o.a[0, 0],
+        "o_out_2": o.a[0, 1],
+        "lost": step.loss,
+    }
     for kind, attr in (("diff", "grad_weights"), ("update", "new_weights")):
         for w in ("w5", "w6", "w7", "w8", "w1", "w2", "w3", "w4"):
             layer, i, j = BLOG_WEIGHTS[w]
@@ -195,8 +246,9 @@ def _blog_names(step) -> dict:
     return {k: float(v) for k, v in names.items()}
 
 
-def run_worked_example(*, epochs: int = 1000, learning_rate: float = 0.5, out_dir=None, echo=print,
-                       progress: str = "auto") -> dict:
+def run_worked_example(
+    *, epochs: int = 1000, learning_rate: float = 0.5, out_dir=None, echo=print, progress: str = "auto"
+) -> dict:
     """Seed 002: the first iteration quantity by quantity, then iterations 10, 100, 1000.
 
     ``epochs`` is the number of iterations (one full-batch update of the single sample each).
@@ -226,8 +278,10 @@ def run_worked_example(*, epochs: int = 1000, learning_rate: float = 0.5, out_di
         echo(line)
     if is_blog_rate:
         echo(f"  {matches} of {len(ours)} quantities agree with the blog to 6 decimals.")
-    echo("  (`bpnn explain --layers 2,2,2 --weights 1 --no-bias --inputs 0.1,0.88 --targets 0.55,1` "
-         "shows the same step with every formula.)")
+    echo(
+        "  (`bpnn explain --layers 2,2,2 --weights 1 --no-bias --inputs 0.1,0.88 --targets 0.55,1` "
+        "shows the same step with every formula.)"
+    )
 
     # The values the blog prints for iteration k come from that iteration's forward pass,
     # before its update: for the engine, at the beginning of epoch k.
@@ -235,18 +289,29 @@ def run_worked_example(*, epochs: int = 1000, learning_rate: float = 0.5, out_di
     watch = _Checkpoints(checkpoints, X, Y)
     correct_losses = net.fit(X, Y, epochs=epochs, learning_rate=learning_rate, callbacks=[watch])["loss"]
     blog_losses, blog_at = _run_blog_lines(epochs, learning_rate, checkpoints)
-    rows = [{"iteration": k, **watch.values[k], "blog_lines_loss": blog_at[k][0],
-             "blog_lines_outputs": blog_at[k][1],
-             "blog_published_loss": BLOG_LATER_LOSS.get(k) if is_blog_rate else None} for k in checkpoints]
+    rows = [
+        {
+            "iteration": k,
+            **watch.values[k],
+            "blog_lines_loss": blog_at[k][0],
+            "blog_lines_outputs": blog_at[k][1],
+            "blog_published_loss": BLOG_LATER_LOSS.get(k) if is_blog_rate else None,
+        }
+        for k in checkpoints
+    ]
 
     echo("")
     echo("Later iterations (values from the forward pass of iteration k, before its update, as the blog prints them):")
-    echo(f"  {'k':>5}  {'loss (correct)':>15}  {'outputs (correct)':>22}  {'gradcheck':>9}  "
-         f"{'blog lines re-run':>17}  {'blog published':>15}")
+    echo(
+        f"  {'k':>5}  {'loss (correct)':>15}  {'outputs (correct)':>22}  {'gradcheck':>9}  "
+        f"{'blog lines re-run':>17}  {'blog published':>15}"
+    )
     for r in rows:
         pub = r["blog_published_loss"]
-        echo(f"  {r['iteration']:>5}  {r['loss']:>15.10f}  ({r['outputs'][0]:.6f}, {r['outputs'][1]:.6f})  "
-             f"{r['gradcheck']:>9.1e}  {r['blog_lines_loss']:>17.10f}  {'' if pub is None else f'{pub:.10f}':>15}")
+        echo(
+            f"  {r['iteration']:>5}  {r['loss']:>15.10f}  ({r['outputs'][0]:.6f}, {r['outputs'][1]:.6f})  "
+            f"{r['gradcheck']:>9.1e}  {r['blog_lines_loss']:>17.10f}  {'' if pub is None else f'{pub:.10f}':>15}"
+        )
 
     # where the blog's gradient first goes wrong: iteration 2, compared with finite differences
     net2 = worked_example_network()
@@ -275,21 +340,34 @@ def run_worked_example(*, epochs: int = 1000, learning_rate: float = 0.5, out_di
     if is_blog_rate and rows and rows[-1]["iteration"] == 1000:
         last = rows[-1]
         echo("  Re-running the blog's lines as written reproduces its published figures:")
-        echo(f"    loss {last['blog_lines_loss']:.12f} at iteration 1000, outputs "
-             f"{last['blog_lines_outputs'][0]:.11f}, {last['blog_lines_outputs'][1]:.12f}")
+        echo(
+            f"    loss {last['blog_lines_loss']:.12f} at iteration 1000, outputs "
+            f"{last['blog_lines_outputs'][0]:.11f}, {last['blog_lines_outputs'][1]:.12f}"
+        )
         echo(f"    (published: {BLOG_LATER_LOSS[1000]}, outputs {BLOG_OUTPUTS_1000[0]}, {BLOG_OUTPUTS_1000[1]});")
-        echo(f"  the correct gradient gives loss {last['loss']:.12f}, outputs "
-             f"{last['outputs'][0]:.11f}, {last['outputs'][1]:.12f}.")
+        echo(
+            f"  the correct gradient gives loss {last['loss']:.12f}, outputs "
+            f"{last['outputs'][0]:.11f}, {last['outputs'][1]:.12f}."
+        )
 
     if pictures:
         from bpnn.plots import plot_history
 
-        pictures.save(plot_history, "loss", {"correct_loss": correct_losses, "blog_loss": blog_losses},
-                      title="Seed 002: loss per iteration, correct gradient vs the blog's lines")
+        pictures.save(
+            plot_history,
+            "loss",
+            {"correct_loss": correct_losses, "blog_loss": blog_losses},
+            title="Seed 002: loss per iteration, correct gradient vs the blog's lines",
+        )
     settings = {"epochs": epochs, "learning_rate": learning_rate}
-    results = {"iteration_1": ours, "iteration_1_matches_blog": matches if is_blog_rate else None,
-               "checkpoints": rows, "blog_wrong_at_iteration_2": wrong,
-               "final_loss": float(net.loss(X, Y)), "final_outputs": net.predict(X)[0].tolist()}
+    results = {
+        "iteration_1": ours,
+        "iteration_1_matches_blog": matches if is_blog_rate else None,
+        "checkpoints": rows,
+        "blog_wrong_at_iteration_2": wrong,
+        "final_loss": float(net.loss(X, Y)),
+        "final_outputs": net.predict(X)[0].tolist(),
+    }
     return _result("worked-example", "002", settings, results, pictures, net)
 
 
@@ -301,8 +379,18 @@ XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 XOR_Y = np.array([[0], [1], [1], [0]], dtype=float)
 
 
-def run_xor(*, epochs: int = 5000, learning_rate: float = 2.0, hidden=(3,), activation: str = "sigmoid",
-            batch_size: int | None = None, seed: int = 0, out_dir=None, echo=print, progress: str = "auto") -> dict:
+def run_xor(
+    *,
+    epochs: int = 5000,
+    learning_rate: float = 2.0,
+    hidden=(3,),
+    activation: str = "sigmoid",
+    batch_size: int | None = None,
+    seed: int = 0,
+    out_dir=None,
+    echo=print,
+    progress: str = "auto",
+) -> dict:
     """Seed 000: a 2-3-1 sigmoid network learns XOR by full-batch gradient descent on the MSE.
 
     Weights start from a standard normal (seed 000's ``randn``), biases at zero. Seed 000's
@@ -311,14 +399,18 @@ def run_xor(*, epochs: int = 5000, learning_rate: float = 2.0, hidden=(3,), acti
     """
     hidden = _check_hidden(hidden)
     pictures = _Pictures(out_dir, echo)
-    net = Network(_dense_stack(2, hidden, 1, activation, "sigmoid", init=initializers.Normal(1.0)),
-                  loss="mse", seed=seed)
-    echo(f"Seed 000: XOR with a {'-'.join(map(str, (2, *hidden, 1)))} network ({activation} hidden, sigmoid "
-         f"output), MSE, {'full batch' if batch_size is None else f'batches of {batch_size}'}, "
-         f"learning rate {learning_rate:g}, {epochs} epochs, seed {seed}.")
+    net = Network(
+        _dense_stack(2, hidden, 1, activation, "sigmoid", init=initializers.Normal(1.0)), loss="mse", seed=seed
+    )
+    echo(
+        f"Seed 000: XOR with a {'-'.join(map(str, (2, *hidden, 1)))} network ({activation} hidden, sigmoid "
+        f"output), MSE, {'full batch' if batch_size is None else f'batches of {batch_size}'}, "
+        f"learning rate {learning_rate:g}, {epochs} epochs, seed {seed}."
+    )
     prog = TrainingProgress(epochs, every=100, mode=progress, echo=echo, desc="xor")
-    history = net.fit(XOR_X, XOR_Y, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size,
-                      seed=seed, callbacks=[prog])
+    history = net.fit(
+        XOR_X, XOR_Y, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed, callbacks=[prog]
+    )
     out = net.predict(XOR_X)[:, 0]
     correct = int(np.sum((out >= 0.5) == (XOR_Y[:, 0] >= 0.5)))
     echo("")
@@ -328,19 +420,37 @@ def run_xor(*, epochs: int = 5000, learning_rate: float = 2.0, hidden=(3,), acti
     if pictures:
         from bpnn.plots import plot_decision_boundary, plot_history
 
-        pictures.save(plot_decision_boundary, "decision_boundary", net.predict, XOR_X, XOR_Y[:, 0].astype(int),
-                      title="XOR: output of the trained network", margin=0.25)
+        pictures.save(
+            plot_decision_boundary,
+            "decision_boundary",
+            net.predict,
+            XOR_X,
+            XOR_Y[:, 0].astype(int),
+            title="XOR: output of the trained network",
+            margin=0.25,
+        )
         pictures.save(plot_history, "loss", history, title="XOR: loss per epoch")
-    settings = {"epochs": epochs, "learning_rate": learning_rate, "hidden": list(hidden), "activation": activation,
-                "batch_size": batch_size, "seed": seed}
-    results = {"correct": correct, "outputs": out.tolist(), "final_loss": history["loss"][-1],
-               "loss_every_100": prog.log.get("loss", [])}
+    settings = {
+        "epochs": epochs,
+        "learning_rate": learning_rate,
+        "hidden": list(hidden),
+        "activation": activation,
+        "batch_size": batch_size,
+        "seed": seed,
+    }
+    results = {
+        "correct": correct,
+        "outputs": out.tolist(),
+        "final_loss": history["loss"][-1],
+        "loss_every_100": prog.log.get("loss", []),
+    }
     return _result("xor", "000", settings, results, pictures, net)
 
 
 # ===================================================================================
 # seed 003: 2-2-1 binary classifier
 # ===================================================================================
+
 
 def binary_data(n_samples: int = 400, random_state: int = 3):
     """Two overlapping Gaussian blobs around (-1, -1) and (1, 1) (std 0.8), split 70/30.
@@ -350,14 +460,25 @@ def binary_data(n_samples: int = 400, random_state: int = 3):
     from sklearn.datasets import make_blobs
     from sklearn.model_selection import train_test_split
 
-    X, y = make_blobs(n_samples=n_samples, centers=[(-1.0, -1.0), (1.0, 1.0)], cluster_std=0.8,
-                      random_state=random_state)
+    X, y = make_blobs(
+        n_samples=n_samples, centers=[(-1.0, -1.0), (1.0, 1.0)], cluster_std=0.8, random_state=random_state
+    )
     return train_test_split(X, y, test_size=0.3, random_state=42)
 
 
-def run_binary(*, epochs: int = 10000, learning_rate: float = 0.01, hidden=(2,), activation: str = "relu",
-               batch_size: int | None = None, seed: int = 0, n_samples: int = 400, out_dir=None, echo=print,
-               progress: str = "auto") -> dict:
+def run_binary(
+    *,
+    epochs: int = 10000,
+    learning_rate: float = 0.01,
+    hidden=(2,),
+    activation: str = "relu",
+    batch_size: int | None = None,
+    seed: int = 0,
+    n_samples: int = 400,
+    out_dir=None,
+    echo=print,
+    progress: str = "auto",
+) -> dict:
     """Seed 003: 2-2-1, ReLU hidden, sigmoid output, binary cross-entropy, full batch.
 
     Seed 003's settings: weights ``0.01 * randn``, zero biases, learning rate 0.01, 10000
@@ -367,37 +488,80 @@ def run_binary(*, epochs: int = 10000, learning_rate: float = 0.01, hidden=(2,),
     hidden = _check_hidden(hidden)
     pictures = _Pictures(out_dir, echo)
     X_train, X_test, y_train, y_test = binary_data(n_samples)
-    net = Network(_dense_stack(2, hidden, 1, activation, "sigmoid", init=initializers.Normal(0.01)),
-                  loss="binary_crossentropy", seed=seed)
-    echo(f"Seed 003: a {'-'.join(map(str, (2, *hidden, 1)))} network ({activation} hidden, sigmoid output), "
-         f"binary cross-entropy, on two blobs ({len(X_train)} training and {len(X_test)} test points),")
-    echo(f"{'full batch' if batch_size is None else f'batches of {batch_size}'}, learning rate {learning_rate:g}, "
-         f"{epochs} iterations, seed {seed}.")
-    prog = TrainingProgress(epochs, every=1000, mode=progress, echo=echo, desc="binary",
-                            format_line=lambda e, n, f: f"iteration {e:>{len(str(n))}}/{n}  cost {f['loss']:.6f}")
-    history = net.fit(X_train, y_train[:, None], epochs=epochs, learning_rate=learning_rate,
-                      batch_size=batch_size, seed=seed, callbacks=[prog])
+    net = Network(
+        _dense_stack(2, hidden, 1, activation, "sigmoid", init=initializers.Normal(0.01)),
+        loss="binary_crossentropy",
+        seed=seed,
+    )
+    echo(
+        f"Seed 003: a {'-'.join(map(str, (2, *hidden, 1)))} network ({activation} hidden, sigmoid output), "
+        f"binary cross-entropy, on two blobs ({len(X_train)} training and {len(X_test)} test points),"
+    )
+    echo(
+        f"{'full batch' if batch_size is None else f'batches of {batch_size}'}, learning rate {learning_rate:g}, "
+        f"{epochs} iterations, seed {seed}."
+    )
+    prog = TrainingProgress(
+        epochs,
+        every=1000,
+        mode=progress,
+        echo=echo,
+        desc="binary",
+        format_line=lambda e, n, f: f"iteration {e:>{len(str(n))}}/{n}  cost {f['loss']:.6f}",
+    )
+    history = net.fit(
+        X_train,
+        y_train[:, None],
+        epochs=epochs,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        seed=seed,
+        callbacks=[prog],
+    )
     train_acc = _accuracy(net.predict(X_train), y_train)
     test_acc = _accuracy(net.predict(X_test), y_test)
     echo(f"final cost {history['loss'][-1]:.6f}, training accuracy {train_acc:.2%}, test accuracy {test_acc:.2%}")
     if pictures:
         from bpnn.plots import plot_dataset, plot_decision_boundary, plot_history
 
-        pictures.save(plot_dataset, "dataset", np.vstack([X_train, X_test]), np.concatenate([y_train, y_test]),
-                      title="Seed 003: two-feature binary data")
-        pictures.save(plot_decision_boundary, "decision_boundary", net.predict, X_test, y_test,
-                      title=f"2-2-1 classifier, test accuracy {test_acc:.1%}")
+        pictures.save(
+            plot_dataset,
+            "dataset",
+            np.vstack([X_train, X_test]),
+            np.concatenate([y_train, y_test]),
+            title="Seed 003: two-feature binary data",
+        )
+        pictures.save(
+            plot_decision_boundary,
+            "decision_boundary",
+            net.predict,
+            X_test,
+            y_test,
+            title=f"2-2-1 classifier, test accuracy {test_acc:.1%}",
+        )
         pictures.save(plot_history, "cost", history, title="Cost per iteration")
-    settings = {"epochs": epochs, "learning_rate": learning_rate, "hidden": list(hidden), "activation": activation,
-                "batch_size": batch_size, "seed": seed, "n_samples": n_samples}
-    results = {"final_cost": history["loss"][-1], "train_accuracy": train_acc, "test_accuracy": test_acc,
-               "cost_every_1000": prog.log.get("loss", [])}
+    settings = {
+        "epochs": epochs,
+        "learning_rate": learning_rate,
+        "hidden": list(hidden),
+        "activation": activation,
+        "batch_size": batch_size,
+        "seed": seed,
+        "n_samples": n_samples,
+    }
+    results = {
+        "final_cost": history["loss"][-1],
+        "train_accuracy": train_acc,
+        "test_accuracy": test_acc,
+        "cost_every_1000": prog.log.get("loss", []),
+    }
     return _result("binary", "003", settings, results, pictures, net)
 
 
 # ===================================================================================
 # seed 004: two moons
 # ===================================================================================
+
 
 def moons_data(n_samples: int = 2000):
     """Seed 004's data: ``make_moons(2000, noise=0.2, random_state=100)``, 70/30 split with ``random_state=42``."""
@@ -408,9 +572,20 @@ def moons_data(n_samples: int = 2000):
     return (X, y, *train_test_split(X, y, test_size=0.3, random_state=42))
 
 
-def run_moons(*, epochs: int = 1000, learning_rate: float = 0.01, hidden=(25, 50, 25), activation: str = "sigmoid",
-              batch_size: int | None = 1, seed: int = 0, n_samples: int = 2000, every: int = 10, out_dir=None,
-              echo=print, progress: str = "auto") -> dict:
+def run_moons(
+    *,
+    epochs: int = 1000,
+    learning_rate: float = 0.01,
+    hidden=(25, 50, 25),
+    activation: str = "sigmoid",
+    batch_size: int | None = 1,
+    seed: int = 0,
+    n_samples: int = 2000,
+    every: int = 10,
+    out_dir=None,
+    echo=print,
+    progress: str = "auto",
+) -> dict:
     """Seed 004: the 2-25-50-25-2 sigmoid network on two moons, one sample at a time.
 
     As seed 004: seed 004's initial weights (``randn * sqrt(1/n_out)``, biases in
@@ -425,45 +600,91 @@ def run_moons(*, epochs: int = 1000, learning_rate: float = 0.01, hidden=(25, 50
     net = NeuralNetwork(seed=seed)
     for layer in _dense_stack(2, hidden, 2, activation, "sigmoid", layer_class=Layer):
         net.add_layer(layer)
-    mode = "one sample at a time" if batch_size == 1 else (
-        "full batch" if batch_size is None else f"batches of {batch_size}")
-    echo(f"Seed 004: a {'-'.join(map(str, (2, *hidden, 2)))} network ({activation} hidden, sigmoid output), "
-         f"MSE on one-hot targets, on make_moons({n_samples}, noise=0.2)")
-    echo(f"({len(X_train)} training, {len(X_test)} test points), {mode}, learning rate {learning_rate:g}, "
-         f"{epochs} epochs, seed {seed}.")
+    mode = (
+        "one sample at a time"
+        if batch_size == 1
+        else ("full batch" if batch_size is None else f"batches of {batch_size}")
+    )
+    echo(
+        f"Seed 004: a {'-'.join(map(str, (2, *hidden, 2)))} network ({activation} hidden, sigmoid output), "
+        f"MSE on one-hot targets, on make_moons({n_samples}, noise=0.2)"
+    )
+    echo(
+        f"({len(X_train)} training, {len(X_test)} test points), {mode}, learning rate {learning_rate:g}, "
+        f"{epochs} epochs, seed {seed}."
+    )
 
     def evaluate(epoch, logs):
         mse = float(np.mean(np.square(Y_train - net.predict(X_train))))  # seed 004's printed MSE
         return {"mse": mse, "test_accuracy": _accuracy(net.predict(X_test), y_test)}
 
-    prog = TrainingProgress(epochs, every=every, evaluate=evaluate, mode=progress, echo=echo, desc="moons",
-                            format_line=lambda e, n, f: f"epoch {e:>{len(str(n))}}/{n}  MSE {f['mse']:.6f}  "
-                                                        f"test accuracy {f['test_accuracy']:.2%}")
-    net.fit(X_train, Y_train, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size,
-            shuffle=False, seed=seed, callbacks=[prog])
+    prog = TrainingProgress(
+        epochs,
+        every=every,
+        evaluate=evaluate,
+        mode=progress,
+        echo=echo,
+        desc="moons",
+        format_line=lambda e, n, f: (
+            f"epoch {e:>{len(str(n))}}/{n}  MSE {f['mse']:.6f}  test accuracy {f['test_accuracy']:.2%}"
+        ),
+    )
+    net.fit(
+        X_train,
+        Y_train,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        shuffle=False,
+        seed=seed,
+        callbacks=[prog],
+    )
     test_acc = _accuracy(net.predict(X_test), y_test)
     mse = prog.log["mse"][-1]
     echo(f"final MSE {mse:.6f}, test accuracy {test_acc:.2%}")
     if pictures:
         from bpnn.plots import plot_dataset, plot_decision_boundary, plot_history
 
-        pictures.save(plot_dataset, "dataset", X, y, suffixes=(".png", ".svg"),
-                      title="Classification dataset (make_moons, 2000 points)")
-        pictures.save(plot_decision_boundary, "decision_boundary", net.predict, X_test, y_test,
-                      suffixes=(".png", ".svg"), title=f"Decision boundary, test accuracy {test_acc:.1%}")
-        pictures.save(plot_history, "history", {"epoch": prog.log["epoch"], "loss": prog.log["mse"],
-                                                "test_accuracy": prog.log["test_accuracy"]},
-                      title="MSE (training) and accuracy (test)")
-    settings = {"epochs": epochs, "learning_rate": learning_rate, "hidden": list(hidden), "activation": activation,
-                "batch_size": batch_size, "seed": seed, "n_samples": n_samples}
-    results = {"test_accuracy": test_acc, "final_mse": mse,
-               "log": {k: list(v) for k, v in prog.log.items()}}
+        pictures.save(
+            plot_dataset,
+            "dataset",
+            X,
+            y,
+            suffixes=(".png", ".svg"),
+            title="Classification dataset (make_moons, 2000 points)",
+        )
+        pictures.save(
+            plot_decision_boundary,
+            "decision_boundary",
+            net.predict,
+            X_test,
+            y_test,
+            suffixes=(".png", ".svg"),
+            title=f"Decision boundary, test accuracy {test_acc:.1%}",
+        )
+        pictures.save(
+            plot_history,
+            "history",
+            {"epoch": prog.log["epoch"], "loss": prog.log["mse"], "test_accuracy": prog.log["test_accuracy"]},
+            title="MSE (training) and accuracy (test)",
+        )
+    settings = {
+        "epochs": epochs,
+        "learning_rate": learning_rate,
+        "hidden": list(hidden),
+        "activation": activation,
+        "batch_size": batch_size,
+        "seed": seed,
+        "n_samples": n_samples,
+    }
+    results = {"test_accuracy": test_acc, "final_mse": mse, "log": {k: list(v) for k, v in prog.log.items()}}
     return _result("moons", "004", settings, results, pictures, net)
 
 
 # ===================================================================================
 # seed 004's related article: regression of (sin x, 1)
 # ===================================================================================
+
 
 def sine_data(n_train: int = 10000, n_test: int = 1000, random_state: int = 0):
     """x uniform in [-pi, pi]; targets (sin x, 1). Returns ``X_train, Y_train, X_test, Y_test``."""
@@ -474,26 +695,41 @@ def sine_data(n_train: int = 10000, n_test: int = 1000, random_state: int = 0):
     return X_train, target(X_train), X_test, target(X_test)
 
 
-def run_sine(*, epochs: int = 100, learning_rate: float = 0.1, hidden=(10,), activation: str = "tanh",
-             batch_size: int | None = 32, seed: int = 0, n_train: int = 10000, out_dir=None, echo=print,
-             progress: str = "auto") -> dict:
+def run_sine(
+    *,
+    epochs: int = 100,
+    learning_rate: float = 0.1,
+    hidden=(10,),
+    activation: str = "tanh",
+    batch_size: int | None = 32,
+    seed: int = 0,
+    n_train: int = 10000,
+    out_dir=None,
+    echo=print,
+    progress: str = "auto",
+) -> dict:
     """A regression network: one input x in [-pi, pi], two outputs sin(x) and 1, identity output layer."""
     hidden = _check_hidden(hidden)
     pictures = _Pictures(out_dir, echo)
     X_train, Y_train, X_test, Y_test = sine_data(n_train, random_state=seed)
     net = Network(_dense_stack(1, hidden, 2, activation, "identity"), loss="mse", seed=seed)
-    echo(f"Regression of (sin x, 1) for x uniform in [-π, π]: a {'-'.join(map(str, (1, *hidden, 2)))} network "
-         f"({activation} hidden, identity output), MSE,")
-    echo(f"{len(X_train)} training and {len(X_test)} test points, "
-         f"{'full batch' if batch_size is None else f'batches of {batch_size}'}, learning rate {learning_rate:g}, "
-         f"{epochs} epochs, seed {seed}.")
+    echo(
+        f"Regression of (sin x, 1) for x uniform in [-π, π]: a {'-'.join(map(str, (1, *hidden, 2)))} network "
+        f"({activation} hidden, identity output), MSE,"
+    )
+    echo(
+        f"{len(X_train)} training and {len(X_test)} test points, "
+        f"{'full batch' if batch_size is None else f'batches of {batch_size}'}, learning rate {learning_rate:g}, "
+        f"{epochs} epochs, seed {seed}."
+    )
 
     def evaluate(epoch, logs):
         return {"loss": logs["loss"], "test_rmse": float(np.sqrt(np.mean((net.predict(X_test) - Y_test) ** 2)))}
 
     prog = TrainingProgress(epochs, every=10, evaluate=evaluate, mode=progress, echo=echo, desc="sine")
-    net.fit(X_train, Y_train, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
-            callbacks=[prog])
+    net.fit(
+        X_train, Y_train, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed, callbacks=[prog]
+    )
     pred = net.predict(X_test)
     rmse = float(np.sqrt(np.mean((pred - Y_test) ** 2)))
     rmse_each = np.sqrt(np.mean((pred - Y_test) ** 2, axis=0))
@@ -502,21 +738,41 @@ def run_sine(*, epochs: int = 100, learning_rate: float = 0.1, hidden=(10,), act
         from bpnn.plots import plot_fit_1d, plot_history, plot_regression
 
         grid = np.linspace(-np.pi, np.pi, 400)[:, None]
-        pictures.save(plot_fit_1d, "fit", grid, np.sin(grid), net.predict(grid)[:, 0],
-                      samples=(X_test[:200, 0], Y_test[:200, 0]), title=f"sin x: test RMSE {rmse_each[0]:.4f}")
+        pictures.save(
+            plot_fit_1d,
+            "fit",
+            grid,
+            np.sin(grid),
+            net.predict(grid)[:, 0],
+            samples=(X_test[:200, 0], Y_test[:200, 0]),
+            title=f"sin x: test RMSE {rmse_each[0]:.4f}",
+        )
         pictures.save(plot_regression, "regression", Y_test[:, 0], pred[:, 0], title="sin x: output against target")
-        pictures.save(plot_history, "history", {"epoch": prog.log["epoch"], "loss": prog.log["loss"]},
-                      title="Training loss")
-    settings = {"epochs": epochs, "learning_rate": learning_rate, "hidden": list(hidden), "activation": activation,
-                "batch_size": batch_size, "seed": seed, "n_train": n_train}
-    results = {"test_rmse": rmse, "test_rmse_sin": float(rmse_each[0]), "test_rmse_one": float(rmse_each[1]),
-               "final_loss": prog.log["loss"][-1]}
+        pictures.save(
+            plot_history, "history", {"epoch": prog.log["epoch"], "loss": prog.log["loss"]}, title="Training loss"
+        )
+    settings = {
+        "epochs": epochs,
+        "learning_rate": learning_rate,
+        "hidden": list(hidden),
+        "activation": activation,
+        "batch_size": batch_size,
+        "seed": seed,
+        "n_train": n_train,
+    }
+    results = {
+        "test_rmse": rmse,
+        "test_rmse_sin": float(rmse_each[0]),
+        "test_rmse_one": float(rmse_each[1]),
+        "final_loss": prog.log["loss"][-1],
+    }
     return _result("sine", "004 (related article)", settings, results, pictures, net)
 
 
 # ===================================================================================
 # seed 004's related article: handwritten digits
 # ===================================================================================
+
 
 def digits_data(data_dir=None, random_state: int = 42):
     """scikit-learn's 8x8 digits (pixels / 16, split 75/25, stratified), or MNIST from ``data_dir``.
@@ -532,14 +788,25 @@ def digits_data(data_dir=None, random_state: int = 42):
     from sklearn.model_selection import train_test_split
 
     digits = load_digits()
-    X_train, X_test, y_train, y_test = train_test_split(digits.data / 16.0, digits.target, test_size=0.25,
-                                                        random_state=random_state, stratify=digits.target)
+    X_train, X_test, y_train, y_test = train_test_split(
+        digits.data / 16.0, digits.target, test_size=0.25, random_state=random_state, stratify=digits.target
+    )
     return X_train, X_test, y_train, y_test, (8, 8), "scikit-learn's 8x8 digits"
 
 
-def run_digits(*, epochs: int | None = None, learning_rate: float = 0.1, hidden=(64,), activation: str = "relu",
-               batch_size: int | None = 32, seed: int = 0, data_dir=None, out_dir=None, echo=print,
-               progress: str = "auto") -> dict:
+def run_digits(
+    *,
+    epochs: int | None = None,
+    learning_rate: float = 0.1,
+    hidden=(64,),
+    activation: str = "relu",
+    batch_size: int | None = 32,
+    seed: int = 0,
+    data_dir=None,
+    out_dir=None,
+    echo=print,
+    progress: str = "auto",
+) -> dict:
     """Softmax + categorical cross-entropy on handwritten digits, plain SGD on mini-batches.
 
     ``epochs`` defaults to 50 on the 8x8 digits and 10 on MNIST.
@@ -550,26 +817,43 @@ def run_digits(*, epochs: int | None = None, learning_rate: float = 0.1, hidden=
     if epochs is None:
         epochs = 50 if data_dir is None else 10
     n_classes = int(max(y_train.max(), y_test.max())) + 1
-    net = Network(_dense_stack(X_train.shape[1], hidden, n_classes, activation, "softmax"),
-                  loss="categorical_crossentropy", seed=seed)
+    net = Network(
+        _dense_stack(X_train.shape[1], hidden, n_classes, activation, "softmax"),
+        loss="categorical_crossentropy",
+        seed=seed,
+    )
     echo(f"Digits: {source}, {len(X_train)} training and {len(X_test)} test images;")
-    echo(f"a {'-'.join(map(str, (X_train.shape[1], *hidden, n_classes)))} network ({activation} hidden, softmax "
-         f"output), categorical cross-entropy, SGD on "
-         f"{'the full batch' if batch_size is None else f'batches of {batch_size}'}, learning rate {learning_rate:g}, "
-         f"{epochs} epochs, seed {seed}.")
+    echo(
+        f"a {'-'.join(map(str, (X_train.shape[1], *hidden, n_classes)))} network ({activation} hidden, softmax "
+        f"output), categorical cross-entropy, SGD on "
+        f"{'the full batch' if batch_size is None else f'batches of {batch_size}'}, learning rate {learning_rate:g}, "
+        f"{epochs} epochs, seed {seed}."
+    )
     Y_train = np.eye(n_classes)[y_train]
 
     def evaluate(epoch, logs):
-        return {"loss": logs["loss"], "train_accuracy": _accuracy(net.predict(X_train), y_train),
-                "test_accuracy": _accuracy(net.predict(X_test), y_test)}
+        return {
+            "loss": logs["loss"],
+            "train_accuracy": _accuracy(net.predict(X_train), y_train),
+            "test_accuracy": _accuracy(net.predict(X_test), y_test),
+        }
 
-    prog = TrainingProgress(epochs, every=5 if data_dir is None else 1, evaluate=evaluate, mode=progress, echo=echo,
-                            desc="digits",
-                            format_line=lambda e, n, f: f"epoch {e:>{len(str(n))}}/{n}  loss {f['loss']:.6f}  "
-                                                        f"train accuracy {f['train_accuracy']:.2%}  "
-                                                        f"test accuracy {f['test_accuracy']:.2%}")
-    net.fit(X_train, Y_train, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed,
-            callbacks=[prog])
+    prog = TrainingProgress(
+        epochs,
+        every=5 if data_dir is None else 1,
+        evaluate=evaluate,
+        mode=progress,
+        echo=echo,
+        desc="digits",
+        format_line=lambda e, n, f: (
+            f"epoch {e:>{len(str(n))}}/{n}  loss {f['loss']:.6f}  "
+            f"train accuracy {f['train_accuracy']:.2%}  "
+            f"test accuracy {f['test_accuracy']:.2%}"
+        ),
+    )
+    net.fit(
+        X_train, Y_train, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed, callbacks=[prog]
+    )
     from sklearn.metrics import confusion_matrix
 
     predicted = net.predict(X_test).argmax(axis=1)
@@ -583,22 +867,42 @@ def run_digits(*, epochs: int | None = None, learning_rate: float = 0.1, hidden=
     if pictures:
         from bpnn.plots import plot_confusion_matrix, plot_digits, plot_history
 
-        pictures.save(plot_confusion_matrix, "confusion_matrix", cm, list(range(n_classes)),
-                      title=f"Test confusion matrix, accuracy {test_acc:.1%}")
+        pictures.save(
+            plot_confusion_matrix,
+            "confusion_matrix",
+            cm,
+            list(range(n_classes)),
+            title=f"Test confusion matrix, accuracy {test_acc:.1%}",
+        )
         pictures.save(plot_digits, "misclassified", X_test, y_test, predicted, shape=shape)
-        pictures.save(plot_history, "history", {k: prog.log[k] for k in ("epoch", "loss", "train_accuracy",
-                                                                          "test_accuracy")},
-                      title="Loss and accuracy")
-    settings = {"epochs": epochs, "learning_rate": learning_rate, "hidden": list(hidden), "activation": activation,
-                "batch_size": batch_size, "seed": seed, "data": source}
-    results = {"test_accuracy": test_acc, "train_accuracy": prog.log["train_accuracy"][-1],
-               "confusion_matrix": cm.tolist(), "misclassified": int(np.sum(predicted != y_test))}
+        pictures.save(
+            plot_history,
+            "history",
+            {k: prog.log[k] for k in ("epoch", "loss", "train_accuracy", "test_accuracy")},
+            title="Loss and accuracy",
+        )
+    settings = {
+        "epochs": epochs,
+        "learning_rate": learning_rate,
+        "hidden": list(hidden),
+        "activation": activation,
+        "batch_size": batch_size,
+        "seed": seed,
+        "data": source,
+    }
+    results = {
+        "test_accuracy": test_acc,
+        "train_accuracy": prog.log["train_accuracy"][-1],
+        "confusion_matrix": cm.tolist(),
+        "misclassified": int(np.sum(predicted != y_test)),
+    }
     return _result("digits", "004 (related article)", settings, results, pictures, net)
 
 
 # ===================================================================================
 # the table the command line is built from
 # ===================================================================================
+
 
 @dataclass(frozen=True)
 class Demo:
@@ -611,9 +915,12 @@ class Demo:
 
 
 DEMOS = {
-    "worked-example": Demo(run_worked_example, "002",
-                           "seed 002's 2-2-2 network by hand: iteration 1 number by number, then 10, 100, 1000",
-                           ("epochs", "learning_rate")),
+    "worked-example": Demo(
+        run_worked_example,
+        "002",
+        "seed 002's 2-2-2 network by hand: iteration 1 number by number, then 10, 100, 1000",
+        ("epochs", "learning_rate"),
+    ),
     "xor": Demo(run_xor, "000", "2-3-1 sigmoid network learns XOR (full batch, MSE)"),
     "binary": Demo(run_binary, "003", "2-2-1 ReLU/sigmoid classifier with cross-entropy on two blobs"),
     "moons": Demo(run_moons, "004", "2-25-50-25-2 sigmoid network on make_moons, one sample at a time"),
@@ -629,6 +936,24 @@ def run_demo(name: str, **kwargs) -> dict:
     return DEMOS[name].run(**kwargs)
 
 
-__all__ = ["DEMOS", "Demo", "run_demo", "run_worked_example", "run_xor", "run_binary", "run_moons", "run_sine",
-           "run_digits", "worked_example_network", "blog_lines_gradients", "BLOG_ITERATION_1", "BLOG_LATER_LOSS",
-           "BLOG_OUTPUTS_1000", "BLOG_WEIGHTS", "moons_data", "binary_data", "sine_data", "digits_data"]
+__all__ = [
+    "DEMOS",
+    "Demo",
+    "run_demo",
+    "run_worked_example",
+    "run_xor",
+    "run_binary",
+    "run_moons",
+    "run_sine",
+    "run_digits",
+    "worked_example_network",
+    "blog_lines_gradients",
+    "BLOG_ITERATION_1",
+    "BLOG_LATER_LOSS",
+    "BLOG_OUTPUTS_1000",
+    "BLOG_WEIGHTS",
+    "moons_data",
+    "binary_data",
+    "sine_data",
+    "digits_data",
+]

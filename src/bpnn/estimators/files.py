@@ -18,7 +18,6 @@ from bpnn.core.network import Network
 from bpnn.io.container import ModelFileError, save_container
 from bpnn.io.model import KIND_ESTIMATOR, network_from_parts, network_to_parts
 
-
 _ESTIMATOR_CLASSES = ("BPClassifier", "BPRegressor")
 # Modules whose classes may be rebuilt from a file: bpnn's own optimizers and scalers and
 # scikit-learn's scalers. A file names a class; only these are looked up, never imported
@@ -81,16 +80,19 @@ class _Encoder:
             # caches (an optimizer's _transient attributes) are not state and are not saved
             state = {k: v for k, v in vars(value).items() if k not in getattr(cls, "_transient", ())}
             return {"__object__": [cls.__module__, cls.__name__], "state": self.encode(state, path)}
-        raise ValueError(f"Cannot save {self.owner}: {path} holds a {cls.__module__}.{cls.__name__}, which a "
-                         "bpnn model file cannot store (it stores numbers, strings, arrays, networks, and "
-                         "bpnn's or scikit-learn's scalers and optimizers).")
+        raise ValueError(
+            f"Cannot save {self.owner}: {path} holds a {cls.__module__}.{cls.__name__}, which a "
+            "bpnn model file cannot store (it stores numbers, strings, arrays, networks, and "
+            "bpnn's or scikit-learn's scalers and optimizers)."
+        )
 
     def _array(self, value: np.ndarray, path: str):
         node = {"__array__": path}
         if value.dtype.hasobject:
             if not all(isinstance(v, str) for v in value.flat):
-                raise ValueError(f"Cannot save {self.owner}: {path} is an object array holding values other "
-                                 "than strings.")
+                raise ValueError(
+                    f"Cannot save {self.owner}: {path} is an object array holding values other than strings."
+                )
             value = value.astype(str)
             node["object"] = True
         self.arrays[path] = value
@@ -156,13 +158,17 @@ def save_estimator(est, path) -> None:
     params = est.get_params(deep=False)
     skip = set(params) | (set(_DERIVED) if hasattr(est, "network_") else set())
     state = {k: v for k, v in vars(est).items() if k not in skip}
-    metadata = {"class": cls.__name__, "params": encoder.encode(params, "params"),
-                "state": encoder.encode(state, "state")}
+    metadata = {
+        "class": cls.__name__,
+        "params": encoder.encode(params, "params"),
+        "state": encoder.encode(state, "state"),
+    }
     save_container(path, encoder.arrays, metadata, kind=KIND_ESTIMATOR)
 
 
 def estimator_from_parts(arrays: dict, meta: dict, source: str, classes: dict[str, type]):
     """Rebuild the estimator a model file describes; ``classes`` maps the class names to the classes."""
+
     def bad(message: str) -> ModelFileError:
         return ModelFileError(f"{source}: {message}")
 
@@ -187,5 +193,3 @@ def estimator_from_parts(arrays: dict, meta: dict, source: str, classes: dict[st
     if hasattr(est, "network_") and callable(getattr(est, "_expose_weights", None)):
         est._expose_weights()
     return est
-
-

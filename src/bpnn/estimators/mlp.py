@@ -40,12 +40,12 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, colu
 
 from bpnn.core.initializers import Uniform
 from bpnn.core.layers import Dense, Dropout
-from bpnn.core.network import Network
-from bpnn.training.optimizers import OPTIMIZERS
-from bpnn.training.callbacks import Callback
 from bpnn.core.losses import get_loss
+from bpnn.core.network import Network
 from bpnn.estimators.files import save_estimator
+from bpnn.training.callbacks import Callback
 from bpnn.training.loop import DivergenceError
+from bpnn.training.optimizers import OPTIMIZERS
 
 # Hidden-layer activations a user may choose (softmax belongs to the output layer only);
 # "logistic" is scikit-learn's name for the sigmoid.
@@ -131,8 +131,10 @@ class _StoppingRule(Callback):
             self.network.stop_training = True
             if est.verbose:
                 what = "Validation" if self.validation is not None else "Training"
-                print(f"{what} loss did not improve more than tol={est.tol} for "
-                      f"{est.n_iter_no_change} consecutive epochs. Stopping.")
+                print(
+                    f"{what} loss did not improve more than tol={est.tol} for "
+                    f"{est.n_iter_no_change} consecutive epochs. Stopping."
+                )
 
 
 class _BaseBP(BaseEstimator):
@@ -162,11 +164,31 @@ class _BaseBP(BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left")],
     }
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001,
-                 batch_size="auto", learning_rate_init=0.001, max_iter=200, shuffle=True, random_state=None,
-                 tol=1e-4, verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True,
-                 early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 n_iter_no_change=10, dropout=0.0):
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate_init=0.001,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        dropout=0.0,
+    ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -201,17 +223,21 @@ class _BaseBP(BaseEstimator):
         sizes = [sizes] if np.ndim(sizes) == 0 else list(np.ravel(sizes))
         for size in sizes:
             if isinstance(size, (bool, np.bool_)) or not isinstance(size, Integral) or size < 1:
-                raise ValueError(f"The 'hidden_layer_sizes' parameter of {type(self).__name__} must be a "
-                                 f"positive int or a sequence of positive ints. Got {self.hidden_layer_sizes!r} "
-                                 "instead.")
+                raise ValueError(
+                    f"The 'hidden_layer_sizes' parameter of {type(self).__name__} must be a "
+                    f"positive int or a sequence of positive ints. Got {self.hidden_layer_sizes!r} "
+                    "instead."
+                )
         return [int(size) for size in sizes]
 
     def _build_network(self, n_features: int, n_outputs: int, seed: int) -> Network:
         activation = "sigmoid" if self.activation == "logistic" else self.activation
         if self.dropout and self.solver in _EXACT_SOLVERS:
-            raise ValueError(f"The 'dropout' parameter of {type(self).__name__} must be 0 with "
-                             f"solver={self.solver!r}, which evaluates the network several times per epoch and "
-                             f"needs the same answer each time. Got dropout={self.dropout!r} instead.")
+            raise ValueError(
+                f"The 'dropout' parameter of {type(self).__name__} must be 0 with "
+                f"solver={self.solver!r}, which evaluates the network several times per epoch and "
+                f"needs the same answer each time. Got dropout={self.dropout!r} instead."
+            )
         sizes = [n_features, *self._hidden_sizes(), n_outputs]
         out_activation, loss = self._output_layer()
         layers = []
@@ -221,17 +247,29 @@ class _BaseBP(BaseEstimator):
             # biases spread the kinks of small ReLU layers, which trains faster than zeros
             # (measured on diabetes and Friedman #1; see docs/sklearn.md).
             bound = np.sqrt(6.0 / (n_in + n_out))
-            layers.append(Dense(n_in, n_out, activation=out_activation if last else activation, init="xavier",
-                                bias_init=Uniform(-bound, bound)))
+            layers.append(
+                Dense(
+                    n_in,
+                    n_out,
+                    activation=out_activation if last else activation,
+                    init="xavier",
+                    bias_init=Uniform(-bound, bound),
+                )
+            )
             if self.dropout and not last:
                 layers.append(Dropout(self.dropout))
         return Network(layers, loss=loss, seed=seed, alpha=self.alpha)
 
     def _make_optimizer(self):
         factory = OPTIMIZERS[self.solver]
-        values = {"momentum": self.momentum, "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
-                  # MLP's nesterovs_momentum=True is harmless with momentum=0; bpnn's SGD refuses that pair
-                  "nesterov": bool(self.nesterovs_momentum) and self.momentum > 0}
+        values = {
+            "momentum": self.momentum,
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+            # MLP's nesterovs_momentum=True is harmless with momentum=0; bpnn's SGD refuses that pair
+            "nesterov": bool(self.nesterovs_momentum) and self.momentum > 0,
+        }
         kwargs = {name: values[name] for name in _OPTIMIZER_ARGS.get(self.solver, ())}
         if getattr(factory, "uses_learning_rate", True):
             kwargs["learning_rate"] = self.learning_rate_init
@@ -244,8 +282,10 @@ class _BaseBP(BaseEstimator):
         name = type(self).__name__
         first = not hasattr(self, "network_") or (not self.warm_start and not incremental)
         if incremental and self.early_stopping:
-            raise ValueError(f"{name}.partial_fit does not support early_stopping=True: there is no "
-                             "validation set to stop on. Set early_stopping=False.")
+            raise ValueError(
+                f"{name}.partial_fit does not support early_stopping=True: there is no "
+                "validation set to stop on. Set early_stopping=False."
+            )
         X, y = validate_data(self, X, y, reset=first, dtype=np.float64, **self._validate_kwargs())
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
@@ -282,37 +322,61 @@ class _BaseBP(BaseEstimator):
         epochs = 1 if incremental else self.max_iter
         shuffle_seed = int(self._random_state.randint(np.iinfo(np.int32).max))
         try:
-            history = self.network_.fit(X_train, Y_train, epochs=epochs, batch_size=self._batch_size(len(X_train)),
-                                        shuffle=bool(self.shuffle), seed=shuffle_seed, optimizer=self._optimizer,
-                                        callbacks=[rule], sample_weight=sw_train, verbose=1 if self.verbose else 0)
+            history = self.network_.fit(
+                X_train,
+                Y_train,
+                epochs=epochs,
+                batch_size=self._batch_size(len(X_train)),
+                shuffle=bool(self.shuffle),
+                seed=shuffle_seed,
+                optimizer=self._optimizer,
+                callbacks=[rule],
+                sample_weight=sw_train,
+                verbose=1 if self.verbose else 0,
+            )
         except DivergenceError as exc:
-            raise DivergenceError(f"{name} (solver={self.solver!r}): {exc} For {name}, lower "
-                                  f"learning_rate_init (it is {self.learning_rate_init}) or scale the features, "
-                                  "for example with sklearn.preprocessing.StandardScaler.", exc.history) from exc
+            raise DivergenceError(
+                f"{name} (solver={self.solver!r}): {exc} For {name}, lower "
+                f"learning_rate_init (it is {self.learning_rate_init}) or scale the features, "
+                "for example with sklearn.preprocessing.StandardScaler.",
+                exc.history,
+            ) from exc
         finally:
             _forget_last_batch(self.network_)
         if rule.best_weights is not None:
             self.network_.set_weights(rule.best_weights)  # early stopping keeps the best epoch
         self._expose_weights()
         if history.interrupted:
-            warnings.warn(f"{name}: training was interrupted (Ctrl-C) after {self.n_iter_} epoch(s); the estimator "
-                          "keeps the weights reached so far.", UserWarning)
+            warnings.warn(
+                f"{name}: training was interrupted (Ctrl-C) after {self.n_iter_} epoch(s); the estimator "
+                "keeps the weights reached so far.",
+                UserWarning,
+                stacklevel=2,
+            )
         elif not incremental:
             self._warn_if_not_converged(rule)
         return self
 
     def _warn_if_not_converged(self, rule) -> None:
         name = type(self).__name__
-        losses = self.loss_curve_[len(self.loss_curve_) - self.n_iter_:]  # this fit's epochs
+        losses = self.loss_curve_[len(self.loss_curve_) - self.n_iter_ :]  # this fit's epochs
         if losses and losses[-1] > 2.0 * losses[0] + self.tol:
             # The stopping rule also ends a run whose loss keeps growing; say why it ended.
-            warnings.warn(f"{name}: the training loss rose from {losses[0]:.6g} to {losses[-1]:.6g} during fit "
-                          f"(solver={self.solver!r}): training diverged. Lower learning_rate_init (it is "
-                          f"{self.learning_rate_init}) or scale the features.", ConvergenceWarning)
+            warnings.warn(
+                f"{name}: the training loss rose from {losses[0]:.6g} to {losses[-1]:.6g} during fit "
+                f"(solver={self.solver!r}): training diverged. Lower learning_rate_init (it is "
+                f"{self.learning_rate_init}) or scale the features.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
         elif not rule.stopped and not self.network_.stop_training and self.n_iter_ == self.max_iter:
-            warnings.warn(f"{name}: the solver {self.solver!r} ran max_iter={self.max_iter} epochs and the "
-                          f"{'validation' if self.early_stopping else 'training'} loss was still improving by "
-                          f"more than tol={self.tol}. Increase max_iter, or raise tol.", ConvergenceWarning)
+            warnings.warn(
+                f"{name}: the solver {self.solver!r} ran max_iter={self.max_iter} epochs and the "
+                f"{'validation' if self.early_stopping else 'training'} loss was still improving by "
+                f"more than tol={self.tol}. Increase max_iter, or raise tol.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
 
     def _validate_kwargs(self) -> dict:
         return {}
@@ -323,18 +387,25 @@ class _BaseBP(BaseEstimator):
         if self.batch_size == "auto":
             return min(200, n_samples)
         if self.batch_size > n_samples:
-            warnings.warn(f"{type(self).__name__}: batch_size={self.batch_size} is larger than the "
-                          f"{n_samples} training samples; using {n_samples} (one full batch).", UserWarning)
+            warnings.warn(
+                f"{type(self).__name__}: batch_size={self.batch_size} is larger than the "
+                f"{n_samples} training samples; using {n_samples} (one full batch).",
+                UserWarning,
+                stacklevel=2,
+            )
         return min(self.batch_size, n_samples)
 
     def _split_validation(self, X, Y, sample_weight):
         stratify = self._stratify_labels(Y)
         arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
-        parts = train_test_split(*arrays, test_size=self.validation_fraction, random_state=self._random_state,
-                                 stratify=stratify)
+        parts = train_test_split(
+            *arrays, test_size=self.validation_fraction, random_state=self._random_state, stratify=stratify
+        )
         if parts[1].shape[0] < 2:
-            raise ValueError(f"The validation set of {type(self).__name__} has {parts[1].shape[0]} sample(s); "
-                             "early stopping needs at least 2. Increase 'validation_fraction' or use more data.")
+            raise ValueError(
+                f"The validation set of {type(self).__name__} has {parts[1].shape[0]} sample(s); "
+                "early stopping needs at least 2. Increase 'validation_fraction' or use more data."
+            )
         X_train, X_val, Y_train, Y_val = parts[:4]
         sw_train, sw_val = (None, None) if sample_weight is None else parts[4:]
         return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
@@ -486,19 +557,25 @@ class BPClassifier(ClassifierMixin, _BaseBP):
             if len(self.classes_) < 2:
                 raise ValueError(f"{name} needs at least 2 classes; got 1 class: {self.classes_.tolist()}.")
         elif classes is not None and not np.array_equal(unique_labels(classes), self.classes_):
-            raise ValueError(f"classes={list(classes)!r} differs from the classes this {name} was first "
-                             f"fitted with: {self.classes_.tolist()}.")
+            raise ValueError(
+                f"classes={list(classes)!r} differs from the classes this {name} was first "
+                f"fitted with: {self.classes_.tolist()}."
+            )
         index = np.searchsorted(self.classes_, y)
         unknown = (index >= len(self.classes_)) | (self.classes_[np.minimum(index, len(self.classes_) - 1)] != y)
         if unknown.any():
-            raise ValueError(f"y has labels not in classes_ {self.classes_.tolist()}: "
-                             f"{np.unique(y[unknown]).tolist()}. classes_ is fixed by the first fit "
-                             "(or by 'classes' in the first partial_fit).")
+            raise ValueError(
+                f"y has labels not in classes_ {self.classes_.tolist()}: "
+                f"{np.unique(y[unknown]).tolist()}. classes_ is fixed by the first fit "
+                "(or by 'classes' in the first partial_fit)."
+            )
         if sample_weight is not None and not incremental:
             weight = np.bincount(index, weights=sample_weight, minlength=len(self.classes_))
             if np.count_nonzero(weight > 0) < 2:
-                raise ValueError(f"{name} needs at least 2 classes with positive sample_weight; only class "
-                                 f"{self.classes_[weight > 0].tolist()} has any.")
+                raise ValueError(
+                    f"{name} needs at least 2 classes with positive sample_weight; only class "
+                    f"{self.classes_[weight > 0].tolist()} has any."
+                )
         self.n_outputs_ = 1 if len(self.classes_) == 2 else len(self.classes_)
         if self.n_outputs_ == 1:
             return index.astype(np.float64).reshape(-1, 1)
@@ -511,8 +588,7 @@ class BPClassifier(ClassifierMixin, _BaseBP):
         return (out[:, 0] > 0.5).astype(np.intp) if out.shape[1] == 1 else out.argmax(axis=1)
 
     def _score_outputs(self, out, Y, sample_weight):
-        return float(accuracy_score(self._stratify_labels(Y), self._outputs_to_index(out),
-                                    sample_weight=sample_weight))
+        return float(accuracy_score(self._stratify_labels(Y), self._outputs_to_index(out), sample_weight=sample_weight))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -532,8 +608,10 @@ class BPClassifier(ClassifierMixin, _BaseBP):
         self
         """
         if classes is None and not hasattr(self, "network_"):
-            raise ValueError(f"{type(self).__name__}.partial_fit needs 'classes' (every class that can appear) "
-                             "on its first call. Got classes=None instead.")
+            raise ValueError(
+                f"{type(self).__name__}.partial_fit needs 'classes' (every class that can appear) "
+                "on its first call. Got classes=None instead."
+            )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def predict_proba(self, X) -> np.ndarray:
@@ -599,17 +677,55 @@ class BPRegressor(RegressorMixin, _BaseBP):
         "target_scaling": [StrOptions({"minmax", "standard"}), None],
     }
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001,
-                 batch_size="auto", learning_rate_init=0.001, max_iter=200, shuffle=True, random_state=None,
-                 tol=1e-4, verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True,
-                 early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 n_iter_no_change=10, dropout=0.0, target_scaling="standard"):
-        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, solver=solver, alpha=alpha,
-                         batch_size=batch_size, learning_rate_init=learning_rate_init, max_iter=max_iter,
-                         shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose,
-                         warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum,
-                         early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1,
-                         beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change, dropout=dropout)
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate_init=0.001,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        dropout=0.0,
+        target_scaling="standard",
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate_init=learning_rate_init,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            dropout=dropout,
+        )
         self.target_scaling = target_scaling
 
     def __sklearn_tags__(self):
@@ -632,8 +748,9 @@ class BPRegressor(RegressorMixin, _BaseBP):
             self.n_outputs_ = Y.shape[1]
             self.target_scaler_ = self._fit_target_scaler(Y, sample_weight)
         elif Y.shape[1] != self.n_outputs_:
-            raise ValueError(f"y has {Y.shape[1]} target column(s), but {type(self).__name__} was fitted with "
-                             f"{self.n_outputs_}.")
+            raise ValueError(
+                f"y has {Y.shape[1]} target column(s), but {type(self).__name__} was fitted with {self.n_outputs_}."
+            )
         return Y if self.target_scaler_ is None else self.target_scaler_.transform(Y)
 
     def _fit_target_scaler(self, Y, sample_weight):

@@ -45,8 +45,12 @@ _ACTIVATIONS = {
     "sigmoid": ("σ", r"\sigma", "a(1 - a)", "a(1-a)"),
     "tanh": ("tanh", r"\tanh", "1 - a²", "1-a^2"),
     "relu": ("ReLU", r"\operatorname{ReLU}", "1 if z > 0, else 0", r"[z>0]"),
-    "leaky_relu": ("LeakyReLU", r"\operatorname{LeakyReLU}", "1 if z > 0, else the slope",
-                   r"1 \text{ if } z>0 \text{ else the slope}"),
+    "leaky_relu": (
+        "LeakyReLU",
+        r"\operatorname{LeakyReLU}",
+        "1 if z > 0, else the slope",
+        r"1 \text{ if } z>0 \text{ else the slope}",
+    ),
     "identity": ("id", r"\operatorname{id}", "1", "1"),
     "softmax": ("softmax", r"\operatorname{softmax}", "", ""),
 }
@@ -244,30 +248,60 @@ class _Writer:
         return self.s.num(column[0]) if self.m == 1 else self.s.vec(column)
 
     def blocks(self) -> list:
-        return ([("title", "One step of backpropagation, written out"), ("facts", self.facts())]
-                + self.forward() + self.loss() + self.backward() + self.gradients() + self.update()
-                + self.check())
+        return (
+            [("title", "One step of backpropagation, written out"), ("facts", self.facts())]
+            + self.forward()
+            + self.loss()
+            + self.backward()
+            + self.gradients()
+            + self.update()
+            + self.check()
+        )
 
     # -- header -------------------------------------------------------------------
     def facts(self) -> list:
         s, st = self.s, self.step
         acts = ", ".join(f"layer {ly.index} {ly.activation}" for ly in st.layers)
         has_bias = any(ly.bias is not None for ly in st.layers)
-        rows = [("network", f"{'-'.join(map(str, st.sizes))} ({acts}){'' if has_bias else ', no biases'}"),
-                ("loss", _math(s, self.loss_formula()) + f" ({st.loss_name})"),
-                ("update", _math(s, f"w {s.arrow} w - {s.eta}{s.mul}{s.d('w')}") + ", "
-                 + _math(s, f"{s.eta} = {st.learning_rate:g}")),
-                ("samples", f"{self.m}" + ("" if self.m == 1 else " (each quantity shows one value per sample)")),
-                ("notation", "layer 0 is the input: " + _math(s, f"{s.var('a', 0)} = x")),
-                ("", "layer l: " + _math(s, f"{s.var('z', 'l', 'j')} = {s.sum('i')}{s.var('w', 'l', 'i', 'j')}{s.mul}"
-                                            f"{s.var('a', 'l-1', 'i')} + {s.var('b', 'l', 'j')}") + ", "
-                 + _math(s, f"{s.var('a', 'l', 'j')} = f({s.var('z', 'l', 'j')})")),
-                ("", _math(s, s.var("w", "l", "i", "j")) + " joins neuron i of layer l-1 to neuron j of layer l"),
-                ("", "the error of neuron j of layer l is "
-                 + _math(s, f"{s.var('delta', 'l', 'j')} = {s.d(s.var('z', 'l', 'j'))}"))]
+        rows = [
+            ("network", f"{'-'.join(map(str, st.sizes))} ({acts}){'' if has_bias else ', no biases'}"),
+            ("loss", _math(s, self.loss_formula()) + f" ({st.loss_name})"),
+            (
+                "update",
+                _math(s, f"w {s.arrow} w - {s.eta}{s.mul}{s.d('w')}")
+                + ", "
+                + _math(s, f"{s.eta} = {st.learning_rate:g}"),
+            ),
+            ("samples", f"{self.m}" + ("" if self.m == 1 else " (each quantity shows one value per sample)")),
+            ("notation", "layer 0 is the input: " + _math(s, f"{s.var('a', 0)} = x")),
+            (
+                "",
+                "layer l: "
+                + _math(
+                    s,
+                    f"{s.var('z', 'l', 'j')} = {s.sum('i')}{s.var('w', 'l', 'i', 'j')}{s.mul}"
+                    f"{s.var('a', 'l-1', 'i')} + {s.var('b', 'l', 'j')}",
+                )
+                + ", "
+                + _math(s, f"{s.var('a', 'l', 'j')} = f({s.var('z', 'l', 'j')})"),
+            ),
+            ("", _math(s, s.var("w", "l", "i", "j")) + " joins neuron i of layer l-1 to neuron j of layer l"),
+            (
+                "",
+                "the error of neuron j of layer l is "
+                + _math(s, f"{s.var('delta', 'l', 'j')} = {s.d(s.var('z', 'l', 'j'))}"),
+            ),
+        ]
         if st.alpha:
-            rows.insert(2, ("L2 penalty", _math(s, f"{s.frac(s.alpha, '2m')}{s.mul}{s.sum('')}{s.sq('w')}") + ", "
-                            + _math(s, f"{s.alpha} = {st.alpha:g}")))
+            rows.insert(
+                2,
+                (
+                    "L2 penalty",
+                    _math(s, f"{s.frac(s.alpha, '2m')}{s.mul}{s.sum('')}{s.sq('w')}")
+                    + ", "
+                    + _math(s, f"{s.alpha} = {st.alpha:g}"),
+                ),
+            )
         rows.append(("input", _math(s, f"x = {s.var('a', 0)} = {self.rows(st.X)}")))
         rows.append(("target", _math(s, f"y = {self.rows(st.y)}")))
         return rows
@@ -303,8 +337,15 @@ class _Writer:
             blocks.append(("subsection", f"Layer {ly.index} ({kind}, {ly.n_in} → {ly.n_out}, {ly.activation})"))
             rows = []
             for j in range(ly.n_out):
-                terms = [(s.var("w", ly.index, i + 1, j + 1), s.var("a", ly.index - 1, i + 1), ly.weights[i, j],
-                          ly.inputs[:, i]) for i in range(ly.n_in)]
+                terms = [
+                    (
+                        s.var("w", ly.index, i + 1, j + 1),
+                        s.var("a", ly.index - 1, i + 1),
+                        ly.weights[i, j],
+                        ly.inputs[:, i],
+                    )
+                    for i in range(ly.n_in)
+                ]
                 if ly.n_in <= EXPAND_MAX:
                     sym = " + ".join(f"{w}{s.mul}{a}" for w, a, _, _ in terms)
                 else:
@@ -323,8 +364,11 @@ class _Writer:
                 z = s.var("z", ly.index, j + 1)
                 if ly.activation == "softmax":
                     zs = s.var("z", ly.index, "k")
-                    sym = f"exp({z}) / {s.sum('k')}exp({zs})" if not isinstance(s, _Markdown) else \
-                        rf"\frac{{e^{{{z}}}}}{{{s.sum('k')}e^{{{zs}}}}}"
+                    sym = (
+                        f"exp({z}) / {s.sum('k')}exp({zs})"
+                        if not isinstance(s, _Markdown)
+                        else rf"\frac{{e^{{{z}}}}}{{{s.sum('k')}e^{{{zs}}}}}"
+                    )
                     parts = [sym, self.val(ly.a[:, j])]
                 else:
                     parts = [f"{s.act(ly.activation)}({z})"]
@@ -339,10 +383,13 @@ class _Writer:
     def loss(self) -> list:
         s, st = self.s, self.step
         blocks = [("section", f"2. Loss ({st.loss_name})")]
-        parts = [self.loss_formula()[len("L = "):]]
+        parts = [self.loss_formula()[len("L = ") :]]
         a, y, Lx = st.output, st.y, self.L
-        if self.m == 1 and st.loss_name in ("mse", "binary_crossentropy", "categorical_crossentropy") \
-                and a.shape[1] <= EXPAND_MAX:
+        if (
+            self.m == 1
+            and st.loss_name in ("mse", "binary_crossentropy", "categorical_crossentropy")
+            and a.shape[1] <= EXPAND_MAX
+        ):
             sym_terms, num_terms = [], []
             for k in range(a.shape[1]):
                 ak, yk = s.var("a", Lx, k + 1), s.var("y", None, k + 1)
@@ -388,22 +435,42 @@ class _Writer:
 
     def backward(self) -> list:
         s, st = self.s, self.step
-        blocks = [("section", "3. Backward pass: " + _math(s, f"{s.var('delta', 'l', 'j')} = "
-                                                          f"{s.d(s.var('z', 'l', 'j'))}") + ", from the output down")]
+        blocks = [
+            (
+                "section",
+                "3. Backward pass: "
+                + _math(s, f"{s.var('delta', 'l', 'j')} = {s.d(s.var('z', 'l', 'j'))}")
+                + ", from the output down",
+            )
+        ]
         for ly in reversed(st.layers):
             rows = []
             l, name = ly.index, ly.activation
             if ly.index == self.L:
                 if ly.fused:
                     why = _FUSED_WHY.get(name, "")
-                    blocks.append(("subsection", f"Layer {l} (output): "
-                                   + _math(s, f"{s.var('delta', l, 'j')} = "
-                                              + (f"{s.var('a', l, 'j')} - {s.var('y', None, 'j')}" if self.m == 1 else
-                                                 s.frac(f"{s.var('a', l, 'j')} - {s.var('y', None, 'j')}", "m")))
-                                   + (f" (the loss and {name} combine: {why})" if why else "")))
+                    blocks.append(
+                        (
+                            "subsection",
+                            f"Layer {l} (output): "
+                            + _math(
+                                s,
+                                f"{s.var('delta', l, 'j')} = "
+                                + (
+                                    f"{s.var('a', l, 'j')} - {s.var('y', None, 'j')}"
+                                    if self.m == 1
+                                    else s.frac(f"{s.var('a', l, 'j')} - {s.var('y', None, 'j')}", "m")
+                                ),
+                            )
+                            + (f" (the loss and {name} combine: {why})" if why else ""),
+                        )
+                    )
                     for k in range(ly.n_out):
-                        parts = [f"{s.var('a', l, k + 1)} - {s.var('y', None, k + 1)}" if self.m == 1 else
-                                 s.frac(f"{s.var('a', l, k + 1)} - {s.var('y', None, k + 1)}", "m")]
+                        parts = [
+                            f"{s.var('a', l, k + 1)} - {s.var('y', None, k + 1)}"
+                            if self.m == 1
+                            else s.frac(f"{s.var('a', l, k + 1)} - {s.var('y', None, k + 1)}", "m")
+                        ]
                         if self.m == 1:
                             parts.append(f"{s.num(st.output[0, k])} - {s.num(st.y[0, k])}")
                         parts.append(self.val(ly.delta[:, k]))
@@ -411,15 +478,24 @@ class _Writer:
                     blocks.append(("equations", rows))
                     continue
                 grad_sym = self.loss_gradient("j")[0]
-                rule = (self.softmax_rule(l, "j") if name == "softmax" else
-                        f"{s.d(s.var('a', l, 'j'))}{s.mul}{s.act(name)}'({s.var('z', l, 'j')})")
-                head = (f"Layer {l} (output): " + _math(s, f"{s.var('delta', l, 'j')} = {rule}")
-                        + ", with " + _math(s, f"{s.d(s.var('a', l, 'j'))} = {grad_sym}"))
+                rule = (
+                    self.softmax_rule(l, "j")
+                    if name == "softmax"
+                    else f"{s.d(s.var('a', l, 'j'))}{s.mul}{s.act(name)}'({s.var('z', l, 'j')})"
+                )
+                head = (
+                    f"Layer {l} (output): "
+                    + _math(s, f"{s.var('delta', l, 'j')} = {rule}")
+                    + ", with "
+                    + _math(s, f"{s.d(s.var('a', l, 'j'))} = {grad_sym}")
+                )
             else:
                 up = l + 1
-                head = (f"Layer {l} (hidden): "
-                        + _math(s, f"{s.var('delta', l, 'j')} = ({s.sum('k')}{s.var('w', up, 'j', 'k')}{s.mul}"
-                                   f"{s.var('delta', up, 'k')}){s.mul}{s.act(name)}'({s.var('z', l, 'j')})"))
+                head = f"Layer {l} (hidden): " + _math(
+                    s,
+                    f"{s.var('delta', l, 'j')} = ({s.sum('k')}{s.var('w', up, 'j', 'k')}{s.mul}"
+                    f"{s.var('delta', up, 'k')}){s.mul}{s.act(name)}'({s.var('z', l, 'j')})",
+                )
             if ly.derivative is not None:
                 head += ", " + _math(s, f"{s.act(name)}'(z) = {s.act_derivative(name)}")
             blocks.append(("subsection", head))
@@ -434,21 +510,29 @@ class _Writer:
         l, name = ly.index, ly.activation
         a_sym, a_val = s.var("a", l, j + 1), ly.a[:, j]
         deriv_sym = {"sigmoid": f"{a_sym}(1 - {a_sym})", "tanh": f"(1 - {s.sq(a_sym)})"}.get(
-            name, f"{s.act(name)}'({s.var('z', l, j + 1)})")
+            name, f"{s.act(name)}'({s.var('z', l, j + 1)})"
+        )
         deriv_num = None
         if self.m == 1 and ly.derivative is not None:
-            deriv_num = {"sigmoid": f"{s.pnum(a_val[0])}{s.mul}(1 - {s.pnum(a_val[0])})",
-                         "tanh": f"(1 - {s.sq(s.pnum(a_val[0]))})"}.get(
-                name, s.pnum(ly.derivative[0, j]))
+            deriv_num = {
+                "sigmoid": f"{s.pnum(a_val[0])}{s.mul}(1 - {s.pnum(a_val[0])})",
+                "tanh": f"(1 - {s.sq(s.pnum(a_val[0]))})",
+            }.get(name, s.pnum(ly.derivative[0, j]))
         if ly.index == self.L:
             g_sym, g_num = self.loss_gradient(j + 1)
         else:
             up = st.layers[l]  # the layer above (index l + 1)
             if up.n_out <= EXPAND_MAX:
-                g_sym = " + ".join(f"{s.var('w', l + 1, j + 1, k + 1)}{s.mul}{s.var('delta', l + 1, k + 1)}"
-                                   for k in range(up.n_out))
-                g_num = None if self.m > 1 else " + ".join(
-                    f"{s.pnum(up.weights[j, k])}{s.mul}{s.pnum(up.delta[0, k])}" for k in range(up.n_out))
+                g_sym = " + ".join(
+                    f"{s.var('w', l + 1, j + 1, k + 1)}{s.mul}{s.var('delta', l + 1, k + 1)}" for k in range(up.n_out)
+                )
+                g_num = (
+                    None
+                    if self.m > 1
+                    else " + ".join(
+                        f"{s.pnum(up.weights[j, k])}{s.mul}{s.pnum(up.delta[0, k])}" for k in range(up.n_out)
+                    )
+                )
                 if up.n_out > 1:
                     g_sym, g_num = f"({g_sym})", None if g_num is None else f"({g_num})"
             else:
@@ -471,17 +555,26 @@ class _Writer:
     def softmax_rule(self, l, j) -> str:
         """softmax's Jacobian-vector product: delta_j = a_j (dL/da_j - sum_k dL/da_k a_k)."""
         s = self.s
-        return (f"{s.var('a', l, j)}{s.mul}({s.d(s.var('a', l, j))} - {s.sum('k')}"
-                f"{s.d(s.var('a', l, 'k'))}{s.mul}{s.var('a', l, 'k')})")
+        return (
+            f"{s.var('a', l, j)}{s.mul}({s.d(s.var('a', l, j))} - {s.sum('k')}"
+            f"{s.d(s.var('a', l, 'k'))}{s.mul}{s.var('a', l, 'k')})"
+        )
 
     # -- gradients and update -------------------------------------------------------
     def gradients(self) -> list:
         s, st = self.s, self.step
         sum_s = "" if self.m == 1 else s.sum("s")
         penalty = "" if not st.alpha else f" + {s.frac(s.alpha, 'm')}{s.mul}{s.var('w', 'l', 'i', 'j')}"
-        head = ("4. Gradients: " + _math(s, f"{s.d(s.var('w', 'l', 'i', 'j'))} = {sum_s}{s.var('a', 'l-1', 'i')}"
-                                             f"{s.mul}{s.var('delta', 'l', 'j')}{penalty}")
-                + ", " + _math(s, f"{s.d(s.var('b', 'l', 'j'))} = {sum_s}{s.var('delta', 'l', 'j')}"))
+        head = (
+            "4. Gradients: "
+            + _math(
+                s,
+                f"{s.d(s.var('w', 'l', 'i', 'j'))} = {sum_s}{s.var('a', 'l-1', 'i')}"
+                f"{s.mul}{s.var('delta', 'l', 'j')}{penalty}",
+            )
+            + ", "
+            + _math(s, f"{s.d(s.var('b', 'l', 'j'))} = {sum_s}{s.var('delta', 'l', 'j')}")
+        )
         blocks = [("section", head)]
         for ly in reversed(st.layers):
             l = ly.index
@@ -490,11 +583,16 @@ class _Writer:
             for j in range(ly.n_out):
                 for i in range(ly.n_in):
                     w = s.var("w", l, i + 1, j + 1)
-                    parts = [f"{sum_s}{s.var('a', l - 1, i + 1)}{s.mul}{s.var('delta', l, j + 1)}"
-                             + (f" + {s.frac(s.alpha, 'm')}{s.mul}{w}" if st.alpha else "")]
+                    parts = [
+                        f"{sum_s}{s.var('a', l - 1, i + 1)}{s.mul}{s.var('delta', l, j + 1)}"
+                        + (f" + {s.frac(s.alpha, 'm')}{s.mul}{w}" if st.alpha else "")
+                    ]
                     if self.m <= EXPAND_SAMPLES and not st.alpha:
-                        parts.append(" + ".join(f"{s.pnum(ly.inputs[r, i])}{s.mul}{s.pnum(ly.delta[r, j])}"
-                                                for r in range(self.m)))
+                        parts.append(
+                            " + ".join(
+                                f"{s.pnum(ly.inputs[r, i])}{s.mul}{s.pnum(ly.delta[r, j])}" for r in range(self.m)
+                            )
+                        )
                     parts.append(s.num(ly.grad_weights[i, j]))
                     rows.append((s.d(w), parts))
                 if ly.bias is not None:
@@ -510,8 +608,15 @@ class _Writer:
     def update(self) -> list:
         s, st = self.s, self.step
         lr = f"{st.learning_rate:g}"
-        blocks = [("section", "5. Update: " + _math(s, f"w {s.arrow} w - {s.eta}{s.mul}{s.d('w')}")
-                   + " with " + _math(s, f"{s.eta} = {lr}"))]
+        blocks = [
+            (
+                "section",
+                "5. Update: "
+                + _math(s, f"w {s.arrow} w - {s.eta}{s.mul}{s.d('w')}")
+                + " with "
+                + _math(s, f"{s.eta} = {lr}"),
+            )
+        ]
         for ly in reversed(st.layers):
             l = ly.index
             blocks.append(("subsection", f"Layer {l}"))
@@ -519,21 +624,38 @@ class _Writer:
             for j in range(ly.n_out):
                 for i in range(ly.n_in):
                     w = s.var("w", l, i + 1, j + 1)
-                    rows.append((w, [f"{s.num(ly.weights[i, j])} - {lr}{s.mul}{s.pnum(ly.grad_weights[i, j])}",
-                                     s.num(ly.new_weights[i, j])], s.arrow))
+                    rows.append(
+                        (
+                            w,
+                            [
+                                f"{s.num(ly.weights[i, j])} - {lr}{s.mul}{s.pnum(ly.grad_weights[i, j])}",
+                                s.num(ly.new_weights[i, j]),
+                            ],
+                            s.arrow,
+                        )
+                    )
                 if ly.bias is not None:
-                    rows.append((s.var("b", l, j + 1),
-                                 [f"{s.num(ly.bias[j])} - {lr}{s.mul}{s.pnum(ly.grad_bias[j])}",
-                                  s.num(ly.new_bias[j])], s.arrow))
+                    rows.append(
+                        (
+                            s.var("b", l, j + 1),
+                            [f"{s.num(ly.bias[j])} - {lr}{s.mul}{s.pnum(ly.grad_bias[j])}", s.num(ly.new_bias[j])],
+                            s.arrow,
+                        )
+                    )
             blocks.append(("equations", rows))
         return blocks
 
     def check(self) -> list:
         st = self.step
         verdict = "down" if st.loss_after < st.loss else "up (the learning rate may be too large)"
-        return [("section", "Check"),
-                ("paragraph", f"The loss on this batch goes {verdict}: {self.s.num(st.loss)} before the step, "
-                              f"{self.s.num(st.loss_after)} after it.")]
+        return [
+            ("section", "Check"),
+            (
+                "paragraph",
+                f"The loss on this batch goes {verdict}: {self.s.num(st.loss)} before the step, "
+                f"{self.s.num(st.loss_after)} after it.",
+            ),
+        ]
 
 
 FORMATS = ("text", "markdown")

@@ -35,8 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bpnn.core.checks import check_float
 from bpnn.core.activations import Activation, Softmax
+from bpnn.core.checks import check_float
 from bpnn.core.network import _FUSABLE  # the pairs for which the engine fuses the output delta
 from bpnn.training.optimizers import GradientDescent
 
@@ -153,18 +153,45 @@ class TrainingStep:
 
     def to_dict(self) -> dict:
         """The record as plain Python lists and numbers (for JSON)."""
+
         def arr(v):
             return None if v is None else np.asarray(v, dtype=float).tolist()
 
         return {
-            "sizes": self.sizes, "loss_name": self.loss_name, "learning_rate": self.learning_rate,
-            "alpha": self.alpha, "X": arr(self.X), "y": arr(self.y), "output": arr(self.output),
-            "loss": self.loss, "loss_after": self.loss_after,
-            "layers": [{"index": s.index, "activation": s.activation, "fused": s.fused,
-                        **{k: arr(getattr(s, k)) for k in
-                           ("inputs", "weights", "bias", "z", "a", "grad_a", "derivative", "delta",
-                            "grad_weights", "grad_bias", "new_weights", "new_bias")}}
-                       for s in self.layers],
+            "sizes": self.sizes,
+            "loss_name": self.loss_name,
+            "learning_rate": self.learning_rate,
+            "alpha": self.alpha,
+            "X": arr(self.X),
+            "y": arr(self.y),
+            "output": arr(self.output),
+            "loss": self.loss,
+            "loss_after": self.loss_after,
+            "layers": [
+                {
+                    "index": s.index,
+                    "activation": s.activation,
+                    "fused": s.fused,
+                    **{
+                        k: arr(getattr(s, k))
+                        for k in (
+                            "inputs",
+                            "weights",
+                            "bias",
+                            "z",
+                            "a",
+                            "grad_a",
+                            "derivative",
+                            "delta",
+                            "grad_weights",
+                            "grad_bias",
+                            "new_weights",
+                            "new_bias",
+                        )
+                    },
+                }
+                for s in self.layers
+            ],
         }
 
 
@@ -263,15 +290,36 @@ def explain_step(net, X, y, learning_rate: float = 0.5) -> TrainingStep:
         act = layer.activation
         elementwise = isinstance(act, Activation) and not isinstance(act, Softmax)
         derivative = act.derivative(acts[i]) if elementwise else None
-        steps.append(LayerStep(
-            index=i + 1, activation=_name(act), inputs=inputs[i], weights=old[i][0], bias=old[i][1],
-            z=zs[i], a=acts[i], grad_a=grad_a[i], derivative=derivative, delta=deltas[i],
-            fused=(i == L - 1 and fused_delta is not None),
-            grad_weights=np.array(grads[i][0]), grad_bias=None if grads[i][1] is None else np.array(grads[i][1]),
-            new_weights=new[i][0], new_bias=new[i][1]))
-    return TrainingStep(X=X, y=y, output=out, loss=loss, loss_after=loss_after, loss_name=_name(loss_fn),
-                        learning_rate=lr, alpha=float(net.alpha), layers=tuple(steps))
+        steps.append(
+            LayerStep(
+                index=i + 1,
+                activation=_name(act),
+                inputs=inputs[i],
+                weights=old[i][0],
+                bias=old[i][1],
+                z=zs[i],
+                a=acts[i],
+                grad_a=grad_a[i],
+                derivative=derivative,
+                delta=deltas[i],
+                fused=(i == L - 1 and fused_delta is not None),
+                grad_weights=np.array(grads[i][0]),
+                grad_bias=None if grads[i][1] is None else np.array(grads[i][1]),
+                new_weights=new[i][0],
+                new_bias=new[i][1],
+            )
+        )
+    return TrainingStep(
+        X=X,
+        y=y,
+        output=out,
+        loss=loss,
+        loss_after=loss_after,
+        loss_name=_name(loss_fn),
+        learning_rate=lr,
+        alpha=float(net.alpha),
+        layers=tuple(steps),
+    )
 
 
 __all__ = ["LayerStep", "TrainingStep", "explain_step"]
-

@@ -13,6 +13,7 @@ Nothing here is needed by the engine, and nothing here imports the engine:
 Both error classes subclass ``ValueError`` and carry a one-line message that a
 command line can print as it is.
 """
+
 from bpnn.io.container import ModelFileError, load_container, save_container
 from bpnn.io.csvdata import DataError, Table, iter_csv_chunks, read_csv, write_csv
 from bpnn.io.idx import load_mnist, read_idx, write_idx

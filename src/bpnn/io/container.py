@@ -29,6 +29,7 @@ Safety
   Files of processes that may still be writing are never touched.
 * Every failure to load is a :class:`ModelFileError` with a one-line message.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -316,14 +317,15 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _bpnn_version() -> str:
     # Cached: importlib.metadata scans every installed distribution, which is slow.
     version = getattr(sys.modules.get("bpnn"), "__version__", None)
     if isinstance(version, str):
         return version
     try:
-        from importlib.metadata import PackageNotFoundError, version as dist_version
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version as dist_version
 
         return dist_version("bpnn")
     except PackageNotFoundError:
@@ -360,7 +362,7 @@ def _remove_stale_temps(directory: str, base: str) -> None:
     for entry in entries:
         if not (entry.startswith(prefix) and entry.endswith(_TEMP_SUFFIX)):
             continue
-        pid_text = entry[len(prefix):].split(".", 1)[0]
+        pid_text = entry[len(prefix) :].split(".", 1)[0]
         if not pid_text.isdigit() or _process_alive(int(pid_text)):
             continue
         with contextlib.suppress(OSError):
@@ -440,8 +442,7 @@ def _read_container(zf: zipfile.ZipFile, name: str, kind: str | None) -> tuple[d
     extra = sorted(set(members) - {a + ".npy" for a in array_names} - {_META_MEMBER})
     if extra:
         raise ModelFileError(
-            f"{name} holds {_names(extra, 'member')} not listed in its metadata; "
-            "it was modified or not written by bpnn"
+            f"{name} holds {_names(extra, 'member')} not listed in its metadata; it was modified or not written by bpnn"
         )
 
     arrays = {a: _read_array(zf, a + ".npy", name, f"array {a!r}") for a in array_names}

@@ -12,6 +12,7 @@ A cell counts as *missing* when it is empty or one of ``NA``, ``N/A``, ``NaN``,
 ``null`` (any case); missing cells are an error unless ``dropna=True``, which
 drops their rows and records which lines were dropped.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -81,8 +82,7 @@ class Table:
         self.data = np.asarray(self.data)
         if self.data.ndim != 2 or self.data.shape[1] != len(self.columns):
             raise ValueError(
-                f"data must have shape (n_rows, {len(self.columns)}) to match columns, "
-                f"got shape {self.data.shape}"
+                f"data must have shape (n_rows, {len(self.columns)}) to match columns, got shape {self.data.shape}"
             )
         _check_column_names(self.columns, where="columns")
 
@@ -322,8 +322,7 @@ def write_csv(
         values = values[:, np.newaxis]
     if values.ndim != 2 or values.shape[1] != len(columns):
         raise ValueError(
-            f"data must have shape (n_rows, {len(columns)}) to match {len(columns)} columns, "
-            f"got shape {values.shape}"
+            f"data must have shape (n_rows, {len(columns)}) to match {len(columns)} columns, got shape {values.shape}"
         )
     if values.dtype.kind == "c":
         raise TypeError("data must be real numbers or strings, got complex numbers")
@@ -373,9 +372,7 @@ def _parse(reader: Any, name: str, chunksize: int, sep: str, dropna: bool, dtype
         n_data_rows += 1
         line = reader.line_num
         if len(row) != n_cols:
-            raise DataError(
-                f"{name}, line {line}: expected {n_cols} fields like the header, found {len(row)}"
-            )
+            raise DataError(f"{name}, line {line}: expected {n_cols} fields like the header, found {len(row)}")
         try:
             values = list(map(float, row))
         except ValueError:
@@ -401,9 +398,7 @@ def _parse(reader: Any, name: str, chunksize: int, sep: str, dropna: bool, dtype
         yield _make_chunk(header, rows, dropped, name, dtype)
     elif n_yielded == 0:
         if dropped:
-            raise DataError(
-                f"{name}: all {len(dropped)} data rows have missing values; nothing is left after dropna"
-            )
+            raise DataError(f"{name}: all {len(dropped)} data rows have missing values; nothing is left after dropna")
         raise DataError(f"{name} has a header line but no data rows")
 
 
@@ -416,8 +411,7 @@ def _parse_cell(text: str, name: str, column: str, line: int, data_row: int) -> 
     except ValueError:
         pass
     message = (
-        f"{name}, line {line} (data row {data_row}): column {column!r} holds "
-        f"{_shorten(text)!r}, which is not a number"
+        f"{name}, line {line} (data row {data_row}): column {column!r} holds {_shorten(text)!r}, which is not a number"
     )
     if stripped.count(",") == 1 and stripped.replace(",", "", 1).lstrip("+-").isdigit():
         message += " (write decimals with '.', not ',')"
@@ -447,9 +441,7 @@ def _make_chunk(header: list[str], rows: list[list[float]], dropped: list[int], 
         data = np.array(rows, dtype=dtype)
     if dtype != np.float64 and not np.isfinite(data).all():
         i, j = np.argwhere(~np.isfinite(data))[0]
-        raise DataError(
-            f"{name}: column {header[j]!r} holds {rows[i][j]!r}, which is too large for {dtype.name}"
-        )
+        raise DataError(f"{name}: column {header[j]!r} holds {rows[i][j]!r}, which is too large for {dtype.name}")
     return Table(list(header), data, dropped_lines=list(dropped), source=name)
 
 
@@ -506,7 +498,7 @@ def _is_blank(row: list[str]) -> bool:
 def _check_sep(sep: Any) -> None:
     if not isinstance(sep, str):
         raise TypeError(f"sep must be a one-character str such as ',' or ';', got {type(sep).__name__} {sep!r}")
-    if len(sep) != 1 or sep in "\"\r\n":
+    if len(sep) != 1 or sep in '"\r\n':
         raise ValueError(f"sep must be one character other than a quote or newline, such as ',' or ';', got {sep!r}")
 
 

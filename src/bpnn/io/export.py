@@ -26,12 +26,12 @@ _ACTIVATION_CODE = {
     """1 / (1 + exp(-z)), computed without overflow: exp is only taken of -|z|."""
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0, e) / (1.0 + e)''',
-    "tanh": '''def tanh(z):
-    return np.tanh(z)''',
-    "relu": '''def relu(z):
-    return np.maximum(z, 0.0)''',
-    "leaky_relu": '''def leaky_relu(z, slope):
-    return np.where(z > 0, z, slope * z)''',
+    "tanh": """def tanh(z):
+    return np.tanh(z)""",
+    "relu": """def relu(z):
+    return np.maximum(z, 0.0)""",
+    "leaky_relu": """def leaky_relu(z, slope):
+    return np.where(z > 0, z, slope * z)""",
     "softmax": '''def softmax(z):
     """exp(z) / sum(exp(z)) along each row, shifted by the row maximum so exp cannot overflow."""
     e = np.exp(z - z.max(axis=-1, keepdims=True))
@@ -60,8 +60,11 @@ def _scaler_lines(prefix: str, scaler) -> tuple[list[str], str, str]:
             f"{prefix}_GAIN = np.array({_literal(gain)})",
             f"{prefix}_LOW = {float(low)!r}",
         ]
-        return (lines, f"({{x}} - {prefix}_OFFSET) * {prefix}_GAIN + {prefix}_LOW",
-                f"({{z}} - {prefix}_LOW) / {prefix}_GAIN + {prefix}_OFFSET")
+        return (
+            lines,
+            f"({{x}} - {prefix}_OFFSET) * {prefix}_GAIN + {prefix}_LOW",
+            f"({{z}} - {prefix}_LOW) / {prefix}_GAIN + {prefix}_OFFSET",
+        )
     if isinstance(scaler, StandardScaler):
         lines = [
             f"# {prefix}: standard scaling, z = (x - {prefix}_MEAN) / {prefix}_SCALE",
@@ -143,10 +146,13 @@ def export_python(model, source: str = "a bpnn model", module: str = "predict_mo
         body.append(f"{line}\n    a = {call}")
 
     version = _bpnn_version()
-    doc_task = {"regression": f"regression of {', '.join(targets)}",
-                "classification": f"classification of {targets[0]} into classes "
-                                  f"{', '.join(_label_literal(c) for c in classes)}" if classes is not None else "",
-                "network": "the raw outputs of a bpnn network"}[task]
+    doc_task = {
+        "regression": f"regression of {', '.join(targets)}",
+        "classification": f"classification of {targets[0]} into classes {', '.join(_label_literal(c) for c in classes)}"
+        if classes is not None
+        else "",
+        "network": "the raw outputs of a bpnn network",
+    }[task]
     out: list[str] = [
         f'"""Standalone predictor exported by bpnn {version} from {source}.',
         "",

@@ -11,6 +11,7 @@ MNIST images are ``0x00000803`` (uint8, 3 dimensions: n x 28 x 28) and labels
 ``0x00000801`` (uint8, 1 dimension). Files may be gzip-compressed; this is
 recognised from their first bytes, whatever their name.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -134,9 +135,7 @@ def write_idx(path: PathLike, array: Any) -> None:
             f.write(header + body)
 
 
-def load_mnist(
-    data_dir: PathLike, *, dtype: Any = np.float64
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def load_mnist(data_dir: PathLike, *, dtype: Any = np.float64) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Load MNIST (or Fashion-MNIST) from the four standard IDX files in a folder.
 
     Each file is looked for under its standard name (see :data:`MNIST_FILES`),
@@ -186,17 +185,12 @@ def load_mnist(
         images, labels = read_idx(images_path), read_idx(labels_path)
         if images.ndim != 3 or images.dtype != np.uint8:
             raise DataError(
-                f"{images_path} should hold uint8 images (n, rows, cols), "
-                f"got {images.dtype} of shape {images.shape}"
+                f"{images_path} should hold uint8 images (n, rows, cols), got {images.dtype} of shape {images.shape}"
             )
         if labels.ndim != 1 or labels.dtype != np.uint8:
-            raise DataError(
-                f"{labels_path} should hold uint8 labels (n,), got {labels.dtype} of shape {labels.shape}"
-            )
+            raise DataError(f"{labels_path} should hold uint8 labels (n,), got {labels.dtype} of shape {labels.shape}")
         if len(images) != len(labels):
-            raise DataError(
-                f"{images_path} has {len(images)} images but {labels_path} has {len(labels)} labels"
-            )
+            raise DataError(f"{images_path} has {len(images)} images but {labels_path} has {len(labels)} labels")
         X = images.reshape(len(images), -1).astype(resolved)
         X /= 255.0
         result += [X, labels.astype(np.int64)]
@@ -227,9 +221,7 @@ def _read_stream(stream: Any, name: str) -> np.ndarray:
             f"but only {len(body)} bytes follow"
         )
     if len(body) > expected:
-        raise DataError(
-            f"{name} has data after the {expected} bytes its header promises; it is not a valid IDX file"
-        )
+        raise DataError(f"{name} has data after the {expected} bytes its header promises; it is not a valid IDX file")
     # astype copies into native byte order, so the caller gets a writeable array.
     values = np.frombuffer(body, dtype=dtype, count=math.prod(shape))
     return values.reshape(shape).astype(dtype.newbyteorder("="))

@@ -33,10 +33,10 @@ from typing import Any
 import numpy as np
 
 from bpnn.core.activations import ACTIVATIONS
-from bpnn.io.container import ModelFileError, load_container, save_container
 from bpnn.core.layers import Dense, Dropout, Layer
 from bpnn.core.losses import LOSSES
 from bpnn.core.network import Network, NeuralNetwork
+from bpnn.io.container import ModelFileError, load_container, save_container
 from bpnn.io.scaling import Scaler, scaler_from_state
 
 __all__ = ["Model", "load", "save", "save_network", "network_to_parts", "network_from_parts"]
@@ -75,8 +75,10 @@ def _named_config(obj: Any, table: dict[str, type], what: str, where: str) -> di
     name = name if table.get(name) is cls else names[0]
     config = {k: v for k, v in vars(obj).items() if not k.startswith("_")}
     if not all(isinstance(v, (bool, numbers.Real, str)) for v in config.values()):
-        raise ValueError(f"Cannot save {where}: its {what} {cls.__name__} holds settings that are not "
-                         f"plain numbers or strings: {config!r}.")
+        raise ValueError(
+            f"Cannot save {where}: its {what} {cls.__name__} holds settings that are not "
+            f"plain numbers or strings: {config!r}."
+        )
     rebuilt = {k: v for k, v in vars(cls(**config)).items() if not k.startswith("_")}
     if rebuilt != config:
         raise ValueError(f"Cannot save {where}: its {what} {cls.__name__} cannot be rebuilt from {config!r}.")
@@ -129,21 +131,35 @@ def network_to_parts(net: Network, prefix: str = "") -> tuple[dict[str, np.ndarr
             layers.append({"class": cls_name, "rate": float(layer.rate), "seed": layer.seed, "rng_state": state})
             continue
         act = _named_config(layer.activation, ACTIVATIONS, "activation", f"layer {i}")
-        layers.append({"class": cls_name, "n_in": layer.n_in, "n_out": layer.n_out,
-                       "activation": act["name"], "activation_config": act["config"],
-                       "use_bias": layer.bias is not None})
+        layers.append(
+            {
+                "class": cls_name,
+                "n_in": layer.n_in,
+                "n_out": layer.n_out,
+                "activation": act["name"],
+                "activation_config": act["config"],
+                "use_bias": layer.bias is not None,
+            }
+        )
         arrays[f"{prefix}layer{i}.weights"] = layer.weights
         if layer.bias is not None:
             arrays[f"{prefix}layer{i}.bias"] = layer.bias
     loss = _named_config(net.loss_fn, LOSSES, "loss", "the network")
-    config = {"class": type(net).__name__, "layers": layers, "loss": loss["name"],
-              "loss_config": loss["config"], "dtype": net.dtype.name, "alpha": net.alpha,
-              "epochs_trained": int(net.epochs_trained)}
+    config = {
+        "class": type(net).__name__,
+        "layers": layers,
+        "loss": loss["name"],
+        "loss_config": loss["config"],
+        "dtype": net.dtype.name,
+        "alpha": net.alpha,
+        "epochs_trained": int(net.epochs_trained),
+    }
     return arrays, config
 
 
-def network_from_parts(arrays: dict[str, np.ndarray], config: Any, prefix: str = "",
-                       source: str = "the model file") -> Network:
+def network_from_parts(
+    arrays: dict[str, np.ndarray], config: Any, prefix: str = "", source: str = "the model file"
+) -> Network:
     """Rebuild a network from :func:`network_to_parts` output, checking everything.
 
     Raises
@@ -152,6 +168,7 @@ def network_from_parts(arrays: dict[str, np.ndarray], config: Any, prefix: str =
         If the description is incomplete or unknown, or an array is missing or has
         the wrong shape or dtype; the message names ``source``.
     """
+
     def bad(message: str) -> ModelFileError:
         return ModelFileError(f"{source}: {message}")
 
@@ -204,8 +221,7 @@ def network_from_parts(arrays: dict[str, np.ndarray], config: Any, prefix: str =
         weights = _array(arrays, f"{prefix}layer{i}.weights", (n_in, n_out), dtype, bad)
         bias = _array(arrays, f"{prefix}layer{i}.bias", (n_out,), dtype, bad) if spec["use_bias"] else False
         try:
-            layers.append(layer_classes[spec["class"]](n_in, n_out, activation=activation,
-                                                       weights=weights, bias=bias))
+            layers.append(layer_classes[spec["class"]](n_in, n_out, activation=activation, weights=weights, bias=bias))
         except (TypeError, ValueError) as exc:
             raise bad(f"layer {i} cannot be rebuilt: {exc}") from None
 
@@ -279,9 +295,19 @@ class Model:
         The bpnn version that created (or, after loading, saved) the model.
     """
 
-    def __init__(self, network: Network, x_scaler: Scaler, y_scaler: Scaler | None, feature_names,
-                 target_names, task: str, classes=None, settings: dict | None = None,
-                 metrics: dict | None = None, history: dict | None = None):
+    def __init__(
+        self,
+        network: Network,
+        x_scaler: Scaler,
+        y_scaler: Scaler | None,
+        feature_names,
+        target_names,
+        task: str,
+        classes=None,
+        settings: dict | None = None,
+        metrics: dict | None = None,
+        history: dict | None = None,
+    ):
         from bpnn.io.container import _bpnn_version
 
         self.network = network
@@ -302,23 +328,25 @@ class Model:
             raise ValueError(f"The 'task' parameter must be one of {TASKS}; got {self.task!r}.")
         n_in, n_out = self.network.n_inputs, self.network.n_outputs
         if len(self.feature_names) != n_in:
-            raise ValueError(f"feature_names has {len(self.feature_names)} names but the network "
-                             f"takes {n_in} inputs.")
+            raise ValueError(f"feature_names has {len(self.feature_names)} names but the network takes {n_in} inputs.")
         if self.x_scaler.n_features_in_ != n_in:
-            raise ValueError(f"x_scaler was fitted on {self.x_scaler.n_features_in_} columns but the "
-                             f"network takes {n_in} inputs.")
+            raise ValueError(
+                f"x_scaler was fitted on {self.x_scaler.n_features_in_} columns but the network takes {n_in} inputs."
+            )
         if self.task == "regression":
             if len(self.target_names) != n_out:
-                raise ValueError(f"target_names has {len(self.target_names)} names but the network "
-                                 f"has {n_out} outputs.")
+                raise ValueError(
+                    f"target_names has {len(self.target_names)} names but the network has {n_out} outputs."
+                )
             if self.y_scaler is None or self.y_scaler.n_features_in_ != n_out:
                 raise ValueError(f"a regression model needs a y_scaler fitted on {n_out} target columns.")
         else:
             if len(self.target_names) != 1:
                 raise ValueError(f"a classification model has one target column; got {self.target_names}.")
             if self.classes is None or self.classes.ndim != 1 or len(self.classes) != n_out or n_out < 2:
-                raise ValueError(f"a classification model needs one class label per network output "
-                                 f"({n_out}); got {self.classes!r}.")
+                raise ValueError(
+                    f"a classification model needs one class label per network output ({n_out}); got {self.classes!r}."
+                )
 
     @property
     def n_features(self) -> int:
@@ -362,9 +390,16 @@ class Model:
             arrays["classes"] = self.classes
         for key, values in self.history.items():
             arrays[f"history.{key}"] = np.asarray(values, dtype=np.float64)
-        metadata = {"network": net_config, **scalers, "feature_names": self.feature_names,
-                    "target_names": self.target_names, "task": self.task,
-                    "settings": self.settings, "metrics": self.metrics, "history": list(self.history)}
+        metadata = {
+            "network": net_config,
+            **scalers,
+            "feature_names": self.feature_names,
+            "target_names": self.target_names,
+            "task": self.task,
+            "settings": self.settings,
+            "metrics": self.metrics,
+            "history": list(self.history),
+        }
         try:
             json.dumps(metadata)
         except (TypeError, ValueError) as exc:
@@ -372,7 +407,7 @@ class Model:
         save_container(path, arrays, metadata, kind=KIND_MODEL)
 
     @classmethod
-    def load(cls, path) -> "Model":
+    def load(cls, path) -> Model:
         """Read a model written by :meth:`save`; raises ModelFileError for anything wrong."""
         arrays, meta = load_container(path, kind=KIND_MODEL)
         return _model_from_parts(arrays, meta, os.fspath(path))
@@ -383,8 +418,10 @@ class Model:
 
     def __repr__(self) -> str:
         sizes = [self.network.n_inputs] + [layer.n_out for layer in self.network._dense_layers()]
-        return (f"Model(task={self.task!r}, sizes={'-'.join(map(str, sizes))}, "
-                f"features={self.feature_names!r}, targets={self.target_names!r})")
+        return (
+            f"Model(task={self.task!r}, sizes={'-'.join(map(str, sizes))}, "
+            f"features={self.feature_names!r}, targets={self.target_names!r})"
+        )
 
 
 def _model_from_parts(arrays: dict, meta: dict, source: str) -> Model:
@@ -403,13 +440,15 @@ def _model_from_parts(arrays: dict, meta: dict, source: str) -> Model:
             continue
         if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
             raise bad(f"the {key} description is damaged")
-        state = {k[len(key) + 1:]: v for k, v in arrays.items() if k.startswith(key + ".")}
+        state = {k[len(key) + 1 :]: v for k, v in arrays.items() if k.startswith(key + ".")}
         try:
             scalers[key] = scaler_from_state(spec["name"], spec.get("config", {}), state)
         except (TypeError, ValueError) as exc:
             raise bad(f"the {key} cannot be rebuilt: {exc}") from None
-    names_ok = all(isinstance(meta[k], list) and all(isinstance(n, str) for n in meta[k])
-                   for k in ("feature_names", "target_names"))
+    names_ok = all(
+        isinstance(meta[k], list) and all(isinstance(n, str) for n in meta[k])
+        for k in ("feature_names", "target_names")
+    )
     if not names_ok:
         raise bad("feature_names and target_names must be lists of strings")
     history_keys = meta.get("history", [])
@@ -417,10 +456,18 @@ def _model_from_parts(arrays: dict, meta: dict, source: str) -> Model:
     if missing:
         raise bad(f"history curves {missing} are missing")
     try:
-        model = Model(net, scalers["x_scaler"], scalers["y_scaler"], meta["feature_names"],
-                      meta["target_names"], meta["task"], classes=arrays.get("classes"),
-                      settings=meta.get("settings"), metrics=meta.get("metrics"),
-                      history={k: arrays[f"history.{k}"].tolist() for k in history_keys})
+        model = Model(
+            net,
+            scalers["x_scaler"],
+            scalers["y_scaler"],
+            meta["feature_names"],
+            meta["target_names"],
+            meta["task"],
+            classes=arrays.get("classes"),
+            settings=meta.get("settings"),
+            metrics=meta.get("metrics"),
+            history={k: arrays[f"history.{k}"].tolist() for k in history_keys},
+        )
     except (TypeError, ValueError) as exc:
         raise bad(f"the model is inconsistent: {exc}") from None
     model.bpnn_version = meta.get("bpnn_version", "unknown")
@@ -441,8 +488,10 @@ def _describe(model: Model) -> str:
     ]
     if model.classes is not None:
         lines.append(f"classes   {', '.join(_label_text(c) for c in model.classes)}")
-    lines.append(f"scaling   inputs {model.x_scaler.name}"
-                 + (f", targets {model.y_scaler.name}" if model.y_scaler is not None else ""))
+    lines.append(
+        f"scaling   inputs {model.x_scaler.name}"
+        + (f", targets {model.y_scaler.name}" if model.y_scaler is not None else "")
+    )
     shown = [f"{k} {_plain(v)}" for k, v in model.settings.items() if v not in (None, [], "")]
     if shown:
         lines.append("settings  " + shown[0])
@@ -462,7 +511,6 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-
 KIND_ESTIMATOR = "estimator"  # written and read by bpnn.estimators.files
 
 # --------------------------------------------------------------------------- #
@@ -479,8 +527,7 @@ def save(obj, path) -> None:
     elif isinstance(obj, Network):
         save_network(obj, path)
     else:
-        raise TypeError(f"bpnn can save a Network, a Model, a BPClassifier or a BPRegressor; "
-                        f"got {type(obj).__name__}.")
+        raise TypeError(f"bpnn can save a Network, a Model, a BPClassifier or a BPRegressor; got {type(obj).__name__}.")
 
 
 def load(path, estimator_loader=None):
@@ -512,6 +559,4 @@ def load(path, estimator_loader=None):
         if estimator_loader is None:
             raise ModelFileError(f"{source} holds a scikit-learn estimator; load it with bpnn.load.")
         return estimator_loader(arrays, meta, source)
-    raise ModelFileError(f"{source} holds a {meta['kind']!r}, which this bpnn cannot load "
-                         "(written by a newer bpnn?)")
-
+    raise ModelFileError(f"{source} holds a {meta['kind']!r}, which this bpnn cannot load (written by a newer bpnn?)")

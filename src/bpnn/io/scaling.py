@@ -67,12 +67,12 @@ class Scaler:
     #: names of the fitted arrays, saved in model files
     _state: tuple[str, ...] = ("data_min_", "data_max_")
 
-    def fit(self, X) -> "Scaler":
+    def fit(self, X) -> Scaler:
         """Learn the statistics of ``X`` of shape (n_samples, n_columns); returns self."""
         self._reset()
         return self.partial_fit(X)
 
-    def partial_fit(self, X) -> "Scaler":
+    def partial_fit(self, X) -> Scaler:
         """Update the statistics with more rows of shape (n_samples, n_columns); returns self."""
         X = self._check(X, "X", fitting=True)
         if getattr(self, "n_samples_seen_", 0) == 0:
@@ -137,20 +137,20 @@ class Scaler:
         state["n_samples_seen_"] = np.array(self.n_samples_seen_, dtype=np.int64)
         return state
 
-    def set_state(self, state: dict) -> "Scaler":
+    def set_state(self, state: dict) -> Scaler:
         """Restore statistics made by :meth:`get_state`; checks names and shapes."""
         missing = [name for name in self._state + ("n_samples_seen_",) if name not in state]
         if missing:
             raise ValueError(f"{type(self).__name__} state lacks {missing}.")
         first = np.asarray(state[self._state[0]])
         if first.ndim != 1 or first.size == 0:
-            raise ValueError(f"{type(self).__name__} state arrays must be 1-D and non-empty; "
-                             f"got shape {first.shape}.")
+            raise ValueError(f"{type(self).__name__} state arrays must be 1-D and non-empty; got shape {first.shape}.")
         for name in self._state:
             value = np.asarray(state[name], dtype=np.float64)
             if value.shape != first.shape:
-                raise ValueError(f"{type(self).__name__} state array {name!r} has shape {value.shape}; "
-                                 f"expected {first.shape}.")
+                raise ValueError(
+                    f"{type(self).__name__} state array {name!r} has shape {value.shape}; expected {first.shape}."
+                )
             if not np.isfinite(value).all():
                 raise ValueError(f"{type(self).__name__} state array {name!r} holds non-finite values.")
             setattr(self, name, value.copy())
@@ -190,11 +190,11 @@ class MinMaxScaler(Scaler):
         try:
             low, high = (float(v) for v in feature_range)
         except (TypeError, ValueError):
-            raise TypeError(f"The 'feature_range' parameter must be a pair of numbers (low, high); "
-                            f"got {feature_range!r}.") from None
+            raise TypeError(
+                f"The 'feature_range' parameter must be a pair of numbers (low, high); got {feature_range!r}."
+            ) from None
         if not (np.isfinite(low) and np.isfinite(high) and low < high):
-            raise ValueError(f"The 'feature_range' parameter must be finite with low < high; "
-                             f"got {feature_range!r}.")
+            raise ValueError(f"The 'feature_range' parameter must be finite with low < high; got {feature_range!r}.")
         self.feature_range = (low, high)
 
     def _affine(self):
@@ -236,7 +236,7 @@ class StandardScaler(Scaler):
             return
         n = n_a + n_b
         delta = mean_b - self.mean_
-        m2 = self.var_ * n_a + m2_b + delta ** 2 * (n_a * n_b / n)
+        m2 = self.var_ * n_a + m2_b + delta**2 * (n_a * n_b / n)
         self.mean_ = self.mean_ + delta * (n_b / n)
         self.var_ = m2 / n
 
@@ -274,8 +274,7 @@ class NoScaler(Scaler):
         return self._check(Z, "Z").copy()
 
 
-SCALERS = {"minmax": MinMaxScaler, "mapminmax": MinMaxScaler, "standard": StandardScaler,
-           "none": NoScaler}
+SCALERS = {"minmax": MinMaxScaler, "mapminmax": MinMaxScaler, "standard": StandardScaler, "none": NoScaler}
 
 
 def get_scaler(scale) -> Scaler:
@@ -294,5 +293,4 @@ def scaler_from_state(name: str, config: dict, state: dict) -> Scaler:
     return SCALERS[name](**config).set_state(state)
 
 
-__all__ = ["MinMaxScaler", "NoScaler", "SCALERS", "Scaler", "StandardScaler", "get_scaler",
-           "scaler_from_state"]
+__all__ = ["MinMaxScaler", "NoScaler", "SCALERS", "Scaler", "StandardScaler", "get_scaler", "scaler_from_state"]

@@ -29,9 +29,13 @@ FORMATS = {".png": "png", ".svg": "svg"}
 # every plot (the colours MATLAB's training plots use, in matplotlib's palette).
 SPLIT_COLORS = {"train": "tab:blue", "validation": "tab:green", "test": "tab:red", "all": "black"}
 _SPLIT_ALIASES = {
-    "train": "train", "training": "train",
-    "val": "validation", "valid": "validation", "validation": "validation",
-    "test": "test", "testing": "test",
+    "train": "train",
+    "training": "train",
+    "val": "validation",
+    "valid": "validation",
+    "validation": "validation",
+    "test": "test",
+    "testing": "test",
     "all": "all",
 }
 
@@ -66,9 +70,7 @@ def check_target(path: PathLike | None, ax: Axes | None) -> Path | None:
         raise TypeError(f"path must be a str or os.PathLike; got {type(path).__name__}.")
     path = Path(path)
     if path.suffix.lower() not in FORMATS:
-        raise ValueError(
-            f"path must end in one of {', '.join(FORMATS)}; got {str(path)!r}."
-        )
+        raise ValueError(f"path must end in one of {', '.join(FORMATS)}; got {str(path)!r}.")
     return path
 
 
@@ -128,9 +130,7 @@ def describe(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"[:80]
 
 
-def as_float_array(
-    value: Any, name: str, ndims: Sequence[int], *, finite: bool = True
-) -> np.ndarray:
+def as_float_array(value: Any, name: str, ndims: Sequence[int], *, finite: bool = True) -> np.ndarray:
     """``value`` as a non-empty float array with one of the allowed ``ndims``.
 
     Raises
@@ -165,10 +165,7 @@ def as_labels(value: Any, name: str) -> np.ndarray:
     elif array.ndim == 2:
         array = array.argmax(axis=1)
     if array.ndim != 1:
-        raise ValueError(
-            f"{name} must be labels of shape (n,) or one-hot rows of shape (n, k); "
-            f"got {describe(array)}."
-        )
+        raise ValueError(f"{name} must be labels of shape (n,) or one-hot rows of shape (n, k); got {describe(array)}.")
     if array.size == 0:
         raise ValueError(f"{name} must not be empty; got {describe(array)}.")
     return array

@@ -79,12 +79,17 @@ def plot_benchmark_bars(
         # Case 0 at the top: y counts down, and the bars of one case stack downwards.
         ys = [-(row + slot * height) for row in range(len(cases))]
         widths = [values.get((case, impl), np.nan) for case in cases]
-        bars = ax.barh(ys, np.nan_to_num(widths, nan=0.0), height=height * 0.9,
-                       color=f"C{slot % 10}", label=impl)
-        for bar, y, width, case in zip(bars, ys, widths, cases):
+        bars = ax.barh(ys, np.nan_to_num(widths, nan=0.0), height=height * 0.9, color=f"C{slot % 10}", label=impl)
+        for _bar, y, width, case in zip(bars, ys, widths, cases):
             if np.isfinite(width):
-                ax.annotate(f"{width:.3g} s", (width, y), xytext=(3, 0), textcoords="offset points",
-                            va="center", fontsize="x-small")
+                ax.annotate(
+                    f"{width:.3g} s",
+                    (width, y),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize="x-small",
+                )
             elif (case, impl) in values:
                 ax.text(0.01, y, "n/a", transform=text_at, va="center", fontsize="x-small")
     centres = [-(row + (len(implementations) - 1) * height / 2) for row in range(len(cases))]

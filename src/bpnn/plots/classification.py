@@ -20,16 +20,19 @@ from bpnn.plots._base import PathLike
 PROBABILITY_CMAP = "RdBu"
 
 
-def _points(
-    X: np.ndarray, labels: np.ndarray, ax: Axes, *, edgecolor: str = "white"
-) -> None:
+def _points(X: np.ndarray, labels: np.ndarray, ax: Axes, *, edgecolor: str = "white") -> None:
     """Scatter 2-D points, one colour and one legend entry per class."""
     classes = np.unique(labels)
     for cls, color in zip(classes, _base.class_colors(len(classes))):
         chosen = labels == cls
         ax.scatter(
-            X[chosen, 0], X[chosen, 1], s=18, color=color, edgecolors=edgecolor,
-            linewidths=0.4, label=f"class {cls}",
+            X[chosen, 0],
+            X[chosen, 1],
+            s=18,
+            color=color,
+            edgecolors=edgecolor,
+            linewidths=0.4,
+            label=f"class {cls}",
         )
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
@@ -39,9 +42,7 @@ def _points(
 def _features_and_labels(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     X = _base.as_float_array(X, "X", (2,))
     if X.shape[1] != 2:
-        raise ValueError(
-            f"X must have shape (n_samples, 2) to be drawn in the plane; got {_base.describe(X)}."
-        )
+        raise ValueError(f"X must have shape (n_samples, 2) to be drawn in the plane; got {_base.describe(X)}.")
     labels = _base.as_labels(y, "y")
     _base.check_same_length(("X", X), ("y", labels))
     return X, labels
@@ -190,8 +191,7 @@ def plot_decision_boundary(
     n_columns = proba.shape[1]
     if positive_class is not None and not 0 <= positive_class < n_columns:
         raise ValueError(
-            f"positive_class must be a column of predict_fn's output, 0 to {n_columns - 1}; "
-            f"got {positive_class}."
+            f"positive_class must be a column of predict_fn's output, 0 to {n_columns - 1}; got {positive_class}."
         )
     ax = _base.axes_for(ax, (6.4, 4.8))
 
@@ -271,8 +271,12 @@ def plot_confusion_matrix(
         fontsize = 10 if k <= 10 else 7
         for (row, col), value in np.ndenumerate(cm):
             ax.text(
-                col, row, f"{value:.0f}" if integer else f"{value:.2g}",
-                ha="center", va="center", fontsize=fontsize,
+                col,
+                row,
+                f"{value:.0f}" if integer else f"{value:.2g}",
+                ha="center",
+                va="center",
+                fontsize=fontsize,
                 color="white" if value > threshold else "black",
             )
     total = cm.sum()
@@ -420,9 +424,7 @@ def plot_digits(
     elif shape is None:
         side = math.isqrt(images.shape[1])
         if side * side != images.shape[1]:
-            raise ValueError(
-                f"shape is required for images of {images.shape[1]} pixels, which are not square."
-            )
+            raise ValueError(f"shape is required for images of {images.shape[1]} pixels, which are not square.")
         shape = (side, side)
     elif math.prod(shape) != images.shape[1]:
         raise ValueError(f"shape {tuple(shape)} must have {images.shape[1]} pixels, one per column of images.")
@@ -448,9 +450,9 @@ def plot_digits(
         ax = fig.add_subplot(nrows, ncols, slot + 1)
         ax.imshow(images[index].reshape(shape), cmap="gray_r", vmin=low, vmax=high, interpolation="nearest")
         ax.set_title(
-            f"{true_labels[index]}→{pred_labels[index]}", fontsize=10,
+            f"{true_labels[index]}→{pred_labels[index]}",
+            fontsize=10,
             color="tab:red" if wrong[index] else "black",
         )
         ax.set_axis_off()
     return _base.save_figure(fig, target)
-

@@ -32,8 +32,7 @@ def _pair(y_true: Any, y_pred: Any, true_name: str, pred_name: str) -> tuple[np.
     y_pred = _base.as_float_array(y_pred, pred_name, (1, 2))
     if y_true.size != y_pred.size or len(y_true) != len(y_pred):
         raise ValueError(
-            f"{true_name} and {pred_name} must have the same shape; "
-            f"got {y_true.shape} and {y_pred.shape}."
+            f"{true_name} and {pred_name} must have the same shape; got {y_true.shape} and {y_pred.shape}."
         )
     return y_true.ravel(), y_pred.ravel()
 
@@ -50,8 +49,13 @@ def _draw_regression(ax: Axes, t: np.ndarray, p: np.ndarray, name: str, color: s
     if np.ptp(t) > 0:  # a fit needs at least two distinct targets
         slope, intercept = np.polyfit(t, p, 1)
         sign = "+" if intercept >= 0 else "−"
-        ax.plot(ends, slope * ends + intercept, color=color, linewidth=1.5,
-                label=f"fit: output ≈ {slope:.2f}·target {sign} {abs(intercept):.2g}")
+        ax.plot(
+            ends,
+            slope * ends + intercept,
+            color=color,
+            linewidth=1.5,
+            label=f"fit: output ≈ {slope:.2f}·target {sign} {abs(intercept):.2g}",
+        )
     ax.scatter(t, p, s=14, facecolors="none", edgecolors=color, linewidths=0.8, label="data")
     ax.set_xlim(*ends)
     ax.set_ylim(*ends)
@@ -149,7 +153,7 @@ def plot_regression_splits(
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for index, (ax, (name, (t, p))) in enumerate(zip(axes, pairs.items())):
         _draw_regression(ax, t, p, name, _base.split_color(name, index))
-    for ax in axes[len(pairs):]:
+    for ax in axes[len(pairs) :]:
         ax.set_axis_off()
     return _base.save_figure(fig, target)
 
@@ -198,9 +202,13 @@ def plot_error_histogram(
 
     ax = _base.axes_for(ax, (6.4, 4.8))
     ax.hist(
-        list(errors.values()), bins=edges, stacked=True, label=list(errors),
+        list(errors.values()),
+        bins=edges,
+        stacked=True,
+        label=list(errors),
         color=[_base.split_color(name, index) for index, name in enumerate(errors)],
-        edgecolor="white", linewidth=0.5,
+        edgecolor="white",
+        linewidth=0.5,
     )
     ax.axvline(0.0, color="tab:orange", linewidth=2, label="zero error")
     ax.set_xlabel("error")

@@ -25,9 +25,7 @@ def _unwrap(history: Any, name: str) -> Mapping:
     return _base.check_mapping(inner if isinstance(inner, Mapping) else history, name)
 
 
-def _epochs_and_series(
-    mapping: Mapping, name: str, keys: Sequence[str]
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def _epochs_and_series(mapping: Mapping, name: str, keys: Sequence[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The epoch axis and the chosen series, checked to be 1-D and of one length.
 
     Missing values (None or NaN) are allowed and leave gaps. Without an
@@ -98,8 +96,17 @@ def _draw_curves(
     if best_epoch is not None:
         value = curves[_reference(curves)][np.flatnonzero(epochs == best_epoch)[0]]
         ax.axvline(best_epoch, color="grey", linestyle=":", linewidth=1)
-        ax.plot([best_epoch], [value], marker="o", markersize=11, markerfacecolor="none",
-                markeredgecolor="black", markeredgewidth=1.5, linestyle="none", label="best")
+        ax.plot(
+            [best_epoch],
+            [value],
+            marker="o",
+            markersize=11,
+            markerfacecolor="none",
+            markeredgecolor="black",
+            markeredgewidth=1.5,
+            linestyle="none",
+            label="best",
+        )
     if log:
         ax.set_yscale("log")
     ax.set_ylabel(ylabel)
@@ -113,8 +120,7 @@ def _best_epoch(epochs: np.ndarray, curves: dict[str, np.ndarray], best_epoch: A
     if best_epoch is not None:
         if not np.any(epochs == best_epoch):
             raise ValueError(
-                f"best_epoch must be one of the logged epochs ({epochs[0]:g} to {epochs[-1]:g}); "
-                f"got {best_epoch!r}."
+                f"best_epoch must be one of the logged epochs ({epochs[0]:g} to {epochs[-1]:g}); got {best_epoch!r}."
             )
         return best_epoch
     reference = curves[_reference(curves)]

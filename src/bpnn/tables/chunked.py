@@ -16,15 +16,29 @@ from typing import Any
 
 import numpy as np
 
-from bpnn.training.callbacks import EarlyStopping, InterruptGuard
 from bpnn.io.csvdata import iter_csv_chunks
-from bpnn.training.optimizers import get_optimizer
 from bpnn.io.model import Model
 from bpnn.io.scaling import get_scaler
-from bpnn.tables.workflow import (AUTO_MAX_CLASSES, SPLITS, TrainingRecord, TrainingRun, _check_columns, _constant_notes,
-                     _curves, _encode, _label_text, _predict_rows, _settings, _stop_reason, check_solver,
-                     decide_task, make_network)
+from bpnn.tables.workflow import (
+    AUTO_MAX_CLASSES,
+    SPLITS,
+    TrainingRecord,
+    TrainingRun,
+    _check_columns,
+    _constant_notes,
+    _curves,
+    _encode,
+    _label_text,
+    _predict_rows,
+    _settings,
+    _stop_reason,
+    check_solver,
+    decide_task,
+    make_network,
+)
+from bpnn.training.callbacks import EarlyStopping, InterruptGuard
 from bpnn.training.loop import DivergenceError, History
+from bpnn.training.optimizers import get_optimizer
 
 __all__ = ["MetricAccumulator", "train_csv_chunks"]
 
@@ -46,11 +60,26 @@ def _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, s
         yield chunk.select(features), chunk.select(targets), np.searchsorted(cuts, u, side="right")
 
 
-def train_csv_chunks(path, targets, chunksize: int, *, sep: str = ",", dropna: bool = False,
-                     task: str = "auto", hidden=(10,), solver: str | None = None, activation: str = "tanh",
-                     scale: str = "minmax", split=(0.7, 0.15, 0.15), seed=0, epochs: int = 1000,
-                     patience: int = 6, batch_size: int | None = None, learning_rate: float | None = None,
-                     ignore=()) -> TrainingRun:
+def train_csv_chunks(
+    path,
+    targets,
+    chunksize: int,
+    *,
+    sep: str = ",",
+    dropna: bool = False,
+    task: str = "auto",
+    hidden=(10,),
+    solver: str | None = None,
+    activation: str = "tanh",
+    scale: str = "minmax",
+    split=(0.7, 0.15, 0.15),
+    seed=0,
+    epochs: int = 1000,
+    patience: int = 6,
+    batch_size: int | None = None,
+    learning_rate: float | None = None,
+    ignore=(),
+) -> TrainingRun:
     """Train on a CSV file without loading it (see the module docstring).
 
     Like :func:`train_table`, with these differences, all because no pass sees the
@@ -100,21 +129,26 @@ def train_csv_chunks(path, targets, chunksize: int, *, sep: str = ",", dropna: b
     n = int(counts.sum())
     empty = [s for s, share, c in zip(SPLITS, split, counts) if share > 0 and c == 0]
     if empty:
-        raise ValueError(f"too few rows to split: {n} rows gave no {' or '.join(empty)} rows with --split "
-                         f"{','.join(f'{f:g}' for f in split)}; add rows or use --split 1,0,0")
+        raise ValueError(
+            f"too few rows to split: {n} rows gave no {' or '.join(empty)} rows with --split "
+            f"{','.join(f'{f:g}' for f in split)}; add rows or use --split 1,0,0"
+        )
     task, reason = decide_task(task, n, len(targets), sorted(distinct), integer)
     solver = check_solver(solver, task, mini_batch=True)
     classes = np.array(sorted(distinct), dtype=np.float64) if task == "classification" else None
     if task == "classification":
         y_scaler = None
 
-    net = make_network(len(features), hidden, len(targets) if classes is None else len(classes), task,
-                       activation, solver, seed)
+    net = make_network(
+        len(features), hidden, len(targets) if classes is None else len(classes), task, activation, solver, seed
+    )
     opt = get_optimizer(solver, learning_rate)
     if getattr(opt, "full_batch", False):
-        raise ValueError(f"--chunksize trains on one chunk at a time, which the {solver!r} solver cannot do "
-                         "(it needs the whole training set at once); use a mini-batch solver such as sgd or "
-                         "adam, or leave out --chunksize")
+        raise ValueError(
+            f"--chunksize trains on one chunk at a time, which the {solver!r} solver cannot do "
+            "(it needs the whole training set at once); use a mini-batch solver such as sgd or "
+            "adam, or leave out --chunksize"
+        )
     bs = batch_size or 32
 
     def scaled(X, Y):
@@ -144,17 +178,23 @@ def train_csv_chunks(path, targets, chunksize: int, *, sep: str = ",", dropna: b
                 order = shuffle.permutation(len(rows))
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
                     for start in range(0, len(rows), bs):
-                        b = order[start:start + bs]
+                        b = order[start : start + bs]
                         total += float(opt.train_batch(net, Z[b], T[b])) * len(b)
             if guard.interrupted:
                 history.interrupted = True
                 break
             logs = {"loss": total / n_train}
-            logs.update(_evaluate_chunks(net, path, chunksize, sep, dropna, features, targets, split, seed, scaled,
-                                         (n_train, n_val, n_test)))
+            logs.update(
+                _evaluate_chunks(
+                    net, path, chunksize, sep, dropna, features, targets, split, seed, scaled, (n_train, n_val, n_test)
+                )
+            )
             if not all(math.isfinite(v) for v in logs.values()):
-                raise DivergenceError(f"Training diverged: the loss became {logs['loss']} at epoch {epoch}; "
-                                      "try a smaller --learning-rate", history)
+                raise DivergenceError(
+                    f"Training diverged: the loss became {logs['loss']} at epoch {epoch}; "
+                    "try a smaller --learning-rate",
+                    history,
+                )
             if callable(getattr(opt, "logs", None)):
                 logs.update(opt.logs())
             net.epochs_trained = epoch
@@ -169,13 +209,27 @@ def train_csv_chunks(path, targets, chunksize: int, *, sep: str = ",", dropna: b
     curves = _curves(history.history, record)
     stop = _stop_reason(history.interrupted, stopper, opt, len(curves.get("loss", [])), epochs, patience)
     best_epoch = None if stopper is None else stopper.best_epoch
-    settings = _settings(source=name, rows=n, task=task, solver=solver, hidden=tuple(hidden),
-                         activation=activation, scale=scale, split=tuple(split), seed=seed, epochs=epochs,
-                         patience=patience, batch_size=bs, learning_rate=getattr(opt, "learning_rate", None),
-                         ignore=ignore, chunksize=chunksize, best_epoch=best_epoch,
-                         epochs_run=len(curves.get("loss", [])), stop=stop)
-    model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=settings,
-                  history=curves)
+    settings = _settings(
+        source=name,
+        rows=n,
+        task=task,
+        solver=solver,
+        hidden=tuple(hidden),
+        activation=activation,
+        scale=scale,
+        split=tuple(split),
+        seed=seed,
+        epochs=epochs,
+        patience=patience,
+        batch_size=bs,
+        learning_rate=getattr(opt, "learning_rate", None),
+        ignore=ignore,
+        chunksize=chunksize,
+        best_epoch=best_epoch,
+        epochs_run=len(curves.get("loss", [])),
+        stop=stop,
+    )
+    model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=settings, history=curves)
 
     # Last pass: scores, and the first rows of each split for the plots.
     scores = {s: MetricAccumulator(model) for s, c in zip(SPLITS, counts) if c}
@@ -195,17 +249,17 @@ def train_csv_chunks(path, targets, chunksize: int, *, sep: str = ",", dropna: b
         model.metrics[s] = acc.result()
     predictions = {s: _stack(parts) for s, parts in kept.items()}
     notes = _constant_notes(np.vstack([x_scaler.data_min_, x_scaler.data_max_]), features)
-    notes.append("rows were split by a seeded random draw per row (not stratified): "
-                 + ", ".join(f"{s} {c}" for s, c in zip(SPLITS, counts)))
-    return TrainingRun(model, reason, stop, best_epoch, dict(zip(SPLITS, map(int, counts))),
-                       predictions, notes)
+    notes.append(
+        "rows were split by a seeded random draw per row (not stratified): "
+        + ", ".join(f"{s} {c}" for s, c in zip(SPLITS, counts))
+    )
+    return TrainingRun(model, reason, stop, best_epoch, dict(zip(SPLITS, map(int, counts))), predictions, notes)
 
 
 def _stack(parts: list) -> tuple:
     """Join per-chunk ``(truth, pred, proba)`` triples; proba stays None for regression."""
     truth, pred, proba = zip(*parts)
-    return (np.concatenate(truth), np.concatenate(pred),
-            None if proba[0] is None else np.concatenate(proba))
+    return (np.concatenate(truth), np.concatenate(pred), None if proba[0] is None else np.concatenate(proba))
 
 
 def _evaluate_chunks(net, path, chunksize, sep, dropna, features, targets, split, seed, scaled, counts) -> dict:
@@ -270,10 +324,10 @@ class MetricAccumulator:
         if self.model.task == "regression":
             err = y_true - y_pred
             d = y_true - self.shift
-            self.sse += (err ** 2).sum(axis=0)
+            self.sse += (err**2).sum(axis=0)
             self.sae += np.abs(err).sum(axis=0)
             self.s1 += d.sum(axis=0)
-            self.s2 += (d ** 2).sum(axis=0)
+            self.s2 += (d**2).sum(axis=0)
         else:
             classes = self.model.classes
             np.add.at(self.cm, (np.searchsorted(classes, y_true), np.searchsorted(classes, y_pred)), 1)
@@ -281,7 +335,7 @@ class MetricAccumulator:
     def result(self) -> dict:
         n, model = self.n, self.model
         if model.task == "regression":
-            sst = self.s2 - self.s1 ** 2 / n
+            sst = self.s2 - self.s1**2 / n
             out: dict[str, Any] = {"rows": n, "r2": {}, "rmse": {}, "mae": {}}
             for j, name in enumerate(model.target_names):
                 if n < 2:
@@ -300,6 +354,10 @@ class MetricAccumulator:
         predicted, actual = cm.sum(axis=0), cm.sum(axis=1)
         precision = np.divide(hit, predicted, out=np.zeros_like(hit), where=predicted > 0)
         recall = np.divide(hit, actual, out=np.zeros_like(hit), where=actual > 0)
-        return {"rows": n, "accuracy": float(hit.sum() / n),
-                "precision": dict(zip(names, map(float, precision))),
-                "recall": dict(zip(names, map(float, recall))), "confusion_matrix": cm.tolist()}
+        return {
+            "rows": n,
+            "accuracy": float(hit.sum() / n),
+            "precision": dict(zip(names, map(float, precision))),
+            "recall": dict(zip(names, map(float, recall))),
+            "confusion_matrix": cm.tolist(),
+        }

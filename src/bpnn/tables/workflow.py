@@ -27,13 +27,13 @@ from typing import Any
 
 import numpy as np
 
-from bpnn.training.callbacks import Callback, EarlyStopping
-from bpnn.io.csvdata import Table
 from bpnn.core.layers import Dense
 from bpnn.core.network import Network
-from bpnn.training.optimizers import OPTIMIZERS, get_optimizer
+from bpnn.io.csvdata import Table
 from bpnn.io.model import Model
 from bpnn.io.scaling import get_scaler
+from bpnn.training.callbacks import Callback, EarlyStopping
+from bpnn.training.optimizers import OPTIMIZERS, get_optimizer
 
 SPLITS = ("train", "validation", "test")
 #: Solvers that need a sum-of-squares loss (their step uses the Jacobian of the errors).
@@ -52,8 +52,9 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(part) for part in str(text).split(","))
     except ValueError:
-        raise ValueError(f"--hidden must be layer sizes separated by commas, such as 10 or 10,5; "
-                         f"got {text!r}") from None
+        raise ValueError(
+            f"--hidden must be layer sizes separated by commas, such as 10 or 10,5; got {text!r}"
+        ) from None
     if not sizes or min(sizes) < 1:
         raise ValueError(f"--hidden sizes must be positive integers; got {text!r}")
     return sizes
@@ -66,8 +67,9 @@ def parse_split(text: str) -> tuple[float, float, float]:
     except ValueError:
         parts = []
     if len(parts) != 3 or not all(math.isfinite(p) and p >= 0 for p in parts):
-        raise ValueError(f"--split must be three non-negative numbers train,validation,test such as "
-                         f"0.7,0.15,0.15; got {text!r}")
+        raise ValueError(
+            f"--split must be three non-negative numbers train,validation,test such as 0.7,0.15,0.15; got {text!r}"
+        )
     total = sum(parts)
     if abs(total - 100) < 1e-6:
         parts = [p / 100 for p in parts]
@@ -90,8 +92,9 @@ def check_solver(solver: str | None, task: str, mini_batch: bool = False) -> str
         return next(name for name in preferred if name in OPTIMIZERS)
     key = str(solver).lower()
     if key not in OPTIMIZERS:
-        raise ValueError(f"--solver {solver!r} is not available in this bpnn; choose one of "
-                         f"{', '.join(sorted(OPTIMIZERS))}")
+        raise ValueError(
+            f"--solver {solver!r} is not available in this bpnn; choose one of {', '.join(sorted(OPTIMIZERS))}"
+        )
     return key
 
 
@@ -109,8 +112,9 @@ def detect_task(Y: np.ndarray, requested: str = "auto") -> tuple[str, str]:
     requested : {"auto", "classification", "regression"}
     """
     column = Y[:, 0]
-    return decide_task(requested, Y.shape[0], Y.shape[1], np.unique(column).tolist(),
-                       bool(np.all(column == np.round(column))))
+    return decide_task(
+        requested, Y.shape[0], Y.shape[1], np.unique(column).tolist(), bool(np.all(column == np.round(column)))
+    )
 
 
 def decide_task(requested: str, n_rows: int, n_targets: int, distinct: list, integer: bool) -> tuple[str, str]:
@@ -124,11 +128,14 @@ def decide_task(requested: str, n_rows: int, n_targets: int, distinct: list, int
     k = len(distinct)
     if requested == "classification":
         if n_targets != 1:
-            raise ValueError(f"classification takes one target column; got {n_targets}. "
-                             "Train one model per target, or use --task regression")
+            raise ValueError(
+                f"classification takes one target column; got {n_targets}. "
+                "Train one model per target, or use --task regression"
+            )
         if k < 2:
-            raise ValueError(f"classification needs at least 2 classes; the target holds only one value "
-                             f"({_label_text(distinct[0])})")
+            raise ValueError(
+                f"classification needs at least 2 classes; the target holds only one value ({_label_text(distinct[0])})"
+            )
         return "classification", "as asked (--task classification)"
     if n_targets != 1:
         return "regression", f"{n_targets} target columns"
@@ -136,9 +143,11 @@ def decide_task(requested: str, n_rows: int, n_targets: int, distinct: list, int
         return "regression", "the target holds non-integer values"
     if k < 2 or k > AUTO_MAX_CLASSES or (k > 2 and k * AUTO_ROWS_PER_CLASS > n_rows):
         many = f"more than {AUTO_MAX_CLASSES}" if k > AUTO_MAX_CLASSES else str(k)
-        return "regression", (f"the target holds {many} distinct integers in {n_rows} rows; classification "
-                              f"needs 2, or at most {AUTO_MAX_CLASSES} with {AUTO_ROWS_PER_CLASS} rows each "
-                              "(use --task to choose)")
+        return "regression", (
+            f"the target holds {many} distinct integers in {n_rows} rows; classification "
+            f"needs 2, or at most {AUTO_MAX_CLASSES} with {AUTO_ROWS_PER_CLASS} rows each "
+            "(use --task to choose)"
+        )
     return "classification", f"the target holds {k} distinct integers in {n_rows} rows"
 
 
@@ -178,8 +187,8 @@ def split_indices(n: int, fractions, seed=None, labels=None) -> dict[str, np.nda
         n_val = min(n_val, len(group))
         n_test = min(n_test, len(group) - n_val)
         parts["validation"].append(group[:n_val])
-        parts["test"].append(group[n_val:n_val + n_test])
-        parts["train"].append(group[n_val + n_test:])
+        parts["test"].append(group[n_val : n_val + n_test])
+        parts["train"].append(group[n_val + n_test :])
     out = {name: np.concatenate(chunks) if chunks else np.empty(0, dtype=np.intp) for name, chunks in parts.items()}
     # Small sets can round a positive share to nothing: move one row there from train.
     for name, share in (("validation", f_val), ("test", f_test)):
@@ -231,8 +240,9 @@ class TrainingRecord(Callback):
             test = net.loss(*self.test_data)
         gradient = logs.get("gradient")
         if gradient is None and self.train_data is not None:
-            gradient = math.sqrt(sum(float(np.vdot(g, g)) for pair in net.backward(*self.train_data)
-                                     for g in pair if g is not None))
+            gradient = math.sqrt(
+                sum(float(np.vdot(g, g)) for pair in net.backward(*self.train_data) for g in pair if g is not None)
+            )
         fails = None if self.early_stopping is None else self.early_stopping.wait
         for key, value in (("test_loss", test), ("gradient", gradient), ("val_fail", fails)):
             self.curves[key].append(math.nan if value is None else float(value))
@@ -312,8 +322,9 @@ def _check_columns(table: Table, targets, ignore) -> list[str]:
         raise ValueError(f"columns {sorted(clash)} are both --target and --ignore")
     features = [c for c in table.columns if c not in targets and c not in ignore]
     if not features:
-        raise ValueError(f"no feature columns left: every column of {table.source or 'the table'} is a "
-                         "target or ignored")
+        raise ValueError(
+            f"no feature columns left: every column of {table.source or 'the table'} is a target or ignored"
+        )
     return features
 
 
@@ -321,15 +332,30 @@ def _constant_notes(X: np.ndarray, names) -> list[str]:
     constant = [name for name, column in zip(names, X.T) if np.ptp(column) == 0]
     if not constant:
         return []
-    return [f"column{'s' if len(constant) > 1 else ''} {', '.join(map(repr, constant))} "
-            f"{'are' if len(constant) > 1 else 'is'} constant in the training rows and carr"
-            f"{'y' if len(constant) > 1 else 'ies'} no information"]
+    return [
+        f"column{'s' if len(constant) > 1 else ''} {', '.join(map(repr, constant))} "
+        f"{'are' if len(constant) > 1 else 'is'} constant in the training rows and carr"
+        f"{'y' if len(constant) > 1 else 'ies'} no information"
+    ]
 
 
-def train_table(table: Table, targets, *, task: str = "auto", hidden=(10,), solver: str | None = None,
-                activation: str = "tanh", scale: str = "minmax", split=(0.7, 0.15, 0.15), seed=0,
-                epochs: int = 1000, patience: int = 6, batch_size: int | None = None,
-                learning_rate: float | None = None, ignore=()) -> TrainingRun:
+def train_table(
+    table: Table,
+    targets,
+    *,
+    task: str = "auto",
+    hidden=(10,),
+    solver: str | None = None,
+    activation: str = "tanh",
+    scale: str = "minmax",
+    split=(0.7, 0.15, 0.15),
+    seed=0,
+    epochs: int = 1000,
+    patience: int = 6,
+    batch_size: int | None = None,
+    learning_rate: float | None = None,
+    ignore=(),
+) -> TrainingRun:
     """Train a network on a numeric table held in memory (see the module docstring).
 
     Parameters
@@ -391,22 +417,50 @@ def train_table(table: Table, targets, *, task: str = "auto", hidden=(10,), solv
         bs = None
     stopper = EarlyStopping("val_loss", patience=patience, restore_best_weights=True) if "validation" in data else None
     record = TrainingRecord(test_data=data.get("test"), train_data=data["train"], early_stopping=stopper)
-    history = net.fit(*data["train"], epochs=epochs, batch_size=bs, seed=seed, optimizer=opt,
-                      validation_data=data.get("validation"), callbacks=[c for c in (stopper, record) if c])
+    history = net.fit(
+        *data["train"],
+        epochs=epochs,
+        batch_size=bs,
+        seed=seed,
+        optimizer=opt,
+        validation_data=data.get("validation"),
+        callbacks=[c for c in (stopper, record) if c],
+    )
     curves = _curves(history.history, record)
     stop = _stop_reason(history.interrupted, stopper, opt, len(curves["loss"]), epochs, patience)
     best_epoch = None if stopper is None else stopper.best_epoch
-    settings = _settings(source=table.source, rows=len(X), task=task, solver=solver, hidden=tuple(hidden),
-                         activation=activation, scale=scale, split=tuple(split), seed=seed, epochs=epochs,
-                         patience=patience, batch_size=bs or "full", learning_rate=getattr(opt, "learning_rate", None),
-                         ignore=ignore, best_epoch=best_epoch, epochs_run=len(curves["loss"]), stop=stop)
-    model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=settings,
-                  history=curves)
+    settings = _settings(
+        source=table.source,
+        rows=len(X),
+        task=task,
+        solver=solver,
+        hidden=tuple(hidden),
+        activation=activation,
+        scale=scale,
+        split=tuple(split),
+        seed=seed,
+        epochs=epochs,
+        patience=patience,
+        batch_size=bs or "full",
+        learning_rate=getattr(opt, "learning_rate", None),
+        ignore=ignore,
+        best_epoch=best_epoch,
+        epochs_run=len(curves["loss"]),
+        stop=stop,
+    )
+    model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=settings, history=curves)
     predictions = {name: _predict_rows(model, X[idx], Y[idx]) for name, idx in parts.items() if len(idx)}
     for name, (truth, pred, _) in predictions.items():
         model.metrics[name] = split_metrics(model, truth, pred)
-    return TrainingRun(model, reason, stop, best_epoch, {k: len(v) for k, v in parts.items()},
-                       predictions, _constant_notes(X[tr], features))
+    return TrainingRun(
+        model,
+        reason,
+        stop,
+        best_epoch,
+        {k: len(v) for k, v in parts.items()},
+        predictions,
+        _constant_notes(X[tr], features),
+    )
 
 
 def _predict_rows(model: Model, X: np.ndarray, Y: np.ndarray) -> tuple:
@@ -453,8 +507,7 @@ def split_metrics(model: Model, y_true: np.ndarray, y_pred: np.ndarray) -> dict:
             out["mae"][name] = float(metrics.mean_absolute_error(t, p))
         return out
     labels = model.classes
-    precision, recall, _, _ = metrics.precision_recall_fscore_support(
-        y_true, y_pred, labels=labels, zero_division=0)
+    precision, recall, _, _ = metrics.precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
     names = [_label_text(c) for c in labels]
     return {
         "rows": n,
@@ -498,8 +551,11 @@ def save_plots(run: TrainingRun, directory) -> list[Path]:
     curves = model.history
     perf = {key: curves[key] for key in ("loss", "val_loss", "test_loss") if key in curves}
     if perf:
-        written.append(plots.plot_performance(perf, out / "performance.png", best_epoch=run.best_epoch,
-                                              ylabel=f"loss ({model.network.loss_fn.name})"))
+        written.append(
+            plots.plot_performance(
+                perf, out / "performance.png", best_epoch=run.best_epoch, ylabel=f"loss ({model.network.loss_fn.name})"
+            )
+        )
     state = {key: curves[key] for key in ("gradient", "mu", "gamma", "val_fail") if key in curves}
     if state:
         written.append(plots.plot_training_state(state, out / "training_state.png"))
@@ -510,14 +566,16 @@ def save_plots(run: TrainingRun, directory) -> list[Path]:
             pairs = {split: (t[:, j], p[:, j]) for split, (t, p, _) in preds.items()}
             written.append(plots.plot_regression_splits(pairs, out / file, title=name))
         errors = {split: t - p for split, (t, p, _) in preds.items()}
-        written.append(plots.plot_error_histogram(errors, out / "error_histogram.png",
-                                                  title="Error histogram (target - output)"))
+        written.append(
+            plots.plot_error_histogram(errors, out / "error_histogram.png", title="Error histogram (target - output)")
+        )
         return written
     labels = [_label_text(c) for c in model.classes]
     for split in preds:
         cm = model.metrics[split]["confusion_matrix"]
-        written.append(plots.plot_confusion_matrix(cm, labels, out / f"confusion_{split}.png",
-                                                   title=f"Confusion matrix ({split})"))
+        written.append(
+            plots.plot_confusion_matrix(cm, labels, out / f"confusion_{split}.png", title=f"Confusion matrix ({split})")
+        )
     order = [s for s in ("test", "validation", "train") if s in preds]
     for split in order + ["all"]:
         if split == "all":

@@ -9,13 +9,46 @@ NumPy; importing it makes ``Network.fit`` available.
 
 from bpnn.training.callbacks import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau
 from bpnn.training.loop import Callback, DivergenceError, History, accuracy, train
-from bpnn.training.optimizers import (OPTIMIZERS, SGD, Adagrad, Adam, AdamW, GradientDescent, Optimizer, RMSprop,
-                                      get_optimizer)
+from bpnn.training.optimizers import (
+    OPTIMIZERS,
+    SGD,
+    Adagrad,
+    Adam,
+    AdamW,
+    GradientDescent,
+    Optimizer,
+    RMSprop,
+    get_optimizer,
+)
 from bpnn.training.restarts import train_best_of
 from bpnn.training.schedules import Constant, InverseScaling, StepDecay
 from bpnn.training.solvers import LBFGS, BayesianRegularization, LevenbergMarquardt, Rprop, jacobian
 
-__all__ = ["EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau", "Callback", "DivergenceError", "History",
-           "accuracy", "train", "OPTIMIZERS", "SGD", "Adagrad", "Adam", "AdamW", "GradientDescent", "Optimizer",
-           "RMSprop", "get_optimizer", "train_best_of", "Constant", "InverseScaling", "StepDecay", "LBFGS",
-           "BayesianRegularization", "LevenbergMarquardt", "Rprop", "jacobian"]
+__all__ = [
+    "EarlyStopping",
+    "ModelCheckpoint",
+    "ReduceLROnPlateau",
+    "Callback",
+    "DivergenceError",
+    "History",
+    "accuracy",
+    "train",
+    "OPTIMIZERS",
+    "SGD",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "GradientDescent",
+    "Optimizer",
+    "RMSprop",
+    "get_optimizer",
+    "train_best_of",
+    "Constant",
+    "InverseScaling",
+    "StepDecay",
+    "LBFGS",
+    "BayesianRegularization",
+    "LevenbergMarquardt",
+    "Rprop",
+    "jacobian",
+]

@@ -38,15 +38,21 @@ import math
 
 import numpy as np
 
+from bpnn.core import _native
 from bpnn.core.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from bpnn.core.layers import Dense, Layer
-from bpnn.core import _native
 from bpnn.core.losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError
 
 # Codes for the compiled loop. Activations: how a(z) and f'(z) from a are computed.
 IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTMAX = range(6)
-_ACTIVATION_CODES = {Identity: IDENTITY, Sigmoid: SIGMOID, Tanh: TANH, ReLU: RELU,
-                     LeakyReLU: LEAKY_RELU, Softmax: SOFTMAX}
+_ACTIVATION_CODES = {
+    Identity: IDENTITY,
+    Sigmoid: SIGMOID,
+    Tanh: TANH,
+    ReLU: RELU,
+    LeakyReLU: LEAKY_RELU,
+    Softmax: SOFTMAX,
+}
 # Losses, with the output activations each is compiled for: MSE after any elementwise
 # activation (general chain rule), cross-entropies only in their fused pairs.
 MSE, BCE_SIGMOID, CCE_SOFTMAX = range(3)
@@ -57,7 +63,7 @@ _RULES = {"SGD": (PLAIN_SGD, {"learning_rate"}), "Adam": (ADAM, {"learning_rate"
 #: better left to NumPy: numba calls SciPy's BLAS, which measured twice as slow as NumPy's
 #: on a 200 x 784 by 784 x 256 product here with one thread, and much slower with two on
 #: 200 x 64 by 64 x 128; and NumPy's per-call overhead no longer dominates anyway.
-MAX_PRODUCT = 2 ** 18
+MAX_PRODUCT = 2**18
 
 
 def _rule(optimizer):
@@ -108,15 +114,19 @@ def why_not(net, optimizer, batch_size: int, sample_weight=None, callbacks=()) -
         if code is None or (code == SOFTMAX and i != len(net.layers) - 1):
             return f"layer {i}'s activation {layer.activation!r} is not compiled"
         if batch_size * layer.n_in * layer.n_out > MAX_PRODUCT:
-            return (f"layer {i} ({layer.n_in} x {layer.n_out}) with batches of {batch_size} is large enough "
-                    "for NumPy's matrix products")
+            return (
+                f"layer {i} ({layer.n_in} x {layer.n_out}) with batches of {batch_size} is large enough "
+                "for NumPy's matrix products"
+            )
         if not all(p.flags.c_contiguous for p in layer.params):
             return f"layer {i}'s parameters are not C-contiguous arrays"
         codes.append(code)
     if _loss_code(net.loss_fn, codes[-1]) is None:
-        return (f"the loss {net.loss_fn!r} after a {net.layers[-1].activation!r} output is not compiled "
-                "(compiled: mse after an elementwise activation, binary_crossentropy after sigmoid, "
-                "categorical_crossentropy after softmax)")
+        return (
+            f"the loss {net.loss_fn!r} after a {net.layers[-1].activation!r} output is not compiled "
+            "(compiled: mse after an elementwise activation, binary_crossentropy after sigmoid, "
+            "categorical_crossentropy after softmax)"
+        )
     return None
 
 
@@ -174,9 +184,9 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None, callbacks=
         """The view of ``flat`` where each parameter array lives, in ``net.params`` order."""
         for l, layer in enumerate(layers):
             w_end = offsets[l] + layer.weights.size
-            yield flat[offsets[l]:w_end].reshape(layer.weights.shape)
+            yield flat[offsets[l] : w_end].reshape(layer.weights.shape)
             if layer.bias is not None:
-                yield flat[w_end:offsets[l + 1]]
+                yield flat[w_end : offsets[l + 1]]
 
     def copy(pairs, into_flat: bool):
         for array, place in pairs:
@@ -194,12 +204,35 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None, callbacks=
             pairs += list(zip(optimizer.m, places(moments[0]))) + list(zip(optimizer.v, places(moments[1])))
         copy(pairs, into_flat=True)
         if batch_size == 1 and rule == PLAIN_SGD:
-            total = _online_epoch(X, y, order, params, offsets, acts, deltas, rows, sizes, has_bias, codes,
-                                  slopes, loss, lr, eps, tiny)
+            total = _online_epoch(
+                X, y, order, params, offsets, acts, deltas, rows, sizes, has_bias, codes, slopes, loss, lr, eps, tiny
+            )
         else:
-            total = _batch_epoch(X, y, order, X_batch, y_batch, params, grads, moments, offsets, acts, deltas,
-                                 rows, sizes, has_bias, codes, slopes, loss, rule, lr, hyper,
-                                 optimizer.iterations, eps, tiny)
+            total = _batch_epoch(
+                X,
+                y,
+                order,
+                X_batch,
+                y_batch,
+                params,
+                grads,
+                moments,
+                offsets,
+                acts,
+                deltas,
+                rows,
+                sizes,
+                has_bias,
+                codes,
+                slopes,
+                loss,
+                rule,
+                lr,
+                hyper,
+                optimizer.iterations,
+                eps,
+                tiny,
+            )
         copy(pairs, into_flat=False)
         optimizer.iterations += -(-len(order) // batch_size)
         return total
@@ -230,9 +263,11 @@ def adam_scalars(dtype, beta_1, beta_2, epsilon, lr, t) -> np.ndarray | None:
         if not _numba_installed():
             return None
         _compile()
-    c = math.sqrt(1.0 - beta_2 ** t)
-    return np.array([beta_1, 1.0 - beta_1, beta_2, 1.0 - beta_2, epsilon * c, lr * c / (1.0 - beta_1 ** t),
-                     np.finfo(dtype).tiny], dtype=dtype)
+    c = math.sqrt(1.0 - beta_2**t)
+    return np.array(
+        [beta_1, 1.0 - beta_1, beta_2, 1.0 - beta_2, epsilon * c, lr * c / (1.0 - beta_1**t), np.finfo(dtype).tiny],
+        dtype=dtype,
+    )
 
 
 def adam_pass(param, grad, m, v, scalars) -> bool:
@@ -244,8 +279,13 @@ def adam_pass(param, grad, m, v, scalars) -> bool:
     contiguous arrays of the dtype of ``scalars`` (from :func:`adam_scalars`).
     """
     dtype = scalars.dtype
-    if not (param.dtype == grad.dtype == m.dtype == v.dtype == dtype and param.flags.c_contiguous
-            and grad.flags.c_contiguous and m.flags.c_contiguous and v.flags.c_contiguous):
+    if not (
+        param.dtype == grad.dtype == m.dtype == v.dtype == dtype
+        and param.flags.c_contiguous
+        and grad.flags.c_contiguous
+        and m.flags.c_contiguous
+        and v.flags.c_contiguous
+    ):
         return False
     kernel = _c_kernel()
     if kernel is not None:
@@ -286,8 +326,15 @@ def _compile() -> None:
 
 def _adam_pass(param, grad, moment_1, moment_2, scalars):
     """optimizers.Adam._update, element by element (see :func:`adam_pass`)."""
-    beta_1, c_1, beta_2, c_2, eps_hat, alpha_t, tiny = (scalars[0], scalars[1], scalars[2], scalars[3],
-                                                        scalars[4], scalars[5], scalars[6])
+    beta_1, c_1, beta_2, c_2, eps_hat, alpha_t, tiny = (
+        scalars[0],
+        scalars[1],
+        scalars[2],
+        scalars[3],
+        scalars[4],
+        scalars[5],
+        scalars[6],
+    )
     # flat views of the (C-contiguous) arrays
     p, g, m, v = param.reshape(-1), grad.reshape(-1), moment_1.reshape(-1), moment_2.reshape(-1)
     for i in range(p.shape[0]):
@@ -376,7 +423,7 @@ def _layer(params, offsets, sizes, l):
     """Views of layer l's W, shape (n_in, n_out), and b in the packed parameter vector."""
     n_in, n_out = sizes[l], sizes[l + 1]
     w_end = offsets[l] + n_in * n_out
-    return params[offsets[l]:w_end].reshape((n_in, n_out)), params[w_end:w_end + n_out]
+    return params[offsets[l] : w_end].reshape((n_in, n_out)), params[w_end : w_end + n_out]
 
 
 # -- online: one sample per update, products as plain loops ----------------------------------
@@ -442,8 +489,9 @@ def _pass_down_and_update(W, alpha, x, d, below):
                 W[k, j] = w + alpha * (x[k] * dj)
 
 
-def _online_epoch(X, Y, order, params, offsets, acts, deltas, rows, sizes, has_bias, codes, slopes, loss,
-                  lr, eps, tiny):
+def _online_epoch(
+    X, Y, order, params, offsets, acts, deltas, rows, sizes, has_bias, codes, slopes, loss, lr, eps, tiny
+):
     """One epoch of seed 004's rule: for every sample in ``order``, forward, backward, update.
 
     ``params`` holds every layer's W and b from ``offsets[l]`` on; ``acts`` and ``deltas``
@@ -453,8 +501,8 @@ def _online_epoch(X, Y, order, params, offsets, acts, deltas, rows, sizes, has_b
     # every layer's views, made once: per sample they would cost more than a small layer's arithmetic
     Ws = [_layer(params, offsets, sizes, l)[0] for l in range(out + 1)]
     bs = [_layer(params, offsets, sizes, l)[1] for l in range(out + 1)]
-    A = [acts[rows[l]:rows[l + 1]] for l in range(out + 1)]
-    D = [deltas[rows[l]:rows[l + 1]] for l in range(out + 1)]
+    A = [acts[rows[l] : rows[l + 1]] for l in range(out + 1)]
+    D = [deltas[rows[l] : rows[l + 1]] for l in range(out + 1)]
     total = 0.0
     for i in order:
         x = X[i]
@@ -484,7 +532,7 @@ def _online_epoch(X, Y, order, params, offsets, acts, deltas, rows, sizes, has_b
 # -- mini-batches: the products by BLAS, as Dense does them ----------------------------------
 def _block(flat, start, shape):
     """The C-ordered array of ``shape`` stored in ``flat`` from ``start`` on (a view)."""
-    return flat[start:start + shape[0] * shape[1]].reshape(shape)
+    return flat[start : start + shape[0] * shape[1]].reshape(shape)
 
 
 def _update(params, grads, moments, lo, hi, rule, lr, hyper, t, tiny):
@@ -496,8 +544,8 @@ def _update(params, grads, moments, lo, hi, rule, lr, hyper, t, tiny):
         return
     # Adam, as optimizers.Adam computes it: m, v, then w -= m / (sqrt(v) + epsilon * c) * alpha_t
     beta_1, beta_2, epsilon = hyper[0], hyper[1], hyper[2]
-    c = math.sqrt(1.0 - beta_2 ** t)
-    eps_hat, alpha_t = epsilon * c, lr * c / (1.0 - beta_1 ** t)
+    c = math.sqrt(1.0 - beta_2**t)
+    eps_hat, alpha_t = epsilon * c, lr * c / (1.0 - beta_1**t)
     m, v = moments[0], moments[1]
     for i in range(lo, hi):
         g = grads[i]
@@ -510,8 +558,31 @@ def _update(params, grads, moments, lo, hi, rule, lr, hyper, t, tiny):
         params[i] -= m[i] / (np.sqrt(v[i]) + eps_hat) * alpha_t
 
 
-def _batch_epoch(X, Y, order, X_batch, Y_batch, params, grads, moments, offsets, acts, deltas, rows, sizes,
-                 has_bias, codes, slopes, loss, rule, lr, hyper, steps_done, eps, tiny):
+def _batch_epoch(
+    X,
+    Y,
+    order,
+    X_batch,
+    Y_batch,
+    params,
+    grads,
+    moments,
+    offsets,
+    acts,
+    deltas,
+    rows,
+    sizes,
+    has_bias,
+    codes,
+    slopes,
+    loss,
+    rule,
+    lr,
+    hyper,
+    steps_done,
+    eps,
+    tiny,
+):
     """One epoch of mini-batch training over the rows ``order`` names.
 
     ``params``, ``grads`` and ``moments`` (Adam's m and v) hold every layer's W and b
@@ -569,5 +640,17 @@ def _batch_epoch(X, Y, order, X_batch, Y_batch, params, grads, moments, offsets,
     return total
 
 
-_KERNELS = ("_activate", "_derivative", "_activate_row", "_output_delta", "_layer", "_x_times_W",
-            "_add_outer", "_pass_down_and_update", "_online_epoch", "_block", "_update", "_batch_epoch")
+_KERNELS = (
+    "_activate",
+    "_derivative",
+    "_activate_row",
+    "_output_delta",
+    "_layer",
+    "_x_times_W",
+    "_add_outer",
+    "_pass_down_and_update",
+    "_online_epoch",
+    "_block",
+    "_update",
+    "_batch_epoch",
+)

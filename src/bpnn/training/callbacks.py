@@ -68,16 +68,19 @@ class PrintProgress(Callback):
 
 def _check_loss_monitor(monitor, who: str) -> str:
     if not isinstance(monitor, str) or not monitor.endswith("loss"):
-        raise ValueError(f"The 'monitor' parameter of {who} must name a loss, where lower is better "
-                         f"('val_loss' or 'loss'); got {monitor!r}.")
+        raise ValueError(
+            f"The 'monitor' parameter of {who} must name a loss, where lower is better "
+            f"('val_loss' or 'loss'); got {monitor!r}."
+        )
     return monitor
 
 
 def _monitored(logs, monitor: str, who: str) -> float:
     if monitor not in (logs or {}):
         hint = " Pass validation_data or validation_split to fit, or monitor='loss'." if monitor == "val_loss" else ""
-        raise ValueError(f"{who} monitors {monitor!r}, which the epoch's logs do not have "
-                         f"(they have {sorted(logs or {})}).{hint}")
+        raise ValueError(
+            f"{who} monitors {monitor!r}, which the epoch's logs do not have (they have {sorted(logs or {})}).{hint}"
+        )
     return float(logs[monitor])
 
 
@@ -110,8 +113,9 @@ class EarlyStopping(Callback):
         The epoch after which training stopped, or None if it did not stop early.
     """
 
-    def __init__(self, monitor: str = "val_loss", min_delta: float = 0.0, patience: int = 0,
-                 restore_best_weights: bool = True):
+    def __init__(
+        self, monitor: str = "val_loss", min_delta: float = 0.0, patience: int = 0, restore_best_weights: bool = True
+    ):
         self.monitor = _check_loss_monitor(monitor, "EarlyStopping")
         self.min_delta = check_float(min_delta, "min_delta", low=0.0)
         self.patience = check_int(patience, "patience", minimum=0)
@@ -142,9 +146,13 @@ class EarlyStopping(Callback):
             self.network.set_weights(self.best_weights)
 
     def get_state(self) -> dict:
-        return {"wait": self.wait, "best": float(self.best), "best_epoch": self.best_epoch,
-                "stopped_epoch": self.stopped_epoch,
-                "best_weights": None if self.best_weights is None else [w.copy() for w in self.best_weights]}
+        return {
+            "wait": self.wait,
+            "best": float(self.best),
+            "best_epoch": self.best_epoch,
+            "stopped_epoch": self.stopped_epoch,
+            "best_weights": None if self.best_weights is None else [w.copy() for w in self.best_weights],
+        }
 
     def set_state(self, state: dict) -> None:
         self.wait, self.best = int(state["wait"]), float(state["best"])
@@ -153,8 +161,10 @@ class EarlyStopping(Callback):
         self.best_weights = None if weights is None else [np.array(w, copy=True) for w in weights]
 
     def __repr__(self):
-        return (f"EarlyStopping(monitor={self.monitor!r}, min_delta={self.min_delta}, patience={self.patience}, "
-                f"restore_best_weights={self.restore_best_weights})")
+        return (
+            f"EarlyStopping(monitor={self.monitor!r}, min_delta={self.min_delta}, patience={self.patience}, "
+            f"restore_best_weights={self.restore_best_weights})"
+        )
 
 
 class ReduceLROnPlateau(Callback):
@@ -179,8 +189,15 @@ class ReduceLROnPlateau(Callback):
         >= 0.
     """
 
-    def __init__(self, monitor: str = "val_loss", factor: float = 0.1, patience: int = 10, min_delta: float = 1e-4,
-                 cooldown: int = 0, min_lr: float = 0.0):
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        factor: float = 0.1,
+        patience: int = 10,
+        min_delta: float = 1e-4,
+        cooldown: int = 0,
+        min_lr: float = 0.0,
+    ):
         self.monitor = _check_loss_monitor(monitor, "ReduceLROnPlateau")
         self.factor = check_float(factor, "factor", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
         self.patience = check_int(patience, "patience", minimum=0)
@@ -205,8 +222,10 @@ class ReduceLROnPlateau(Callback):
                 opt = self.network.optimizer
                 lr = getattr(opt, "learning_rate", None)
                 if not isinstance(lr, float):
-                    raise TypeError(f"ReduceLROnPlateau needs an optimizer with a numeric learning_rate; "
-                                    f"{opt!r} has learning_rate={lr!r}.")
+                    raise TypeError(
+                        f"ReduceLROnPlateau needs an optimizer with a numeric learning_rate; "
+                        f"{opt!r} has learning_rate={lr!r}."
+                    )
                 opt.learning_rate = max(lr * self.factor, self.min_lr)
                 self.wait, self.cooldown_counter = 0, self.cooldown
 
@@ -299,8 +318,11 @@ def _unpack_state(prefix: str, packed: dict, arrays) -> dict:
 
 def _layer_rngs(net) -> dict:
     """The random generators layers own (dropout masks), by layer index."""
-    return {str(i): layer.rng for i, layer in enumerate(net.layers)
-            if isinstance(getattr(layer, "rng", None), np.random.Generator)}
+    return {
+        str(i): layer.rng
+        for i, layer in enumerate(net.layers)
+        if isinstance(getattr(layer, "rng", None), np.random.Generator)
+    }
 
 
 def _write_atomically(path: str, arrays: dict) -> None:
@@ -330,8 +352,9 @@ def save_checkpoint(path, net, fit_state) -> None:
     callbacks = []
     for j, cb in enumerate(fit_state.callbacks):
         if callable(getattr(cb, "get_state", None)):
-            callbacks.append({"index": j, "class": type(cb).__name__,
-                              "state": _pack_state(f"callback{j}", cb.get_state(), arrays)})
+            callbacks.append(
+                {"index": j, "class": type(cb).__name__, "state": _pack_state(f"callback{j}", cb.get_state(), arrays)}
+            )
     if fit_state.val_index is not None:
         arrays["val_index"] = fit_state.val_index
     history = fit_state.history
@@ -365,8 +388,10 @@ def load_checkpoint(path) -> dict:
     except Exception as exc:  # a truncated or foreign file
         raise ValueError(f"The 'resume_from' file {path!r} is not a bpnn checkpoint ({exc}).") from None
     if meta.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"The 'resume_from' file {path!r} is not a bpnn checkpoint of format "
-                         f"{CHECKPOINT_FORMAT!r} (found {meta.get('format')!r}).")
+        raise ValueError(
+            f"The 'resume_from' file {path!r} is not a bpnn checkpoint of format "
+            f"{CHECKPOINT_FORMAT!r} (found {meta.get('format')!r})."
+        )
     return {"meta": meta, "arrays": arrays}
 
 
@@ -375,19 +400,25 @@ def restore_checkpoint(ckpt: dict, net, fit_state) -> None:
     meta, arrays = ckpt["meta"], ckpt["arrays"]
     shapes = [list(p.shape) for p in net.params]
     if shapes != meta["param_shapes"] or net.dtype.name != meta["dtype"]:
-        raise ValueError(f"The 'resume_from' checkpoint holds parameters of shapes {meta['param_shapes']} "
-                         f"({meta['dtype']}); this network has {shapes} ({net.dtype.name}). Build the same "
-                         "network as the one that was trained.")
+        raise ValueError(
+            f"The 'resume_from' checkpoint holds parameters of shapes {meta['param_shapes']} "
+            f"({meta['dtype']}); this network has {shapes} ({net.dtype.name}). Build the same "
+            "network as the one that was trained."
+        )
     opt = fit_state.optimizer
     if type(opt).__name__ != meta["optimizer"]["class"]:
-        raise ValueError(f"The 'resume_from' checkpoint was written by a {meta['optimizer']['class']} optimizer; "
-                         f"fit got {type(opt).__name__}. Pass the same optimizer.")
+        raise ValueError(
+            f"The 'resume_from' checkpoint was written by a {meta['optimizer']['class']} optimizer; "
+            f"fit got {type(opt).__name__}. Pass the same optimizer."
+        )
     stateful = [(j, cb) for j, cb in enumerate(fit_state.callbacks) if callable(getattr(cb, "get_state", None))]
     saved = meta["callbacks"]
     if [type(cb).__name__ for _, cb in stateful] != [c["class"] for c in saved]:
-        raise ValueError("The 'resume_from' checkpoint holds the state of the callbacks "
-                         f"{[c['class'] for c in saved]}; fit got {[type(cb).__name__ for _, cb in stateful]}. "
-                         "Pass the same callbacks, in the same order.")
+        raise ValueError(
+            "The 'resume_from' checkpoint holds the state of the callbacks "
+            f"{[c['class'] for c in saved]}; fit got {[type(cb).__name__ for _, cb in stateful]}. "
+            "Pass the same callbacks, in the same order."
+        )
     net.set_weights([arrays[f"param.{i}"] for i in range(len(shapes))])
     opt.set_state(_unpack_state("optimizer", meta["optimizer"]["state"], arrays))
     for (_, cb), c in zip(stateful, saved):
@@ -437,8 +468,11 @@ class InterruptGuard:
         if self.interrupted:
             raise KeyboardInterrupt
         self.interrupted = True
-        print("bpnn: interrupted; stopping after the current batch (Ctrl-C again to stop at once)",
-              file=sys.stderr, flush=True)
+        print(
+            "bpnn: interrupted; stopping after the current batch (Ctrl-C again to stop at once)",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def __exit__(self, *exc):
         if self._installed:

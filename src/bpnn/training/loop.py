@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bpnn.training import _fast
 from bpnn.core.checks import check_array, check_float, check_int, check_same_rows
+from bpnn.training import _fast
 from bpnn.training.callbacks import Callback, InterruptGuard, ModelCheckpoint, PrintProgress  # noqa: F401 (Callback re-exported)
 from bpnn.training.optimizers import get_optimizer
 
@@ -30,7 +30,7 @@ class DivergenceError(FloatingPointError):
     history up to that epoch is in the ``history`` attribute.
     """
 
-    def __init__(self, message: str, history: "History"):
+    def __init__(self, message: str, history: History):
         super().__init__(message)
         self.history = history
 
@@ -91,8 +91,10 @@ def _get_metrics(metrics) -> dict:
     for m in metrics:
         if isinstance(m, str):
             if m not in METRICS:
-                raise ValueError(f"The 'metrics' parameter must list names from {sorted(METRICS)} "
-                                 f"or callables f(y_true, y_pred). Got {m!r} instead.")
+                raise ValueError(
+                    f"The 'metrics' parameter must list names from {sorted(METRICS)} "
+                    f"or callables f(y_true, y_pred). Got {m!r} instead."
+                )
             out[m] = METRICS[m]
         elif callable(m):
             out[getattr(m, "__name__", "metric")] = m
@@ -103,7 +105,7 @@ def _get_metrics(metrics) -> dict:
 
 def _restore_last_finite(net, snapshots, X, y, sample_weight) -> int:
     """Put back the newest snapshot whose loss on the training data is finite; return its epoch."""
-    for done, weights in reversed(snapshots):
+    for done, weights in reversed(snapshots):  # noqa: B007 (done is the answer, read after the loop)
         net.set_weights(weights)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             if np.isfinite(net._loss(X, y, sample_weight)):
@@ -122,9 +124,11 @@ def _batches(X, y, sample_weight, batch_size: int, order, buffers):
         else:
             rows, n = order[start:stop], stop - start
             # mode="clip" lets take() write straight into the buffer (the rows are all valid)
-            yield (np.take(X, rows, axis=0, out=buffers[0][:n], mode="clip"),
-                   np.take(y, rows, axis=0, out=buffers[1][:n], mode="clip"),
-                   None if sample_weight is None else np.take(sample_weight, rows, out=buffers[2][:n], mode="clip"))
+            yield (
+                np.take(X, rows, axis=0, out=buffers[0][:n], mode="clip"),
+                np.take(y, rows, axis=0, out=buffers[1][:n], mode="clip"),
+                None if sample_weight is None else np.take(sample_weight, rows, out=buffers[2][:n], mode="clip"),
+            )
 
 
 def _class_labels(y: np.ndarray) -> np.ndarray | None:
@@ -166,7 +170,7 @@ def validation_split_indices(y, fraction: float, rng: np.random.Generator) -> np
     quota = n_val * counts / m
     take = np.floor(quota).astype(np.int64)
     # hand the rows still missing to the classes with the largest remainders (ties: smaller class label)
-    extra = np.argsort(-(quota - take), kind="stable")[:n_val - take.sum()]
+    extra = np.argsort(-(quota - take), kind="stable")[: n_val - take.sum()]
     take[extra] += 1
     chosen = [rng.permutation(np.flatnonzero(labels == c))[:t] for c, t in zip(classes, take)]
     return np.sort(np.concatenate(chosen))
@@ -192,10 +196,27 @@ def train(net, X, y, **kwargs) -> History:
             net._fit_state = None
 
 
-def _train(net, X, y, *, guard, epochs: int = 100, learning_rate: float | None = None, batch_size: int | None = None,
-           shuffle: bool = True, seed=None, optimizer="sgd", validation_data=None, validation_split=None,
-           metrics=None, callbacks=None, sample_weight=None, verbose: int = 0, resume_from=None,
-           fast: bool | None = None) -> History:
+def _train(
+    net,
+    X,
+    y,
+    *,
+    guard,
+    epochs: int = 100,
+    learning_rate: float | None = None,
+    batch_size: int | None = None,
+    shuffle: bool = True,
+    seed=None,
+    optimizer="sgd",
+    validation_data=None,
+    validation_split=None,
+    metrics=None,
+    callbacks=None,
+    sample_weight=None,
+    verbose: int = 0,
+    resume_from=None,
+    fast: bool | None = None,
+) -> History:
     X = check_array(X, "X", net.dtype, n_cols=net.n_inputs, cols_what=" (the first layer's n_in)")
     y = check_array(y, "y", net.dtype, n_cols=net.n_outputs, cols_what=" (the last layer's n_out)")
     check_same_rows(X, y)
@@ -203,8 +224,7 @@ def _train(net, X, y, *, guard, epochs: int = 100, learning_rate: float | None =
     if sample_weight is not None:
         sample_weight = check_array(sample_weight, "sample_weight", net.dtype, ndim=1)
         if len(sample_weight) != len(X):
-            raise ValueError(f"'sample_weight' must have one entry per row of X ({len(X)}); "
-                             f"got {len(sample_weight)}.")
+            raise ValueError(f"'sample_weight' must have one entry per row of X ({len(X)}); got {len(sample_weight)}.")
         if (sample_weight < 0).any() or sample_weight.sum() <= 0:
             raise ValueError("'sample_weight' must be non-negative with a positive sum.")
     ckpt = None
@@ -217,8 +237,9 @@ def _train(net, X, y, *, guard, epochs: int = 100, learning_rate: float | None =
     if validation_split is not None:
         if validation_data is not None:
             raise ValueError("Pass either 'validation_data' or 'validation_split' to fit, not both.")
-        fraction = check_float(validation_split, "validation_split", low=0.0, high=1.0, low_inclusive=False,
-                               high_inclusive=False)
+        fraction = check_float(
+            validation_split, "validation_split", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
+        )
         if len(X) < 2:
             raise ValueError(f"'validation_split' needs at least 2 samples; got {len(X)}.")
         if ckpt is not None and "val_index" in ckpt["arrays"]:
@@ -235,30 +256,45 @@ def _train(net, X, y, *, guard, epochs: int = 100, learning_rate: float | None =
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", minimum=1)
         if batch_size > m:
-            raise ValueError(f"The 'batch_size' parameter must be <= the number of samples ({m}); "
-                             f"got {batch_size}. Use batch_size=None for full batch.")
+            raise ValueError(
+                f"The 'batch_size' parameter must be <= the number of samples ({m}); "
+                f"got {batch_size}. Use batch_size=None for full batch."
+            )
     bs = m if batch_size is None else batch_size
     opt = get_optimizer(optimizer, learning_rate)
     if getattr(opt, "full_batch", False) and bs != m:
-        raise ValueError(f"The {type(opt).__name__} optimizer works on the whole training set; "
-                         f"use batch_size=None (got {batch_size}).")
+        raise ValueError(
+            f"The {type(opt).__name__} optimizer works on the whole training set; "
+            f"use batch_size=None (got {batch_size})."
+        )
     if callable(getattr(opt, "prepare", None)):
         opt.prepare(net)
     metric_fns = _get_metrics(metrics)
     if validation_data is not None:
         if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
             raise ValueError("The 'validation_data' parameter must be a pair (X_val, y_val).")
-        Xv = check_array(validation_data[0], "validation_data[0]", net.dtype, n_cols=net.n_inputs,
-                         cols_what=" (the first layer's n_in)")
-        yv = check_array(validation_data[1], "validation_data[1]", net.dtype, n_cols=net.n_outputs,
-                         cols_what=" (the last layer's n_out)")
+        Xv = check_array(
+            validation_data[0],
+            "validation_data[0]",
+            net.dtype,
+            n_cols=net.n_inputs,
+            cols_what=" (the first layer's n_in)",
+        )
+        yv = check_array(
+            validation_data[1],
+            "validation_data[1]",
+            net.dtype,
+            n_cols=net.n_outputs,
+            cols_what=" (the last layer's n_out)",
+        )
         check_same_rows(Xv, yv, "validation_data[0]", "validation_data[1]")
     callbacks = list(callbacks or [])
     if verbose:
         callbacks.append(PrintProgress(every=int(verbose), total=net.epochs_trained + epochs))
     # checkpoints last, so that they record the other callbacks' state after the epoch
-    callbacks = ([cb for cb in callbacks if not isinstance(cb, ModelCheckpoint)]
-                 + [cb for cb in callbacks if isinstance(cb, ModelCheckpoint)])
+    callbacks = [cb for cb in callbacks if not isinstance(cb, ModelCheckpoint)] + [
+        cb for cb in callbacks if isinstance(cb, ModelCheckpoint)
+    ]
 
     if fast not in (None, True, False):
         raise TypeError(f"The 'fast' parameter must be None, True or False; got {fast!r}.")
@@ -316,7 +352,9 @@ def _train(net, X, y, *, guard, epochs: int = 100, learning_rate: float | None =
             raise DivergenceError(
                 f"Training diverged: the loss became {epoch_loss} at epoch {epoch}. The network keeps the "
                 f"weights it had after epoch {kept}, whose loss is finite. Try a smaller learning_rate"
-                + (f" (it was {lr})." if lr is not None else "."), history)
+                + (f" (it was {lr})." if lr is not None else "."),
+                history,
+            )
         net.epochs_trained = epoch
         logs = {"loss": epoch_loss}
         if metric_fns:
@@ -342,4 +380,3 @@ def _train(net, X, y, *, guard, epochs: int = 100, learning_rate: float | None =
     for cb in callbacks:
         cb.on_train_end({"history": history})
     return history
-

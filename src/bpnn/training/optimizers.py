@@ -25,8 +25,8 @@ import math
 
 import numpy as np
 
-from bpnn.training import _fast
 from bpnn.core.checks import check_float
+from bpnn.training import _fast
 
 
 def _check_learning_rate(learning_rate):
@@ -68,8 +68,11 @@ class Optimizer:
 
     def __init__(self, learning_rate=0.01, global_clipnorm: float | None = None):
         self.learning_rate = _check_learning_rate(learning_rate)
-        self.global_clipnorm = (None if global_clipnorm is None else
-                                check_float(global_clipnorm, "global_clipnorm", low=0.0, low_inclusive=False))
+        self.global_clipnorm = (
+            None
+            if global_clipnorm is None
+            else check_float(global_clipnorm, "global_clipnorm", low=0.0, low_inclusive=False)
+        )
         self.iterations = 0
         for name in self._slots:
             setattr(self, name, None)
@@ -222,8 +225,9 @@ class SGD(Optimizer):
 
     _slots = ("velocity",)
 
-    def __init__(self, learning_rate=0.01, momentum: float = 0.0, nesterov: bool = False,
-                 global_clipnorm: float | None = None):
+    def __init__(
+        self, learning_rate=0.01, momentum: float = 0.0, nesterov: bool = False, global_clipnorm: float | None = None
+    ):
         super().__init__(learning_rate, global_clipnorm)
         self.momentum = check_float(momentum, "momentum", low=0.0, high=1.0, high_inclusive=False)
         if not isinstance(nesterov, (bool, np.bool_)):
@@ -284,8 +288,15 @@ class RMSprop(Optimizer):
 
     _slots = ("square_avg", "grad_avg", "momentum_buffer")
 
-    def __init__(self, learning_rate=0.001, rho: float = 0.9, momentum: float = 0.0, epsilon: float = 1e-8,
-                 centered: bool = False, global_clipnorm: float | None = None):
+    def __init__(
+        self,
+        learning_rate=0.001,
+        rho: float = 0.9,
+        momentum: float = 0.0,
+        epsilon: float = 1e-8,
+        centered: bool = False,
+        global_clipnorm: float | None = None,
+    ):
         super().__init__(learning_rate, global_clipnorm)
         self.rho = check_float(rho, "rho", low=0.0, high=1.0, high_inclusive=False)
         self.momentum = check_float(momentum, "momentum", low=0.0, high=1.0, high_inclusive=False)
@@ -312,8 +323,13 @@ class RMSprop(Optimizer):
             param -= self.lr * (grad / denom)
 
     def get_config(self):
-        return {**super().get_config(), "rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon,
-                "centered": self.centered}
+        return {
+            **super().get_config(),
+            "rho": self.rho,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "centered": self.centered,
+        }
 
 
 class Adam(Optimizer):
@@ -360,8 +376,14 @@ class Adam(Optimizer):
     _slots = ("m", "v")
     _transient = ("_scratch", "_fast_key", "_fast_scalars")
 
-    def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-8,
-                 global_clipnorm: float | None = None):
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        global_clipnorm: float | None = None,
+    ):
         super().__init__(learning_rate, global_clipnorm)
         self.beta_1 = check_float(beta_1, "beta_1", low=0.0, high=1.0, high_inclusive=False)
         self.beta_2 = check_float(beta_2, "beta_2", low=0.0, high=1.0, high_inclusive=False)
@@ -373,10 +395,10 @@ class Adam(Optimizer):
         key = (self.iterations, self.lr, param.dtype)
         if getattr(self, "_fast_key", None) != key:
             self._fast_key = key
-            self._fast_scalars = _fast.adam_scalars(param.dtype, self.beta_1, self.beta_2, self.epsilon, self.lr,
-                                                    self.iterations)
-        if self._fast_scalars is not None and _fast.adam_pass(param, grad, self.m[i], self.v[i],
-                                                              self._fast_scalars):
+            self._fast_scalars = _fast.adam_scalars(
+                param.dtype, self.beta_1, self.beta_2, self.epsilon, self.lr, self.iterations
+            )
+        if self._fast_scalars is not None and _fast.adam_pass(param, grad, self.m[i], self.v[i], self._fast_scalars):
             return  # the same arithmetic in one compiled pass (the C extension, or numba)
         m, v, tmp = self.m[i], self.v[i], self._buffer(i, param)
         # every term is computed in place or in tmp, in the order of the formulas above
@@ -391,11 +413,11 @@ class Adam(Optimizer):
         t = self.iterations
         # the bias corrections are scalars; in the paper's faster order (see the docstring),
         # lr * m_hat / (sqrt(v_hat) + epsilon) = alpha_t * m / (sqrt(v) + epsilon * c)
-        c = math.sqrt(1.0 - self.beta_2 ** t)
+        c = math.sqrt(1.0 - self.beta_2**t)
         denom = np.sqrt(v, out=tmp)
         denom += self.epsilon * c
         step = np.divide(m, denom, out=tmp)  # m / denom
-        step *= self.lr * c / (1.0 - self.beta_1 ** t)  # alpha_t
+        step *= self.lr * c / (1.0 - self.beta_1**t)  # alpha_t
         param -= step
 
     def get_config(self):
@@ -423,8 +445,15 @@ class AdamW(Adam):
     I. Loshchilov, F. Hutter, "Decoupled weight decay regularization", ICLR 2019, arXiv:1711.05101.
     """
 
-    def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-8,
-                 weight_decay: float = 0.01, global_clipnorm: float | None = None):
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        weight_decay: float = 0.01,
+        global_clipnorm: float | None = None,
+    ):
         super().__init__(learning_rate, beta_1, beta_2, epsilon, global_clipnorm)
         self.weight_decay = check_float(weight_decay, "weight_decay", low=0.0)
 
@@ -459,8 +488,13 @@ class Adagrad(Optimizer):
 
     _slots = ("accumulator",)
 
-    def __init__(self, learning_rate=0.01, initial_accumulator_value: float = 0.0, epsilon: float = 1e-10,
-                 global_clipnorm: float | None = None):
+    def __init__(
+        self,
+        learning_rate=0.01,
+        initial_accumulator_value: float = 0.0,
+        epsilon: float = 1e-10,
+        global_clipnorm: float | None = None,
+    ):
         super().__init__(learning_rate, global_clipnorm)
         self.initial_accumulator_value = check_float(initial_accumulator_value, "initial_accumulator_value", low=0.0)
         self.epsilon = check_float(epsilon, "epsilon", low=0.0)
@@ -476,8 +510,11 @@ class Adagrad(Optimizer):
         param -= self.lr * (grad / (np.sqrt(s) + self.epsilon))
 
     def get_config(self):
-        return {**super().get_config(), "initial_accumulator_value": self.initial_accumulator_value,
-                "epsilon": self.epsilon}
+        return {
+            **super().get_config(),
+            "initial_accumulator_value": self.initial_accumulator_value,
+            "epsilon": self.epsilon,
+        }
 
 
 OPTIMIZERS = {
@@ -502,19 +539,27 @@ def get_optimizer(optimizer, learning_rate=None) -> Optimizer:
     if isinstance(optimizer, str):
         key = optimizer.lower()
         if key not in OPTIMIZERS:
-            raise ValueError(f"The 'optimizer' parameter must be one of {sorted(OPTIMIZERS)} or an "
-                             f"Optimizer object. Got {optimizer!r} instead.")
+            raise ValueError(
+                f"The 'optimizer' parameter must be one of {sorted(OPTIMIZERS)} or an "
+                f"Optimizer object. Got {optimizer!r} instead."
+            )
         factory = OPTIMIZERS[key]
         if learning_rate is None:
             return factory()
         if not getattr(factory, "uses_learning_rate", True):
-            raise ValueError(f"The {key!r} optimizer has no learning rate; got learning_rate={learning_rate!r}. "
-                             "Leave learning_rate unset.")
+            raise ValueError(
+                f"The {key!r} optimizer has no learning rate; got learning_rate={learning_rate!r}. "
+                "Leave learning_rate unset."
+            )
         return factory(learning_rate=learning_rate)
     if callable(getattr(optimizer, "train_batch", None)):
         if learning_rate is not None:
-            raise ValueError("Got both an optimizer object and 'learning_rate'; set the learning rate "
-                             "on the optimizer object instead.")
+            raise ValueError(
+                "Got both an optimizer object and 'learning_rate'; set the learning rate "
+                "on the optimizer object instead."
+            )
         return optimizer
-    raise TypeError("The 'optimizer' parameter must be a name (str) or an Optimizer object. "
-                    f"Got {type(optimizer).__name__} instead.")
+    raise TypeError(
+        "The 'optimizer' parameter must be a name (str) or an Optimizer object. "
+        f"Got {type(optimizer).__name__} instead."
+    )

@@ -43,8 +43,9 @@ class BestOf:
 def _train_one(build, seed, X, y, validation_data, validation_split, fit_kwargs):
     net = build(seed)
     try:
-        history = net.fit(X, y, seed=seed, validation_data=validation_data, validation_split=validation_split,
-                          **fit_kwargs)
+        history = net.fit(
+            X, y, seed=seed, validation_data=validation_data, validation_split=validation_split, **fit_kwargs
+        )
     except DivergenceError as exc:
         return net, exc.history, np.inf
     if validation_data is not None:
@@ -59,8 +60,18 @@ def _train_one(build, seed, X, y, validation_data, validation_split, fit_kwargs)
     return net, history, float(score)
 
 
-def train_best_of(n: int, build, X, y, *, seed=0, n_jobs: int | None = None, validation_data=None,
-                  validation_split: float | None = None, **fit_kwargs) -> BestOf:
+def train_best_of(
+    n: int,
+    build,
+    X,
+    y,
+    *,
+    seed=0,
+    n_jobs: int | None = None,
+    validation_data=None,
+    validation_split: float | None = None,
+    **fit_kwargs,
+) -> BestOf:
     """Train ``n`` networks from different seeds and keep the one with the lowest validation loss.
 
     Parameters
@@ -102,13 +113,15 @@ def train_best_of(n: int, build, X, y, *, seed=0, n_jobs: int | None = None, val
     if not callable(build):
         raise TypeError(f"The 'build' argument must be a callable build(seed) -> Network; got {type(build).__name__}.")
     if validation_split is not None:
-        validation_split = check_float(validation_split, "validation_split", low=0.0, high=1.0,
-                                       low_inclusive=False, high_inclusive=False)
+        validation_split = check_float(
+            validation_split, "validation_split", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
+        )
     seeds = [int(s) for s in np.random.SeedSequence(seed).generate_state(n, dtype=np.uint32)]
     from joblib import Parallel, delayed
 
     results = Parallel(n_jobs=n_jobs)(
-        delayed(_train_one)(build, s, X, y, validation_data, validation_split, fit_kwargs) for s in seeds)
+        delayed(_train_one)(build, s, X, y, validation_data, validation_split, fit_kwargs) for s in seeds
+    )
     scores = [r[2] for r in results]
     if not np.isfinite(scores).any():
         raise DivergenceError(f"All {n} restarts diverged; try a smaller learning_rate.", results[0][1])

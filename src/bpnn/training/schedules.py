@@ -57,8 +57,9 @@ class StepDecay(LearningRateSchedule):
     """
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float = 0.5):
-        self.initial_learning_rate = check_float(initial_learning_rate, "initial_learning_rate", low=0.0,
-                                                 low_inclusive=False)
+        self.initial_learning_rate = check_float(
+            initial_learning_rate, "initial_learning_rate", low=0.0, low_inclusive=False
+        )
         self.decay_steps = check_int(decay_steps, "decay_steps", minimum=1)
         self.decay_rate = check_float(decay_rate, "decay_rate", low=0.0, high=1.0, low_inclusive=False)
 
@@ -66,8 +67,11 @@ class StepDecay(LearningRateSchedule):
         return self.initial_learning_rate * self.decay_rate ** (step // self.decay_steps)
 
     def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+        }
 
 
 class InverseScaling(LearningRateSchedule):
@@ -85,8 +89,9 @@ class InverseScaling(LearningRateSchedule):
     """
 
     def __init__(self, initial_learning_rate: float, power_t: float = 0.5):
-        self.initial_learning_rate = check_float(initial_learning_rate, "initial_learning_rate", low=0.0,
-                                                 low_inclusive=False)
+        self.initial_learning_rate = check_float(
+            initial_learning_rate, "initial_learning_rate", low=0.0, low_inclusive=False
+        )
         self.power_t = check_float(power_t, "power_t", low=0.0)
 
     def __call__(self, step):

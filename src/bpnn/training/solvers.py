@@ -32,8 +32,8 @@ import warnings
 
 import numpy as np
 
-from bpnn.core.checks import check_float, check_int
 from bpnn.core.activations import Activation, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
+from bpnn.core.checks import check_float, check_int
 from bpnn.core.losses import MeanSquaredError
 from bpnn.core.network import _mass
 from bpnn.training.optimizers import OPTIMIZERS, Optimizer
@@ -49,7 +49,7 @@ def _assign(params, x: np.ndarray) -> None:
     """Write the vector ``x`` back into the parameter arrays, in place."""
     start = 0
     for p in params:
-        p[...] = x[start:start + p.size].reshape(p.shape)
+        p[...] = x[start : start + p.size].reshape(p.shape)
         start += p.size
 
 
@@ -66,17 +66,21 @@ def _weight_mask(net) -> np.ndarray:
 def _require_dense_only(net, name: str) -> None:
     for layer in net.layers:
         if not (hasattr(layer, "weights") and hasattr(layer, "activation")):
-            raise ValueError(f"{name!r} needs a network of Dense layers only: it evaluates the network several "
-                             f"times per epoch and expects the same answer each time; got a "
-                             f"{type(layer).__name__} layer. Remove it, or use a first-order optimizer such as 'adam'.")
+            raise ValueError(
+                f"{name!r} needs a network of Dense layers only: it evaluates the network several "
+                f"times per epoch and expects the same answer each time; got a "
+                f"{type(layer).__name__} layer. Remove it, or use a first-order optimizer such as 'adam'."
+            )
 
 
 def _require_mse(net, name: str) -> None:
     if not isinstance(net.loss_fn, MeanSquaredError):
         got = getattr(net.loss_fn, "name", type(net.loss_fn).__name__)
-        raise ValueError(f"The {name!r} optimizer minimises a sum of squared errors and needs loss='mse'; "
-                         f"the network's loss is {got!r}. Use optimizer='lbfgs', 'rprop' or 'adam' for "
-                         "other losses.")
+        raise ValueError(
+            f"The {name!r} optimizer minimises a sum of squared errors and needs loss='mse'; "
+            f"the network's loss is {got!r}. Use optimizer='lbfgs', 'rprop' or 'adam' for "
+            "other losses."
+        )
 
 
 def _sample_factors(m: int, sample_weight) -> np.ndarray | None:
@@ -149,9 +153,12 @@ def _jacobian_blocks(net, record, out_buffer=None, zero_top=True):
     inputs_t = [np.ascontiguousarray(x.T) for x in inputs]
     # f'(z) of each elementwise activation, the same for every output j: computed once
     # (None: the identity, whose derivative is 1, or an activation with its own backward)
-    derivs_t = [None if type(layer.activation) is Identity or not _elementwise(layer.activation)
-                else np.ascontiguousarray(layer.activation.derivative(outputs[li]).T)
-                for li, layer in enumerate(layers)]
+    derivs_t = [
+        None
+        if type(layer.activation) is Identity or not _elementwise(layer.activation)
+        else np.ascontiguousarray(layer.activation.derivative(outputs[li]).T)
+        for li, layer in enumerate(layers)
+    ]
 
     top = len(layers) - 1
     sparse_top = _column_per_output(layers[top])
@@ -161,7 +168,7 @@ def _jacobian_blocks(net, record, out_buffer=None, zero_top=True):
         layer = layers[top]
         d_j = None if derivs_t[top] is None else derivs_t[top][j]
         n_in, n_out = layer.weights.shape
-        w_rows = Jt[starts[top]:starts[top] + n_in * n_out].reshape(n_in, n_out, m)
+        w_rows = Jt[starts[top] : starts[top] + n_in * n_out].reshape(n_in, n_out, m)
         if zero_top:
             w_rows.fill(0.0)
         if d_j is None:
@@ -169,7 +176,7 @@ def _jacobian_blocks(net, record, out_buffer=None, zero_top=True):
         else:
             np.multiply(inputs_t[top], d_j, out=w_rows[:, j, :])
         if layer.bias is not None:
-            b_rows = Jt[starts[top] + n_in * n_out:starts[top + 1]]
+            b_rows = Jt[starts[top] + n_in * n_out : starts[top + 1]]
             if zero_top:
                 b_rows.fill(0.0)
             b_rows[j] = 1.0 if d_j is None else d_j
@@ -205,10 +212,10 @@ def _jacobian_blocks(net, record, out_buffer=None, zero_top=True):
                 delta_t = np.ascontiguousarray(act.backward(outputs[li], grad.T).T)
             n_in, n_out = layer.weights.shape
             # d out_j / d W[a, b] = x_in[:, a] * delta[:, b], for every sample; W is flattened row-major
-            w_rows = Jt[starts[li]:starts[li] + n_in * n_out].reshape(n_in, n_out, m)
+            w_rows = Jt[starts[li] : starts[li] + n_in * n_out].reshape(n_in, n_out, m)
             np.multiply(inputs_t[li][:, None, :], delta_t[None, :, :], out=w_rows)
             if layer.bias is not None:
-                Jt[starts[li] + n_in * n_out:starts[li + 1]] = delta_t
+                Jt[starts[li] + n_in * n_out : starts[li + 1]] = delta_t
             if li:
                 grad_t = layer.weights @ delta_t  # d out_j / d a of the layer below, (n_in, m) or (n_in, 1)
         return Jt
@@ -314,8 +321,12 @@ def _top_rows(below: int, n_in: int, k: int, j: int, has_bias: bool):
 def _same_array(a: np.ndarray, b: np.ndarray) -> bool:
     """Whether ``a`` and ``b`` view the same memory the same way (``fit`` hands a full-batch
     solver a fresh view of the same training array every epoch)."""
-    return a is b or (a.__array_interface__["data"] == b.__array_interface__["data"]
-                      and a.shape == b.shape and a.strides == b.strides and a.dtype == b.dtype)
+    return a is b or (
+        a.__array_interface__["data"] == b.__array_interface__["data"]
+        and a.shape == b.shape
+        and a.strides == b.strides
+        and a.dtype == b.dtype
+    )
 
 
 def _record_loss(net, record, y, sample_weight) -> float:
@@ -384,14 +395,14 @@ class Rprop(Optimizer):
         super().__init__(check_float(learning_rate, "learning_rate", low=0.0, low_inclusive=False))
         if not (isinstance(etas, (tuple, list)) and len(etas) == 2):
             raise ValueError(f"The 'etas' parameter must be a pair (eta_minus, eta_plus); got {etas!r}.")
-        self.eta_minus = check_float(etas[0], "etas[0] (eta_minus)", low=0.0, high=1.0,
-                                     low_inclusive=False, high_inclusive=False)
+        self.eta_minus = check_float(
+            etas[0], "etas[0] (eta_minus)", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
+        )
         self.eta_plus = check_float(etas[1], "etas[1] (eta_plus)", low=1.0, low_inclusive=False)
         if not (isinstance(step_sizes, (tuple, list)) and len(step_sizes) == 2):
             raise ValueError(f"The 'step_sizes' parameter must be a pair (step_min, step_max); got {step_sizes!r}.")
         self.step_min = check_float(step_sizes[0], "step_sizes[0] (step_min)", low=0.0)
-        self.step_max = check_float(step_sizes[1], "step_sizes[1] (step_max)", low=self.step_min,
-                                    low_inclusive=False)
+        self.step_max = check_float(step_sizes[1], "step_sizes[1] (step_max)", low=self.step_min, low_inclusive=False)
 
     def step(self, params, grads):
         if self.step_size is None:
@@ -408,8 +419,11 @@ class Rprop(Optimizer):
         prev[...] = grad
 
     def get_config(self):
-        return {"learning_rate": self.learning_rate, "etas": (self.eta_minus, self.eta_plus),
-                "step_sizes": (self.step_min, self.step_max)}
+        return {
+            "learning_rate": self.learning_rate,
+            "etas": (self.eta_minus, self.eta_plus),
+            "step_sizes": (self.step_min, self.step_max),
+        }
 
 
 # -- L-BFGS --------------------------------------------------------------------------------------
@@ -446,8 +460,9 @@ class LBFGS(Optimizer):
     _slots = ("s_list", "y_list")
     _scalars = ("old_old_loss", "stop_reason")
 
-    def __init__(self, history_size: int = 10, gtol: float = 1e-7, c1: float = 1e-4, c2: float = 0.9,
-                 max_line_search: int = 20):
+    def __init__(
+        self, history_size: int = 10, gtol: float = 1e-7, c1: float = 1e-4, c2: float = 0.9, max_line_search: int = 20
+    ):
         self.learning_rate = None  # the line search chooses the step length
         self.global_clipnorm = None
         self.iterations = 0
@@ -502,7 +517,7 @@ class LBFGS(Optimizer):
         if self.old_old_loss is None:
             # SciPy's BFGS convention: makes the first trial step length about 1 / ||g||
             self.old_old_loss = loss + np.sqrt(np.dot(g, g)) / 2
-        for attempt in range(2):
+        for _attempt in range(2):
             d = self._direction(g)
             if np.dot(g, d) >= 0:  # not a descent direction: forget the curvature pairs
                 self.s_list, self.y_list = [], []
@@ -510,9 +525,18 @@ class LBFGS(Optimizer):
             with warnings.catch_warnings():
                 # a failed search is handled below; SciPy's warning about it would only repeat that
                 warnings.filterwarnings("ignore", message=".*line search")
-                step = line_search(lambda v: evaluate(v)[0], lambda v: evaluate(v)[1], x, d, gfk=g,
-                                   old_fval=loss, old_old_fval=self.old_old_loss, c1=self.c1, c2=self.c2,
-                                   maxiter=self.max_line_search)[0]
+                step = line_search(
+                    lambda v: evaluate(v)[0],
+                    lambda v: evaluate(v)[1],
+                    x,
+                    d,
+                    gfk=g,
+                    old_fval=loss,
+                    old_old_fval=self.old_old_loss,
+                    c1=self.c1,
+                    c2=self.c2,
+                    maxiter=self.max_line_search,
+                )[0]
             if step is not None:
                 break
             if not self.s_list:
@@ -528,7 +552,7 @@ class LBFGS(Optimizer):
         if np.dot(s, yv) > 1e-10 * np.dot(yv, yv):  # keep H positive definite
             self.s_list.append(s)
             self.y_list.append(yv)
-            del self.s_list[:-self.history_size], self.y_list[:-self.history_size]
+            del self.s_list[: -self.history_size], self.y_list[: -self.history_size]
         _assign(params, x_new)
         self.old_old_loss = loss
         self.iterations += 1
@@ -539,8 +563,13 @@ class LBFGS(Optimizer):
         net.stop_training = True
 
     def get_config(self):
-        return {"history_size": self.history_size, "gtol": self.gtol, "c1": self.c1, "c2": self.c2,
-                "max_line_search": self.max_line_search}
+        return {
+            "history_size": self.history_size,
+            "gtol": self.gtol,
+            "c1": self.c1,
+            "c2": self.c2,
+            "max_line_search": self.max_line_search,
+        }
 
 
 # -- Levenberg-Marquardt -------------------------------------------------------------------------
@@ -610,8 +639,16 @@ class LevenbergMarquardt(Optimizer):
     _transient = ("_scratch", "_last_forward", "_jacobian")
     name = "lm"
 
-    def __init__(self, mu: float = 1e-3, mu_dec: float = 0.1, mu_inc: float = 10.0, mu_max: float = 1e10,
-                 min_grad: float = 1e-7, goal: float = 0.0, damping: str = "nielsen"):
+    def __init__(
+        self,
+        mu: float = 1e-3,
+        mu_dec: float = 0.1,
+        mu_inc: float = 10.0,
+        mu_max: float = 1e10,
+        min_grad: float = 1e-7,
+        goal: float = 0.0,
+        damping: str = "nielsen",
+    ):
         if damping not in ("trainlm", "nielsen"):
             raise ValueError(f"The 'damping' parameter must be 'trainlm' or 'nielsen'; got {damping!r}.")
         self.damping = damping
@@ -669,8 +706,12 @@ class LevenbergMarquardt(Optimizer):
         w = _flat(params)
         # the forward pass of the step accepted last epoch, if it was at these weights on this X
         cached = self._last_forward
-        if (cached is not None and _same_array(cached[0], X) and np.array_equal(cached[1], w)
-                and cached[2][1][-1] is net.layers[-1].output):  # no other pass since
+        if (
+            cached is not None
+            and _same_array(cached[0], X)
+            and np.array_equal(cached[1], w)
+            and cached[2][1][-1] is net.layers[-1].output
+        ):  # no other pass since
             record, loss = cached[2], cached[3]
         else:
             record = _forward_record(net, X, reuse=True)
@@ -678,7 +719,7 @@ class LevenbergMarquardt(Optimizer):
         self._last_forward = None
         # all the outputs' blocks at once when that takes at most 64 MB, else one at a time
         k = net.n_outputs
-        shape = (net.n_params, k, m) if net.n_params * k * m <= 2 ** 23 else (net.n_params, m)
+        shape = (net.n_params, k, m) if net.n_params * k * m <= 2**23 else (net.n_params, m)
         if self._jacobian is None or self._jacobian.shape != shape or self._jacobian.dtype != net.dtype:
             self._jacobian = np.empty(shape, dtype=net.dtype)
         JtJ, Jte = _gauss_newton(net, record, y, sample_weight, self._jacobian)
@@ -732,8 +773,15 @@ class LevenbergMarquardt(Optimizer):
         (Bayesian regularization re-estimates its priors)."""
 
     def get_config(self):
-        return {"mu": self.mu, "mu_dec": self.mu_dec, "mu_inc": self.mu_inc, "mu_max": self.mu_max,
-                "min_grad": self.min_grad, "goal": self.goal, "damping": self.damping}
+        return {
+            "mu": self.mu,
+            "mu_dec": self.mu_dec,
+            "mu_inc": self.mu_inc,
+            "mu_max": self.mu_max,
+            "min_grad": self.min_grad,
+            "goal": self.goal,
+            "damping": self.damping,
+        }
 
 
 class BayesianRegularization(LevenbergMarquardt):
@@ -770,16 +818,26 @@ class BayesianRegularization(LevenbergMarquardt):
     _scalars = ("mu", "nu", "stop_reason", "alpha", "beta", "gamma")
     name = "br"
 
-    def __init__(self, mu: float = 1e-3, mu_dec: float = 0.1, mu_inc: float = 10.0, mu_max: float = 1e10,
-                 min_grad: float = 1e-7, goal: float = 0.0, damping: str = "nielsen"):
+    def __init__(
+        self,
+        mu: float = 1e-3,
+        mu_dec: float = 0.1,
+        mu_inc: float = 10.0,
+        mu_max: float = 1e10,
+        min_grad: float = 1e-7,
+        goal: float = 0.0,
+        damping: str = "nielsen",
+    ):
         super().__init__(mu, mu_dec, mu_inc, mu_max, min_grad, goal, damping)
         self.alpha, self.beta, self.gamma = 0.0, 1.0, None
 
     def prepare(self, net):
         super().prepare(net)
         if net.alpha:
-            raise ValueError(f"The 'br' optimizer estimates the weight decay itself; build the network with "
-                             f"alpha=0 (got alpha={net.alpha}).")
+            raise ValueError(
+                f"The 'br' optimizer estimates the weight decay itself; build the network with "
+                f"alpha=0 (got alpha={net.alpha})."
+            )
 
     def logs(self):
         gamma = np.nan if self.gamma is None else self.gamma  # NaN until the first accepted step
