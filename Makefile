@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test bench setup clean
+.PHONY: demo test lint bench setup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,14 @@ setup: $(VENV)/.installed
 demo: setup
 	$(BIN)/bpnn demo moons
 
-test: setup
+# style, the layering (pyproject.toml's import-linter contracts), the engine's types, then the tests
+lint: setup
+	$(BIN)/ruff check src tests benchmarks examples setup.py
+	$(BIN)/ruff format --check src tests benchmarks examples setup.py
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/python -m pytest
 
 bench: setup

@@ -72,11 +72,12 @@ def check_int(value, name: str, minimum: int | None = None, maximum: int | None 
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"The '{name}' parameter must be an int; got {value!r} ({type(value).__name__}).")
+    value = int(value)
     if minimum is not None and value < minimum:
         raise ValueError(f"The '{name}' parameter must be >= {minimum}; got {value}.")
     if maximum is not None and value > maximum:
         raise ValueError(f"The '{name}' parameter must be <= {maximum}; got {value}.")
-    return int(value)
+    return value
 
 
 def check_float(

@@ -12,6 +12,8 @@ every call returns fresh arrays.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from bpnn.core import _native
@@ -79,16 +81,17 @@ class Dense:
         if bias is False:
             use_bias, bias = False, None
         self.use_bias = bool(use_bias)
-        self.weights = None if weights is None else self._check_param(weights, "weights", (self.n_in, self.n_out))
+        # Any: None until build(), then arrays (mypy cannot follow the `built` checks)
+        self.weights: Any = None if weights is None else self._check_param(weights, "weights", (self.n_in, self.n_out))
         if bias is not None and not self.use_bias:
             raise ValueError("The 'bias' argument was given but use_bias=False; pass one or the other.")
-        self.bias = None if bias is None else self._check_param(bias, "bias", (self.n_out,))
-        self.grad_weights = None
-        self.grad_bias = None
-        self._input = None
-        self._output = None
+        self.bias: Any = None if bias is None else self._check_param(bias, "bias", (self.n_out,))
+        self.grad_weights: Any = None
+        self.grad_bias: Any = None
+        self._input: Any = None
+        self._output: Any = None
         self._buffers: dict = {}  # batch size -> arrays reused by training steps
-        self._scratch = None  # the buffers of the current training step, None outside training
+        self._scratch: Any = None  # the buffers of the current training step, None outside training
 
     @staticmethod
     def _check_param(value, name, shape):
@@ -280,8 +283,8 @@ class Dropout:
     def __init__(self, rate: float, seed: int | None = None):
         self.rate = check_float(rate, "rate", low=0.0, high=1.0, high_inclusive=False)
         self.seed = None if seed is None else check_int(seed, "seed", minimum=0)
-        self.rng = None if seed is None else np.random.default_rng(seed)
-        self._mask = None
+        self.rng: Any = None if seed is None else np.random.default_rng(seed)
+        self._mask: Any = None
 
     def build(self, rng: np.random.Generator | None = None, dtype=np.float64) -> Dropout:
         if self.rng is None:

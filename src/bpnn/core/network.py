@@ -90,7 +90,7 @@ class Network:
         self.epochs_trained = 0
         self.stop_training = False
         self.optimizer = None
-        self._batch_m = 1
+        self._batch_m: float = 1
         if layers is not None:
             if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
                 raise TypeError(f"The 'layers' parameter must be a list of layers; got {type(layers).__name__}.")
@@ -171,7 +171,7 @@ class Network:
             X = layer.forward(X, training)
         return X
 
-    def _penalty(self, m: int) -> float:
+    def _penalty(self, m: float) -> float:
         if not self.alpha:
             return 0.0
         return self.alpha / (2.0 * m) * sum(np.vdot(layer.weights, layer.weights) for layer in self._dense_layers())

@@ -178,9 +178,7 @@ def estimator_from_parts(arrays: dict, meta: dict, source: str, classes: dict[st
     for key in ("params", "state"):
         if not isinstance(meta.get(key), dict):
             raise bad(f"the estimator description lacks {key!r}")
-    from bpnn.estimators import mlp as bpnn_sklearn
-
-    cls = getattr(bpnn_sklearn, name)
+    cls = classes[name]
     params = _decode(meta["params"], arrays, source)
     state = _decode(meta["state"], arrays, source)
     if not isinstance(params, dict) or not isinstance(state, dict):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import Any
 
 import numpy as np
 
@@ -138,7 +139,7 @@ class Optimizer:
     # -- state and configuration -------------------------------------------------------
     def get_state(self) -> dict:
         """Everything that changes during training, as copies: ``{name: number, list of arrays or None}``."""
-        state = {"iterations": self.iterations}
+        state: dict[str, Any] = {"iterations": self.iterations}
         if isinstance(self.learning_rate, float):
             state["learning_rate"] = self.learning_rate  # ReduceLROnPlateau may have changed it
         for name in self._scalars:
@@ -223,7 +224,7 @@ class SGD(Optimizer):
 
     _compiled_rule = "SGD"  # bpnn.training._fast runs this exact class in its compiled loop
 
-    _slots = ("velocity",)
+    _slots: tuple[str, ...] = ("velocity",)
 
     def __init__(
         self, learning_rate=0.01, momentum: float = 0.0, nesterov: bool = False, global_clipnorm: float | None = None
@@ -517,7 +518,7 @@ class Adagrad(Optimizer):
         }
 
 
-OPTIMIZERS = {
+OPTIMIZERS: dict[str, Any] = {
     "sgd": SGD,
     "gd": SGD,
     "momentum": functools.partial(SGD, momentum=0.9),

@@ -471,7 +471,8 @@ class LBFGS(Optimizer):
         self.c1 = check_float(c1, "c1", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
         self.c2 = check_float(c2, "c2", low=self.c1, high=1.0, low_inclusive=False, high_inclusive=False)
         self.max_line_search = check_int(max_line_search, "max_line_search", minimum=1)
-        self.s_list, self.y_list = [], []
+        self.s_list: list[np.ndarray] = []
+        self.y_list: list[np.ndarray] = []
         self.old_old_loss = None
         self.stop_reason = None
 
@@ -635,7 +636,7 @@ class LevenbergMarquardt(Optimizer):
 
     full_batch = True
     uses_learning_rate = False
-    _scalars = ("mu", "nu", "stop_reason")
+    _scalars: tuple[str, ...] = ("mu", "nu", "stop_reason")
     _transient = ("_scratch", "_last_forward", "_jacobian")
     name = "lm"
 
@@ -815,7 +816,7 @@ class BayesianRegularization(LevenbergMarquardt):
     F. D. Foresee, M. T. Hagan, "Gauss-Newton approximation to Bayesian learning", ICNN 1997.
     """
 
-    _scalars = ("mu", "nu", "stop_reason", "alpha", "beta", "gamma")
+    _scalars: tuple[str, ...] = ("mu", "nu", "stop_reason", "alpha", "beta", "gamma")
     name = "br"
 
     def __init__(
