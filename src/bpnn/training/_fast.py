@@ -24,7 +24,8 @@ dozen; it pays off on big layers, where the NumPy path trains. It comes from bpn
 optional C extension (``_ckernels``, loaded by :mod:`bpnn.core._native`) when that was built
 (setup.py; it needs a C compiler at install time), else from numba.
 
-numba is optional (``pip install bpnn[fast]``). :func:`why_not` says when the compiled
+numba is a regular dependency of bpnn; where it is missing (an install without it, or
+no wheel for the platform) everything here falls back to the NumPy path. :func:`why_not` says when the compiled
 epoch applies; ``fit`` uses it automatically and falls back to NumPy otherwise.
 ``fit(fast=False)`` forces the NumPy path for the epoch; the environment variable
 ``BPNN_FAST=0`` turns off every compiled piece, including the Adam step.
@@ -91,7 +92,7 @@ _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_tr
 def why_not(net, optimizer, batch_size: int, sample_weight=None, callbacks=()) -> str | None:
     """The reason the compiled path cannot train this, or None when it can."""
     if not _numba_installed():
-        return "numba is not installed (pip install 'bpnn[fast]')"
+        return "numba is not installed (it is one of bpnn's dependencies: pip install numba)"
     if not _enabled():
         return "the environment variable BPNN_FAST turns it off"
     rule = _rule(optimizer)
