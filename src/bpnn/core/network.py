@@ -125,7 +125,8 @@ class Network:
         return self.add(layer)
 
     def _dense_layers(self) -> list:
-        return [layer for layer in self.layers if hasattr(layer, "params")]
+        # isinstance first: hasattr() on a Dense evaluates its params property, and this runs every step
+        return [layer for layer in self.layers if isinstance(layer, Dense) or hasattr(layer, "params")]
 
     def _check_built(self):
         if not self.layers:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from bpnn.core.checks import check_array, check_float, check_int, check_same_rows
-from bpnn.training import _fast
+from bpnn.training import _fast, _online
 from bpnn.training.callbacks import Callback, InterruptGuard, ModelCheckpoint, PrintProgress  # noqa: F401 (Callback re-exported)
 from bpnn.training.optimizers import get_optimizer
 
@@ -117,6 +117,16 @@ def _restore_last_finite(net, snapshots, X, y, sample_weight) -> int:
 def _batches(X, y, sample_weight, batch_size: int, order, buffers):
     """Yield ``(X, y, sample_weight)`` batch by batch: views of consecutive rows when
     ``order`` is None, else the rows ``order`` names, gathered into ``buffers``."""
+    if batch_size == 1 and order is not None:
+        # one row per update: a view of the row is the same numbers as a gathered copy and
+        # costs a slice instead of three np.take calls (this loop is per sample)
+        if sample_weight is None:
+            for i in order.tolist():
+                yield X[i : i + 1], y[i : i + 1], None
+        else:
+            for i in order.tolist():
+                yield X[i : i + 1], y[i : i + 1], sample_weight[i : i + 1]
+        return
     for start in range(0, len(X), batch_size):
         stop = min(start + batch_size, len(X))
         if order is None:
@@ -299,6 +309,8 @@ def _train(
     if fast not in (None, True, False):
         raise TypeError(f"The 'fast' parameter must be None, True or False; got {fast!r}.")
     compiled = _fast.epoch_runner(net, opt, bs, sample_weight, callbacks, fast)
+    # without the compiled epoch, one sample per update runs in a lean NumPy loop when it can (same bits)
+    online = None if compiled is not None else _online.epoch_runner(net, opt, bs, sample_weight)
 
     # The order the rows are visited in, redrawn every epoch when shuffling; shuffled
     # batches are gathered into these one-batch buffers.
@@ -334,6 +346,8 @@ def _train(
             if compiled is not None:
                 # one compiled call per epoch, so a Ctrl-C takes effect at the end of the epoch
                 total, seen = compiled(X, y, order), m
+            elif online is not None:
+                total, seen = online(X, y, order, guard)
             else:
                 for Xb, yb, swb in _batches(X, y, sample_weight, bs, order if reorder else None, buffers):
                     batch_loss = opt.train_batch(net, Xb, yb, swb)

@@ -240,6 +240,17 @@ class SGD(Optimizer):
             self._slots = ()  # plain gradient descent keeps no state
             self.velocity = None
 
+    def step(self, params, grads):
+        if self.momentum or self.global_clipnorm is not None or type(self)._update is not SGD._update:
+            super().step(params, grads)
+            return
+        # plain gradient descent, the base class's step without its bookkeeping (in online
+        # training this runs once per sample): the same updates, p -= lr * g
+        lr = self.lr = self.current_learning_rate()
+        self.iterations += 1
+        for p, g in zip(params, grads):
+            p -= lr * g
+
     def _update(self, i, param, grad):
         if not self.momentum:
             param -= self.lr * grad
