@@ -298,8 +298,9 @@ class Network:
             would have ended, bit for bit (``epochs`` counts the epochs of the whole call).
         fast : bool or None, default=None
             Whether to run the epochs in the compiled loop of :mod:`bpnn.training._fast` (needs numba;
-            small Dense layers and batches, built-in activations and losses, SGD without
-            momentum or Adam). None: whenever it applies; False: never (the NumPy path);
+            small Dense layers and batches, built-in activations and losses, SGD with or
+            without momentum or Adam, with or without the L2 penalty). None: whenever it
+            applies; False: never (the NumPy path);
             True: always, or a ValueError saying why it cannot. Both paths give the same
             numbers up to rounding.
 
