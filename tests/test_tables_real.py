@@ -242,6 +242,22 @@ def test_missing_target_is_an_error_or_dropped(capsys, tmp_path):
     assert code == 0 and "398 rows" in out and "dropped 2 rows" in out
 
 
+def test_python_export_fills_missing_numbers_and_refuses_text_columns(tmp_path):
+    from bpnn.io.export import export_python
+
+    frame = mixed_table()
+    frame.drop(columns="color").to_csv(tmp_path / "n.csv", index=False)
+    model = bpnn.tables.train_table(read_frame(tmp_path / "n.csv"), ["y"], impute="mean", epochs=3).model
+    ns = {}
+    exec(compile(export_python(model), "exported.py", "exec"), ns)  # our own generated code
+    X = np.array([[np.nan, 1.0], [0.5, np.nan], [0.1, 0.2]])
+    assert np.array_equal(ns["predict"](X), model.predict(X))
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    model = bpnn.tables.train_table(read_frame(tmp_path / "t.csv"), ["y"], impute="mean", epochs=1).model
+    with pytest.raises(ValueError, match=r"text columns \('color'\). Use --format onnx"):
+        export_python(model)
+
+
 # --------------------------------------------------------------------------- formats
 
 

@@ -118,7 +118,8 @@ def network(
 
     shown = [_shown(n, max_neurons) for n in sizes]
     tallest = max(len(s) for s in shown)
-    ax = _base.axes_for(ax, (3.0 + 2.2 * len(sizes), 1.4 + 0.42 * tallest))
+    # 0.55 inch per neuron spacing, so that the equal-aspect drawing fills the figure
+    ax = _base.axes_for(ax, (0.55 * ((len(sizes) - 1) * 2.6 + 4.8), 0.55 * (tallest + 1.5) + 0.6))
 
     def y_of(column: int) -> dict:
         rows = shown[column]
@@ -127,7 +128,7 @@ def network(
 
     ys = [y_of(c) for c in range(len(sizes))]
     radius = 0.16
-    gap = 2.6  # horizontal distance between layers, in neuron spacings
+    gap = 2.6  # horizontal distance between layers, in neuron spacings (also in the figure size)
     for c, layer in enumerate(dense):
         w = np.asarray(layer.weights, dtype=float)
         biggest = float(np.abs(w).max()) or 1.0
