@@ -216,26 +216,25 @@ def read_frame(path, *, sep: str | None = None, sheet: str | int | None = None) 
 
     try:
         if fmt == "excel":
-            df = pd.read_excel(name, sheet_name=0 if sheet is None else sheet, engine="openpyxl")
+            df = _read_sheet(pd, name, sheet)
         else:
             df = pd.read_parquet(name)
-    except (ValueError, KeyError) as exc:
-        if fmt == "excel" and sheet is not None and "not found" in str(exc).lower():
-            raise DataError(f"{name} has no sheet {sheet!r}; {_sheet_names(name)}") from None
-        raise DataError(f"{name} cannot be read as {fmt}: {' '.join(str(exc).split())}") from None
+    except DataError:
+        raise
     except Exception as exc:  # a damaged file: zip, XML or Arrow errors of every kind
         raise DataError(f"{name} cannot be read as {fmt}: {type(exc).__name__}: {' '.join(str(exc).split())}") from None
     return _frame_from_pandas(df, name, fmt)
 
 
-def _sheet_names(name: str) -> str:
-    import pandas as pd
-
-    try:
-        names = pd.ExcelFile(name, engine="openpyxl").sheet_names
-    except Exception:
-        return "it could not be opened to list its sheets"
-    return "its sheets are " + ", ".join(map(repr, names))
+def _read_sheet(pd, name: str, sheet: str | int | None):
+    """One sheet of a workbook as a DataFrame; the workbook is closed whatever happens."""
+    with pd.ExcelFile(name, engine="openpyxl") as book:
+        names = book.sheet_names
+        if isinstance(sheet, str) and sheet not in names:
+            raise DataError(f"{name} has no sheet {sheet!r}; its sheets are {', '.join(map(repr, names))}")
+        if isinstance(sheet, int) and not 0 <= sheet < len(names):
+            raise DataError(f"{name} has {len(names)} sheets; sheet {sheet} does not exist")
+        return pd.read_excel(book, sheet_name=0 if sheet is None else sheet)
 
 
 def _read_csv_frame(name: str, sep: str) -> Frame:
