@@ -312,6 +312,18 @@ def test_missing_reader_names_the_extra(capsys, tmp_path, monkeypatch):
     )
 
 
+def test_damaged_excel_and_parquet_files_are_one_line_errors(capsys, tmp_path):
+    for name in ("t.xlsx", "t.parquet"):
+        (tmp_path / name).write_bytes(b"PK\x03\x04 not really a workbook")
+        err = error_line(capsys, "train", tmp_path / name, "--target", "y")
+        assert f"{tmp_path / name} cannot be read as" in err
+    frame = mixed_table(n=20, holes=0)
+    frame.to_parquet(tmp_path / "ok.parquet")
+    assert "--sheet is only for Excel files" in error_line(
+        capsys, "train", tmp_path / "ok.parquet", "--target", "y", "--sheet", "x"
+    )
+
+
 def test_damaged_encoder_in_a_model_file_is_a_one_line_error(tmp_path):
     from bpnn.io.container import load_container, save_container
 
@@ -353,7 +365,8 @@ def onnx_feeds(session, model, frame):
 
 @pytest.mark.parametrize("table", sorted(EXAMPLE_MODELS))
 def test_onnx_equals_bpnn_predict_on_every_example_table(capsys, tmp_path, table):
-    ort = pytest.importorskip("onnxruntime")
+    import onnxruntime as ort
+
     path = EXAMPLES / table
     model_path, onnx_path = tmp_path / "m.bpnn", tmp_path / "m.onnx"
     assert run(capsys, "train", path, *EXAMPLE_MODELS[table], "-o", model_path, "-q")[0] == 0
@@ -382,7 +395,8 @@ def test_onnx_equals_bpnn_predict_on_every_example_table(capsys, tmp_path, table
 
 
 def test_onnx_in_double_precision_matches_to_rounding(tmp_path):
-    ort = pytest.importorskip("onnxruntime")
+    import onnxruntime as ort
+
     from bpnn.io.onnx import save_onnx
 
     run_ = bpnn.tables.train_table(
@@ -403,9 +417,9 @@ def test_onnx_in_double_precision_matches_to_rounding(tmp_path):
 
 @pytest.mark.parametrize("kind", ["multiclass", "binary", "regression_1d", "regression_2d"])
 def test_estimator_to_onnx(tmp_path, kind, capsys):
-    ort = pytest.importorskip("onnxruntime")
     import warnings
 
+    import onnxruntime as ort
     from sklearn.datasets import load_iris
 
     X, y = load_iris(return_X_y=True)

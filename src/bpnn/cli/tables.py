@@ -227,7 +227,7 @@ def _train(args) -> int:
         from bpnn.tables.chunked import train_csv_chunks
 
         _check_chunked(args)
-        sep = "," if args.sep is None else args.sep
+        sep = ("\t" if args.data.lower().endswith(".tsv") else ",") if args.sep is None else args.sep
         run = train_csv_chunks(args.data, args.target, args.chunksize, sep=sep, dropna=args.dropna, **options)
         n_dropped = None
     else:
