@@ -415,6 +415,35 @@ def test_onnx_in_double_precision_matches_to_rounding(tmp_path):
     assert label.tolist() == run_.model.predict(frame).tolist()
 
 
+def test_onnx_of_a_numeric_table_model_and_a_bare_network(tmp_path):
+    import onnxruntime as ort
+
+    from bpnn.io import read_csv
+    from bpnn.io.onnx import save_onnx
+
+    table = read_csv(EXAMPLES / "regression.csv")  # a Table: no encoder in the model
+    model = bpnn.tables.train_table(table, ["period_s"], scale="standard", epochs=5).model
+    assert model.encoder is None
+    X = table.drop("period_s").data
+    for obj, expected in ((model, model.predict(X)), (model.network, model.network.predict(X))):
+        save_onnx(obj, tmp_path / "m.onnx", dtype="float64")
+        session = ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"])
+        (out,) = session.run(None, {"input": X})
+        np.testing.assert_allclose(out, expected, rtol=1e-12)
+
+
+def test_onnx_refuses_a_column_named_like_an_output(tmp_path):
+    from bpnn.io.onnx import table_model_to_onnx
+
+    frame = mixed_table(holes=0).rename(columns={"x1": "label"})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    model = bpnn.tables.train_table(read_frame(tmp_path / "t.csv"), ["y"], epochs=1).model
+    with pytest.raises(
+        ValueError, match="the feature column 'label' would have the name of one of the graph's outputs"
+    ):
+        table_model_to_onnx(model)
+
+
 @pytest.mark.parametrize("kind", ["multiclass", "binary", "regression_1d", "regression_2d"])
 def test_estimator_to_onnx(tmp_path, kind, capsys):
     import warnings

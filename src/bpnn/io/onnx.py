@@ -36,6 +36,8 @@ from bpnn.io.scaling import MinMaxScaler, NoScaler, StandardScaler
 
 __all__ = ["table_model_to_onnx", "network_to_onnx", "estimator_to_onnx", "save_onnx", "OPSET"]
 
+_OUTPUT_NAMES = ("label", "probabilities", "prediction", "output")
+
 #: ai.onnx opset of the graphs (19: Equal on strings) and the IR version (9: onnxruntime >= 1.16).
 OPSET = 19
 IR_VERSION = 9
@@ -62,8 +64,9 @@ class _Graph:
         self._count = 0
 
     def name(self, stem: str) -> str:
+        # "bpnn." in front: no clash with an input named after a column
         self._count += 1
-        return f"{stem}_{self._count}"
+        return f"bpnn.{stem}_{self._count}"
 
     def const(self, value, stem: str = "const", dtype=None) -> str:
         from onnx import numpy_helper
@@ -81,6 +84,11 @@ class _Graph:
         return out
 
     def input(self, name: str, elem_type: int, shape: list) -> str:
+        if name in _OUTPUT_NAMES or name.startswith("bpnn."):
+            raise ValueError(
+                f"Cannot export to ONNX: the feature column {name!r} would have the name of one of the graph's "
+                f"outputs or internal values ({', '.join(_OUTPUT_NAMES)}, bpnn.*); rename the column and train again."
+            )
         self.inputs.append(self.helper.make_tensor_value_info(name, elem_type, shape))
         return name
 
@@ -99,7 +107,10 @@ class _Graph:
         )
         model.ir_version = IR_VERSION
         helper.set_model_props(model, metadata)
-        self.onnx.checker.check_model(model, full_check=True)
+        try:
+            self.onnx.checker.check_model(model, full_check=True)
+        except Exception as exc:  # onnx's ValidationError and shape-inference errors: a bug of ours, said in one line
+            raise ValueError(f"the ONNX graph failed onnx's checker: {' '.join(str(exc).split())}") from None
         return model
 
 
