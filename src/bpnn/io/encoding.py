@@ -227,9 +227,9 @@ class TableEncoder:
             else:
                 out = np.asarray(values, dtype=np.float64).copy()
         except (TypeError, ValueError):
-            bad = next(v for v in values if not _is_missing(v) and not _is_number(v, spec["kind"]))
+            i = next(i for i, v in enumerate(values) if not _is_missing(v) and not _is_number(v, spec["kind"]))
             raise DataError(
-                f"column {name!r} holds {_shorten(str(bad))!r}, which is not "
+                f"{self._where(i, frame)}: column {name!r} holds {_shorten(str(values[i]))!r}, which is not "
                 f"{'a number' if spec['kind'] == 'number' else 'true or false'}"
             ) from None
         holes = np.isnan(out)

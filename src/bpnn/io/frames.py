@@ -23,10 +23,8 @@ imputed is the caller's choice.
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -98,12 +96,6 @@ class Frame:
         if bad:
             raise ValueError(f"kinds must give one of {KINDS} for every column; missing or unknown for {bad}")
 
-    @classmethod
-    def from_table(cls, table: Table) -> Frame:
-        """A frame of the numeric columns of a :class:`~bpnn.io.Table` (missing cells are NaN)."""
-        values = {c: np.asarray(table.data[:, j], dtype=np.float64) for j, c in enumerate(table.columns)}
-        return cls(list(table.columns), values, dict.fromkeys(table.columns, "number"), table.source)
-
     def __len__(self) -> int:
         return len(self.rows)  # type: ignore[arg-type]
 
@@ -160,10 +152,6 @@ class Frame:
         out = self.take(~np.asarray(mask, dtype=bool))
         out.dropped = self.dropped + gone
         return out
-
-    def numeric(self) -> bool:
-        """True when every column holds numbers."""
-        return all(self.kinds[c] == "number" for c in self.columns)
 
 
 # --------------------------------------------------------------------------- #
@@ -308,7 +296,6 @@ def _frame_from_pandas(df, name: str, fmt: str) -> Frame:
 
 
 def _type_pandas_column(series, column: str, name: str, rows: np.ndarray) -> tuple[np.ndarray, str]:
-    import pandas as pd
     from pandas.api import types
 
     if types.is_bool_dtype(series.dtype):
@@ -350,7 +337,6 @@ def _type_pandas_column(series, column: str, name: str, rows: np.ndarray) -> tup
                 "(the column's other cells are numbers)"
             ) from None
     _check_finite(out, column, name, rows)
-    del pd
     return out, "number"
 
 
@@ -373,14 +359,3 @@ def _check_finite(values: np.ndarray, column: str, name: str, rows: np.ndarray) 
             f"{name}, row {rows[i]}: column {column!r} holds {values[i]!r}, which is infinite; "
             "only finite numbers can be used"
         )
-
-
-def is_missing(value: Any) -> bool:
-    """True for None, NaN and the missing markers of CSV files (``""``, ``NA``, ...)."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    if isinstance(value, str):
-        return value.strip().lower() in MISSING_MARKERS
-    return False
