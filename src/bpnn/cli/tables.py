@@ -194,7 +194,12 @@ def add_table_commands(subparsers) -> None:
         default="python",
         help="python: a NumPy-only .py file; onnx: an ONNX graph for onnxruntime and others (default: python)",
     )
-    export.add_argument("-o", "--out", default="predict_model.py", help="file to write (default: predict_model.py)")
+    export.add_argument(
+        "-o",
+        "--out",
+        default="predict_model.py",
+        help="file to write (default: predict_model.py; with --format onnx, the model file's name ending in .onnx)",
+    )
     export.set_defaults(run=_guarded(_export))
 
     for parser in (train, predict, info, export):
