@@ -63,6 +63,7 @@ def _shown(n: int, limit: int) -> list[int | None]:
     return [*range(limit - 2), None, n - 1]
 
 
+@_base.documented
 def network(
     model: Any,
     path: PathLike | None = None,
@@ -87,8 +88,7 @@ def network(
     ----------
     model : Model, BPClassifier, BPRegressor or Network
         Anything holding a bpnn network (``.network``, ``.network_`` or ``.layers``).
-    path : str or os.PathLike, optional
-        File to write (``.png`` or ``.svg``), atomically. Required unless ``ax`` is given.
+    {path}
     weights : bool, default=True
         Draw the weights as line width and colour.
     max_neurons : int, default=12
@@ -98,7 +98,7 @@ def network(
     title : str, optional
         Default: the layer sizes, e.g. ``"network 4-10-3"``.
     ax : matplotlib.axes.Axes, optional
-        Draw on these axes instead of a new figure.
+        Draw on these axes instead of a new figure (sized to the network: 0.55 inch per neuron).
 
     Returns
     -------
