@@ -63,7 +63,8 @@ def test_regression_scores_equal_sklearns(case):
 @pytest.mark.parametrize("table,target", [("classification.csv", "material"), ("regression.csv", "period_s")])
 def test_bpnn_train_on_a_small_table_loads_no_heavy_library(tmp_path, table, target):
     """What `bpnn train` imports on the example tables (a fresh interpreter): not scikit-learn,
-    matplotlib, pandas or numba (their imports took most of a call); the scores are still there."""
+    matplotlib or numba (their imports took most of a call); the scores are still there.
+    (pandas is imported: it reads the tables since issue 17.)"""
     import json
     import subprocess
     import sys
@@ -74,12 +75,12 @@ def test_bpnn_train_on_a_small_table_loads_no_heavy_library(tmp_path, table, tar
         "import sys, json; from bpnn.cli.main import main; "
         f"status = main(['train', {str(data)!r}, '--target', {target!r}, '--out', {str(tmp_path / 'm.bpnn')!r}, "
         "'--quiet']); "
-        "print(json.dumps([status] + [m in sys.modules for m in ('sklearn', 'matplotlib', 'pandas', 'numba')]))"
+        "print(json.dumps([status] + [m in sys.modules for m in ('sklearn', 'matplotlib', 'numba')]))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     status, *loaded = json.loads(out.stdout.strip().splitlines()[-1])
     assert status == 0 and (tmp_path / "m.bpnn").exists()
-    assert loaded == [False, False, False, False]
+    assert loaded == [False, False, False]
     model = bpnn.load(tmp_path / "m.bpnn")
     assert "test" in model.metrics
 
