@@ -195,9 +195,14 @@ def validate_settings(raw: dict, upload_columns=None, base: Settings | None = No
         if len({out["ux"], out["uy"], out["ut"]}) != 3:
             raise SettingsError("ut", "ut: the two features and the target must be three different columns")
     if out["optimizer"] in ("lm", "br") and out["reg"] == "l1":
-        raise SettingsError("reg", f"reg: the {out['optimizer']!r} optimizer cannot take L1 (|w| is not smooth)")
+        raise SettingsError(
+            "reg",
+            f"reg: the {out['optimizer']!r} optimizer cannot take L1 (|w| is not smooth); choose none or l2; got 'l1'",
+        )
     if out["optimizer"] == "br" and out["reg"] != "none":
-        raise SettingsError("reg", "reg: the 'br' optimizer sets its own weight decay; choose none")
+        raise SettingsError(
+            "reg", f"reg: the 'br' optimizer sets its own weight decay; choose none; got {out['reg']!r}"
+        )
     return Settings(**out)
 
 
@@ -527,6 +532,11 @@ class Session:
         if len(table) < 4:
             raise SettingsError("upload", f"upload: {safe} has {len(table)} rows; at least 4 are needed")
         self.upload = {"name": safe, "columns": list(table.columns), "table": table}
+        if self.settings.dataset == UPLOAD:
+            # the run was on the previous file: back to the default data until columns are chosen
+            self.settings = Settings()
+            self._make_data()
+            self.reset()
         return {"name": safe, "columns": list(table.columns), "rows": len(table)}
 
     # -- export ---------------------------------------------------------------------------
