@@ -106,6 +106,21 @@ def test_each_preset_learns(name):
     assert session.history[-1][1] < session.history[0][1]
 
 
+def test_a_preset_from_the_page_is_the_same_run_whatever_came_before():
+    from bpnn.playground.session import catalog
+
+    full = catalog()["presets"]["seed000-xor"]
+    assert set(full) == set(Settings().to_dict())
+    changed = Session()
+    changed.apply({"noise": 30, "train": 80, "points": 100, "seed": 9})
+    changed.apply(full)
+    fresh = Session()
+    fresh.apply(PRESETS["seed000-xor"]["settings"])
+    assert changed.settings == fresh.settings
+    for a, b in zip(changed.net.get_weights(), fresh.net.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
 # -- what the page draws -------------------------------------------------------------------------
 def test_frame_is_the_networks_output_on_the_grid_and_the_features_are_the_formulas():
     session = Session()

@@ -889,7 +889,9 @@ def catalog() -> dict:
         "optimizers": list(OPTIMIZER_NAMES),
         "activations": list(HIDDEN_ACTIVATIONS),
         "features": {name: label for name, (_, label) in FEATURES.items()},
-        "presets": {name: p["settings"] for name, p in PRESETS.items()},
+        # whole settings (the defaults where a preset says nothing), so that a preset is the same run
+        # whatever was on the page before
+        "presets": {name: validate_settings(p["settings"]).to_dict() for name, p in PRESETS.items()},
         "limits": {
             "layers": MAX_LAYERS,
             "neurons": MAX_NEURONS,

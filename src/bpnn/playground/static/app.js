@@ -250,25 +250,36 @@ function syncControls() {
 
 // -- messages from the server -----------------------------------------------------------------
 function onState(msg) {
-  st.state = msg; st.settings = msg.settings;
+  st.state = msg; st.settings = msg.settings; st.frame = null;  // a frame of the old network no longer fits
   st.curve = msg.history.map((h) => [h[1], h[2]]);
   if (msg.upload) showUploadColumns(msg.upload);
   syncControls(); writeUrl(); buildNetwork();
   if (st.selected) { $("explain").hidden = true; st.selected = null; }
 }
 
+let drawPending = false;
+window.bpnnPictures = 0;  // pictures drawn so far (benchmarks/playground_fps.py reads it)
+
 function onFrame(msg) {
   st.frame = msg;
   if (msg.epoch === 0) st.curve = [[msg.train_loss, msg.test_loss]];
   else if (st.curve.length === 0 || msg.epoch >= st.curve.length) st.curve.push([msg.train_loss, msg.test_loss]);
+  // Ask for the next epoch at once, so the server trains while this one is drawn; the picture is
+  // drawn at the screen's next refresh from the newest frame (older ones are skipped if the page lags).
+  send({ type: "drawn" });
+  if (drawPending) return;
+  drawPending = true;
   requestAnimationFrame(() => {
-    $("epoch").textContent = String(msg.epoch).padStart(6, "0");
-    $("train-loss").textContent = fmt(msg.train_loss);
-    $("test-loss").textContent = fmt(msg.test_loss);
+    drawPending = false;
+    const f = st.frame;
+    if (!f) return;
+    $("epoch").textContent = String(f.epoch).padStart(6, "0");
+    $("train-loss").textContent = fmt(f.train_loss);
+    $("test-loss").textContent = fmt(f.test_loss);
     drawBoundary(); drawCurve(); drawNeurons(); drawLinks();
-    if (msg.message) showError(msg.message);
+    window.bpnnPictures += 1;
+    if (f.message) showError(f.message);
     if (st.selected && !st.playing) explain(st.selected);
-    send({ type: "drawn" });
   });
 }
 
@@ -276,6 +287,10 @@ function setPlaying(on) {
   st.playing = on;
   $("play").textContent = on ? "❚❚" : "▶";
   $("play").classList.toggle("on", on);
+}
+
+function number(v) { // six significant digits, small numbers as 1.23456e-7
+  return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(5) : v.toPrecision(6);
 }
 
 function fmt(v) { return Number.isFinite(v) ? v.toFixed(3) : "–"; }
@@ -306,7 +321,8 @@ function paint(canvas, values, n, map) {
     const [r, g, b] = colour(map(values[i]));
     img.data[4 * i] = r; img.data[4 * i + 1] = g; img.data[4 * i + 2] = b; img.data[4 * i + 3] = 255;
   }
-  const off = document.createElement("canvas"); off.width = n; off.height = n;
+  if (!canvas.off || canvas.off.width !== n) { canvas.off = document.createElement("canvas"); canvas.off.width = canvas.off.height = n; }
+  const off = canvas.off;
   off.getContext("2d").putImageData(img, 0, 0);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(off, 0, 0, canvas.width, canvas.height);
@@ -361,14 +377,14 @@ function buildNetwork() {
   const colX = columns.map((_, c) => 60 + c * (W - 60 - NODE) / Math.max(columns.length - 1, 1));
   layout = { nodes: [], colX };
   columns.forEach((n, c) => {
-    const size = Math.min(NODE, Math.floor((H - 40) / n) - 4);
-    const gap = Math.min(NODE + 12, (H - 40) / n);
+    const size = Math.min(NODE, Math.floor((H - 56) / n) - 4);
+    const gap = Math.min(NODE + 12, (H - 56) / n);
     const nodes = [];
     for (let j = 0; j < n; j++) {
       const el = document.createElement("div");
       el.className = "node";
       el.style.width = el.style.height = size + "px";
-      const x = colX[c] - size / 2, y = 30 + j * gap;
+      const x = colX[c] - size / 2, y = 46 + j * gap;
       el.style.left = x + "px"; el.style.top = y + "px";
       const canvas = document.createElement("canvas"); canvas.width = canvas.height = st.state.thumb;
       el.appendChild(canvas);
@@ -412,6 +428,7 @@ function drawNeurons() {
   if (!layout || !st.frame) return;
   const s = st.settings, n = st.state.thumb;
   const neurons = st.frame.neurons;
+  if (neurons.length !== layout.nodes.length) return;
   // input column: the active features in order, the others blank
   let k = 0;
   layout.nodes[0].forEach((node) => {
@@ -436,6 +453,9 @@ function drawLinks() {
   const svg = $("links"), s = st.settings;
   const activeNodes = [layout.nodes[0].filter((n) => s.features.includes(n.feature)), ...layout.nodes.slice(1)];
   const weights = st.frame.weights;
+  const fits = weights.length === activeNodes.length - 1
+    && weights.every((W, l) => W.length === activeNodes[l].length && W[0].length === activeNodes[l + 1].length);
+  if (!fits) return;
   const want = weights.reduce((a, W) => a + W.length * W[0].length, 0);
   if (svg.childElementCount !== want) {
     svg.innerHTML = "";
@@ -486,7 +506,7 @@ function onExplain(msg) {
   for (const [k, v] of Object.entries(msg.values)) {
     const row = table.insertRow();
     row.insertCell().textContent = tr("v_" + k) + (k === "gradient" ? (msg.from ? "w" : "b") : "");
-    const cell = row.insertCell(); cell.textContent = v.toPrecision(6); cell.setAttribute("data-testid", "explain-" + k);
+    const cell = row.insertCell(); cell.textContent = number(v); cell.setAttribute("data-testid", "explain-" + k);
   }
   $("explain-note").textContent = `${tr("note")} (η = ${msg.learning_rate}, ${msg.optimizer})`;
   $("explain-lines").textContent = msg.lines.join("\n");
@@ -498,4 +518,11 @@ st.urlSettings = readUrl();
 bindControls();
 fillTranslated();
 connect();
+// a link edited by hand (or pasted) in the same tab: apply its settings
+window.addEventListener("hashchange", () => {
+  const settings = readUrl();
+  fillTranslated();
+  if (st.state) syncControls();
+  change(settings);
+});
 window.addEventListener("resize", () => { if (st.state) buildNetwork(); });
