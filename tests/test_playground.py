@@ -139,6 +139,22 @@ def test_frame_is_the_networks_output_on_the_grid_and_the_features_are_the_formu
     assert frame["epoch"] == 2 and frame["weights"][0] == W1.tolist()
 
 
+def test_a_diverging_run_stops_with_the_engines_message():
+    session = Session()
+    session.apply(
+        {"dataset": "plane", "problem": "regression", "hidden": [8, 8], "activation": "relu", "lr": 10, "batch": 1}
+    )
+    session.step(20)
+    assert session.diverged and "Training diverged" in session.message
+    stopped = session.epoch
+    session.step(5)
+    assert session.epoch == stopped  # nothing more until a reset
+    frame = session.frame()
+    assert frame["message"] == session.message and np.isfinite(floats(frame["output"])).all()
+    session.reset()
+    assert not session.diverged and session.epoch == 0
+
+
 def test_l1_and_l2_reach_the_network():
     session = Session()
     session.apply({"reg": "l1", "rate": 0.3})
@@ -296,8 +312,9 @@ def test_healthz_page_and_unknown_export(server):
         assert r.status == 200 and r.read() == b"ok"
     with urllib.request.urlopen(f"http://{address}/") as r:
         page = r.read().decode()
-    for hook in ("play", "step", "reset", "epoch", "train-loss", "test-loss", "dataset", "learning-rate"):
-        assert f'data-testid="{hook}"' in page
+    hooks = "play step reset epoch train-loss test-loss dataset learning-rate activation add-layer remove-layer"
+    for hook in (hooks + " regularization upload export explain boundary").split():
+        assert f'data-testid="{hook}"' in page  # the issue's stable hooks
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(f"http://{address}/export/model?session=nope")
     assert info.value.code == 404

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import secrets
 from pathlib import Path
 
@@ -180,6 +181,13 @@ async def _handle(tab: _Tab, text: str) -> None:
     except (ValueError, TypeError, FloatingPointError) as exc:
         # anything else the engine refuses: the page shows it, the server goes on
         await tab.send({"type": "error", "field": "", "message": " ".join(str(exc).split())})
+    except (WebSocketDisconnect, asyncio.CancelledError):
+        raise
+    except Exception as exc:  # a bug: say so in the page, log it, keep the tab and the server
+        logging.getLogger("bpnn.playground").exception("error while handling %r", text[:200])
+        await tab.send(
+            {"type": "error", "field": "", "message": f"internal error ({type(exc).__name__}: {exc}); please report it"}
+        )
 
 
 async def _dispatch(tab: _Tab, message: dict) -> None:
