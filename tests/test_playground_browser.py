@@ -129,7 +129,7 @@ def canvas_pixels(page, testid: str) -> np.ndarray:
 
 def colour_shares(pixels: np.ndarray) -> tuple[float, float]:
     """Shares of blue-ish (class 1) and orange-ish (class 0) pixels."""
-    r, g, b = pixels[..., 0], pixels[..., 1], pixels[..., 2]
+    r, b = pixels[..., 0], pixels[..., 2]
     return float(np.mean(b > r + 40)), float(np.mean(r > b + 40))
 
 
