@@ -364,3 +364,15 @@ def test_the_cli_says_which_extra_is_missing(monkeypatch, capsys):
     with pytest.raises(SystemExit) as info:
         main(["playground", "--port", "0"])
     assert info.value.code == 2
+
+
+def test_the_cli_says_when_the_port_is_taken(capsys):
+    from bpnn.cli.main import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["playground", "--no-browser", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"cannot listen on 127.0.0.1:{port}" in err and "--port" in err

@@ -288,6 +288,13 @@ def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True) 
 
     import uvicorn
 
+    import socket
+
+    try:  # say plainly when the port is taken, before uvicorn logs it and exits
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise ValueError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port") from None
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     config = uvicorn.Config(create_app(), host=host, port=port, log_level="warning", ws_max_size=MAX_MESSAGE_BYTES)
     server = uvicorn.Server(config)
