@@ -218,8 +218,10 @@ def test_every_control_changes_the_run_and_the_url(page, server):
     wait_for_state(page, "features", "x1,x2,x1x2")
     page.get_by_test_id("regenerate").click()
     wait_for_state(page, "seed", "1")
+    expect(page.get_by_test_id("legend")).to_contain_text("class 1")
     page.get_by_test_id("problem").select_option("regression")
     wait_for_state(page, "dataset", "plane")
+    expect(page.get_by_test_id("legend")).to_contain_text("−1")
     # display switches: test points, discretized output (two colours only)
     page.get_by_test_id("problem").select_option("classification")
     wait_for_state(page, "dataset", "circle")
@@ -240,6 +242,13 @@ def test_every_control_changes_the_run_and_the_url(page, server):
     page.get_by_test_id("lang").click()
     expect(page.locator("h1")).to_have_text("bpnn 游乐场")
     wait_for_state(page, "lang", "zh")
+    # every English text has a Chinese one, and every labelled element shows a translation
+    assert page.evaluate("Object.keys(T.en).sort()") == page.evaluate("Object.keys(T.zh).sort()")
+    untranslated = page.evaluate(
+        "[...document.querySelectorAll('[data-i18n]')].filter(e => e.textContent === T.en[e.dataset.i18n]"
+        " && T.en[e.dataset.i18n] !== T.zh[e.dataset.i18n]).map(e => e.dataset.i18n)"
+    )
+    assert untranslated == []
     expect(page.get_by_test_id("step")).to_be_visible()
     DOCS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=DOCS / "playground-zh.png")
@@ -332,6 +341,8 @@ def test_the_explain_panel_for_a_neuron_and_a_weight(page):
     load(page, "hidden=3&dataset=gauss")
     page.get_by_test_id("step").click()
     expect(page.get_by_test_id("epoch")).to_have_text("000001")
+    # hover: a neuron's bias, from the same frame as the drawing
+    expect(page.get_by_test_id("neuron-2-1")).to_have_attribute("title", re.compile(r"bias b_1\^\[2\] = -?[0-9.]+"))
     page.get_by_test_id("neuron-2-1").click()  # the output neuron
     panel = page.get_by_test_id("explain")
     expect(panel).to_be_visible()

@@ -26,6 +26,8 @@ const T = {
     ds_circle: "circle", ds_xor: "XOR", ds_gauss: "Gaussian", ds_spiral: "spiral",
     ds_moons: "two moons (seed 004)", ds_xor4: "XOR, 4 points (seed 000)", ds_plane: "plane",
     ds_multigauss: "multi-Gaussian", ds_sine: "sine curve (seed 004')", ds_upload: "your CSV file",
+    class0: "class 0", class1: "class 1", axes: "x1 from {a} to {b}, x2 from {c} to {d}",
+    scaled: " (the uploaded columns scaled to [−1, 1])", bias: "bias",
   },
   zh: {
     title: "bpnn 游乐场", subtitle: "由 bpnn 训练的网络，每个数字一点即见",
@@ -47,7 +49,8 @@ const T = {
     classification: "分类", regression: "回归", none: "无",
     ds_circle: "圆", ds_xor: "异或", ds_gauss: "高斯", ds_spiral: "螺旋", ds_moons: "双月 (种子 004)",
     ds_xor4: "异或，4 个点 (种子 000)", ds_plane: "平面", ds_multigauss: "多高斯", ds_sine: "正弦曲线 (种子 004')",
-    ds_upload: "你的 CSV 文件",
+    ds_upload: "你的 CSV 文件", class0: "类别 0", class1: "类别 1", axes: "x1 从 {a} 到 {b}，x2 从 {c} 到 {d}",
+    scaled: "（上传的列缩放到 [−1, 1]）", bias: "偏置",
   },
 };
 
@@ -183,8 +186,8 @@ function bindControls() {
   };
   $("remove-layer").onclick = () => change({ hidden: st.settings.hidden.slice(0, -1) });
   $("lang").onclick = () => {
-    st.lang = st.lang === "en" ? "zh" : "en"; fillTranslated(); syncControls(); writeUrl();
-    if (st.state) buildNetwork();
+    st.lang = st.lang === "en" ? "zh" : "en"; fillTranslated(); writeUrl();
+    if (st.state) { syncControls(); drawLegend(); buildNetwork(); }
   };
   $("show-test").onchange = () => { st.showTest = $("show-test").checked; writeUrl(); drawBoundary(); };
   $("discretize").onchange = () => { st.discretize = $("discretize").checked; writeUrl(); drawBoundary(); };
@@ -249,8 +252,18 @@ function syncControls() {
 }
 
 // -- messages from the server -----------------------------------------------------------------
+function drawLegend() {
+  const cls = st.settings.problem === "classification";
+  $("legend-low").textContent = cls ? tr("class0") : "−1";
+  $("legend-high").textContent = cls ? tr("class1") : "1";
+  const [a, b, c, d] = st.state.extent.map((v) => +v.toFixed(2));
+  $("axes").textContent = tr("axes").replace("{a}", a).replace("{b}", b).replace("{c}", c).replace("{d}", d)
+    + (st.settings.dataset === "upload" ? tr("scaled") : "");
+}
+
 function onState(msg) {
   st.state = msg; st.settings = msg.settings; st.frame = null;  // a frame of the old network no longer fits
+  drawLegend();
   st.curve = msg.history.map((h) => [h[1], h[2]]);
   if (msg.upload) showUploadColumns(msg.upload);
   syncControls(); writeUrl(); buildNetwork();
@@ -442,6 +455,8 @@ function drawNeurons() {
     const last = c === layout.nodes.length - 1;
     layout.nodes[c].forEach((node, j) => {
       if (!neurons[c] || !neurons[c][j]) return;
+      const b = st.frame.biases[c - 1][j];
+      node.el.title = `${tr("layer")} ${c}, ${tr("neuron")} ${j + 1}: ${tr("bias")} b_${j + 1}^[${c}] = ${b.toPrecision(6)}`;
       const v = floats(neurons[c][j]);
       paint(node.canvas, v, n, last ? outputToUnit : (x) => (Math.max(-1, Math.min(1, x)) + 1) / 2);
     });
