@@ -283,12 +283,11 @@ async def _play(tab: _Tab) -> None:
 
 def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True) -> None:
     """Run the playground until Ctrl-C (``bpnn playground``)."""
+    import socket
     import threading
     import webbrowser
 
     import uvicorn
-
-    import socket
 
     try:  # say plainly when the port is taken, before uvicorn logs it and exits
         with socket.create_server((host, port)):
