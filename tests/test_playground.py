@@ -79,6 +79,18 @@ def test_settings_round_trip_and_a_session_keeps_its_old_settings_after_a_bad_ch
     assert session.settings == Settings() and session.net is not None
 
 
+@pytest.mark.parametrize(
+    "optimizer", ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "adagrad", "rprop", "lbfgs", "lm", "br"]
+)
+def test_every_bpnn_optimizer_trains_in_the_playground(optimizer):
+    session = Session()
+    session.apply({"optimizer": optimizer, "hidden": [4], "dataset": "gauss", "lr": 0.1})
+    session.step(15)
+    assert not session.diverged and session.epoch == 15
+    assert session.net.optimizer is session.optimizer  # one optimizer, its state kept from epoch to epoch
+    assert session.history[-1][1] < session.history[0][1]  # the training loss went down
+
+
 def test_lm_is_for_small_networks_only():
     session = Session()
     with pytest.raises(SettingsError, match="Levenberg-Marquardt is for small networks"):

@@ -2,7 +2,8 @@
 
 The browser is launched from /usr/bin/chromium (``apt-get install chromium``); nothing is downloaded.
 Without it the tests skip with a note, unless BPNN_REQUIRE_BROWSER=1 (set by .ci/run), under which
-they fail. Screenshots for docs/playground.md are written by these tests into docs/images/.
+they fail. The screenshots of docs/playground.md are made by these tests: with
+BPNN_DOC_SCREENSHOTS=1 they are written into docs/images/, otherwise into a temporary folder.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 REQUIRED = os.environ.get("BPNN_REQUIRE_BROWSER") == "1"
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "images"
+WRITE_DOCS = os.environ.get("BPNN_DOC_SCREENSHOTS") == "1"
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -78,6 +80,14 @@ def server():
     yield f"http://127.0.0.1:{port}/", app
     srv.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    """Where the screenshots go: docs/images/ when asked (BPNN_DOC_SCREENSHOTS=1), else a temporary folder."""
+    folder = DOCS if WRITE_DOCS else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +163,7 @@ def test_play_step_pause_reset(page):
     expect(page.get_by_test_id("epoch")).to_have_text("000000")
 
 
-def test_the_boundary_is_a_plausible_picture_and_screenshots_for_the_docs(page):
+def test_the_boundary_is_a_plausible_picture_and_screenshots_for_the_docs(page, shots):
     load(page, "dataset=circle&features=x1,x2&hidden=6&activation=tanh&optimizer=adam&lr=0.03&batch=10")
     blank = canvas_pixels(page, "boundary")
     page.get_by_test_id("play").click()
@@ -174,16 +184,17 @@ def test_the_boundary_is_a_plausible_picture_and_screenshots_for_the_docs(page):
     assert canvas_pixels(page, "loss-curve").std() > 5
     assert canvas_pixels(page, "neuron-1-1").std() > 10
     assert float(page.get_by_test_id("test-loss").text_content()) < 0.2
-    DOCS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=DOCS / "playground.png")
+    page.screenshot(path=shots / "playground.png")
     page.get_by_test_id("neuron-1-2").click()
     expect(page.get_by_test_id("explain")).to_be_visible()
     expect(page.get_by_test_id("explain-lines")).to_contain_text("δ_2^[1]")
-    page.screenshot(path=DOCS / "playground-explain.png", full_page=True)
+    page.screenshot(path=shots / "playground-explain.png", full_page=True)
+    with Image.open(shots / "playground-explain.png") as shot:
+        assert shot.size[1] > 900  # the panel is below the page's first screen
 
 
 # -- every control ----------------------------------------------------------------------------------
-def test_every_control_changes_the_run_and_the_url(page, server):
+def test_every_control_changes_the_run_and_the_url(page, server, shots):
     load(page)
     choices = [
         ("dataset", "xor", "dataset"),
@@ -250,8 +261,7 @@ def test_every_control_changes_the_run_and_the_url(page, server):
     )
     assert untranslated == []
     expect(page.get_by_test_id("step")).to_be_visible()
-    DOCS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=DOCS / "playground-zh.png")
+    page.screenshot(path=shots / "playground-zh.png")
     page.get_by_test_id("lang").click()
     expect(page.locator("h1")).to_have_text("bpnn playground")
 

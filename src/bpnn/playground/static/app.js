@@ -353,7 +353,7 @@ function drawBoundary() {
     const [r, g, b] = colour(cls ? v : (v + 1) / 2);
     ctx.beginPath(); ctx.arc(x, y, 3.5, 0, 2 * Math.PI);
     ctx.fillStyle = `rgb(${r},${g},${b})`; ctx.fill();
-    ctx.lineWidth = 1; ctx.strokeStyle = stroke; ctx.stroke();
+    ctx.lineWidth = 0.8; ctx.strokeStyle = stroke; ctx.stroke();
   };
   const tr = st.state.train; tr.x.forEach((p, i) => dot(p, tr.y[i], "#fff"));
   if (st.showTest) { const te = st.state.test; te.x.forEach((p, i) => dot(p, te.y[i], "#000")); }
