@@ -306,7 +306,10 @@ function number(v) { // six significant digits, small numbers as 1.23456e-7
   return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(5) : v.toPrecision(6);
 }
 
-function fmt(v) { return Number.isFinite(v) ? v.toFixed(3) : "–"; }
+function fmt(v) { // a loss: three decimals, or three digits once it is below 0.001
+  if (!Number.isFinite(v)) return "–";
+  return v !== 0 && Math.abs(v) < 0.001 ? v.toExponential(2) : v.toFixed(3);
+}
 
 function floats(b64) {
   const bin = atob(b64); const bytes = new Uint8Array(bin.length);
