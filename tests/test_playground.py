@@ -197,6 +197,9 @@ def test_explain_a_neuron_gives_the_numbers_of_bpnn_explain_and_of_a_hand_calcul
     assert got["trace"] == text
     assert got["lines"] and all(line in text.splitlines() for line in got["lines"])
     assert any(line.strip().startswith("δ_1^[2] =") for line in got["lines"])
+    # the learning rule in force, as the optimizer's documentation states it, with its settings
+    assert got["rule"].startswith("Stochastic gradient descent") and "w <- w - lr * g" in got["rule"]
+    assert got["rule"].endswith("SGD(learning_rate=0.03, momentum=0.0, nesterov=False)")
 
 
 def test_explain_a_weight():

@@ -383,6 +383,8 @@ def test_the_explain_panel_for_a_neuron_and_a_weight(page):
     assert title.startswith("w21^[2] = ")
     weight.click(force=True)
     expect(page.get_by_test_id("explain-lines")).to_contain_text("∂L/∂w_21^[2]")
+    page.get_by_text("The optimizer's learning rule").click()
+    expect(page.get_by_test_id("explain-rule")).to_contain_text("w <- w - lr * g")
     assert float(page.get_by_test_id("explain-weight").text_content()) == pytest.approx(
         float(title.split("=")[1]), rel=1e-5
     )

@@ -501,6 +501,7 @@ class Session:
             "optimizer": self.settings.optimizer,
             "values": values,
             "lines": _select_lines(text, [t for t in targets if t]),
+            "rule": learning_rule(self.optimizer),
             "trace": text,
         }
 
@@ -585,6 +586,17 @@ def _make_optimizer(name: str, lr: float):
     if getattr(factory, "uses_learning_rate", True):
         return factory(learning_rate=lr)
     return factory()
+
+
+def learning_rule(optimizer) -> str:
+    """The optimizer's update rule as its own docstring states it, and its settings."""
+    import inspect
+
+    doc = (inspect.getdoc(type(optimizer)) or type(optimizer).__name__).split("\nParameters\n")[0]
+    text = "\n\n".join(doc.split("\n\n")[:3]).replace("``", "")
+    config = optimizer.get_config() if callable(getattr(optimizer, "get_config", None)) else {}
+    settings = ", ".join(f"{k}={v!r}" for k, v in config.items())
+    return f"{text}\n\n{type(optimizer).__name__}({settings})"
 
 
 def _index(value, name: str, low: int, high: int) -> int:

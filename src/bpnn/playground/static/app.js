@@ -26,7 +26,7 @@ const T = {
     ds_circle: "circle", ds_xor: "XOR", ds_gauss: "Gaussian", ds_spiral: "spiral",
     ds_moons: "two moons (seed 004)", ds_xor4: "XOR, 4 points (seed 000)", ds_plane: "plane",
     ds_multigauss: "multi-Gaussian", ds_sine: "sine curve (seed 004')", ds_upload: "your CSV file",
-    class0: "class 0", class1: "class 1", axes: "x1 from {a} to {b}, x2 from {c} to {d}",
+    rule_title: "The optimizer's learning rule", class0: "class 0", class1: "class 1", axes: "x1 from {a} to {b}, x2 from {c} to {d}",
     scaled: " (the uploaded columns scaled to [−1, 1])", bias: "bias",
   },
   zh: {
@@ -49,7 +49,7 @@ const T = {
     classification: "分类", regression: "回归", none: "无",
     ds_circle: "圆", ds_xor: "异或", ds_gauss: "高斯", ds_spiral: "螺旋", ds_moons: "双月 (种子 004)",
     ds_xor4: "异或，4 个点 (种子 000)", ds_plane: "平面", ds_multigauss: "多高斯", ds_sine: "正弦曲线 (种子 004')",
-    ds_upload: "你的 CSV 文件", class0: "类别 0", class1: "类别 1", axes: "x1 从 {a} 到 {b}，x2 从 {c} 到 {d}",
+    ds_upload: "你的 CSV 文件", rule_title: "优化器的学习规则", class0: "类别 0", class1: "类别 1", axes: "x1 从 {a} 到 {b}，x2 从 {c} 到 {d}",
     scaled: "（上传的列缩放到 [−1, 1]）", bias: "偏置",
   },
 };
@@ -529,6 +529,7 @@ function onExplain(msg) {
   $("explain-note").textContent = `${tr("note")} (η = ${msg.learning_rate}, ${msg.optimizer})`;
   $("explain-lines").textContent = msg.lines.join("\n");
   $("explain-trace").textContent = msg.trace;
+  $("explain-rule").textContent = msg.rule;
 }
 
 // -- start -------------------------------------------------------------------------------------
