@@ -298,6 +298,11 @@ def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True) 
     config = uvicorn.Config(create_app(), host=host, port=port, log_level="warning", ws_max_size=MAX_MESSAGE_BYTES)
     server = uvicorn.Server(config)
     print(f"bpnn playground: {url}  (Ctrl-C to stop)", flush=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"bpnn playground: listening on {host}: anyone who can reach this computer can use it (there is no login)",
+            flush=True,
+        )
     if open_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
     server.run()
