@@ -84,6 +84,7 @@ def test_lean_online_epoch_matches_a_hand_written_per_sample_loop():
         {"optimizer": "adam"},
         {"sample_weight": True},
         {"alpha": 0.1},
+        {"l1": 0.1},
         {"output": "softmax"},
         {"learning_rate": bpnn.StepDecay(0.1, 5, 0.5)},
     ],
@@ -103,7 +104,11 @@ def test_lean_online_epoch_is_used_only_where_it_applies(monkeypatch, change):
     loss = "categorical_crossentropy" if output == "softmax" else "mse"
     target = np.eye(2)[(y[:, 1] > 0.5).astype(int)] if output == "softmax" else y
     net = bpnn.Network(
-        [bpnn.Dense(3, 4, "tanh"), bpnn.Dense(4, 2, output)], loss=loss, seed=0, alpha=change.get("alpha", 0.0)
+        [bpnn.Dense(3, 4, "tanh"), bpnn.Dense(4, 2, output)],
+        loss=loss,
+        seed=0,
+        alpha=change.get("alpha", 0.0),
+        l1=change.get("l1", 0.0),
     )
     kwargs = dict(epochs=2, batch_size=change.get("batch_size", 1), optimizer=change.get("optimizer", "sgd"))
     kwargs["learning_rate"] = change.get("learning_rate", 0.1)

@@ -18,7 +18,7 @@ same bits as the general loop's one-row matrix product.
 
 It runs when numba's compiled epoch does not (numba missing, ``BPNN_FAST=0`` or
 ``fit(fast=False)``) and the case is the simple one: ``batch_size=1``, plain SGD with a
-constant learning rate, no ``sample_weight``, no L2 penalty, only ``Dense`` layers with
+constant learning rate, no ``sample_weight``, no L2 or L1 penalty, only ``Dense`` layers with
 sigmoid, tanh, ReLU or identity activations, and MSE (or binary cross-entropy after a
 sigmoid output). Anything else trains in the general loop.
 """
@@ -35,7 +35,7 @@ _ELEMENTWISE = (Identity, Sigmoid, Tanh, ReLU)
 
 
 def _applies(net, optimizer, batch_size: int, sample_weight) -> bool:
-    if batch_size != 1 or sample_weight is not None or net.alpha:
+    if batch_size != 1 or sample_weight is not None or net.alpha or getattr(net, "l1", 0.0):
         return False
     # exactly plain SGD: a subclass may change the rule
     if type(optimizer).__dict__.get("_compiled_rule") != "SGD":
