@@ -76,6 +76,16 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None):
     # of the same dtype and value gives the same results.
     one, zero, minus_one = (np.array(c, net.dtype) for c in (1.0, 0.0, -1.0))
     dot = np.dot  # a row times a matrix: BLAS's gemv, as the @ of the general loop (same bits, less overhead)
+    # Arrays reused from sample to sample (a sample's arrays are dead once its update is made):
+    # per sigmoid layer one (2, n_out) block, whose rows -|z| and min(z, 0) go through one
+    # call of exp (exp is elementwise: the same bits as two calls), and the layer's output;
+    # per layer the outer product of the update.
+    blocks = [np.empty((2, layer.n_out), net.dtype) for layer in layers]
+    halves = [(block[0], block[1]) for block in blocks]
+    outputs = [np.empty(layer.n_out, net.dtype) for layer in layers]
+    steps = [np.empty_like(layer.weights) for layer in layers]
+    up = [(W, b, kind, blocks[l], *halves[l], outputs[l]) for l, (W, b, kind) in enumerate(up)]
+    down = [(l, W, b, kind, steps[l]) for l, W, b, kind in down]
 
     def run(X, y, order, guard):
         lr = optimizer.current_learning_rate()
@@ -87,15 +97,17 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None):
             t = y[i]
             a = X[i]
             acts = [a]
-            for W, b, kind in up:
+            for W, b, kind, block, e, numerator, out in up:
                 z = dot(a, W)
                 if b is not None:
                     z += b
                 if kind is Sigmoid:
-                    e = np.exp(np.copysign(z, minus_one))  # activations.Sigmoid.forward, step for step
-                    a = np.exp(np.minimum(z, zero))
+                    # activations.Sigmoid.forward, step for step: exp(min(z, 0)) / (1 + exp(-|z|))
+                    np.copysign(z, minus_one, out=e)
+                    np.minimum(z, zero, out=numerator)
+                    np.exp(block, out=block)
                     e += one
-                    a /= e
+                    a = np.divide(numerator, e, out=out)
                 elif kind is Tanh:
                     a = np.tanh(z)
                 elif kind is ReLU:
@@ -111,7 +123,7 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None):
             else:
                 residuals[seen] = grad
             seen += 1
-            for l, W, b, kind in down:
+            for l, W, b, kind, step in down:
                 a = acts[l + 1]
                 if l == last and fused:
                     delta = grad
@@ -129,7 +141,7 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None):
                     delta = grad.copy()
                 if l:
                     grad = dot(W, delta)  # dL/da of the layer below, from W before its update
-                step = np.multiply.outer(acts[l], delta)  # dL/dW = x^T delta for one row
+                np.multiply.outer(acts[l], delta, out=step)  # dL/dW = x^T delta for one row
                 step *= lr_
                 W -= step
                 if b is not None:
