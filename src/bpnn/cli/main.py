@@ -412,8 +412,12 @@ def main(argv=None) -> int:
         print(f"bpnn: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("bpnn: interrupted", file=sys.stderr)
-        return 130
+        # one line and status 2, as for every other way a command can end early
+        print("bpnn: error: interrupted (Ctrl-C)", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("bpnn: error: out of memory; try a smaller network or fewer rows", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from bpnn.cli.argtypes import non_negative_int, positive_float, positive_int
+from bpnn.cli.argtypes import non_negative_int, positive_float, positive_int, refuse_overwriting_inputs
 from bpnn.io.container import atomic_write
 from bpnn.io.csvdata import DataError, read_csv, write_csv
 
@@ -36,8 +36,8 @@ def _guarded(command):
     def run(args) -> int:
         try:
             return command(args)
-        except KeyboardInterrupt:
-            return _fail("interrupted")
+        except KeyboardInterrupt as exc:
+            return _fail(str(exc) or "interrupted (Ctrl-C)")
         except BrokenPipeError:
             # The reader (e.g. `| head`) went away: stop quietly, as Python's docs advise,
             # pointing stdout at devnull so the final flush does not fail again.
@@ -114,7 +114,9 @@ def add_table_commands(subparsers) -> None:
     train.add_argument(
         "--split", default="0.7,0.15,0.15", help="train,validation,test fractions (default: 0.7,0.15,0.15)"
     )
-    train.add_argument("--seed", type=int, default=0, help="seed of the split, weights and shuffling (default: 0)")
+    train.add_argument(
+        "--seed", type=_non_negative_int, default=0, help="seed of the split, weights and shuffling (default: 0)"
+    )
     train.add_argument("--epochs", type=_positive_int, default=1000, help="maximum epochs (default: 1000)")
     train.add_argument(
         "--patience",
@@ -211,6 +213,7 @@ def _train(args) -> int:
         learning_rate=args.learning_rate,
         ignore=args.ignore,
     )
+    refuse_overwriting_inputs(args.out, "--out", {"the data file": args.data})
     _check_writable(args.out)
     if args.chunksize:
         from bpnn.tables.chunked import train_csv_chunks
@@ -316,6 +319,7 @@ def _load_model(path: str):
 
 
 def _predict(args) -> int:
+    refuse_overwriting_inputs(args.out, "--out", {"the model file": args.model, "the data file": args.data})
     model = _load_model(args.model)
     if args.proba and model.task != "classification":
         raise ValueError("--proba is for classification models; this model does regression")
@@ -354,6 +358,7 @@ def _predict(args) -> int:
         values = np.asarray(values, dtype=object)
     if args.out:
         write_csv(args.out, columns, _as_text(values))
+        print(f"wrote {args.out}: {len(values)} rows, column{'s' if len(columns) > 1 else ''} {', '.join(columns)}")
     else:
         _write_stdout(columns, _as_text(values))
     return 0
@@ -405,6 +410,7 @@ def _export(args) -> int:
     from bpnn import load
     from bpnn.io.export import export_python
 
+    refuse_overwriting_inputs(args.out, "--out", {"the model file": args.model})
     obj = load(args.model)
     module = os.path.splitext(os.path.basename(args.out))[0]
     code = export_python(obj, source=os.path.basename(args.model), module=module)

@@ -33,6 +33,7 @@ from bpnn.tables.workflow import (
     _settings,
     _stop_reason,
     check_solver,
+    check_trained,
     decide_task,
     make_network,
 )
@@ -206,6 +207,7 @@ def train_csv_chunks(
     for cb in callbacks:
         cb.on_train_end({"history": history})
 
+    check_trained(history)
     curves = _curves(history.history, record)
     stop = _stop_reason(history.interrupted, stopper, opt, len(curves.get("loss", [])), epochs, patience)
     best_epoch = None if stopper is None else stopper.best_epoch

@@ -426,6 +426,7 @@ def train_table(
         validation_data=data.get("validation"),
         callbacks=[c for c in (stopper, record) if c],
     )
+    check_trained(history)
     curves = _curves(history.history, record)
     stop = _stop_reason(history.interrupted, stopper, opt, len(curves["loss"]), epochs, patience)
     best_epoch = None if stopper is None else stopper.best_epoch
@@ -461,6 +462,13 @@ def train_table(
         predictions,
         _constant_notes(X[tr], features),
     )
+
+
+def check_trained(history) -> None:
+    """Raise KeyboardInterrupt when Ctrl-C came before the first epoch ended: there is no
+    trained network to save (the command then says so and leaves any old model file alone)."""
+    if history.interrupted and len(history) == 0:
+        raise KeyboardInterrupt("interrupted (Ctrl-C) before the first epoch ended; nothing was saved")
 
 
 def _predict_rows(model: Model, X: np.ndarray, Y: np.ndarray) -> tuple:

@@ -446,15 +446,23 @@ def restore_checkpoint(ckpt: dict, net, fit_state) -> None:
 class InterruptGuard:
     """Context manager used by ``fit``: the first Ctrl-C (SIGINT) only sets ``interrupted``.
 
-    The loop checks the flag after every batch and stops cleanly; a second Ctrl-C raises
-    ``KeyboardInterrupt`` at once. The handler is installed only in the main thread (the
-    only one where Python allows it) and the previous handler is put back on exit.
+    The loop checks the flag after every batch (every chunk of batches on the compiled
+    path) and stops cleanly; a second Ctrl-C raises ``KeyboardInterrupt`` at once. The
+    handler is installed only in the main thread (the only one where Python allows it)
+    and the previous handler is put back on exit.
+
+    Python runs a signal handler only between bytecodes, so two Ctrl-C pressed while
+    compiled code runs reach it as one call. To tell them apart, the guard counts the
+    signals themselves: it gives :func:`signal.set_wakeup_fd` a pipe, into which the C
+    level writes one byte per signal received, and the handler reads the count from it.
     """
 
     def __init__(self):
         self.interrupted = False
         self._previous = None
         self._installed = False
+        self._pipe: tuple[int, int] | None = None
+        self._previous_fd = -1
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
@@ -462,10 +470,42 @@ class InterruptGuard:
             if previous is not None:  # None: installed outside Python, and could not be put back
                 signal.signal(signal.SIGINT, self._handle)
                 self._previous, self._installed = previous, True
+                self._count_signals()
         return self
 
+    def _count_signals(self) -> None:
+        try:
+            read, write = os.pipe()
+        except OSError:
+            return
+        os.set_blocking(read, False)
+        os.set_blocking(write, False)
+        try:
+            previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+        except (ValueError, OSError):
+            previous = None
+        if previous is None or previous != -1:
+            # someone else (an asyncio loop) owns the wakeup fd: give it back, count by calls
+            if previous is not None:
+                signal.set_wakeup_fd(previous)
+            os.close(read)
+            os.close(write)
+            return
+        self._pipe, self._previous_fd = (read, write), previous
+
+    def _pending(self) -> int:
+        """How many SIGINTs arrived since the last call (1 when they cannot be counted)."""
+        if self._pipe is None:
+            return 1
+        try:
+            data = os.read(self._pipe[0], 4096)
+        except (BlockingIOError, OSError):
+            return 1
+        return max(1, data.count(bytes([signal.SIGINT])))
+
     def _handle(self, signum, frame):
-        if self.interrupted:
+        if self.interrupted or self._pending() >= 2:
+            self.interrupted = True
             raise KeyboardInterrupt
         self.interrupted = True
         print(
@@ -476,6 +516,11 @@ class InterruptGuard:
 
     def __exit__(self, *exc):
         if self._installed:
+            if self._pipe is not None:
+                signal.set_wakeup_fd(self._previous_fd)
+                for fd in self._pipe:
+                    os.close(fd)
+                self._pipe = None
             signal.signal(signal.SIGINT, self._previous)
             self._installed = False
         return False
