@@ -495,7 +495,8 @@ def _check_header(header: list[str], name: str, sep: str, line: int) -> None:
             if other != sep and other in header[0]:
                 raise DataError(
                     f"{name}: the header {_shorten(header[0])!r} reads as a single column, "
-                    f"but it contains {label}; is the separator {other!r}? (pass sep={other!r}; --sep {other!r} on the command line)"
+                    f"but it contains {label}; is the separator {other!r}? "
+                    f"(pass sep={other!r}; --sep {other!r} on the command line)"
                 )
     try:
         _check_column_names(header, where=f"{name}, line {line}")
