@@ -283,20 +283,23 @@ def _metrics_table(model) -> list[str]:
             lines.append(f"{target:<12}{'rows':>6}{'R2':>11}{'RMSE':>12}{'MAE':>12}")
             for split in splits:
                 m = model.metrics[split]
-                lines.append(
-                    f"  {split:<10}{m['rows']:>6}{_fmt(m['r2'][target], r2=True):>11}"
-                    f"{_fmt(m['rmse'][target]):>12}{_fmt(m['mae'][target]):>12}"
-                )
+                # a score left out of the file (it is validated on load) shows as n/a
+                r2, rmse, mae = (m.get(key, {}).get(target) for key in ("r2", "rmse", "mae"))
+                lines.append(f"  {split:<10}{m['rows']:>6}{_fmt(r2, r2=True):>11}{_fmt(rmse):>12}{_fmt(mae):>12}")
         return lines
-    labels = list(model.metrics[splits[0]]["precision"])
+    from bpnn.tables.workflow import _label_text
+
+    labels = [_label_text(c) for c in model.classes]
     width = max(9, *(len(label) + 2 for label in labels))
     for split in splits:
         m = model.metrics[split]
-        lines.append(f"{split}: {m['rows']} rows, accuracy {m['accuracy']:.4f}")
+        accuracy = m.get("accuracy")
+        lines.append(f"{split}: {m['rows']} rows, accuracy {'n/a' if accuracy is None else format(accuracy, '.4f')}")
         lines.append(f"  {'class':<{width}}{'precision':>10}{'recall':>8}   confusion (rows true, columns predicted)")
         for i, label in enumerate(labels):
-            counts = " ".join(f"{c:>5}" for c in m["confusion_matrix"][i])
-            lines.append(f"  {label:<{width}}{m['precision'][label]:>10.4f}{m['recall'][label]:>8.4f}   {counts}")
+            counts = " ".join(f"{c:>5}" for c in m["confusion_matrix"][i]) if "confusion_matrix" in m else "n/a"
+            precision, recall = (_fmt(m.get(key, {}).get(label)) for key in ("precision", "recall"))
+            lines.append(f"  {label:<{width}}{precision:>10}{recall:>8}   {counts}")
     return lines
 
 

@@ -144,6 +144,14 @@ def network_to_parts(net: Network, prefix: str = "") -> tuple[dict[str, np.ndarr
         arrays[f"{prefix}layer{i}.weights"] = layer.weights
         if layer.bias is not None:
             arrays[f"{prefix}layer{i}.bias"] = layer.bias
+        for part in ("weights", "bias"):
+            values = getattr(layer, part)
+            if values is not None and not np.isfinite(values).all():
+                # a file must never hold what load() refuses; the old file stays as it was
+                raise ValueError(
+                    f"Cannot save the network: layer {i}'s {part} hold {int(np.sum(~np.isfinite(values)))} NaN or "
+                    "infinite values (did training diverge?); nothing was written."
+                )
     loss = _named_config(net.loss_fn, LOSSES, "loss", "the network")
     config = {
         "class": type(net).__name__,
@@ -352,22 +360,50 @@ class Model:
     def n_features(self) -> int:
         return len(self.feature_names)
 
+    def _by_name(self, X):
+        """``X`` with its columns in the model's order when it is a table with column names
+        (a pandas DataFrame), as ``bpnn predict`` matches a CSV file's columns; other arrays
+        are taken in the stored order."""
+        columns = getattr(X, "columns", None)
+        if columns is None or not hasattr(X, "loc"):
+            return X
+        names = [str(c) for c in columns]
+        allowed = set(self.target_names) | set(self.settings.get("ignore") or [])
+        missing = [c for c in self.feature_names if c not in names]
+        extra = [c for c in names if c not in self.feature_names and c not in allowed]
+        if missing or extra or len(set(names)) != len(names):
+            raise ValueError(
+                f"The 'X' DataFrame's columns {names} do not match the model's features {self.feature_names}"
+                + (f" (missing {missing})" if missing else "")
+                + (f" (not features: {extra})" if extra else "")
+                + "; pass a DataFrame with those column names (in any order), or an array in that order."
+            )
+        position = {name: i for i, name in enumerate(names)}
+        return np.asarray(X.iloc[:, [position[c] for c in self.feature_names]], dtype=np.float64)
+
     def _outputs(self, X) -> np.ndarray:
-        Z = self.x_scaler.transform(X)
+        Z = self.x_scaler.transform(self._by_name(X))
         return self.network.predict(Z.astype(self.network.dtype, copy=False))
 
     def predict(self, X) -> np.ndarray:
         """Predictions for raw features ``X`` of shape (n_samples, n_features).
 
+        A pandas DataFrame is matched by column name (in any order); one whose columns
+        are not the model's features (targets and ignored columns may be there too) is
+        refused. A plain array is taken in the order of ``feature_names``.
+
         Returns
         -------
         ndarray of shape (n_samples, n_targets) for regression, in the targets' units,
-        or of shape (n_samples,) holding class labels for classification.
+        or of shape (n_samples,) holding class labels for classification (integers when
+        every class label is a whole number).
         """
         out = self._outputs(X)
         if self.task == "regression":
             return self.y_scaler.inverse_transform(out)
-        return self.classes[np.argmax(out, axis=1)]
+        labels = self.classes[np.argmax(out, axis=1)]
+        integral = np.all(self.classes == np.round(self.classes)) and np.abs(self.classes).max() < 2**53
+        return labels.astype(np.int64) if integral else labels
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities of shape (n_samples, n_classes), columns in the order of ``classes``."""
@@ -388,8 +424,18 @@ class Model:
             arrays.update({f"{key}.{k}": v for k, v in scaler.get_state().items()})
         if self.classes is not None:
             arrays["classes"] = self.classes
+        for name, values in arrays.items():
+            if not name.startswith("network.") and values.dtype.kind == "f" and not np.isfinite(values).all():
+                raise ValueError(
+                    f"Cannot save the model: its {name} holds NaN or infinite values; nothing was written."
+                )
         for key, values in self.history.items():
             arrays[f"history.{key}"] = np.asarray(values, dtype=np.float64)
+        # Confusion matrices grow with the square of the classes: arrays, never JSON.
+        metrics = {split: dict(m) if isinstance(m, dict) else m for split, m in self.metrics.items()}
+        for split, m in metrics.items():
+            if isinstance(m, dict) and "confusion_matrix" in m:
+                arrays[f"metrics.{split}.confusion_matrix"] = np.asarray(m.pop("confusion_matrix"), dtype=np.int64)
         metadata = {
             "network": net_config,
             **scalers,
@@ -397,7 +443,7 @@ class Model:
             "target_names": self.target_names,
             "task": self.task,
             "settings": self.settings,
-            "metrics": self.metrics,
+            "metrics": metrics,
             "history": list(self.history),
         }
         try:
@@ -455,6 +501,7 @@ def _model_from_parts(arrays: dict, meta: dict, source: str) -> Model:
     missing = [k for k in history_keys if f"history.{k}" not in arrays]
     if missing:
         raise bad(f"history curves {missing} are missing")
+    _check_table_fields(meta, arrays, bad)
     try:
         model = Model(
             net,
@@ -465,13 +512,110 @@ def _model_from_parts(arrays: dict, meta: dict, source: str) -> Model:
             meta["task"],
             classes=arrays.get("classes"),
             settings=meta.get("settings"),
-            metrics=meta.get("metrics"),
+            metrics=_metrics_with_arrays(meta.get("metrics") or {}, arrays),
             history={k: arrays[f"history.{k}"].tolist() for k in history_keys},
         )
     except (TypeError, ValueError) as exc:
         raise bad(f"the model is inconsistent: {exc}") from None
     model.bpnn_version = meta.get("bpnn_version", "unknown")
     return model
+
+
+def _metrics_with_arrays(metrics: dict, arrays: dict) -> dict:
+    """The metrics with each split's confusion matrix put back from its array."""
+    out = {split: dict(m) for split, m in metrics.items()}
+    for split, m in out.items():
+        name = f"metrics.{split}.confusion_matrix"
+        if name in arrays:
+            m["confusion_matrix"] = arrays[name].tolist()
+    return out
+
+
+def _is_number(value, allow_none: bool = False) -> bool:
+    if value is None:
+        return allow_none
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+
+
+def _check_table_fields(meta: dict, arrays: dict, bad) -> None:
+    """Validate a table model's fields against what ``bpnn train`` writes (the schema):
+    names unique and non-empty, the task known, class labels finite and distinct, the
+    settings a dict, every split's metrics complete, typed and sized for its classes or
+    targets, every array of the expected kind. Raises ``bad(message)``."""
+    features, targets = meta["feature_names"], meta["target_names"]
+    for key, names in (("feature_names", features), ("target_names", targets)):
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+            raise bad(f"{key} must be a non-empty list of non-empty strings")
+        if len(set(names)) != len(names):
+            dup = sorted({n for n in names if names.count(n) > 1})
+            raise bad(f"{key} names {dup} more than once")
+    both = sorted(set(features) & set(targets))
+    if both:
+        raise bad(f"columns {both} are both features and targets")
+    task = meta["task"]
+    if task not in TASKS:
+        return  # Model() names the bad task
+    for key in ("settings", "metrics"):
+        if meta.get(key) is not None and not isinstance(meta[key], dict):
+            raise bad(f"{key} must be a dict; found {type(meta[key]).__name__}")
+    history = meta.get("history", [])
+    if not isinstance(history, list) or not all(isinstance(k, str) for k in history):
+        raise bad("history must be a list of curve names")
+    for key in history:
+        curve = arrays[f"history.{key}"]
+        if curve.ndim != 1 or curve.dtype.kind != "f":
+            raise bad(f"history curve {key!r} must be a 1-D float array")
+    labels = None
+    classes = arrays.get("classes")
+    if task == "classification":
+        if classes is None:
+            raise bad("a classification model lacks its class labels")
+        if classes.ndim != 1 or classes.dtype.kind not in "fiu" or not np.isfinite(classes).all():
+            raise bad("class labels must be a 1-D array of finite numbers")
+        if len(np.unique(classes)) != len(classes):
+            raise bad("class labels are not distinct")
+        labels = [_label_text(c) for c in classes]
+    elif classes is not None:
+        raise bad("a regression model holds class labels")
+    expected = {f"metrics.{split}.confusion_matrix" for split in meta.get("metrics") or {}}
+    for split, m in (meta.get("metrics") or {}).items():
+        where = f"metrics[{split!r}]"
+        if not isinstance(m, dict) or not _is_count(m.get("rows")):
+            raise bad(f"{where} lacks a row count")
+        if task == "regression":
+            for key in ("r2", "rmse", "mae"):
+                scores = m.get(key, dict.fromkeys(targets))  # a score may be left out, not mistyped
+                if not isinstance(scores, dict) or sorted(scores) != sorted(targets):
+                    raise bad(f"{where}[{key!r}] must give a score per target {targets}")
+                if not all(_is_number(v, allow_none=True) for v in scores.values()):
+                    raise bad(f"{where}[{key!r}] holds values that are not finite numbers")
+            continue
+        if not _is_number(m.get("accuracy"), allow_none=True):
+            raise bad(f"{where}'s accuracy is not a finite number")
+        for key in ("precision", "recall"):
+            scores = m.get(key, dict.fromkeys(labels, 0.0))
+            if not isinstance(scores, dict) or sorted(scores) != sorted(labels):
+                raise bad(f"{where}[{key!r}] must give a score per class {labels}")
+            if not all(_is_number(v) for v in scores.values()):
+                raise bad(f"{where}[{key!r}] holds values that are not finite numbers")
+        name = f"metrics.{split}.confusion_matrix"
+        cm = arrays.get(name, m.get("confusion_matrix"))
+        if cm is None:
+            continue
+        try:
+            cm = np.asarray(cm, dtype=np.float64)
+        except (TypeError, ValueError):
+            cm = np.zeros(0)
+        k = len(labels)
+        if cm.shape != (k, k) or not np.isfinite(cm).all() or (cm < 0).any() or (cm != np.round(cm)).any():
+            raise bad(f"{where} lacks a {k} x {k} confusion matrix of counts")
+    stray = [a for a in arrays if a.startswith("metrics.") and a not in expected]
+    if stray:
+        raise bad(f"arrays {stray} belong to no split's metrics")
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _describe(model: Model) -> str:

@@ -21,6 +21,7 @@ from bpnn.io.model import Model
 from bpnn.io.scaling import get_scaler
 from bpnn.tables.workflow import (
     AUTO_MAX_CLASSES,
+    MAX_CLASSES,
     SPLITS,
     TrainingRecord,
     TrainingRun,
@@ -124,7 +125,8 @@ def train_csv_chunks(
         if train.any():
             x_scaler.partial_fit(X[train])
             y_scaler.partial_fit(Y[train])
-        if task != "auto" or len(distinct) <= AUTO_MAX_CLASSES:  # auto needs to know "more than 20"
+        # auto needs to know "more than 20", classification "more than MAX_CLASSES"
+        if len(distinct) <= (MAX_CLASSES if task == "classification" else AUTO_MAX_CLASSES):
             distinct.update(np.unique(Y[:, 0]).tolist())
         integer = integer and bool(np.all(Y[:, 0] == np.round(Y[:, 0])))
     n = int(counts.sum())

@@ -41,6 +41,10 @@ SUM_OF_SQUARES_SOLVERS = ("lm", "br")
 #: The auto rule's limits: at most this many classes, and at least this many rows per class.
 AUTO_MAX_CLASSES = 20
 AUTO_ROWS_PER_CLASS = 20
+#: What ``--task classification`` accepts: at most this many classes, with at least this many
+#: rows per class on average (fewer cannot be split into train / validation / test and learnt).
+MAX_CLASSES = 1000
+MIN_ROWS_PER_CLASS = 5
 
 
 # --------------------------------------------------------------------------- #
@@ -135,6 +139,13 @@ def decide_task(requested: str, n_rows: int, n_targets: int, distinct: list, int
         if k < 2:
             raise ValueError(
                 f"classification needs at least 2 classes; the target holds only one value ({_label_text(distinct[0])})"
+            )
+        if k > MAX_CLASSES or k * MIN_ROWS_PER_CLASS > n_rows:
+            many = f"more than {MAX_CLASSES:,}" if k > MAX_CLASSES else f"{k:,}"
+            raise ValueError(
+                f"--task classification: the target holds {many} distinct values in {n_rows:,} rows, more "
+                f"classes than the data can support (at most {MAX_CLASSES:,}, with {MIN_ROWS_PER_CLASS} rows "
+                "each on average); if the target is a quantity, use --task regression"
             )
         return "classification", "as asked (--task classification)"
     if n_targets != 1:

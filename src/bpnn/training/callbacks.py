@@ -387,12 +387,65 @@ def load_checkpoint(path) -> dict:
         meta = json.loads(str(arrays.pop("meta")))
     except Exception as exc:  # a truncated or foreign file
         raise ValueError(f"The 'resume_from' file {path!r} is not a bpnn checkpoint ({exc}).") from None
-    if meta.get("format") != CHECKPOINT_FORMAT:
+    if not isinstance(meta, dict) or meta.get("format") != CHECKPOINT_FORMAT:
+        found = meta.get("format") if isinstance(meta, dict) else None
         raise ValueError(
-            f"The 'resume_from' file {path!r} is not a bpnn checkpoint of format "
-            f"{CHECKPOINT_FORMAT!r} (found {meta.get('format')!r})."
+            f"The 'resume_from' file {path!r} is not a bpnn checkpoint of format {CHECKPOINT_FORMAT!r} (found {found!r})."
         )
+    problem = _checkpoint_problem(meta, arrays)
+    if problem is not None:
+        raise ValueError(f"The 'resume_from' checkpoint {path!r} is damaged: {problem}.")
     return {"meta": meta, "arrays": arrays}
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _checkpoint_problem(meta: dict, arrays: dict) -> str | None:
+    """What is wrong with a checkpoint's fields, or None: every key, its type, the parameters'
+    shapes and finiteness, as strictly as ``bpnn.load`` checks a model file."""
+    kinds = {
+        "dtype": str,
+        "param_shapes": list,
+        "epochs_trained": int,
+        "fit_start_epoch": int,
+        "stop_training": bool,
+        "optimizer": dict,
+        "shuffle_rng": dict,
+        "network_rng": dict,
+        "layer_rngs": dict,
+        "history": dict,
+        "callbacks": list,
+    }
+    for key, kind in kinds.items():
+        if key not in meta:
+            return f"it lacks {key!r}"
+        if not isinstance(meta[key], kind) or (kind is int and not _is_count(meta[key])):
+            return f"{key!r} should be a {kind.__name__}, found {meta[key]!r:.60}"
+    if meta["dtype"] not in ("float32", "float64"):
+        return f"its dtype {meta['dtype']!r} is not float32 or float64"
+    shapes = meta["param_shapes"]
+    if not all(isinstance(s, list) and all(_is_count(n) for n in s) for s in shapes):
+        return f"'param_shapes' should be lists of sizes, found {shapes!r:.60}"
+    for i, shape in enumerate(shapes):
+        name = f"param.{i}"
+        if name not in arrays:
+            return f"parameter array {name!r} is missing"
+        value = arrays[name]
+        if list(value.shape) != shape or value.dtype.name != meta["dtype"]:
+            return f"parameter array {name!r} is {value.dtype.name} {list(value.shape)}, not {meta['dtype']} {shape}"
+        if not np.isfinite(value).all():
+            return f"parameter array {name!r} holds NaN or infinite values"
+    opt = meta["optimizer"]
+    if not isinstance(opt.get("class"), str) or not isinstance(opt.get("state"), dict):
+        return "its optimizer entry lacks 'class' or 'state'"
+    history = meta["history"]
+    if not isinstance(history.get("history"), dict) or not isinstance(history.get("epochs"), list):
+        return "its history lacks 'history' or 'epochs'"
+    if not all(isinstance(c, dict) and {"index", "class", "state"} <= set(c) for c in meta["callbacks"]):
+        return "a callback entry lacks 'index', 'class' or 'state'"
+    return None
 
 
 def restore_checkpoint(ckpt: dict, net, fit_state) -> None:
@@ -419,15 +472,28 @@ def restore_checkpoint(ckpt: dict, net, fit_state) -> None:
             f"{[c['class'] for c in saved]}; fit got {[type(cb).__name__ for _, cb in stateful]}. "
             "Pass the same callbacks, in the same order."
         )
-    net.set_weights([arrays[f"param.{i}"] for i in range(len(shapes))])
-    opt.set_state(_unpack_state("optimizer", meta["optimizer"]["state"], arrays))
-    for (_, cb), c in zip(stateful, saved):
-        cb.set_state(_unpack_state(f"callback{c['index']}", c["state"], arrays))
-    fit_state.rng.bit_generator.state = _from_json(meta["shuffle_rng"])
-    net._rng.bit_generator.state = _from_json(meta["network_rng"])
-    rngs = _layer_rngs(net)
-    for i, state in meta["layer_rngs"].items():
-        rngs[i].bit_generator.state = _from_json(state)
+    try:
+        # set on copies first: a damaged state then leaves the network and optimizer as they were
+        states = (
+            _unpack_state("optimizer", meta["optimizer"]["state"], arrays),
+            [_unpack_state(f"callback{c['index']}", c["state"], arrays) for c in saved],
+        )
+        type(fit_state.rng.bit_generator)().state = _from_json(meta["shuffle_rng"])
+        type(net._rng.bit_generator)().state = _from_json(meta["network_rng"])
+        rngs = _layer_rngs(net)
+        if sorted(meta["layer_rngs"]) != sorted(rngs):
+            raise ValueError(f"it holds dropout generators for layers {sorted(meta['layer_rngs'])}, not {sorted(rngs)}")
+        net.set_weights([arrays[f"param.{i}"] for i in range(len(shapes))])
+        opt.set_state(states[0])
+        for (_, cb), state in zip(stateful, states[1]):
+            cb.set_state(state)
+        fit_state.rng.bit_generator.state = _from_json(meta["shuffle_rng"])
+        net._rng.bit_generator.state = _from_json(meta["network_rng"])
+        for i, state in meta["layer_rngs"].items():
+            rngs[i].bit_generator.state = _from_json(state)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        raise ValueError(f"The 'resume_from' checkpoint is damaged: {detail.rstrip('.')}.") from None
     history = fit_state.history
     history.history = {k: list(v) for k, v in meta["history"]["history"].items()}
     history.epochs = list(meta["history"]["epochs"])
