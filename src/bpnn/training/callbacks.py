@@ -390,7 +390,8 @@ def load_checkpoint(path) -> dict:
     if not isinstance(meta, dict) or meta.get("format") != CHECKPOINT_FORMAT:
         found = meta.get("format") if isinstance(meta, dict) else None
         raise ValueError(
-            f"The 'resume_from' file {path!r} is not a bpnn checkpoint of format {CHECKPOINT_FORMAT!r} (found {found!r})."
+            f"The 'resume_from' file {path!r} is not a bpnn checkpoint of format "
+            f"{CHECKPOINT_FORMAT!r} (found {found!r})."
         )
     problem = _checkpoint_problem(meta, arrays)
     if problem is not None:
