@@ -33,6 +33,7 @@ from bpnn.tables.workflow import (
     _predict_rows,
     _settings,
     _stop_reason,
+    check_scaled,
     check_solver,
     check_trained,
     decide_task,
@@ -123,8 +124,9 @@ def train_csv_chunks(
         counts += np.bincount(codes, minlength=3)
         train = codes == 0
         if train.any():
-            x_scaler.partial_fit(X[train])
-            y_scaler.partial_fit(Y[train])
+            with np.errstate(over="ignore", invalid="ignore"):  # checked per column by scaled()
+                x_scaler.partial_fit(X[train])
+                y_scaler.partial_fit(Y[train])
         # auto needs to know "more than 20", classification "more than MAX_CLASSES"
         if len(distinct) <= (MAX_CLASSES if task == "classification" else AUTO_MAX_CLASSES):
             distinct.update(np.unique(Y[:, 0]).tolist())
@@ -156,7 +158,11 @@ def train_csv_chunks(
 
     def scaled(X, Y):
         T = _encode(Y, task, classes)
-        return x_scaler.transform(X).astype(net.dtype), (T if y_scaler is None else y_scaler.transform(T))
+        with np.errstate(over="ignore", invalid="ignore"):
+            Z, Tz = x_scaler.transform(X), (T if y_scaler is None else y_scaler.transform(T))
+        check_scaled(Z, X, features, scale, x_scaler)
+        check_scaled(Tz, T, targets, scale, y_scaler)
+        return Z.astype(net.dtype), Tz
 
     if callable(getattr(opt, "prepare", None)):
         opt.prepare(net)

@@ -322,6 +322,21 @@ def _encode(Y: np.ndarray, task: str, classes) -> np.ndarray:
     return (Y[:, :1] == classes[None, :]).astype(np.float64)
 
 
+def check_scaled(Z: np.ndarray, X: np.ndarray, names, scale: str, scaler=None) -> None:
+    """Raise ValueError naming the columns whose scaled values or scaling statistics are not
+    finite: their range (max - min, or the variance) overflows, as for a column spanning
+    -1.7e308 to 1.7e308."""
+    stats = [] if scaler is None else [np.atleast_1d(v) for v in scaler.get_state().values() if np.ndim(v) == 1]
+    bad = [j for j in range(Z.shape[1]) if not np.isfinite(Z[:, j]).all() or not all(np.isfinite(v[j]) for v in stats)]
+    if not bad:
+        return
+    spans = ", ".join(f"{names[j]!r} ({X[:, j].min():.3g} to {X[:, j].max():.3g})" for j in bad[:5])
+    raise ValueError(
+        f"column{'s' if len(bad) > 1 else ''} {spans} cannot be scaled with --scale {scale}: the range overflows "
+        "double precision; divide the column by a power of ten first"
+    )
+
+
 def _check_columns(table: Table, targets, ignore) -> list[str]:
     if not targets:
         raise ValueError("give at least one --target column")
@@ -411,11 +426,14 @@ def train_table(
     parts = split_indices(len(X), split, seed, labels=Y[:, 0] if task == "classification" else None)
     tr = parts["train"]
 
-    x_scaler = get_scaler(scale).fit(X[tr])
-    y_scaler = get_scaler(scale).fit(Y[tr]) if task == "regression" else None
-    T = _encode(Y, task, classes)
-    Z = x_scaler.transform(X)
-    Tz = y_scaler.transform(T) if y_scaler is not None else T
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked, per column, below
+        x_scaler = get_scaler(scale).fit(X[tr])
+        y_scaler = get_scaler(scale).fit(Y[tr]) if task == "regression" else None
+        T = _encode(Y, task, classes)
+        Z = x_scaler.transform(X)
+        Tz = y_scaler.transform(T) if y_scaler is not None else T
+    check_scaled(Z, X, features, scale, x_scaler)
+    check_scaled(Tz, Y, targets, scale, y_scaler)
     data = {name: (Z[idx], Tz[idx]) for name, idx in parts.items() if len(idx)}
 
     net = make_network(len(features), hidden, T.shape[1], task, activation, solver, seed)
@@ -571,9 +589,7 @@ def save_plots(run: TrainingRun, directory) -> list[Path]:
     perf = {key: curves[key] for key in ("loss", "val_loss", "test_loss") if key in curves}
     if perf:
         written.append(
-            plots.plot_performance(
-                perf, out / "performance.png", best_epoch=run.best_epoch, ylabel=f"loss ({model.network.loss_fn.name})"
-            )
+            plots.plot_performance(perf, out / "performance.png", best_epoch=run.best_epoch, ylabel=loss_label(model))
         )
     state = {key: curves[key] for key in ("gradient", "mu", "gamma", "val_fail") if key in curves}
     if state:
@@ -607,6 +623,22 @@ def save_plots(run: TrainingRun, directory) -> list[Path]:
             written.append(plots.plot_roc(truth_text, proba, labels, out / "roc.png", title=f"ROC ({split})"))
             break
     return written
+
+
+def loss_label(model: Model) -> str:
+    """What the training loss of a table model measures, for a plot's axis: bpnn's ``mse``
+    is half the squared error, summed over outputs and averaged over rows, and a regression
+    model computes it on scaled targets, not in the targets' units."""
+    name = model.network.loss_fn.name
+    if name != "mse":
+        return f"loss ({name})"
+    if model.task == "classification":
+        where = "one-hot targets"
+    elif model.y_scaler is not None and model.y_scaler.name != "none":
+        where = f"targets scaled by {model.y_scaler.name}"
+    else:
+        where = "targets in their units"
+    return f"loss: ½ squared error, {where} (mse)"
 
 
 def _safe(name: str) -> str:

@@ -55,15 +55,24 @@ class Callback:
 
 
 class PrintProgress(Callback):
-    """Print one line every ``every`` epochs (and at the last epoch)."""
+    """Print one line every ``every`` epochs (and at the last epoch).
 
-    def __init__(self, every: int = 100, total: int | None = None):
-        self.every, self.total = every, total
+    Epochs count within this call of ``fit`` (``epoch 20/100`` for the 20th of the 100
+    asked for); when the network had been trained before (``start`` epochs), the line
+    adds the count in all: ``epoch 20/100 (30 in all)``.
+    """
+
+    def __init__(self, every: int = 100, total: int | None = None, start: int = 0):
+        self.every, self.total, self.start = every, total, start
 
     def on_epoch_end(self, epoch, logs=None):
-        if epoch % self.every == 0 or epoch == self.total:
+        done = epoch - self.start
+        if done % self.every == 0 or done == self.total:
             parts = "  ".join(f"{k} {v:.6g}" for k, v in (logs or {}).items())
-            print(f"epoch {epoch}" + (f"/{self.total}" if self.total else "") + f"  {parts}", flush=True)
+            counted = f"epoch {done}" + (f"/{self.total}" if self.total else "")
+            if self.start:
+                counted += f" ({epoch} in all)"
+            print(f"{counted}  {parts}", flush=True)
 
 
 def _check_loss_monitor(monitor, who: str) -> str:

@@ -334,7 +334,7 @@ def _train(
         check_same_rows(Xv, yv, "validation_data[0]", "validation_data[1]")
     callbacks = list(callbacks or [])
     if verbose:
-        callbacks.append(PrintProgress(every=int(verbose), total=net.epochs_trained + epochs))
+        callbacks.append(PrintProgress(every=int(verbose), total=epochs, start=net.epochs_trained))
     # checkpoints last, so that they record the other callbacks' state after the epoch
     callbacks = [cb for cb in callbacks if not isinstance(cb, ModelCheckpoint)] + [
         cb for cb in callbacks if isinstance(cb, ModelCheckpoint)

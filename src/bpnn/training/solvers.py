@@ -667,6 +667,7 @@ class LevenbergMarquardt(Optimizer):
         self.stop_reason = None
         self._last_forward = None  # (X, weights, forward record, loss) of the last accepted step
         self._jacobian = None  # J^T, reused every epoch
+        self.gradient_norm = np.nan  # of the last step, as the min_grad rule tested it
 
     def prepare(self, net):
         _require_mse(net, self.name)
@@ -674,7 +675,7 @@ class LevenbergMarquardt(Optimizer):
         self._last_forward = self._jacobian = None
 
     def logs(self):
-        return {"mu": self.mu}
+        return {"mu": self.mu, "gradient": getattr(self, "gradient_norm", np.nan)}
 
     def _stop(self, net, reason):
         self.stop_reason = reason
@@ -745,7 +746,9 @@ class LevenbergMarquardt(Optimizer):
         if loss <= self.goal:
             self._stop(net, f"the loss reached goal={self.goal}")
             return loss
-        if np.linalg.norm(g) / m <= self.min_grad:
+        # the norm the stop rule tests, logged as "gradient" so that plots show this very number
+        self.gradient_norm = float(np.linalg.norm(g) / m)
+        if self.gradient_norm <= self.min_grad:
             self._stop(net, f"the gradient norm is below min_grad={self.min_grad}")
             return loss
         diagonal = np.diagonal(H).copy()
@@ -858,7 +861,13 @@ class BayesianRegularization(LevenbergMarquardt):
 
     def logs(self):
         gamma = np.nan if self.gamma is None else self.gamma  # NaN until the first accepted step
-        return {"mu": self.mu, "gamma": gamma, "alpha": self.alpha, "beta": self.beta}
+        return {
+            "mu": self.mu,
+            "gamma": gamma,
+            "alpha": self.alpha,
+            "beta": self.beta,
+            "gradient": getattr(self, "gradient_norm", np.nan),
+        }
 
     def _objective(self, loss, w, m):
         # E_D = 2 m L is the sum of squared errors (the network has no L2 penalty here)
