@@ -482,8 +482,9 @@ def restore_checkpoint(ckpt: dict, net, fit_state) -> None:
             f"{[c['class'] for c in saved]}; fit got {[type(cb).__name__ for _, cb in stateful]}. "
             "Pass the same callbacks, in the same order."
         )
+    weights = net.get_weights()
     try:
-        # set on copies first: a damaged state then leaves the network and optimizer as they were
+        # check on copies first where one can; a damaged state then leaves the network as it was
         states = (
             _unpack_state("optimizer", meta["optimizer"]["state"], arrays),
             [_unpack_state(f"callback{c['index']}", c["state"], arrays) for c in saved],
@@ -502,6 +503,7 @@ def restore_checkpoint(ckpt: dict, net, fit_state) -> None:
         for i, state in meta["layer_rngs"].items():
             rngs[i].bit_generator.state = _from_json(state)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        net.set_weights(weights)
         detail = " ".join(str(exc).split()) or type(exc).__name__
         raise ValueError(f"The 'resume_from' checkpoint is damaged: {detail.rstrip('.')}.") from None
     history = fit_state.history
