@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import json
+import math
 import numbers
 import os
 from typing import Any
@@ -185,6 +186,15 @@ def network_from_parts(
     for key in ("class", "layers", "loss", "dtype", "alpha", "epochs_trained"):
         if key not in config:
             raise bad(f"the network description lacks {key!r}")
+    wrong = _wrong_types(
+        config,
+        {"class": str, "loss": str, "dtype": str, "layers": list, "loss_config": dict, "alpha": (int, float)},
+    )
+    if wrong:
+        raise bad(f"the network description's {wrong}")
+    alpha = config["alpha"]
+    if isinstance(alpha, bool) or not math.isfinite(alpha) or alpha < 0:
+        raise bad(f"alpha must be a finite number >= 0; found {alpha!r}")
     cls = _NETWORK_CLASSES.get(config["class"])
     if cls is None:
         raise bad(f"unknown network class {config['class']!r} (written by a newer bpnn?)")
@@ -200,7 +210,7 @@ def network_from_parts(
     layer_classes = _layer_classes()
     layers = []
     for i, spec in enumerate(config["layers"]):
-        if not isinstance(spec, dict) or spec.get("class") not in layer_classes:
+        if not isinstance(spec, dict) or not isinstance(spec.get("class"), str) or spec["class"] not in layer_classes:
             found = spec.get("class") if isinstance(spec, dict) else spec
             raise bad(f"layer {i} has unknown class {found!r} (written by a newer bpnn?)")
         if spec["class"] == "Dropout":
@@ -216,6 +226,9 @@ def network_from_parts(
         for key in ("n_in", "n_out", "activation", "use_bias"):
             if key not in spec:
                 raise bad(f"layer {i} lacks {key!r}")
+        wrong = _wrong_types(spec, {"activation": str, "use_bias": bool, "activation_config": dict})
+        if wrong:
+            raise bad(f"layer {i}'s {wrong}")
         n_in, n_out = spec["n_in"], spec["n_out"]
         if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in (n_in, n_out)):
             raise bad(f"layer {i} has sizes n_in={n_in!r}, n_out={n_out!r}; expected positive integers")
@@ -243,6 +256,16 @@ def network_from_parts(
         raise bad(f"the network cannot be rebuilt: {exc}") from None
     net.epochs_trained = epochs
     return net
+
+
+def _wrong_types(spec: dict, kinds: dict) -> str | None:
+    """``"<key> should be a <type>, found <value>"`` for the first key of ``spec`` (if present)
+    whose value is not of its type in ``kinds``, else None: the schema of a description."""
+    for key, kind in kinds.items():
+        if key in spec and not isinstance(spec[key], kind):
+            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            return f"{key!r} should be a {names}, found {spec[key]!r:.40}"
+    return None
 
 
 def _array(arrays: dict, name: str, shape: tuple, dtype: np.dtype, bad) -> np.ndarray:
@@ -456,7 +479,7 @@ class Model:
     def load(cls, path) -> Model:
         """Read a model written by :meth:`save`; raises ModelFileError for anything wrong."""
         arrays, meta = load_container(path, kind=KIND_MODEL)
-        return _model_from_parts(arrays, meta, os.fspath(path))
+        return _from_parts(arrays, meta, os.fspath(path), None)
 
     def describe(self) -> str:
         """A few lines on the architecture, the data and how it was trained (``bpnn info``)."""
@@ -695,6 +718,18 @@ def load(path, estimator_loader=None):
     """
     arrays, meta = load_container(path)
     source = os.fspath(path)
+    try:
+        return _from_parts(arrays, meta, source, estimator_loader)
+    except ModelFileError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+        # The checks above name what they find; this is the net under them, so that an
+        # edited file never escapes as anything but a one-line ModelFileError.
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        raise ModelFileError(f"{source} is damaged: {detail}") from None
+
+
+def _from_parts(arrays: dict, meta: dict, source: str, estimator_loader):
     if meta["kind"] == KIND_NETWORK:
         return network_from_parts(arrays, meta.get("network"), "", source)
     if meta["kind"] == KIND_MODEL:
