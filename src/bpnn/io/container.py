@@ -72,6 +72,8 @@ MAX_METADATA_BYTES = 64 * 2**20
 #: The most that compressed members (which bpnn never writes) may inflate to, in total.
 MAX_INFLATED_BYTES = 2**30
 
+_READ_PIECE = 4 * 2**20
+
 _META_NAME = "__bpnn_metadata__"
 _META_MEMBER = _META_NAME + ".npy"
 _TEMP_SUFFIX = ".bpnn-tmp"
@@ -554,10 +556,12 @@ def _read_npy(fp: IO[bytes], size: int, name: str, label: str) -> np.ndarray:
     view = memoryview(flat).cast("B")
     done = 0
     while done < expected:
-        n = fp.readinto(view[done:])
-        if not n:
+        # pieces of a few MiB: one copy each, and zipfile's reads stay linear in the size
+        piece = fp.read(min(expected - done, _READ_PIECE))
+        if not piece:
             raise ModelFileError(f"{name} is damaged: {label} ends after {done} of its {expected} bytes")
-        done += n
+        view[done : done + len(piece)] = piece
+        done += len(piece)
     fp.read(1)  # reach the end of the member, where zipfile compares the CRC-32
     # The caller gets a writeable array that owns its memory, in the saved layout.
     return flat.reshape(shape, order="F" if fortran_order else "C")
@@ -574,11 +578,6 @@ class _Counting:
         data = self.raw.read(n)
         self.position += len(data)
         return data
-
-    def readinto(self, buffer) -> int:
-        n = self.raw.readinto(buffer)
-        self.position += n or 0
-        return n or 0
 
     def tell(self) -> int:
         return self.position
