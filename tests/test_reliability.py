@@ -455,6 +455,25 @@ def test_divergence_with_early_stopping_keeps_the_best_validation_epoch():
     assert net.loss(xv, yv) == pytest.approx(min(val), rel=1e-12)  # val_loss is measured after the epoch
 
 
+def test_chunked_training_stops_a_growing_loss_too(tmp_path, capsys):
+    out = tmp_path / "m.bpnn"
+    argv = ["train", REGRESSION, "--target", "period_s", "--chunksize", "50", "--solver", "sgd", "-o", out]
+    message = error_line(capsys, *argv, "--learning-rate", "5", "--epochs", "50")
+    loss = float(re.search(r"the loss grew to (\S+), more than 1e\+06 times its lowest", message).group(1))
+    assert 1e3 < loss < 1e300 and not out.exists()
+
+
+def test_a_memory_error_that_slips_past_the_estimates_is_one_line(capsys, monkeypatch, period_model):
+    from bpnn.io import csvdata
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(csvdata, "_bounded_lines", no_memory)
+    assert "out of memory" in error_line(capsys, "train", REGRESSION, "--target", "period_s")
+    assert "out of memory" in error_line(capsys, "predict", period_model, REGRESSION)
+
+
 def test_a_loss_that_falls_and_comes_back_within_its_start_is_not_divergence():
     from bpnn.training.loop import _grew_apart
 

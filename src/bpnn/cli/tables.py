@@ -44,6 +44,9 @@ def _guarded(command):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             return 1
+        except MemoryError:
+            # the up-front estimates refuse what cannot fit; this is for what slips past them
+            return _fail("out of memory; try fewer rows (--chunksize), fewer columns or a smaller --hidden")
         except _USER_ERRORS as exc:
             text = " ".join(str(exc).split()) or type(exc).__name__
             return _fail(text)

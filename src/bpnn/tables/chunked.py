@@ -40,7 +40,7 @@ from bpnn.tables.workflow import (
     make_network,
 )
 from bpnn.training.callbacks import EarlyStopping, InterruptGuard
-from bpnn.training.loop import DivergenceError, History
+from bpnn.training.loop import DivergenceError, History, _grew_apart
 from bpnn.training.optimizers import get_optimizer
 
 __all__ = ["MetricAccumulator", "train_csv_chunks"]
@@ -198,10 +198,23 @@ def train_csv_chunks(
                     net, path, chunksize, sep, dropna, features, targets, split, seed, scaled, (n_train, n_val, n_test)
                 )
             )
-            if not all(math.isfinite(v) for v in logs.values()):
+            losses = history.history.get("loss", [])
+            first_loss = losses[0] if losses else logs["loss"]
+            lowest = min(losses, default=math.inf)
+            grew = _grew_apart(logs["loss"], lowest, first_loss)
+            if grew or not all(math.isfinite(v) for v in logs.values()):
+                kept = ""
+                if stopper is not None and stopper.best_weights is not None:
+                    net.set_weights(stopper.best_weights)  # the best validation epoch, as fit keeps
+                    net.epochs_trained, stopper.best_weights = stopper.best_epoch, None
+                    kept = f" The network keeps the weights of epoch {stopper.best_epoch}, its best by val_loss."
+                what = (
+                    f"grew to {logs['loss']:.3g}, more than 1e+06 times its lowest"
+                    if grew
+                    else "became NaN or infinite"
+                )
                 raise DivergenceError(
-                    f"Training diverged: the loss became {logs['loss']} at epoch {epoch}; "
-                    "try a smaller --learning-rate",
+                    f"Training diverged: the loss {what} at epoch {epoch}.{kept} Try a smaller --learning-rate",
                     history,
                 )
             if callable(getattr(opt, "logs", None)):
