@@ -38,6 +38,7 @@ from bpnn.core.layers import Dense, Dropout, Layer
 from bpnn.core.losses import LOSSES
 from bpnn.core.network import Network, NeuralNetwork
 from bpnn.io.container import ModelFileError, load_container, save_container
+from bpnn.io.encoding import TableEncoder
 from bpnn.io.scaling import Scaler, scaler_from_state
 
 __all__ = ["Model", "load", "save", "save_network", "network_to_parts", "network_from_parts"]
@@ -161,6 +162,7 @@ def network_to_parts(net: Network, prefix: str = "") -> tuple[dict[str, np.ndarr
         "loss_config": loss["config"],
         "dtype": net.dtype.name,
         "alpha": net.alpha,
+        "l1": float(getattr(net, "l1", 0.0)),
         "epochs_trained": int(net.epochs_trained),
     }
     return arrays, config
@@ -251,7 +253,7 @@ def network_from_parts(
         raise bad(f"unknown loss {config['loss']!r} (written by a newer bpnn?)")
     try:
         loss = loss_cls(**config.get("loss_config", {}))
-        net = cls(layers, loss=loss, dtype=dtype, alpha=config["alpha"])
+        net = cls(layers, loss=loss, dtype=dtype, alpha=config["alpha"], l1=config.get("l1", 0.0))
     except (TypeError, ValueError) as exc:
         raise bad(f"the network cannot be rebuilt: {exc}") from None
     net.epochs_trained = epochs
@@ -319,6 +321,10 @@ class Model:
         Scores per split, JSON-ready.
     history : dict of str to list of float, optional
         Per-epoch curves (``loss``, ``val_loss``, ``test_loss``, ...).
+    encoder : TableEncoder, optional
+        Turns the feature columns (text, true/false, missing cells) into the numbers
+        ``x_scaler`` was fitted on; None when the features are numbers used as they are.
+        Class labels may then be text, integers, booleans or floats: they come back as given.
 
     Attributes
     ----------
@@ -338,6 +344,7 @@ class Model:
         settings: dict | None = None,
         metrics: dict | None = None,
         history: dict | None = None,
+        encoder: TableEncoder | None = None,
     ):
         from bpnn.io.container import _bpnn_version
 
@@ -347,7 +354,8 @@ class Model:
         self.feature_names = [str(n) for n in feature_names]
         self.target_names = [str(n) for n in target_names]
         self.task = task
-        self.classes = None if classes is None else np.asarray(classes, dtype=np.float64)
+        self.classes = None if classes is None else _as_labels(classes)
+        self.encoder = encoder
         self.settings = dict(settings or {})
         self.metrics = dict(metrics or {})
         self.history = {k: [float(v) for v in vals] for k, vals in (history or {}).items()}
@@ -358,7 +366,9 @@ class Model:
         if self.task not in TASKS:
             raise ValueError(f"The 'task' parameter must be one of {TASKS}; got {self.task!r}.")
         n_in, n_out = self.network.n_inputs, self.network.n_outputs
-        if len(self.feature_names) != n_in:
+        if self.encoder is not None:
+            _check_encoder(self.encoder, self.feature_names, n_in)
+        elif len(self.feature_names) != n_in:
             raise ValueError(f"feature_names has {len(self.feature_names)} names but the network takes {n_in} inputs.")
         if self.x_scaler.n_features_in_ != n_in:
             raise ValueError(
@@ -383,14 +393,24 @@ class Model:
     def n_features(self) -> int:
         return len(self.feature_names)
 
-    def _by_name(self, X):
-        """``X`` with its columns in the model's order when it is a table with column names
-        (a pandas DataFrame), as ``bpnn predict`` matches a CSV file's columns; other arrays
-        are taken in the stored order."""
-        columns = getattr(X, "columns", None)
-        if columns is None or not hasattr(X, "loc"):
-            return X
-        names = [str(c) for c in columns]
+    def encode(self, X, unknown: str | None = None) -> np.ndarray:
+        """The feature columns as the numbers the network's scaler takes (the encoder applied, if any)."""
+        if self.encoder is not None:
+            return self.encoder.transform(X, unknown=unknown)
+        if hasattr(X, "kinds"):  # a Frame of numbers, for a model without an encoder
+            return np.column_stack([np.asarray(X.values[n], dtype=np.float64) for n in self.feature_names])
+        if hasattr(X, "columns") and hasattr(X, "to_numpy"):  # a pandas DataFrame, matched by name
+            self._check_names([str(c) for c in X.columns])
+            return X[self.feature_names].to_numpy(dtype=np.float64)
+        return X
+
+    def _outputs(self, X, unknown: str | None = None) -> np.ndarray:
+        Z = self.x_scaler.transform(self.encode(X, unknown))
+        return self.network.predict(Z.astype(self.network.dtype, copy=False))
+
+    def _check_names(self, names: list[str]) -> None:
+        """Refuse a DataFrame whose columns are not the model's features (targets and ignored
+        columns may be there too), as ``bpnn predict`` does for a CSV file's columns."""
         allowed = set(self.target_names) | set(self.settings.get("ignore") or [])
         missing = [c for c in self.feature_names if c not in names]
         extra = [c for c in names if c not in self.feature_names and c not in allowed]
@@ -401,38 +421,38 @@ class Model:
                 + (f" (not features: {extra})" if extra else "")
                 + "; pass a DataFrame with those column names (in any order), or an array in that order."
             )
-        position = {name: i for i, name in enumerate(names)}
-        return np.asarray(X.iloc[:, [position[c] for c in self.feature_names]], dtype=np.float64)
 
-    def _outputs(self, X) -> np.ndarray:
-        Z = self.x_scaler.transform(self._by_name(X))
-        return self.network.predict(Z.astype(self.network.dtype, copy=False))
-
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X, unknown: str | None = None) -> np.ndarray:
         """Predictions for raw features ``X`` of shape (n_samples, n_features).
 
+        With an encoder, ``X`` may also be a pandas DataFrame, a dict of columns or a
+        :class:`~bpnn.io.frames.Frame` (text cells, missing cells), and ``unknown``
+        ("error" or "ignore") overrides what an unseen category does.
         A pandas DataFrame is matched by column name (in any order); one whose columns
-        are not the model's features (targets and ignored columns may be there too) is
-        refused. A plain array is taken in the order of ``feature_names``.
+        are not the model's features is refused. A plain array is taken in the order of
+        ``feature_names``.
 
         Returns
         -------
         ndarray of shape (n_samples, n_targets) for regression, in the targets' units,
-        or of shape (n_samples,) holding class labels for classification (integers when
-        every class label is a whole number).
+        or of shape (n_samples,) holding class labels for classification (the labels
+        as trained: text stays text; whole numbers come back as integers).
         """
-        out = self._outputs(X)
+        out = self._outputs(X, unknown)
         if self.task == "regression":
             return self.y_scaler.inverse_transform(out)
         labels = self.classes[np.argmax(out, axis=1)]
-        integral = np.all(self.classes == np.round(self.classes)) and np.abs(self.classes).max() < 2**53
-        return labels.astype(np.int64) if integral else labels
+        if labels.dtype.kind == "f":  # labels of an older file, stored as floats
+            c = self.classes
+            if np.all(c == np.round(c)) and np.abs(c).max() < 2**53:
+                return labels.astype(np.int64)
+        return labels
 
-    def predict_proba(self, X) -> np.ndarray:
+    def predict_proba(self, X, unknown: str | None = None) -> np.ndarray:
         """Class probabilities of shape (n_samples, n_classes), columns in the order of ``classes``."""
         if self.task != "classification":
             raise ValueError("predict_proba is only for classification models; this one does regression.")
-        return np.asarray(self._outputs(X), dtype=np.float64)
+        return np.asarray(self._outputs(X, unknown), dtype=np.float64)
 
     # -- files ------------------------------------------------------------------------
     def save(self, path) -> None:
@@ -469,6 +489,8 @@ class Model:
             "metrics": metrics,
             "history": list(self.history),
         }
+        if self.encoder is not None:
+            metadata["encoder"] = self.encoder.get_config()
         try:
             json.dumps(metadata)
         except (TypeError, ValueError) as exc:
@@ -524,6 +546,15 @@ def _model_from_parts(arrays: dict, meta: dict, source: str) -> Model:
     missing = [k for k in history_keys if f"history.{k}" not in arrays]
     if missing:
         raise bad(f"history curves {missing} are missing")
+    encoder = None
+    if meta.get("encoder") is not None:
+        try:
+            encoder = TableEncoder.from_config(meta["encoder"])
+        except (TypeError, ValueError, KeyError) as exc:
+            raise bad(f"the encoder cannot be rebuilt: {exc}") from None
+    classes = arrays.get("classes")
+    if classes is not None and (classes.ndim != 1 or classes.dtype.kind not in "biufU"):
+        raise bad(f"array 'classes' must be 1-D numbers, booleans or text; found dtype {classes.dtype}")
     _check_table_fields(meta, arrays, bad)
     try:
         model = Model(
@@ -533,10 +564,11 @@ def _model_from_parts(arrays: dict, meta: dict, source: str) -> Model:
             meta["feature_names"],
             meta["target_names"],
             meta["task"],
-            classes=arrays.get("classes"),
+            classes=classes,
             settings=meta.get("settings"),
             metrics=_metrics_with_arrays(meta.get("metrics") or {}, arrays),
             history={k: arrays[f"history.{k}"].tolist() for k in history_keys},
+            encoder=encoder,
         )
     except (TypeError, ValueError) as exc:
         raise bad(f"the model is inconsistent: {exc}") from None
@@ -593,8 +625,10 @@ def _check_table_fields(meta: dict, arrays: dict, bad) -> None:
     if task == "classification":
         if classes is None:
             raise bad("a classification model lacks its class labels")
-        if classes.ndim != 1 or classes.dtype.kind not in "fiu" or not np.isfinite(classes).all():
-            raise bad("class labels must be a 1-D array of finite numbers")
+        if classes.ndim != 1 or classes.dtype.kind not in "biufU":
+            raise bad("class labels must be a 1-D array of text, booleans or numbers")
+        if classes.dtype.kind == "f" and not np.isfinite(classes).all():
+            raise bad("class labels must be a 1-D array of finite numbers (or text)")
         if len(np.unique(classes)) != len(classes):
             raise bad("class labels are not distinct")
         labels = [_label_text(c) for c in classes]
@@ -659,6 +693,11 @@ def _describe(model: Model) -> str:
         f"scaling   inputs {model.x_scaler.name}"
         + (f", targets {model.y_scaler.name}" if model.y_scaler is not None else "")
     )
+    if model.encoder is not None:
+        described = model.encoder.describe()
+        if described:
+            lines.append("encoding  " + described[0])
+            lines += ["          " + text for text in described[1:]]
     shown = [f"{k} {_plain(v)}" for k, v in model.settings.items() if v not in (None, [], "")]
     if shown:
         lines.append("settings  " + shown[0])
@@ -666,8 +705,34 @@ def _describe(model: Model) -> str:
     return "\n".join(lines)
 
 
-def _label_text(value: float) -> str:
+def _label_text(value: Any) -> str:
+    """A class label as text: ``setosa``, ``3`` (also for 3.0), ``0.5``, ``True``."""
+    if isinstance(value, (str, np.str_)):
+        return str(value)
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _as_labels(classes) -> np.ndarray:
+    """Class labels as a 1-D array of their own kind: text (``<U``), bool, integers or floats."""
+    array = np.asarray(classes)
+    if array.dtype.kind in "OSU":
+        if array.dtype.kind == "O" and all(isinstance(v, (bool, np.bool_)) for v in array.ravel()):
+            return array.astype(bool)
+        return array.astype(str)
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"class labels must be text, booleans or numbers; got dtype {array.dtype}.")
+    return array if array.dtype.kind in "bf" else array.astype(np.int64)
+
+
+def _check_encoder(encoder: TableEncoder, feature_names: list[str], n_in: int) -> None:
+    if not isinstance(encoder, TableEncoder):
+        raise TypeError(f"encoder must be a TableEncoder or None; got {type(encoder).__name__}.")
+    if encoder.feature_names != feature_names:
+        raise ValueError(f"the encoder's columns {encoder.feature_names} are not the feature_names {feature_names}.")
+    if encoder.n_outputs != n_in:
+        raise ValueError(f"the encoder makes {encoder.n_outputs} inputs but the network takes {n_in}.")
 
 
 def _plain(value: Any) -> str:
