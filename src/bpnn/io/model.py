@@ -395,12 +395,14 @@ class Model:
 
     def encode(self, X, unknown: str | None = None) -> np.ndarray:
         """The feature columns as the numbers the network's scaler takes (the encoder applied, if any)."""
+        dataframe = hasattr(X, "columns") and hasattr(X, "to_numpy")
+        if dataframe:  # a pandas DataFrame is matched by name: refuse other names first
+            self._check_names([str(c) for c in X.columns])
         if self.encoder is not None:
             return self.encoder.transform(X, unknown=unknown)
         if hasattr(X, "kinds"):  # a Frame of numbers, for a model without an encoder
             return np.column_stack([np.asarray(X.values[n], dtype=np.float64) for n in self.feature_names])
-        if hasattr(X, "columns") and hasattr(X, "to_numpy"):  # a pandas DataFrame, matched by name
-            self._check_names([str(c) for c in X.columns])
+        if dataframe:
             return X[self.feature_names].to_numpy(dtype=np.float64)
         return X
 
