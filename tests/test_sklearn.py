@@ -497,12 +497,13 @@ def test_other_errors():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             BPClassifier(hidden_layer_sizes=(2,), batch_size=500, max_iter=2).fit(X, y)
-    diverging = BPRegressor(hidden_layer_sizes=(), solver="sgd", momentum=0.0, learning_rate_init=100.0, random_state=0)
+    diverging = BPRegressor(hidden_layer_sizes=(), solver="sgd", momentum=0.0, learning_rate_init=0.04, random_state=0)
     with pytest.warns(ConvergenceWarning, match="training loss rose from .* training diverged"):
         diverging.fit(X, y)
     assert diverging.n_iter_ == 12  # the stopping rule: a first epoch, then n_iter_no_change + 1 worse ones
     with pytest.raises(bpnn.DivergenceError, match="lower learning_rate_init"):
-        diverging.set_params(n_iter_no_change=1000).fit(X, y)  # until the loss overflows
+        diverging.set_params(n_iter_no_change=1000).fit(X, y)  # until the loss grows a millionfold
+    assert issubclass(bpnn.DivergenceError, ValueError)  # as scikit-learn's MLP raises ValueError on overflow
 
 
 def test_verbose_prints_every_epoch(capsys):

@@ -106,6 +106,76 @@ def check_float(
     return value
 
 
+# -- memory ------------------------------------------------------------------------------------------
+class InsufficientMemoryError(ValueError):
+    """A request that cannot fit in memory, refused before anything is allocated.
+
+    A ValueError, so that scikit-learn's conventions and the command line's one-line
+    errors treat it as the bad argument it is; the message says how much memory the
+    request needs, how much there is, and what to change.
+    """
+
+
+def available_memory() -> int | None:
+    """Bytes this process may still allocate, or None when that cannot be told.
+
+    The smallest of: the ``BPNN_MAX_MEMORY`` environment variable (bytes; for tests and
+    shared machines), the address-space limit (``ulimit -v``) and the kernel's estimate of
+    available memory (``MemAvailable`` in ``/proc/meminfo``, Linux).
+    """
+    import os
+
+    limits = []
+    text = os.environ.get("BPNN_MAX_MEMORY", "").strip()
+    if text.isdigit():
+        limits.append(int(text))
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if soft != resource.RLIM_INFINITY and soft > 0:
+            limits.append(int(soft))
+    except (ImportError, OSError, ValueError):
+        pass
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    limits.append(int(line.split()[1]) * 1024)
+                    break
+    except (OSError, ValueError, IndexError):
+        pass
+    return min(limits) if limits else None
+
+
+def format_bytes(n: float) -> str:
+    """``1536`` -> ``"1.5 KiB"``: a size as a person reads it."""
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.3g} {unit}"
+        n /= 1024
+    return f"{n:.3g} TiB"  # pragma: no cover - the loop returns
+
+
+def check_memory(needed: int, what: str, advice: str) -> None:
+    """Raise :class:`InsufficientMemoryError` when ``needed`` bytes exceed :func:`available_memory`.
+
+    Parameters
+    ----------
+    needed : int
+        Bytes the request would allocate.
+    what : str
+        The request, as the start of the message ("the 'lm' solver's Jacobian ...").
+    advice : str
+        What to change so that it fits.
+    """
+    limit = available_memory()
+    if limit is not None and needed > limit:
+        raise InsufficientMemoryError(
+            f"{what} needs {format_bytes(needed)} of memory, more than the {format_bytes(limit)} available; {advice}"
+        )
+
+
 def lookup(table: dict, name: str, argument: str, alternatives: str):
     """The entry of a name -> class ``table`` for ``name`` (any case), or a ValueError that names
     ``argument`` and lists every name; ``alternatives`` says what else the argument accepts

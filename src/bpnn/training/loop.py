@@ -22,12 +22,19 @@ from bpnn.training import _fast
 from bpnn.training.callbacks import Callback, InterruptGuard, ModelCheckpoint, PrintProgress  # noqa: F401 (Callback re-exported)
 from bpnn.training.optimizers import get_optimizer
 
+#: Rows per call of the compiled epoch: small enough that Ctrl-C is seen within a fraction
+#: of a second, large enough that copying the weights in and out per call costs little.
+_COMPILED_CHUNK_ROWS = 4096
 
-class DivergenceError(FloatingPointError):
-    """Raised when the training loss becomes NaN or infinite.
 
-    The network keeps the weights of the last epoch whose loss was finite; the
-    history up to that epoch is in the ``history`` attribute.
+class DivergenceError(FloatingPointError, ValueError):
+    """Raised when the training loss becomes NaN or infinite, or grows by orders of magnitude
+    (more than :data:`DIVERGENCE_FACTOR` times its lowest value, and above the first epoch's).
+
+    The network keeps the best weights seen: those of the best validation epoch when an
+    :class:`~bpnn.EarlyStopping` callback keeps them, else those of the lowest training
+    loss; the message names the epoch. The history so far is in the ``history`` attribute.
+    A ValueError too, as scikit-learn's estimators raise ValueError when training overflows.
     """
 
     def __init__(self, message: str, history: History):
@@ -101,6 +108,43 @@ def _get_metrics(metrics) -> dict:
         else:
             raise TypeError(f"Each entry of 'metrics' must be a name or a callable; got {type(m).__name__}.")
     return out
+
+
+#: A loss this many times its lowest value so far (and above the first epoch's) means divergence.
+DIVERGENCE_FACTOR = 1e6
+
+
+def _grew_apart(loss: float, best: float, first: float | None) -> bool:
+    """Whether ``loss`` has grown by orders of magnitude: more than :data:`DIVERGENCE_FACTOR`
+    times the best so far and above the first epoch's loss (so that a loss that had fallen
+    to almost nothing and comes back up within the range it started from does not count)."""
+    if first is None or not np.isfinite(best):
+        return False
+    return loss > DIVERGENCE_FACTOR * max(best, first / DIVERGENCE_FACTOR)
+
+
+def _restore_best(net, best, callbacks, snapshots, X, y, sample_weight) -> tuple[int, str]:
+    """Put back the weights to keep after divergence; return their epoch and why they were chosen.
+
+    Those of the best validation epoch when an EarlyStopping callback keeps them, else those
+    of the lowest training loss, else (no epoch finished) the newest with a finite loss.
+    """
+    from bpnn.training.callbacks import EarlyStopping
+
+    for cb in callbacks:
+        if isinstance(cb, EarlyStopping) and cb.restore_best_weights and cb.best_weights is not None:
+            net.set_weights(cb.best_weights)
+            cb.best_weights = None  # on_train_end is not reached; nothing to restore twice
+            net.epochs_trained = cb.best_epoch
+            return cb.best_epoch, f"its best by {cb.monitor} ({cb.best:.6g})"
+    if best[2] is not None:
+        net.set_weights(best[2])
+        net.epochs_trained = best[1]
+        return best[1], f"whose training loss was the lowest ({best[0]:.6g})"
+    kept = _restore_last_finite(net, snapshots, X, y, sample_weight)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        loss = float(net._loss(X, y, sample_weight))
+    return kept, "whose loss is finite" if np.isfinite(loss) else "although its loss is not finite either"
 
 
 def _restore_last_finite(net, snapshots, X, y, sample_weight) -> int:
@@ -290,7 +334,7 @@ def _train(
         check_same_rows(Xv, yv, "validation_data[0]", "validation_data[1]")
     callbacks = list(callbacks or [])
     if verbose:
-        callbacks.append(PrintProgress(every=int(verbose), total=net.epochs_trained + epochs))
+        callbacks.append(PrintProgress(every=int(verbose), total=epochs, start=net.epochs_trained))
     # checkpoints last, so that they record the other callbacks' state after the epoch
     callbacks = [cb for cb in callbacks if not isinstance(cb, ModelCheckpoint)] + [
         cb for cb in callbacks if isinstance(cb, ModelCheckpoint)
@@ -310,6 +354,9 @@ def _train(
 
     history = History()
     snapshots: list[tuple[int, list[np.ndarray]]] = []  # (epochs done, weights), the last two
+    # (loss, epochs done, weights) of the lowest epoch loss: what divergence falls back to
+    best: tuple[float, int, list[np.ndarray] | None] = (np.inf, net.epochs_trained, None)
+    first_loss = None
     net.stop_training = False
     net.optimizer = opt
     state = FitState(rng, history, opt, callbacks, net.epochs_trained, val_index)
@@ -332,8 +379,16 @@ def _train(
         total, seen = 0.0, 0
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             if compiled is not None:
-                # one compiled call per epoch, so a Ctrl-C takes effect at the end of the epoch
-                total, seen = compiled(X, y, order), m
+                # Compiled code never returns to Python, where signal handlers run, so the
+                # epoch goes in chunks of whole batches: a Ctrl-C takes effect at the end of
+                # the chunk (the arithmetic is the same, batch for batch).
+                step = bs * max(1, _COMPILED_CHUNK_ROWS // bs)
+                for start in range(0, m, step):
+                    part = order[start : start + step]
+                    total += compiled(X, y, part)
+                    seen += len(part)
+                    if guard.interrupted:
+                        break
             else:
                 for Xb, yb, swb in _batches(X, y, sample_weight, bs, order if reorder else None, buffers):
                     batch_loss = opt.train_batch(net, Xb, yb, swb)
@@ -346,15 +401,26 @@ def _train(
             history.interrupted = True
             break
         epoch_loss = total / (m if sample_weight is None else float(sample_weight.sum()))
-        if not np.isfinite(epoch_loss) or not all(np.isfinite(p).all() for p in net.params):
-            kept = _restore_last_finite(net, snapshots, X, y, sample_weight)
+        finite = np.isfinite(epoch_loss) and all(np.isfinite(p).all() for p in net.params)
+        if finite and first_loss is None:
+            first_loss = epoch_loss
+        if not finite or _grew_apart(epoch_loss, best[0], first_loss):
+            what = (
+                f"became {epoch_loss}"
+                if not finite
+                else f"grew to {epoch_loss:.3g}, more than {DIVERGENCE_FACTOR:.0e} times its lowest ({best[0]:.3g})"
+            )
+            kept, why = _restore_best(net, best, callbacks, snapshots, X, y, sample_weight)
             lr = getattr(opt, "learning_rate", None)
             raise DivergenceError(
-                f"Training diverged: the loss became {epoch_loss} at epoch {epoch}. The network keeps the "
-                f"weights it had after epoch {kept}, whose loss is finite. Try a smaller learning_rate"
+                f"Training diverged: at epoch {epoch} the loss {what}. The network keeps the "
+                f"weights it had after epoch {kept}, {why}. Try a smaller learning_rate"
                 + (f" (it was {lr})." if lr is not None else "."),
                 history,
             )
+        if epoch_loss < best[0]:
+            # the weights this epoch started from are the ones whose loss it measured
+            best = (epoch_loss, snapshots[-1][0], snapshots[-1][1])
         net.epochs_trained = epoch
         logs = {"loss": epoch_loss}
         if metric_fns:

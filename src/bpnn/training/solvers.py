@@ -28,12 +28,13 @@ the outer product of the layer's input and its delta, kept per sample instead of
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 
 import numpy as np
 
 from bpnn.core.activations import Activation, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
-from bpnn.core.checks import check_float, check_int
+from bpnn.core.checks import check_float, check_int, check_memory
 from bpnn.core.losses import MeanSquaredError
 from bpnn.core.network import _mass
 from bpnn.training.optimizers import OPTIMIZERS, Optimizer
@@ -666,6 +667,7 @@ class LevenbergMarquardt(Optimizer):
         self.stop_reason = None
         self._last_forward = None  # (X, weights, forward record, loss) of the last accepted step
         self._jacobian = None  # J^T, reused every epoch
+        self.gradient_norm = np.nan  # of the last step, as the min_grad rule tested it
 
     def prepare(self, net):
         _require_mse(net, self.name)
@@ -679,7 +681,7 @@ class LevenbergMarquardt(Optimizer):
         self._last_forward = self._jacobian = None
 
     def logs(self):
-        return {"mu": self.mu}
+        return {"mu": self.mu, "gradient": getattr(self, "gradient_norm", np.nan)}
 
     def _stop(self, net, reason):
         self.stop_reason = reason
@@ -707,6 +709,20 @@ class LevenbergMarquardt(Optimizer):
         mask = _weight_mask(net) * (net.alpha * penalty_scale)
         return JtJ + np.diag(mask), Jte + mask * w
 
+    def _check_memory(self, net, m: int, jacobian_size: int) -> None:
+        """Refuse, before allocating, a Jacobian and Gauss-Newton system that cannot fit:
+        J^T (``jacobian_size`` entries) and about three n_params x n_params float64 matrices
+        (J^T J, the damped system, its Cholesky factor)."""
+        p = net.n_params
+        needed = jacobian_size * net.dtype.itemsize + 3 * p * p * 8
+        check_memory(
+            needed,
+            f"training with the {type(self).__name__} solver (a Jacobian of {p:,} parameters x {m:,} rows x "
+            f"{net.n_outputs} outputs and a {p:,} x {p:,} Gauss-Newton matrix)",
+            "use fewer hidden units or inputs, or a first-order solver such as 'adam' (--solver adam), "
+            "whose memory grows with the parameters, not their square",
+        )
+
     def train_batch(self, net, X, y, sample_weight=None):
         params = net.params
         m = len(X)
@@ -728,6 +744,7 @@ class LevenbergMarquardt(Optimizer):
         k = net.n_outputs
         shape = (net.n_params, k, m) if net.n_params * k * m <= 2**23 else (net.n_params, m)
         if self._jacobian is None or self._jacobian.shape != shape or self._jacobian.dtype != net.dtype:
+            self._check_memory(net, m, math.prod(shape))
             self._jacobian = np.empty(shape, dtype=net.dtype)
         JtJ, Jte = _gauss_newton(net, record, y, sample_weight, self._jacobian)
         objective = self._objective(loss, w, m)
@@ -735,7 +752,9 @@ class LevenbergMarquardt(Optimizer):
         if loss <= self.goal:
             self._stop(net, f"the loss reached goal={self.goal}")
             return loss
-        if np.linalg.norm(g) / m <= self.min_grad:
+        # the norm the stop rule tests, logged as "gradient" so that plots show this very number
+        self.gradient_norm = float(np.linalg.norm(g) / m)
+        if self.gradient_norm <= self.min_grad:
             self._stop(net, f"the gradient norm is below min_grad={self.min_grad}")
             return loss
         diagonal = np.diagonal(H).copy()
@@ -848,7 +867,13 @@ class BayesianRegularization(LevenbergMarquardt):
 
     def logs(self):
         gamma = np.nan if self.gamma is None else self.gamma  # NaN until the first accepted step
-        return {"mu": self.mu, "gamma": gamma, "alpha": self.alpha, "beta": self.beta}
+        return {
+            "mu": self.mu,
+            "gamma": gamma,
+            "alpha": self.alpha,
+            "beta": self.beta,
+            "gradient": getattr(self, "gradient_norm", np.nan),
+        }
 
     def _objective(self, loss, w, m):
         # E_D = 2 m L is the sum of squared errors (the network has no L2 penalty here)
