@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from bpnn.core.activations import Identity, Sigmoid, Softmax
+from bpnn.core.activations import Exp, Identity, Sigmoid, Softmax
 from bpnn.core.checks import check_array, check_float, check_same_rows
 from bpnn.core.layers import Dense
 from bpnn.core.losses import get_loss
 
 # Output activations for which a loss may supply dL/dz directly (Loss.fused_delta).
 # The chain rule collapses to delta = (yhat - y) / m for exactly these pairs:
-#   identity + mse,  sigmoid + binary_crossentropy,  softmax + categorical_crossentropy.
+#   identity + mse,  sigmoid + binary_crossentropy,  softmax + categorical_crossentropy,
+#   exp + poisson.
 # Only the built-in classes qualify, so a user's activation that happens to be
 # called "sigmoid" still goes through its own backward().
-_FUSABLE = (Identity, Sigmoid, Softmax)
+_FUSABLE = (Identity, Sigmoid, Softmax, Exp)
 
 
 # Network.fit, Network.explain and Network.save are done by packages above the engine
