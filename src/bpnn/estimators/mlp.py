@@ -377,7 +377,11 @@ class _BaseBP(BaseEstimator):
         if net is None or [layer.weights.shape for layer in dense] != [w.shape for w in W]:
             dtype = W[0].dtype if W[0].dtype in (np.float32, np.float64) else np.float64
             net = self.network_ = self._network_for_sizes([W[0].shape[0]] + [w.shape[1] for w in W], 0, dtype)
-        net.set_weights([p for pair in zip(W, b) for p in pair])
+        weights = [p for pair in zip(W, b) for p in pair]
+        # equal arrays that are not the same objects (a pickle loaded with memory-mapped, read-only
+        # arrays) are left as they are: predict never writes
+        if not all(np.array_equal(p, w) for p, w in zip(net.params, weights)):
+            net.set_weights(weights)
         self._expose_weights()
 
     # -- the records of training ---------------------------------------------------------

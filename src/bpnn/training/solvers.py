@@ -552,17 +552,19 @@ class LBFGS(Optimizer):
             cache[x.tobytes()] = last[2]
         self._last_eval = None
 
-        def evaluate(v):
+        def evaluate(v, count=True):
             key = v.tobytes()
             if key not in cache:
                 cache.clear()
                 _assign(params, v)
                 loss = float(net._forward_backward(X, y, sample_weight, training=False))
-                self.n_fun += 1
+                self.n_fun += count
                 cache[key] = (loss, _flat(net.grads))
             return cache[key]
 
-        loss, g = evaluate(x)
+        # n_fun counts what the method needs: after the first iteration, the point an epoch
+        # starts from was evaluated by the one before (re-evaluated only after a resume)
+        loss, g = evaluate(x, count=self.iterations == 0)
         if np.linalg.norm(g, ord=self.norm) <= self.gtol:
             self._stop(net, f"the gradient norm is below gtol={self.gtol}")
             return loss
