@@ -143,12 +143,7 @@ def test_lbfgs_has_no_n_iter_no_change_rule_but_max_fun_and_convergence_warnings
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)  # converged: no warning
         clf = BPClassifier(solver="lbfgs", hidden_layer_sizes=(5,), tol=1e-2, random_state=0).fit(X, y)
-    assert np.abs(np.concatenate([g.ravel() for g in _gradients(clf, X, y)])).max() <= 1e-2 or clf.n_iter_ < 200
-
-
-def _gradients(clf, X, y):
-    Y = np.eye(3)[y]
-    return [g for pair in clf.network_.backward(X, Y) for g in pair]
+    assert clf.n_iter_ < clf.max_iter  # stopped by its own test (gtol, ftol)
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
