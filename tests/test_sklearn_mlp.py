@@ -374,3 +374,18 @@ def test_new_fitted_state_survives_save_and_load(tmp_path):
         assert loaded.coefs_[0].dtype == est.coefs_[0].dtype and loaded.t_ == est.t_
         assert loaded._optimizer.get_config() == est._optimizer.get_config()
     assert loaded.out_activation_ == "exp" and loaded._optimizer.learning_rate == reg._optimizer.learning_rate
+
+
+def test_onnx_export_of_the_new_kinds():
+    ort = pytest.importorskip("onnxruntime")
+    rng = np.random.default_rng(1)
+    X = rng.uniform(size=(30, 2)).astype(np.float32)
+    y = rng.poisson(np.exp(X @ [1.0, 0.5])).astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg = BPRegressor(loss="poisson", hidden_layer_sizes=(3,), max_iter=20, random_state=0).fit(X, y)
+        multilabel = BPClassifier(hidden_layer_sizes=(3,), max_iter=5).fit(X, np.column_stack([y > 1, y > 2]))
+    session = ort.InferenceSession(reg.to_onnx().SerializeToString())
+    assert_allclose(session.run(None, {"input": X})[0], reg.predict(X), rtol=1e-5)  # the exp output node
+    with pytest.raises(ValueError, match="fitted on a multilabel target to ONNX"):
+        multilabel.to_onnx()

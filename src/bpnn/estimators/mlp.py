@@ -640,7 +640,13 @@ class _BaseBP(BaseEstimator):
         from bpnn.io.onnx import estimator_to_onnx
 
         check_is_fitted(self)
+        self._adopt_coefs()
         if hasattr(self, "classes_"):
+            if self._kind() in ("single", "multilabel"):
+                raise ValueError(
+                    f"Cannot export a {type(self).__name__} fitted on a {self._kind()} target to ONNX: the "
+                    "export writes one label per row from two or more classes."
+                )
             kwargs = {"classes": self.classes_}
         else:
             kwargs = {"target_scaler": self.target_scaler_, "one_dimensional": self._y_ndim == 1}
