@@ -262,7 +262,10 @@ class Network:
 
         Parameters
         ----------
-        X : array of shape (n_samples, n_inputs)
+        X : array or SciPy sparse matrix of shape (n_samples, n_inputs)
+            A sparse ``X`` (any SciPy format, taken as CSR) is never densified: the first
+            layer multiplies it by its own sparse products, and batches are CSR matrices of
+            their rows (``lm`` and ``br`` excepted: they need a dense copy).
         y : array of shape (n_samples, n_outputs)
             Targets (one-hot rows for several classes); 1-D is accepted for one output.
         epochs : int, default=100
