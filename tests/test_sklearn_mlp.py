@@ -389,3 +389,15 @@ def test_onnx_export_of_the_new_kinds():
     assert_allclose(session.run(None, {"input": X})[0], reg.predict(X), rtol=1e-5)  # the exp output node
     with pytest.raises(ValueError, match="fitted on a multilabel target to ONNX"):
         multilabel.to_onnx()
+
+
+@pytest.mark.parametrize("optimizer", ["lbfgs", "rprop", "lm", "br"])
+def test_whole_batch_solvers_take_sparse_input(optimizer):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 8)) * (rng.random((50, 8)) < 0.3)
+    y = rng.normal(size=(50, 2))
+    losses = []
+    for data in (X, sp.csc_matrix(X)):  # CSC is taken as CSR
+        net = bpnn.Network([Dense(8, 4, "tanh"), Dense(4, 2)], seed=3)
+        losses.append(net.fit(data, y, epochs=5, optimizer=optimizer)["loss"])
+    assert_allclose(losses[1], losses[0], rtol=1e-12)
