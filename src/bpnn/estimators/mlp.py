@@ -531,14 +531,14 @@ class _BaseBP(BaseEstimator):
                 f"weights of the best validation score, {self.best_validation_score_:.6g}. Lower "
                 f"learning_rate_init (it is {self.learning_rate_init}) or scale the features.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,  # _fit, fit, scikit-learn's wrapper, the caller
             )
         elif history.interrupted:
             warnings.warn(
                 f"{name}: training was interrupted (Ctrl-C) after {self.n_iter_} epoch(s); the estimator "
                 "keeps the weights reached so far.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,  # _fit, fit, scikit-learn's wrapper, the caller
             )
         elif not incremental:
             self._warn_if_not_converged(rule)
@@ -554,14 +554,14 @@ class _BaseBP(BaseEstimator):
                 f"(solver={self.solver!r}): training diverged. Lower learning_rate_init (it is "
                 f"{self.learning_rate_init}) or scale the features.",
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
         elif getattr(self._optimizer, "budget_exhausted", False):
             warnings.warn(
                 f"{name}: the solver {self.solver!r} made max_fun={self.max_fun} evaluations of the loss "
                 f"in {self.n_iter_} iterations without converging. Increase max_fun or max_iter, or raise tol.",
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
         elif not rule.stopped and not self.network_.stop_training and self.n_iter_ == self.max_iter:
             if self.early_stopping:
@@ -574,7 +574,7 @@ class _BaseBP(BaseEstimator):
                 f"{name}: the solver {self.solver!r} ran max_iter={self.max_iter} epochs and {unconverged}. "
                 "Increase max_iter, or raise tol.",
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
 
     def _validate_kwargs(self) -> dict:
@@ -590,7 +590,7 @@ class _BaseBP(BaseEstimator):
                 f"{type(self).__name__}: batch_size={self.batch_size} is larger than the "
                 f"{n_samples} training samples; using {n_samples} (one full batch).",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
         return min(self.batch_size, n_samples)
 
