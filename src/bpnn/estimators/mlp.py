@@ -213,6 +213,7 @@ class _BaseBP(BaseEstimator):
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "l1": [Interval(Real, 0, None, closed="left")],
     }
 
     def __init__(
@@ -242,11 +243,13 @@ class _BaseBP(BaseEstimator):
         learning_rate="constant",
         power_t=0.5,
         max_fun=15000,
+        l1=0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
         self.alpha = alpha
+        self.l1 = l1
         self.batch_size = batch_size
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
@@ -327,7 +330,7 @@ class _BaseBP(BaseEstimator):
             )
             if self.dropout and not last:
                 layers.append(Dropout(self.dropout))
-        return Network(layers, loss=loss, seed=seed, alpha=self.alpha, dtype=dtype)
+        return Network(layers, loss=loss, seed=seed, alpha=self.alpha, l1=self.l1, dtype=dtype)
 
     def _make_optimizer(self):
         factory = OPTIMIZERS[self.solver]
@@ -477,6 +480,7 @@ class _BaseBP(BaseEstimator):
         # on squared errors from then on); br estimates its own weight decay
         net.loss_fn = get_loss(loss)
         net.alpha = 0.0 if self.solver == "br" else float(self.alpha)
+        net.l1 = float(self.l1)
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = self._make_optimizer()
         Y = np.asarray(Y, dtype=net.dtype)
@@ -743,6 +747,8 @@ class BPClassifier(ClassifierMixin, _BaseBP):
         The exponent of ``"invscaling"``.
     max_fun : int, default=15000
         Most evaluations of the loss (forward and backward passes) per fit of ``"lbfgs"``.
+    l1 : float, default=0.0
+        L1 penalty ``l1 / m * sum |W|`` per batch of ``m`` samples (weights, not biases).
 
     Attributes
     ----------
@@ -820,6 +826,7 @@ class BPClassifier(ClassifierMixin, _BaseBP):
         learning_rate="constant",
         power_t=0.5,
         max_fun=15000,
+        l1=0.0,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -846,6 +853,7 @@ class BPClassifier(ClassifierMixin, _BaseBP):
             learning_rate=learning_rate,
             power_t=power_t,
             max_fun=max_fun,
+            l1=l1,
         )
 
     def __sklearn_tags__(self):
@@ -1095,6 +1103,7 @@ class BPRegressor(RegressorMixin, _BaseBP):
         power_t=0.5,
         max_fun=15000,
         loss="squared_error",
+        l1=0.0,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -1117,6 +1126,7 @@ class BPRegressor(RegressorMixin, _BaseBP):
             beta_2=beta_2,
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
+            l1=l1,
             dropout=dropout,
             learning_rate=learning_rate,
             power_t=power_t,
