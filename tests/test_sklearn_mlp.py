@@ -401,3 +401,21 @@ def test_whole_batch_solvers_take_sparse_input(optimizer):
         net = bpnn.Network([Dense(8, 4, "tanh"), Dense(4, 2)], seed=3)
         losses.append(net.fit(data, y, epochs=5, optimizer=optimizer)["loss"])
     assert_allclose(losses[1], losses[0], rtol=1e-12)
+
+
+def test_an_estimator_pickled_before_these_attributes_existed_still_works():
+    import pickle
+
+    X, y = load_iris(return_X_y=True)
+    clf = BPClassifier(hidden_layer_sizes=(4,), max_iter=5, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        clf.fit(X, y)
+    old = pickle.loads(pickle.dumps(clf))
+    for name in ("learning_rate", "power_t", "max_fun", "t_", "_label_kind", "_best_weights"):
+        del old.__dict__[name]  # what an older bpnn's BPClassifier did not have
+    restored = pickle.loads(pickle.dumps(old))
+    assert restored.get_params() == clf.get_params()  # the new parameters at their defaults
+    assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    with pytest.warns(ConvergenceWarning):
+        restored.set_params(warm_start=True).fit(X, y)
+    assert restored.n_iter_ == 5 and len(restored.loss_curve_) == 10

@@ -276,6 +276,12 @@ class _BaseBP(BaseEstimator):
         tags.input_tags.sparse = True  # CSR and CSC; other formats are converted to CSR
         return tags
 
+    def __setstate__(self, state):
+        # an estimator pickled by an older bpnn lacks the parameters added since: their defaults
+        signature = inspect.signature(type(self).__init__).parameters.values()
+        defaults = {p.name: p.default for p in signature if p.default is not inspect.Parameter.empty}
+        super().__setstate__({**defaults, **state})
+
     # -- what the subclasses supply ------------------------------------------------------
     # _output_layer() -> (activation name, loss name)
     # _prepare_targets(y, first_pass, incremental, classes, sample_weight) -> 2-D float targets
@@ -403,12 +409,18 @@ class _BaseBP(BaseEstimator):
     def _continue_records(self) -> None:
         """Fill in what a warm start needs and lacks: early stopping switched on or off since the
         last fit, or coefs_ set by hand on an estimator that was never fitted."""
+        # (also what an estimator saved or pickled by an older bpnn lacks)
         for name, value in (("n_iter_", 0), ("t_", 0), ("loss_curve_", []), ("_no_improvement_count", 0)):
             if getattr(self, name, None) is None:
                 setattr(self, name, value)
+        if not hasattr(self, "_best_weights"):
+            self._best_weights = None
         if self.early_stopping:
             self.best_loss_ = None  # MLP: the training loss is not watched
-            if getattr(self, "validation_scores_", None) is None:
+            if (
+                getattr(self, "validation_scores_", None) is None
+                or getattr(self, "best_validation_score_", None) is None
+            ):
                 self.validation_scores_, self.validation_loss_curve_ = [], []
                 self.best_validation_score_, self.best_validation_loss_ = -np.inf, None
                 self._best_weights = None
