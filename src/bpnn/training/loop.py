@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bpnn.core.checks import check_array, check_float, check_int, check_same_rows
+from bpnn.core.checks import check_array, check_float, check_int, check_same_rows, is_sparse
 from bpnn.training import _fast
 from bpnn.training.callbacks import Callback, InterruptGuard, ModelCheckpoint, PrintProgress  # noqa: F401 (Callback re-exported)
 from bpnn.training.optimizers import get_optimizer
@@ -160,10 +160,26 @@ def _restore_last_finite(net, snapshots, X, y, sample_weight) -> int:
 
 def _batches(X, y, sample_weight, batch_size: int, order, buffers):
     """Yield ``(X, y, sample_weight)`` batch by batch: views of consecutive rows when
-    ``order`` is None, else the rows ``order`` names, gathered into ``buffers``."""
-    for start in range(0, len(X), batch_size):
-        stop = min(start + batch_size, len(X))
-        if order is None:
+    ``order`` is None, else the rows ``order`` names, gathered into ``buffers``.
+
+    A sparse ``X`` (CSR) gives each batch as a new small CSR matrix of its rows (its
+    ``buffers[0]`` is None); one batch of every row is ``X`` itself.
+    """
+    m = X.shape[0]
+    for start in range(0, m, batch_size):
+        stop = min(start + batch_size, m)
+        if order is None and stop - start == m:
+            yield X, y, sample_weight
+        elif buffers is not None and buffers[0] is None:  # sparse X
+            rows = np.arange(start, stop) if order is None else order[start:stop]
+            yield (
+                X[rows],
+                np.take(y, rows, axis=0, out=buffers[1][: stop - start], mode="clip"),
+                None
+                if sample_weight is None
+                else np.take(sample_weight, rows, out=buffers[2][: stop - start], mode="clip"),
+            )
+        elif order is None:
             yield X[start:stop], y[start:stop], None if sample_weight is None else sample_weight[start:stop]
         else:
             rows, n = order[start:stop], stop - start
@@ -267,8 +283,10 @@ def _train(
     epochs = check_int(epochs, "epochs", minimum=1)
     if sample_weight is not None:
         sample_weight = check_array(sample_weight, "sample_weight", net.dtype, ndim=1)
-        if len(sample_weight) != len(X):
-            raise ValueError(f"'sample_weight' must have one entry per row of X ({len(X)}); got {len(sample_weight)}.")
+        if len(sample_weight) != X.shape[0]:
+            raise ValueError(
+                f"'sample_weight' must have one entry per row of X ({X.shape[0]}); got {len(sample_weight)}."
+            )
         if (sample_weight < 0).any() or sample_weight.sum() <= 0:
             raise ValueError("'sample_weight' must be non-negative with a positive sum.")
     ckpt = None
@@ -284,14 +302,15 @@ def _train(
         fraction = check_float(
             validation_split, "validation_split", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
         )
-        if len(X) < 2:
-            raise ValueError(f"'validation_split' needs at least 2 samples; got {len(X)}.")
+        if X.shape[0] < 2:
+            raise ValueError(f"'validation_split' needs at least 2 samples; got {X.shape[0]}.")
         if ckpt is not None and "val_index" in ckpt["arrays"]:
             val_index = ckpt["arrays"]["val_index"]  # the split of the interrupted run, even if unseeded
         else:
             val_index = validation_split_indices(y, fraction, rng)
-        keep = np.ones(len(X), dtype=bool)
+        keep = np.ones(X.shape[0], dtype=bool)
         keep[val_index] = False
+        keep = np.flatnonzero(keep)  # row numbers: a sparse X takes them, not a boolean mask
         validation_data = (X[val_index], y[val_index])
         X, y = X[keep], y[keep]
         if sample_weight is not None:
@@ -342,15 +361,21 @@ def _train(
 
     if fast not in (None, True, False):
         raise TypeError(f"The 'fast' parameter must be None, True or False; got {fast!r}.")
-    compiled = _fast.epoch_runner(net, opt, bs, sample_weight, callbacks, fast)
+    sparse = is_sparse(X)
+    if sparse and fast:
+        raise ValueError("fast=True, but the compiled path cannot train this: X is a sparse matrix.")
+    compiled = None if sparse else _fast.epoch_runner(net, opt, bs, sample_weight, callbacks, fast)
 
     # The order the rows are visited in, redrawn every epoch when shuffling; shuffled
     # batches are gathered into these one-batch buffers.
     reorder = shuffle and bs < m
     order = np.arange(m)
     buffers = None
-    if reorder:
-        buffers = [None if a is None else np.empty((bs,) + a.shape[1:], a.dtype) for a in (X, y, sample_weight)]
+    if reorder or (sparse and bs < m):
+        # a sparse X has no buffer: each batch is a small CSR matrix of its own (see _batches)
+        buffers = [
+            None if a is None or is_sparse(a) else np.empty((bs,) + a.shape[1:], a.dtype) for a in (X, y, sample_weight)
+        ]
 
     history = History()
     snapshots: list[tuple[int, list[np.ndarray]]] = []  # (epochs done, weights), the last two
@@ -392,8 +417,8 @@ def _train(
             else:
                 for Xb, yb, swb in _batches(X, y, sample_weight, bs, order if reorder else None, buffers):
                     batch_loss = opt.train_batch(net, Xb, yb, swb)
-                    total += batch_loss * (len(Xb) if swb is None else float(swb.sum()))
-                    seen += len(Xb)
+                    total += batch_loss * (Xb.shape[0] if swb is None else float(swb.sum()))
+                    seen += Xb.shape[0]
                     if guard.interrupted:
                         break
         if guard.interrupted and seen < m:
@@ -429,7 +454,7 @@ def _train(
                 logs[name] = fn(y, pred)
         if validation_data is not None:
             pred_v = net._forward(Xv)
-            logs["val_loss"] = net.loss_fn.value(yv, pred_v) + net._penalty(len(Xv))
+            logs["val_loss"] = net.loss_fn.value(yv, pred_v) + net._penalty(Xv.shape[0])
             for name, fn in metric_fns.items():
                 logs["val_" + name] = fn(yv, pred_v)
         if callable(getattr(opt, "logs", None)):
