@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from bpnn.core import _native
+from bpnn.core.checks import lookup, with_methods
 
 
 class Activation:
@@ -218,18 +219,10 @@ def get_activation(activation) -> Activation:
     if activation is None:
         return Identity()
     if isinstance(activation, str):
-        key = activation.lower()
-        if key not in ACTIVATIONS:
-            raise ValueError(
-                f"The 'activation' parameter must be one of {sorted(ACTIVATIONS)} "
-                f"or an object with forward() and backward(). Got {activation!r} instead."
-            )
-        return ACTIVATIONS[key]()
-    if isinstance(activation, type):
-        activation = activation()
-    if callable(getattr(activation, "forward", None)) and callable(getattr(activation, "backward", None)):
-        return activation
-    raise TypeError(
-        "The 'activation' parameter must be a name (str), None or an object with "
-        f"forward() and backward() methods. Got {type(activation).__name__} instead."
+        return lookup(ACTIVATIONS, activation, "activation", " or an object with forward() and backward()")()
+    return with_methods(
+        activation,
+        ("forward", "backward"),
+        "activation",
+        "a name (str), None or an object with forward() and backward() methods",
     )

@@ -104,3 +104,25 @@ def check_float(
             rng = ("<= " if high_inclusive else "< ") + f"{high}"
         raise ValueError(f"The '{name}' parameter must be {rng}; got {value!r}.")
     return value
+
+
+def lookup(table: dict, name: str, argument: str, alternatives: str):
+    """The entry of a name -> class ``table`` for ``name`` (any case), or a ValueError that names
+    ``argument`` and lists every name; ``alternatives`` says what else the argument accepts
+    (e.g. ``" or an object with value() and gradient()"``)."""
+    key = name.lower()
+    if key not in table:
+        raise ValueError(
+            f"The '{argument}' parameter must be one of {sorted(table)}{alternatives}. Got {name!r} instead."
+        )
+    return table[key]
+
+
+def with_methods(obj, methods: tuple[str, ...], argument: str, accepted: str):
+    """``obj`` (an instance of it, if it is a class) when it has every one of ``methods``, else a
+    TypeError naming ``argument``, what it accepts and the type received."""
+    if isinstance(obj, type):
+        obj = obj()
+    if all(callable(getattr(obj, m, None)) for m in methods):
+        return obj
+    raise TypeError(f"The '{argument}' parameter must be {accepted}. Got {type(obj).__name__} instead.")

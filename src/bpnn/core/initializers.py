@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from bpnn.core.checks import lookup
+
 
 def _fans(shape) -> tuple[int, int]:
     if len(shape) == 2:
@@ -129,13 +131,7 @@ INITIALIZERS = {
 def get_initializer(init, argument: str = "init") -> Initializer:
     """Return an initializer from a name, a number (constant) or a callable."""
     if isinstance(init, str):
-        key = init.lower()
-        if key not in INITIALIZERS:
-            raise ValueError(
-                f"The '{argument}' parameter must be one of {sorted(INITIALIZERS)}, a number "
-                f"or a callable(shape, rng, dtype). Got {init!r} instead."
-            )
-        return INITIALIZERS[key]()
+        return lookup(INITIALIZERS, init, argument, ", a number or a callable(shape, rng, dtype)")()
     if isinstance(init, (int, float)) and not isinstance(init, bool):
         return Constant(init)
     if callable(init):

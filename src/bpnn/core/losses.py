@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bpnn.core.checks import check_float
+from bpnn.core.checks import check_float, lookup, with_methods
 
 
 def _sample_scale(m: int, sample_weight, dtype) -> np.ndarray | float:
@@ -219,18 +219,7 @@ def get_loss(loss) -> Loss:
         One of ``sorted(LOSSES)``, or a user-defined loss.
     """
     if isinstance(loss, str):
-        key = loss.lower()
-        if key not in LOSSES:
-            raise ValueError(
-                f"The 'loss' parameter must be one of {sorted(LOSSES)} or an object with "
-                f"value() and gradient(). Got {loss!r} instead."
-            )
-        return LOSSES[key]()
-    if isinstance(loss, type):
-        loss = loss()
-    if callable(getattr(loss, "value", None)) and callable(getattr(loss, "gradient", None)):
-        return loss
-    raise TypeError(
-        "The 'loss' parameter must be a name (str) or an object with value() and gradient() "
-        f"methods. Got {type(loss).__name__} instead."
+        return lookup(LOSSES, loss, "loss", " or an object with value() and gradient()")()
+    return with_methods(
+        loss, ("value", "gradient"), "loss", "a name (str) or an object with value() and gradient() methods"
     )

@@ -9,6 +9,7 @@ and keeps no global state between calls (two threads may plot at once).
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -86,8 +87,11 @@ def axes_for(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     return ax if ax is not None else new_figure(figsize).add_subplot()
 
 
-def finish(ax: Axes, path: Path | None) -> Path | Axes:
-    """Save the figure holding ``ax`` to ``path`` if given; return the path or ``ax``."""
+def finish(ax: Axes, path: Path | None, title: str | None = None) -> Path | Axes:
+    """Give ``ax`` its ``title`` (if any), save the figure holding it to ``path`` if given;
+    return the path or ``ax``."""
+    if title is not None:
+        ax.set_title(title)
     if path is None:
         return ax
     return save_figure(ax.figure, path)
@@ -115,6 +119,40 @@ def save_figure(fig: Figure, path: Path) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+# --------------------------------------------------------------------------- docstrings
+
+_DOC_PATH = """path : str or os.PathLike, optional
+        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given."""
+_DOC_PATH_REQUIRED = """path : str or os.PathLike
+        File to write (``.png`` or ``.svg``)."""
+_DOC_AX_AND_RETURNS = """ax : matplotlib.axes.Axes, optional
+        Draw on these axes instead of a new {size} inch figure.
+
+    Returns
+    -------
+    pathlib.Path or matplotlib.axes.Axes
+        ``path`` when it was given, otherwise ``ax``."""
+_AX_TOKEN = re.compile(r"\{ax and returns, ([0-9.]+ x [0-9.]+)\}")
+_TITLE_TOKEN = re.compile(r'\{(axes|figure) title, "([^"]*)"\}')
+
+
+def documented(function):
+    """Fill in the parameters every plot documents the same way.
+
+    In a plot's docstring ``{path}`` (optional when ``ax`` is given) and ``{path, required}``
+    become the ``path`` entry, and ``{ax and returns, W x H}`` the ``ax`` entry for a W x H
+    inch figure followed by the Returns section of a plot that takes ``ax``; ``{axes title, "T"}``
+    and ``{figure title, "T"}`` the ``title`` entry with default ``"T"``.
+    """
+    doc = function.__doc__ or ""
+    doc = doc.replace("{path}", _DOC_PATH).replace("{path, required}", _DOC_PATH_REQUIRED)
+    doc = _TITLE_TOKEN.sub(
+        lambda m: f'title : str, default="{m.group(2)}"\n        {m.group(1).capitalize()} title.', doc
+    )
+    function.__doc__ = _AX_TOKEN.sub(lambda m: _DOC_AX_AND_RETURNS.format(size=m.group(1)), doc)
+    return function
 
 
 # --------------------------------------------------------------------------- inputs

@@ -12,6 +12,7 @@ from bpnn.plots import _base
 from bpnn.plots._base import PathLike
 
 
+@_base.documented
 def plot_benchmark_bars(
     table: Sequence[dict],
     path: PathLike,
@@ -31,13 +32,11 @@ def plot_benchmark_bars(
         "seconds_per_epoch": 0.012}``. A value of None or NaN (not run) is
         written as "n/a". Cases and implementations keep the order in which
         they first appear.
-    path : str or os.PathLike
-        File to write (``.png`` or ``.svg``).
+    {path, required}
     case_key, implementation_key, value_key : str
         Keys of the rows to read; defaults ``"case"``, ``"implementation"`` and
         ``"seconds_per_epoch"``.
-    title : str, default="Seconds per epoch (shorter is faster)"
-        Axes title.
+    {axes title, "Seconds per epoch (shorter is faster)"}
 
     Returns
     -------

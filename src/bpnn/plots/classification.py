@@ -48,13 +48,9 @@ def _features_and_labels(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     return X, labels
 
 
+@_base.documented
 def plot_dataset(
-    X: Any,
-    y: Any,
-    path: PathLike | None = None,
-    *,
-    title: str = "Dataset",
-    ax: Axes | None = None,
+    X: Any, y: Any, path: PathLike | None = None, *, title: str = "Dataset", ax: Axes | None = None
 ) -> Any:
     """Scatter a two-feature dataset, coloured by class.
 
@@ -64,17 +60,9 @@ def plot_dataset(
         The points.
     y : array-like of shape (n_samples,), (n_samples, 1) or (n_samples, n_classes)
         Class labels, or one-hot rows.
-    path : str or os.PathLike, optional
-        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given.
-    title : str, default="Dataset"
-        Axes title.
-    ax : matplotlib.axes.Axes, optional
-        Draw on these axes instead of a new 6.4 x 4.8 inch figure.
-
-    Returns
-    -------
-    pathlib.Path or matplotlib.axes.Axes
-        ``path`` when it was given, otherwise ``ax``.
+    {path}
+    {axes title, "Dataset"}
+    {ax and returns, 6.4 x 4.8}
 
     Examples
     --------
@@ -89,8 +77,7 @@ def plot_dataset(
     X, labels = _features_and_labels(X, y)
     ax = _base.axes_for(ax, (6.4, 4.8))
     _points(X, labels, ax)
-    ax.set_title(title)
-    return _base.finish(ax, target)
+    return _base.finish(ax, target, title=title)
 
 
 def _grid(X: np.ndarray, resolution: int, margin: float) -> tuple[np.ndarray, np.ndarray]:
@@ -123,6 +110,7 @@ def _grid_probabilities(predict_fn: Callable, grid: np.ndarray) -> np.ndarray:
     return np.clip(out.reshape(len(grid), -1), 0.0, 1.0)
 
 
+@_base.documented
 def plot_decision_boundary(
     predict_fn: Callable[[np.ndarray], Any],
     X: Any,
@@ -153,23 +141,15 @@ def plot_decision_boundary(
         The points to overlay.
     y : array-like of shape (n_samples,), (n_samples, 1) or (n_samples, n_classes)
         Their class labels, or one-hot rows.
-    path : str or os.PathLike, optional
-        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given.
-    title : str, default="Decision boundary"
-        Axes title.
+    {path}
+    {axes title, "Decision boundary"}
     resolution : int, default=200
         Grid points along each axis (at least 2).
     margin : float, default=0.1
         How far the grid reaches beyond the data, as a fraction of its extent.
     positive_class : int, optional
         Column of ``proba`` to fill. Defaults to column 1 of a two-column output.
-    ax : matplotlib.axes.Axes, optional
-        Draw on these axes instead of a new 6.4 x 4.8 inch figure.
-
-    Returns
-    -------
-    pathlib.Path or matplotlib.axes.Axes
-        ``path`` when it was given, otherwise ``ax``.
+    {ax and returns, 6.4 x 4.8}
 
     Examples
     --------
@@ -211,10 +191,10 @@ def plot_decision_boundary(
     _points(X, labels, ax, edgecolor="black")
     ax.set_xlim(xx[0, 0], xx[0, -1])
     ax.set_ylim(yy[0, 0], yy[-1, 0])
-    ax.set_title(title)
-    return _base.finish(ax, target)
+    return _base.finish(ax, target, title=title)
 
 
+@_base.documented
 def plot_confusion_matrix(
     cm: Any,
     labels: Sequence | None = None,
@@ -235,17 +215,10 @@ def plot_confusion_matrix(
         Non-negative counts (or rates).
     labels : sequence of length n_classes, optional
         Class names for the ticks; defaults to ``0 .. n_classes - 1``.
-    path : str or os.PathLike, optional
-        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given.
+    {path}
     title : str, default="Confusion matrix"
         Axes title; the overall accuracy is appended.
-    ax : matplotlib.axes.Axes, optional
-        Draw on these axes instead of a new 6.4 x 5.6 inch figure.
-
-    Returns
-    -------
-    pathlib.Path or matplotlib.axes.Axes
-        ``path`` when it was given, otherwise ``ax``.
+    {ax and returns, 6.4 x 5.6}
     """
     target = _base.check_target(path, ax)
     cm = _base.as_float_array(cm, "cm", (2,))
@@ -281,10 +254,10 @@ def plot_confusion_matrix(
             )
     total = cm.sum()
     accuracy = f" (accuracy {np.trace(cm) / total:.1%})" if total > 0 else ""
-    ax.set_title(title + accuracy)
-    return _base.finish(ax, target)
+    return _base.finish(ax, target, title=title + accuracy)
 
 
+@_base.documented
 def plot_roc(
     y_true_labels: Any,
     proba: Any,
@@ -310,17 +283,9 @@ def plot_roc(
         the order of ``classes``.
     classes : sequence of length n_classes
         The classes, in the order of the columns of ``proba``.
-    path : str or os.PathLike, optional
-        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given.
-    title : str, default="ROC"
-        Axes title.
-    ax : matplotlib.axes.Axes, optional
-        Draw on these axes instead of a new 6.4 x 5.6 inch figure.
-
-    Returns
-    -------
-    pathlib.Path or matplotlib.axes.Axes
-        ``path`` when it was given, otherwise ``ax``.
+    {path}
+    {axes title, "ROC"}
+    {ax and returns, 6.4 x 5.6}
     """
     from sklearn.metrics import auc, roc_curve
 
@@ -369,10 +334,12 @@ def plot_roc(
     ax.set_xlabel("false positive rate")
     ax.set_ylabel("true positive rate")
     ax.legend(loc="lower right", fontsize="small")
-    ax.set_title(title if len(areas) == 1 else f"{title} (macro-average AUC = {np.mean(areas):.3f})")
-    return _base.finish(ax, target)
+    return _base.finish(
+        ax, target, title=title if len(areas) == 1 else f"{title} (macro-average AUC = {np.mean(areas):.3f})"
+    )
 
 
+@_base.documented
 def plot_digits(
     images: Any,
     true_labels: Any,
@@ -392,8 +359,7 @@ def plot_digits(
         The images, e.g. ``sklearn.datasets.load_digits().data`` (8 x 8).
     true_labels, pred_labels : array-like of shape (n_samples,)
         True and predicted class of each image.
-    path : str or os.PathLike
-        File to write (``.png`` or ``.svg``).
+    {path, required}
     shape : tuple of int (height, width), optional
         Shape of one image when ``images`` is 2-D. Defaults to a square.
     max_images : int, default=25

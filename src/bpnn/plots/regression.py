@@ -67,13 +67,9 @@ def _draw_regression(ax: Axes, t: np.ndarray, p: np.ndarray, name: str, color: s
     return r
 
 
+@_base.documented
 def plot_regression(
-    y_true: Any,
-    y_pred: Any,
-    path: PathLike | None = None,
-    *,
-    title: str = "Regression",
-    ax: Axes | None = None,
+    y_true: Any, y_pred: Any, path: PathLike | None = None, *, title: str = "Regression", ax: Axes | None = None
 ) -> Any:
     """Network output against target, with the least-squares line, the line
     output = target and the correlation R in the title (MATLAB's ``plotregression``).
@@ -84,17 +80,10 @@ def plot_regression(
         Targets.
     y_pred : array-like of the same shape as ``y_true``
         Network outputs. With several outputs all columns are pooled.
-    path : str or os.PathLike, optional
-        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given.
+    {path}
     title : str, default="Regression"
         Start of the axes title, which continues with ``": R = ..."``.
-    ax : matplotlib.axes.Axes, optional
-        Draw on these axes instead of a new 5.6 x 5.6 inch figure.
-
-    Returns
-    -------
-    pathlib.Path or matplotlib.axes.Axes
-        ``path`` when it was given, otherwise ``ax``.
+    {ax and returns, 5.6 x 5.6}
 
     Examples
     --------
@@ -109,12 +98,9 @@ def plot_regression(
     return _base.finish(ax, target)
 
 
+@_base.documented
 def plot_regression_splits(
-    splits: Mapping[str, tuple[Any, Any]],
-    path: PathLike,
-    *,
-    include_all: bool = True,
-    title: str | None = None,
+    splits: Mapping[str, tuple[Any, Any]], path: PathLike, *, include_all: bool = True, title: str | None = None
 ) -> Any:
     """One regression panel per data split, plus one for all splits together.
 
@@ -123,8 +109,7 @@ def plot_regression_splits(
     splits : mapping of str to (y_true, y_pred)
         E.g. ``{"train": (t_train, y_train), "validation": ..., "test": ...}``;
         each pair as for :func:`plot_regression`.
-    path : str or os.PathLike
-        File to write (``.png`` or ``.svg``).
+    {path, required}
     include_all : bool, default=True
         Add an "all" panel pooling every split (only when there are two or more).
     title : str, optional
@@ -158,6 +143,7 @@ def plot_regression_splits(
     return _base.save_figure(fig, target)
 
 
+@_base.documented
 def plot_error_histogram(
     errors_by_split: Any,
     path: PathLike | None = None,
@@ -175,19 +161,11 @@ def plot_error_histogram(
         Errors (for example target minus output) of each split, e.g.
         ``{"train": e_train, "test": e_test}``; arrays of any number of outputs
         are flattened. A single array is drawn as one split named "errors".
-    path : str or os.PathLike, optional
-        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given.
+    {path}
     bins : int, default=20
         Number of bins, shared by all splits.
-    title : str, default="Error histogram"
-        Axes title.
-    ax : matplotlib.axes.Axes, optional
-        Draw on these axes instead of a new 6.4 x 4.8 inch figure.
-
-    Returns
-    -------
-    pathlib.Path or matplotlib.axes.Axes
-        ``path`` when it was given, otherwise ``ax``.
+    {axes title, "Error histogram"}
+    {ax and returns, 6.4 x 4.8}
     """
     target = _base.check_target(path, ax)
     if not isinstance(errors_by_split, Mapping):
@@ -214,10 +192,10 @@ def plot_error_histogram(
     ax.set_xlabel("error")
     ax.set_ylabel("instances")
     ax.legend(loc="best", fontsize="small")
-    ax.set_title(title)
-    return _base.finish(ax, target)
+    return _base.finish(ax, target, title=title)
 
 
+@_base.documented
 def plot_fit_1d(
     x: Any,
     y_true: Any,
@@ -239,19 +217,11 @@ def plot_fit_1d(
         Target function at ``x`` (e.g. ``sin(x)``).
     y_pred : array-like of shape (n_points,) or (n_points, 1)
         Network prediction at ``x``.
-    path : str or os.PathLike, optional
-        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given.
+    {path}
     samples : tuple (x_samples, y_samples), optional
         Training points to scatter, e.g. the noisy samples the network saw.
-    title : str, default="Fit"
-        Axes title.
-    ax : matplotlib.axes.Axes, optional
-        Draw on these axes instead of a new 6.4 x 4.8 inch figure.
-
-    Returns
-    -------
-    pathlib.Path or matplotlib.axes.Axes
-        ``path`` when it was given, otherwise ``ax``.
+    {axes title, "Fit"}
+    {ax and returns, 6.4 x 4.8}
 
     Examples
     --------
@@ -281,8 +251,7 @@ def plot_fit_1d(
     ax.set_ylabel("y")
     ax.legend(loc="best", fontsize="small")
     ax.grid(True, alpha=0.3)
-    ax.set_title(title)
-    return _base.finish(ax, target)
+    return _base.finish(ax, target, title=title)
 
 
 def _one_column(values: Any, name: str) -> np.ndarray:

@@ -129,6 +129,7 @@ def _best_epoch(epochs: np.ndarray, curves: dict[str, np.ndarray], best_epoch: A
     return epochs[int(np.nanargmin(reference))]
 
 
+@_base.documented
 def plot_history(history: Any, path: PathLike, *, title: str = "Training history") -> Any:
     """Loss per epoch (log axis when all values are positive) and, when logged,
     accuracy per epoch in a second panel.
@@ -141,10 +142,8 @@ def plot_history(history: Any, path: PathLike, *, title: str = "Training history
         ``acc`` to the accuracy panel; other keys are ignored. An optional
         ``epoch`` list gives the epoch of each value (for logging every few
         epochs); otherwise epochs are 1, 2, ..., n. Missing values may be None.
-    path : str or os.PathLike
-        File to write (``.png`` or ``.svg``).
-    title : str, default="Training history"
-        Figure title.
+    {path, required}
+    {figure title, "Training history"}
 
     Returns
     -------
@@ -184,6 +183,7 @@ def plot_history(history: Any, path: PathLike, *, title: str = "Training history
     return _base.save_figure(fig, target)
 
 
+@_base.documented
 def plot_performance(
     curves: Any,
     path: PathLike | None = None,
@@ -203,8 +203,7 @@ def plot_performance(
         "test": [...]}``; Keras-style names (``loss``, ``val_loss``,
         ``test_loss``) are understood too. An optional ``epoch`` list gives the
         epoch of each value; otherwise epochs are 1, 2, ..., n.
-    path : str or os.PathLike, optional
-        File to write (``.png`` or ``.svg``). Required unless ``ax`` is given.
+    {path}
     best_epoch : float, optional
         Epoch to circle; it must be one of the logged epochs. Defaults to the
         epoch of the lowest validation value (training value when there is no
@@ -213,13 +212,7 @@ def plot_performance(
         Performance goal, drawn as a dashed horizontal line.
     ylabel : str, default="loss"
         Name of the plotted quantity.
-    ax : matplotlib.axes.Axes, optional
-        Draw on these axes instead of a new 6.4 x 4.8 inch figure.
-
-    Returns
-    -------
-    pathlib.Path or matplotlib.axes.Axes
-        ``path`` when it was given, otherwise ``ax``.
+    {ax and returns, 6.4 x 4.8}
     """
     target = _base.check_target(path, ax)
     mapping = _unwrap(curves, "curves")
@@ -248,6 +241,7 @@ def plot_performance(
     return _base.finish(ax, target)
 
 
+@_base.documented
 def plot_training_state(state: Any, path: PathLike, *, title: str = "Training state") -> Any:
     """Stacked panels of the training state per epoch (MATLAB's ``plottrainstate``).
 
@@ -261,10 +255,8 @@ def plot_training_state(state: Any, path: PathLike, *, title: str = "Training st
         ``validation_failures`` or ``validation_checks``, integer steps), then
         any other series on a linear axis. An optional ``epoch`` list gives the
         epoch of each value; otherwise epochs are 1, 2, ..., n.
-    path : str or os.PathLike
-        File to write (``.png`` or ``.svg``).
-    title : str, default="Training state"
-        Figure title.
+    {path, required}
+    {figure title, "Training state"}
 
     Returns
     -------

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from bpnn.core.checks import check_float
+from bpnn.core.checks import check_float, lookup
 from bpnn.training import _fast
 
 
@@ -539,12 +539,7 @@ def get_optimizer(optimizer, learning_rate=None) -> Optimizer:
     """
     if isinstance(optimizer, str):
         key = optimizer.lower()
-        if key not in OPTIMIZERS:
-            raise ValueError(
-                f"The 'optimizer' parameter must be one of {sorted(OPTIMIZERS)} or an "
-                f"Optimizer object. Got {optimizer!r} instead."
-            )
-        factory = OPTIMIZERS[key]
+        factory = lookup(OPTIMIZERS, optimizer, "optimizer", " or an Optimizer object")
         if learning_rate is None:
             return factory()
         if not getattr(factory, "uses_learning_rate", True):
