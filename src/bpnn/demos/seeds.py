@@ -1050,7 +1050,7 @@ def run_digits(
             "confusion_matrix",
             cm,
             list(range(n_classes)),
-            title=f"Test confusion matrix, accuracy {test_acc:.1%}",
+            title="Test confusion matrix",  # plot_confusion_matrix appends the accuracy
         )
         pictures.save(plot_digits, "misclassified", X_test, y_test, predicted, shape=shape)
         pictures.save(
