@@ -58,3 +58,15 @@ def test_moons_table_seed_0(seed):
     row = first_table("## `moons` (seed 004)")[seed]
     r = quiet(run_moons, seed=seed)["results"]
     assert row[1:] == [f"{r['test_accuracy']:.2%}", f"{r['final_mse']:.4f}"]
+
+
+def test_tables_md_pendulum_rmse():
+    # the prose after the executed `bpnn train` run quotes its test RMSE in milliseconds
+    from bpnn.io import read_csv
+    from bpnn.tables import train_table
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "docs" / "tables.md").read_text(encoding="utf-8")
+    quoted = re.search(r"The test RMSE of ([\d.]+) ms", text).group(1)
+    run = train_table(read_csv(str(root / "examples" / "data" / "regression.csv")), ["period_s"], seed=0)
+    assert quoted == f"{run.model.metrics['test']['rmse']['period_s'] * 1000:.1f}"
