@@ -34,7 +34,7 @@ SETTINGS = {
 }
 
 
-@functools.lru_cache(maxsize=None)  # the site is built once per language in one process
+@functools.cache  # the site is built once per language in one process
 def held_out_r2(seeds: int = 5) -> dict[str, list[float]]:
     """Test-split R² of every setting of :data:`SETTINGS` for seeds 0 .. seeds-1."""
     from sklearn.datasets import load_diabetes
