@@ -44,8 +44,9 @@ def test_every_tutorial_is_built_executed_and_names_its_article(site, lang):
         text = page_text(site, f"{lang}tutorials/{name}")
         assert f"《{SEED_TITLES[name[:3]]}》" in text, name
         assert "Traceback" not in text, name
-    if lang:  # the Chinese pages are the translations, not the English fallback
-        assert "原文做对了什么" in page_text(site, "zh/tutorials/000-xor")
+        # each page says what the article got right and wrong; the Chinese pages are translations
+        assert ("原文做对了什么" if lang else "What the article gets right") in text, name
+        assert ("原文错在哪里" if lang else "What it gets wrong") in text, name
 
 
 def test_chinese_tutorial_002_has_every_quantity_of_the_article(site):

@@ -1130,6 +1130,7 @@ __all__ = [
     "BLOG_LATER_LOSS",
     "BLOG_OUTPUTS_1000",
     "BLOG_WEIGHTS",
+    "SEED_TITLES",
     "moons_data",
     "binary_data",
     "sine_data",
