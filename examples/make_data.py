@@ -11,6 +11,10 @@ same on every machine:
   network should find out.
 * ``classification.csv`` - 240 parts sorted into three materials (labels 1, 2, 3)
   from three noisy sensor readings; the classes overlap a little.
+* ``fruit.csv`` - 300 pieces of fruit (``apple``, ``lemon``, ``orange``: text labels)
+  with an ``id``, two measurements and a text column ``color``; about 5% of the
+  measurement and colour cells are empty, as in a real sorting log. It shows text
+  labels, a categorical input and ``--impute``.
 """
 
 from __future__ import annotations
@@ -57,6 +61,27 @@ def materials(rng: np.random.Generator, n_per_class: int = 80) -> tuple[list[str
     return ["density", "hardness", "conductivity", "material"], data
 
 
+def fruit(rng: np.random.Generator, n_per_class: int = 100) -> tuple[list[str], np.ndarray]:
+    # weight (g), diameter (cm), and the colours each fruit shows with their chances
+    kinds = {
+        "apple": (160.0, 25.0, 7.4, 0.6, {"red": 0.5, "green": 0.35, "yellow": 0.15}),
+        "lemon": (110.0, 18.0, 6.2, 0.5, {"yellow": 0.8, "green": 0.2}),
+        "orange": (190.0, 30.0, 8.0, 0.7, {"orange": 0.9, "yellow": 0.07, "green": 0.03}),
+    }
+    rows = []
+    for label, (w, w_sd, d, d_sd, colors) in kinds.items():
+        weight = rng.normal(w, w_sd, n_per_class).round(1)
+        diameter = rng.normal(d, d_sd, n_per_class).round(2)
+        color = rng.choice(list(colors), size=n_per_class, p=list(colors.values()))
+        rows += [[weight[i], diameter[i], color[i], label] for i in range(n_per_class)]
+    order = rng.permutation(len(rows))
+    table = np.array([rows[i] for i in order], dtype=object)
+    for j in range(3):  # about 5% empty cells in each input column
+        table[rng.random(len(table)) < 0.05, j] = ""
+    ids = np.arange(1001, 1001 + len(table)).astype(object)
+    return ["id", "weight_g", "diameter_cm", "color", "fruit"], np.column_stack([ids, table])
+
+
 def write(path: Path, columns: list[str], data: np.ndarray) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -68,7 +93,9 @@ def write(path: Path, columns: list[str], data: np.ndarray) -> None:
     os.replace(tmp, path)
 
 
-def _cell(value: float) -> str:
+def _cell(value) -> str:
+    if isinstance(value, str):
+        return value
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
@@ -76,7 +103,9 @@ def main() -> None:
     rng = np.random.default_rng(SEED)
     write(HERE / "regression.csv", *pendulum(rng))
     write(HERE / "classification.csv", *materials(rng))
-    print(f"wrote {HERE / 'regression.csv'} and {HERE / 'classification.csv'}")
+    # a generator of its own, so the first two tables stay as they were
+    write(HERE / "fruit.csv", *fruit(np.random.default_rng(SEED + 1)))
+    print(f"wrote {HERE / 'regression.csv'}, {HERE / 'classification.csv'} and {HERE / 'fruit.csv'}")
 
 
 if __name__ == "__main__":

@@ -500,7 +500,9 @@ def test_dropna(capsys, tmp_path):
     text = table_text().splitlines()
     text[5] = ",".join(text[5].split(",")[:2] + ["NA"] + text[5].split(",")[3:])
     write(tmp_path / "holes.csv", "\n".join(text) + "\n")
-    assert "pass dropna=True" in error_line(capsys, "train", tmp_path / "holes.csv", "--target", "period_s")
+    err = error_line(capsys, "train", tmp_path / "holes.csv", "--target", "period_s")
+    assert "line 6 (data row 5): column 'mass_kg' holds 'NA', a missing value; pass --impute median" in err
+    assert "or --dropna to drop their rows" in err
     _, out = trained(capsys, tmp_path, "holes.csv", "--dropna")
     assert "119 rows" in out and "dropped 1 rows with missing cells" in out
 

@@ -17,7 +17,8 @@ import numpy as np
 
 from bpnn.cli.argtypes import non_negative_int, positive_float, positive_int
 from bpnn.io.container import atomic_write
-from bpnn.io.csvdata import DataError, read_csv, write_csv
+from bpnn.io.csvdata import DataError, write_csv
+from bpnn.io.frames import read_frame
 
 __all__ = ["add_table_commands"]
 
@@ -82,7 +83,7 @@ def add_table_commands(subparsers) -> None:
         description="Train a network on a CSV file with a header line: scale, split train/validation/test, "
         "train with early stopping, report, save the model (and plots).",
     )
-    train.add_argument("data", help="CSV file with a header line; numbers only")
+    train.add_argument("data", help="table with a header line: .csv, .tsv, .xlsx or .parquet")
     train.add_argument(
         "--target",
         action="append",
@@ -142,7 +143,8 @@ def add_table_commands(subparsers) -> None:
         help="column that is neither feature nor target, e.g. an id (repeatable)",
     )
     train.add_argument("--dropna", action="store_true", help="drop rows with missing cells instead of failing")
-    train.add_argument("--sep", type=_separator, default=",", help="field separator (default: ','; '\\t' for tab)")
+    train.add_argument("--sep", type=_separator, default=None, help="field separator (default: ','; tab for .tsv)")
+    _add_frame_options(train)
     train.add_argument(
         "--chunksize",
         type=_positive_int,
@@ -161,10 +163,13 @@ def add_table_commands(subparsers) -> None:
         "(in any order; target columns may be present and are ignored).",
     )
     predict.add_argument("model", help="model file from 'bpnn train'")
-    predict.add_argument("data", help="CSV file with a header line")
+    predict.add_argument("data", help="table with a header line: .csv, .tsv, .xlsx or .parquet")
     predict.add_argument("-o", "--out", default=None, help="write predictions to this CSV file (default: stdout)")
     predict.add_argument("--proba", action="store_true", help="add one probability column per class")
-    predict.add_argument("--sep", type=_separator, default=",", help="field separator of the input (default: ',')")
+    predict.add_argument(
+        "--sep", type=_separator, default=None, help="field separator of the input (default: ','; tab for .tsv)"
+    )
+    _add_predict_options(predict)
     predict.set_defaults(run=_guarded(_predict))
 
     info = subparsers.add_parser(
@@ -173,6 +178,7 @@ def add_table_commands(subparsers) -> None:
         description="Print a model's architecture, settings, metrics and features.",
     )
     info.add_argument("model")
+    info.add_argument("--plot", metavar="FILE", default=None, help="also draw the network into FILE (.png or .svg)")
     info.set_defaults(run=_guarded(_info))
 
     export = subparsers.add_parser(
@@ -182,8 +188,18 @@ def add_table_commands(subparsers) -> None:
         "(the counterpart of MATLAB's genFunction).",
     )
     export.add_argument("model")
-    export.add_argument("--format", choices=["python"], default="python", help="output format (default: python)")
-    export.add_argument("-o", "--out", default="predict_model.py", help="file to write (default: predict_model.py)")
+    export.add_argument(
+        "--format",
+        choices=["python", "onnx"],
+        default="python",
+        help="python: a NumPy-only .py file; onnx: an ONNX graph for onnxruntime and others (default: python)",
+    )
+    export.add_argument(
+        "-o",
+        "--out",
+        default="predict_model.py",
+        help="file to write (default: predict_model.py; with --format onnx, the model file's name ending in .onnx)",
+    )
     export.set_defaults(run=_guarded(_export))
 
     for parser in (train, predict, info, export):
@@ -215,12 +231,14 @@ def _train(args) -> int:
     if args.chunksize:
         from bpnn.tables.chunked import train_csv_chunks
 
-        run = train_csv_chunks(args.data, args.target, args.chunksize, sep=args.sep, dropna=args.dropna, **options)
+        _check_chunked(args)
+        sep = ("\t" if args.data.lower().endswith(".tsv") else ",") if args.sep is None else args.sep
+        run = train_csv_chunks(args.data, args.target, args.chunksize, sep=sep, dropna=args.dropna, **options)
         n_dropped = None
     else:
-        table = read_csv(args.data, sep=args.sep, dropna=args.dropna)
-        run = tables.train_table(table, args.target, **options)
-        n_dropped = table.n_dropped
+        table = read_frame(args.data, sep=args.sep, sheet=args.sheet)
+        run = tables.train_table(table, args.target, **options, **_frame_options(args))
+        n_dropped = run.model.settings.get("dropped_rows")
     run.model.save(args.out)
     written = tables.save_plots(run, args.plots) if args.plots else []
     if not args.quiet:
@@ -319,52 +337,41 @@ def _predict(args) -> int:
     model = _load_model(args.model)
     if args.proba and model.task != "classification":
         raise ValueError("--proba is for classification models; this model does regression")
-    table = read_csv(args.data, sep=args.sep)
-    allowed = set(model.target_names) | set(model.settings.get("ignore", []))
-    missing = [c for c in model.feature_names if c not in table.columns]
-    extra = [c for c in table.columns if c not in model.feature_names and c not in allowed]
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append(
-                f"lacks the model's feature column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}"
-            )
-        if extra:
-            parts.append(
-                f"has column{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))} "
-                "that the model was not trained on"
-            )
-        raise DataError(
-            f"{args.data} {' and '.join(parts)} (the model expects {', '.join(map(repr, model.feature_names))})"
-        )
-    X = table.select(model.feature_names)
+    table = read_frame(args.data, sep=args.sep, sheet=args.sheet)
+    keep = _check_predict_columns(model, table, args)
     if model.task == "regression":
-        columns, values = list(model.target_names), model.predict(X)
+        columns, values = list(model.target_names), model.predict(table, unknown=args.unknown)
     else:
-        proba = model.predict_proba(X)
-        labels = model.classes[np.argmax(proba, axis=1)]
-        integral = bool(np.all(model.classes == np.round(model.classes)))
-        columns = [model.target_names[0]]
-        values = labels.astype(np.int64).astype(object)[:, None] if integral else labels[:, None]
-        if args.proba:
-            from bpnn.tables.workflow import _label_text
+        from bpnn.tables.workflow import _label_text
 
+        proba = model.predict_proba(table, unknown=args.unknown)
+        labels = model.classes[np.argmax(proba, axis=1)]
+        columns = [model.target_names[0]]
+        values = np.empty((len(labels), 1), dtype=object)
+        values[:, 0] = [_label_cell(label) for label in labels]
+        if args.proba:
             columns += [f"proba_{_label_text(c)}" for c in model.classes]
-            values = np.column_stack([values.astype(object), proba.astype(object)])
-        values = np.asarray(values, dtype=object)
+            values = np.column_stack([values, proba.astype(object)])
+    values = _as_text(values)
+    if keep:
+        columns = keep + columns
+        values = np.column_stack([_kept_cells(table, keep), values]) if len(values) else values
     if args.out:
-        write_csv(args.out, columns, _as_text(values))
+        write_csv(args.out, columns, values)
     else:
-        _write_stdout(columns, _as_text(values))
+        _write_stdout(columns, values)
     return 0
 
 
 def _as_text(values: np.ndarray) -> np.ndarray:
-    """Cells as text: floats by repr (they read back exactly), integers as integers."""
+    """Cells as text: floats by repr (they read back exactly), integers as integers, labels as they are."""
     values = np.asarray(values, dtype=object)
     out = np.empty(values.shape, dtype=object)
     for index, value in np.ndenumerate(values):
-        out[index] = str(value) if isinstance(value, (int, np.integer)) else repr(float(value))
+        if isinstance(value, (str, np.str_, bool, np.bool_)):
+            out[index] = str(value)
+        else:
+            out[index] = str(value) if isinstance(value, (int, np.integer)) else repr(float(value))
     return out.astype(str)
 
 
@@ -381,6 +388,8 @@ def _info(args) -> int:
     from bpnn.io.model import Model
 
     obj = load(args.model)
+    if args.plot:
+        _check_plot_target(args.plot, args.model)
     if isinstance(obj, Model):
         print(obj.describe())
         if obj.metrics:
@@ -398,6 +407,10 @@ def _info(args) -> int:
                     print(f"{key:<23}{value.tolist() if hasattr(value, 'tolist') else value}")
     else:
         print(f"bpnn network (no table settings)\n{obj!r}\n  epochs trained {obj.epochs_trained}")
+    if args.plot:
+        from bpnn.plots import network as plot_network
+
+        print(f"plot  {plot_network(obj, args.plot)}")
     return 0
 
 
@@ -406,9 +419,161 @@ def _export(args) -> int:
     from bpnn.io.export import export_python
 
     obj = load(args.model)
+    if args.format == "onnx":
+        return _export_onnx(obj, args)
     module = os.path.splitext(os.path.basename(args.out))[0]
     code = export_python(obj, source=os.path.basename(args.model), module=module)
     with atomic_write(args.out, "w", encoding="utf-8", newline="\n") as f:
         f.write(code)
     print(f"wrote {args.out}")
+    return 0
+
+
+# --------------------------------------------------------------------------- #
+# Tables with text, missing cells and other formats; predict --keep; export --format onnx
+
+
+def _add_frame_options(train: argparse.ArgumentParser) -> None:
+    train.add_argument("--sheet", default=None, help="the sheet of an .xlsx file (default: the first)")
+    train.add_argument(
+        "--impute",
+        choices=["median", "mean", "most_frequent"],
+        default=None,
+        help="fill missing feature cells with this statistic of the training rows (text: the most frequent); "
+        "stored in the model",
+    )
+    train.add_argument(
+        "--ordinal",
+        action="append",
+        default=[],
+        metavar="COL[=A,B,..]",
+        help="code a text column as 0, 1, ... (in the given order, else sorted) instead of one-hot (repeatable)",
+    )
+    train.add_argument(
+        "--unknown",
+        choices=["error", "ignore"],
+        default="error",
+        help="what a category unseen in training does at predict time: error, or ignore "
+        "(all one-hot columns 0, ordinal -1) (default: error)",
+    )
+
+
+def _add_predict_options(predict: argparse.ArgumentParser) -> None:
+    predict.add_argument("--sheet", default=None, help="the sheet of an .xlsx file (default: the first)")
+    predict.add_argument(
+        "--keep",
+        action="append",
+        default=[],
+        metavar="COL",
+        help="copy this column (e.g. an id) into the predictions, before them (repeatable)",
+    )
+    predict.add_argument(
+        "--unknown",
+        choices=["error", "ignore"],
+        default=None,
+        help="what a category unseen in training does (default: as the model was trained)",
+    )
+
+
+def _frame_options(args) -> dict:
+    from bpnn.io.encoding import parse_ordinal
+
+    return dict(
+        impute=args.impute,
+        ordinal=parse_ordinal(args.ordinal),
+        unknown=args.unknown,
+        dropna=args.dropna,
+    )
+
+
+def _check_chunked(args) -> None:
+    used = [
+        flag
+        for flag, value in (("--impute", args.impute), ("--ordinal", args.ordinal), ("--sheet", args.sheet))
+        if value
+    ]
+    if used or args.unknown != "error":
+        raise ValueError(
+            f"--chunksize reads CSV files of numbers only; {', '.join(used) or '--unknown'} cannot be used with it"
+        )
+
+
+def _check_predict_columns(model, table, args) -> list[str]:
+    """The --keep columns; a DataError when the table lacks a feature or has a column the model does not know."""
+    keep = list(dict.fromkeys(args.keep))
+    if keep:
+        table.check_columns(keep)
+    allowed = set(model.target_names) | set(model.settings.get("ignore", [])) | set(keep)
+    missing = [c for c in model.feature_names if c not in table.columns]
+    extra = [c for c in table.columns if c not in model.feature_names and c not in allowed]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(
+                f"lacks the model's feature column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}"
+            )
+        if extra:
+            parts.append(
+                f"has column{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))} "
+                "that the model was not trained on (copy it to the output with --keep)"
+            )
+        raise DataError(
+            f"{args.data} {' and '.join(parts)} (the model expects {', '.join(map(repr, model.feature_names))})"
+        )
+    if model.encoder is None:
+        # A model from before encoders, or from numbers only: every feature cell must be a number.
+        for name in model.feature_names:
+            if table.kinds[name] != "number":
+                i = next(i for i, v in enumerate(table.values[name]) if v is not None)
+                raise DataError(
+                    f"{table.source}, {table.where(i)}: column {name!r} holds {str(table.values[name][i])!r}, "
+                    "which is not a number"
+                )
+            holes = table.missing(name)
+            if holes.any():
+                raise DataError(
+                    table.missing_message(name, int(np.flatnonzero(holes)[0]))
+                    + "; the model was trained without --impute, so it cannot fill it in"
+                )
+    return keep
+
+
+def _kept_cells(table, keep: list[str]) -> np.ndarray:
+    """The --keep columns as text, as they were in the file (numbers by repr, missing cells empty)."""
+    out = np.empty((len(table), len(keep)), dtype=object)
+    for j, name in enumerate(keep):
+        values = table.values[name]
+        if table.kinds[name] == "number":
+            out[:, j] = [
+                "" if np.isnan(v) else (str(int(v)) if float(v).is_integer() else repr(float(v))) for v in values
+            ]
+        else:
+            out[:, j] = ["" if v is None else str(v) for v in values]
+    return out.astype(str)
+
+
+def _label_cell(label) -> object:
+    """A predicted label for the output: integers as integers, floats as floats, text and booleans as they are."""
+    if isinstance(label, (np.floating, float)) and float(label).is_integer():
+        return int(label)
+    if isinstance(label, np.generic):
+        return label.item()
+    return label
+
+
+def _check_plot_target(path: str, model_path: str) -> None:
+    if os.path.abspath(path) == os.path.abspath(model_path):
+        raise ValueError(f"--plot {path} is the model file itself; give another file name")
+    if os.path.splitext(path)[1].lower() not in (".png", ".svg"):
+        raise ValueError(f"--plot must name a .png or .svg file; got {path!r}")
+
+
+def _export_onnx(obj, args) -> int:
+    from bpnn.io.onnx import save_onnx
+
+    out = args.out if args.out != "predict_model.py" else os.path.splitext(args.model)[0] + ".onnx"
+    if os.path.abspath(out) == os.path.abspath(args.model):
+        raise ValueError(f"-o {out} is the model file itself; give another file name")
+    save_onnx(obj, out)
+    print(f"wrote {out}")
     return 0

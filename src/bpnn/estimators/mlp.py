@@ -429,6 +429,21 @@ class _BaseBP(BaseEstimator):
         return out
 
     # -- the public methods shared by both estimators --------------------------------------
+    def to_onnx(self, dtype: str = "float32"):
+        """The fitted estimator as an ONNX graph (an ``onnx.ModelProto``; needs ``pip install 'bpnn[onnx]'``).
+
+        Input ``input`` [N, n_features]; outputs ``label`` and ``probabilities`` (classifier)
+        or ``prediction`` (regressor). See :mod:`bpnn.io.onnx`.
+        """
+        from bpnn.io.onnx import estimator_to_onnx
+
+        check_is_fitted(self)
+        if hasattr(self, "classes_"):
+            kwargs = {"classes": self.classes_}
+        else:
+            kwargs = {"target_scaler": self.target_scaler_, "one_dimensional": self._y_ndim == 1}
+        return estimator_to_onnx(self.network_, self.n_features_in_, dtype=dtype, **kwargs)
+
     def save(self, path) -> None:
         """Save hyperparameters, fitted state and network to a bpnn model file (no pickle);
         ``bpnn.load(path)`` gives back an estimator that predicts bit-identically."""

@@ -351,7 +351,8 @@ def _chunks(name: str, chunksize: int, sep: str, dropna: bool, dtype: np.dtype) 
             raise DataError(f"{name}, line {reader.line_num}: {exc}") from exc
 
 
-def _parse(reader: Any, name: str, chunksize: int, sep: str, dropna: bool, dtype: np.dtype) -> Iterator[Table]:
+def _header(reader: Any, name: str, sep: str) -> list[str]:
+    """The first non-blank row, checked as column names."""
     header = None
     for row in reader:
         if not _is_blank(row):
@@ -360,12 +361,12 @@ def _parse(reader: Any, name: str, chunksize: int, sep: str, dropna: bool, dtype
     if header is None:
         raise DataError(f"{name} is empty; expected a header line with column names")
     _check_header(header, name, sep, reader.line_num)
-    n_cols = len(header)
+    return header
 
-    rows: list[list[float]] = []
-    dropped: list[int] = []
+
+def _data_rows(reader: Any, name: str, n_cols: int) -> Iterator[tuple[int, int, list[str]]]:
+    """``(line, data_row, cells)`` for every non-blank row after the header, with as many cells as the header."""
     n_data_rows = 0  # data rows seen, kept or dropped; numbers rows in messages
-    n_yielded = 0
     for row in reader:
         if _is_blank(row):
             continue
@@ -373,6 +374,44 @@ def _parse(reader: Any, name: str, chunksize: int, sep: str, dropna: bool, dtype
         line = reader.line_num
         if len(row) != n_cols:
             raise DataError(f"{name}, line {line}: expected {n_cols} fields like the header, found {len(row)}")
+        yield line, n_data_rows, row
+
+
+def read_csv_cells(path: PathLike, *, sep: str = ",") -> tuple[list[str], list[list[str]], list[int]]:
+    """Read a CSV file as text cells: ``(columns, rows, lines)``, nothing converted.
+
+    The same checks as :func:`read_csv` for everything that is not about the cells'
+    values (encoding, header, field counts, separator), with the same messages;
+    ``lines[i]`` is the 1-based line of ``rows[i]`` in the file, for messages about
+    cells. Used by :func:`bpnn.io.frames.read_frame` for tables with text columns.
+    """
+    _check_sep(sep)
+    name = os.fspath(path)
+    with open_for_reading(name, DataError, "a CSV file", "r", encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f, delimiter=sep)
+        try:
+            header = _header(reader, name, sep)
+            rows, lines = [], []
+            for line, _, row in _data_rows(reader, name, len(header)):
+                rows.append(row)
+                lines.append(line)
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{name} is not UTF-8 text ({_locate_bad_byte(name)}); save it as UTF-8 CSV") from exc
+        except csv.Error as exc:
+            raise DataError(f"{name}, line {reader.line_num}: {exc}") from exc
+    if not rows:
+        raise DataError(f"{name} has a header line but no data rows")
+    return header, rows, lines
+
+
+def _parse(reader: Any, name: str, chunksize: int, sep: str, dropna: bool, dtype: np.dtype) -> Iterator[Table]:
+    header = _header(reader, name, sep)
+    n_cols = len(header)
+
+    rows: list[list[float]] = []
+    dropped: list[int] = []
+    n_yielded = 0
+    for line, n_data_rows, row in _data_rows(reader, name, n_cols):
         try:
             values = list(map(float, row))
         except ValueError:

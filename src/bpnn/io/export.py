@@ -75,9 +75,32 @@ def _scaler_lines(prefix: str, scaler) -> tuple[list[str], str, str]:
     raise ValueError(f"Cannot export a {type(scaler).__name__}; only minmax, standard and none scaling.")
 
 
-def _label_literal(value: float) -> str:
+def _label_literal(value) -> str:
+    if isinstance(value, (str, np.str_, bool, np.bool_)):
+        return repr(value.item() if isinstance(value, np.generic) else value)
     value = float(value)
     return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _fill_lines(model: Model | None) -> tuple[list[str], list[str]]:
+    """Constants and code for a model's imputation; an error for text columns, which this export cannot encode."""
+    encoder = None if model is None else model.encoder
+    if encoder is None:
+        return [], []
+    if not encoder.numeric_only:
+        raise ValueError(
+            f"The Python export takes numbers only; this model has text columns "
+            f"({', '.join(map(repr, encoder.text_columns))}). Use --format onnx, which encodes them."
+        )
+    fills = [np.nan if c["fill"] is None else float(c["fill"]) for c in encoder.columns]
+    if all(np.isnan(fills)):
+        return [], []
+    literal = "[" + ", ".join("np.nan" if np.isnan(f) else repr(f) for f in fills) + "]"
+    lines = [
+        f"# Missing inputs (NaN) are filled with the {encoder.impute} of the training rows:",
+        f"FILL = np.array({literal})",
+    ]
+    return lines, ["    X = np.where(np.isnan(X), FILL, X)"]
 
 
 def export_python(model, source: str = "a bpnn model", module: str = "predict_model") -> str:
@@ -119,7 +142,9 @@ def export_python(model, source: str = "a bpnn model", module: str = "predict_mo
     _, config = network_to_parts(net)  # refuses user-defined pieces with a clear message
     dtype = net.dtype.name
 
+    fill_lines, fill_body = _fill_lines(model if isinstance(model, Model) else None)
     x_lines, x_forward, _ = _scaler_lines("X", x_scaler)
+    x_lines = fill_lines + x_lines
     y_lines, _, y_inverse = _scaler_lines("Y", y_scaler) if task == "regression" else ([], "", "")
     layer_lines, body, used = [], [], []
     dense = [(i, layer) for i, layer in enumerate(net.layers) if type(layer).__name__ != "Dropout"]
@@ -188,6 +213,7 @@ def export_python(model, source: str = "a bpnn model", module: str = "predict_mo
         "def _outputs(X):",
         '    """The network\'s outputs for raw inputs X of shape (n_samples, len(FEATURES))."""',
         "    X = np.asarray(X, dtype=np.float64)",
+        *fill_body,
         "    if X.ndim == 1:",
         "        X = X.reshape(1, -1)",
         "    if X.ndim != 2 or X.shape[1] != len(FEATURES):",
@@ -249,7 +275,10 @@ def main(argv=None):
         return 2
     columns = [header.index(name) for name in FEATURES]
     try:
-        X = np.array([[float(row[j]) for j in columns] for row in rows[1:]], dtype=np.float64)
+        X = np.array(
+            [[float(row[j]) if row[j].strip() else float("nan") for j in columns] for row in rows[1:]],
+            dtype=np.float64,
+        )
     except (ValueError, IndexError) as exc:
         print(f"error: {argv[0]}: {exc}", file=sys.stderr)
         return 2

@@ -37,6 +37,7 @@ from bpnn.core.layers import Dense, Dropout, Layer
 from bpnn.core.losses import LOSSES
 from bpnn.core.network import Network, NeuralNetwork
 from bpnn.io.container import ModelFileError, load_container, save_container
+from bpnn.io.encoding import TableEncoder
 from bpnn.io.scaling import Scaler, scaler_from_state
 
 __all__ = ["Model", "load", "save", "save_network", "network_to_parts", "network_from_parts"]
@@ -288,6 +289,10 @@ class Model:
         Scores per split, JSON-ready.
     history : dict of str to list of float, optional
         Per-epoch curves (``loss``, ``val_loss``, ``test_loss``, ...).
+    encoder : TableEncoder, optional
+        Turns the feature columns (text, true/false, missing cells) into the numbers
+        ``x_scaler`` was fitted on; None when the features are numbers used as they are.
+        Class labels may then be text, integers, booleans or floats: they come back as given.
 
     Attributes
     ----------
@@ -307,6 +312,7 @@ class Model:
         settings: dict | None = None,
         metrics: dict | None = None,
         history: dict | None = None,
+        encoder: TableEncoder | None = None,
     ):
         from bpnn.io.container import _bpnn_version
 
@@ -316,7 +322,8 @@ class Model:
         self.feature_names = [str(n) for n in feature_names]
         self.target_names = [str(n) for n in target_names]
         self.task = task
-        self.classes = None if classes is None else np.asarray(classes, dtype=np.float64)
+        self.classes = None if classes is None else _as_labels(classes)
+        self.encoder = encoder
         self.settings = dict(settings or {})
         self.metrics = dict(metrics or {})
         self.history = {k: [float(v) for v in vals] for k, vals in (history or {}).items()}
@@ -327,7 +334,9 @@ class Model:
         if self.task not in TASKS:
             raise ValueError(f"The 'task' parameter must be one of {TASKS}; got {self.task!r}.")
         n_in, n_out = self.network.n_inputs, self.network.n_outputs
-        if len(self.feature_names) != n_in:
+        if self.encoder is not None:
+            _check_encoder(self.encoder, self.feature_names, n_in)
+        elif len(self.feature_names) != n_in:
             raise ValueError(f"feature_names has {len(self.feature_names)} names but the network takes {n_in} inputs.")
         if self.x_scaler.n_features_in_ != n_in:
             raise ValueError(
@@ -352,28 +361,43 @@ class Model:
     def n_features(self) -> int:
         return len(self.feature_names)
 
-    def _outputs(self, X) -> np.ndarray:
-        Z = self.x_scaler.transform(X)
+    def encode(self, X, unknown: str | None = None) -> np.ndarray:
+        """The feature columns as the numbers the network's scaler takes (the encoder applied, if any)."""
+        if self.encoder is not None:
+            return self.encoder.transform(X, unknown=unknown)
+        if hasattr(X, "kinds"):  # a Frame of numbers, for a model without an encoder
+            return np.column_stack([np.asarray(X.values[n], dtype=np.float64) for n in self.feature_names])
+        if hasattr(X, "columns") and hasattr(X, "to_numpy"):  # a pandas DataFrame
+            return X[self.feature_names].to_numpy(dtype=np.float64)
+        return X
+
+    def _outputs(self, X, unknown: str | None = None) -> np.ndarray:
+        Z = self.x_scaler.transform(self.encode(X, unknown))
         return self.network.predict(Z.astype(self.network.dtype, copy=False))
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X, unknown: str | None = None) -> np.ndarray:
         """Predictions for raw features ``X`` of shape (n_samples, n_features).
+
+        With an encoder, ``X`` may also be a pandas DataFrame, a dict of columns or a
+        :class:`~bpnn.io.frames.Frame` (text cells, missing cells), and ``unknown``
+        ("error" or "ignore") overrides what an unseen category does.
 
         Returns
         -------
         ndarray of shape (n_samples, n_targets) for regression, in the targets' units,
-        or of shape (n_samples,) holding class labels for classification.
+        or of shape (n_samples,) holding class labels for classification (the labels
+        as trained: text stays text, integers stay integers).
         """
-        out = self._outputs(X)
+        out = self._outputs(X, unknown)
         if self.task == "regression":
             return self.y_scaler.inverse_transform(out)
         return self.classes[np.argmax(out, axis=1)]
 
-    def predict_proba(self, X) -> np.ndarray:
+    def predict_proba(self, X, unknown: str | None = None) -> np.ndarray:
         """Class probabilities of shape (n_samples, n_classes), columns in the order of ``classes``."""
         if self.task != "classification":
             raise ValueError("predict_proba is only for classification models; this one does regression.")
-        return np.asarray(self._outputs(X), dtype=np.float64)
+        return np.asarray(self._outputs(X, unknown), dtype=np.float64)
 
     # -- files ------------------------------------------------------------------------
     def save(self, path) -> None:
@@ -400,6 +424,8 @@ class Model:
             "metrics": self.metrics,
             "history": list(self.history),
         }
+        if self.encoder is not None:
+            metadata["encoder"] = self.encoder.get_config()
         try:
             json.dumps(metadata)
         except (TypeError, ValueError) as exc:
@@ -455,6 +481,15 @@ def _model_from_parts(arrays: dict, meta: dict, source: str) -> Model:
     missing = [k for k in history_keys if f"history.{k}" not in arrays]
     if missing:
         raise bad(f"history curves {missing} are missing")
+    encoder = None
+    if meta.get("encoder") is not None:
+        try:
+            encoder = TableEncoder.from_config(meta["encoder"])
+        except (TypeError, ValueError, KeyError) as exc:
+            raise bad(f"the encoder cannot be rebuilt: {exc}") from None
+    classes = arrays.get("classes")
+    if classes is not None and (classes.ndim != 1 or classes.dtype.kind not in "biufU"):
+        raise bad(f"array 'classes' must be 1-D numbers, booleans or text; found dtype {classes.dtype}")
     try:
         model = Model(
             net,
@@ -463,10 +498,11 @@ def _model_from_parts(arrays: dict, meta: dict, source: str) -> Model:
             meta["feature_names"],
             meta["target_names"],
             meta["task"],
-            classes=arrays.get("classes"),
+            classes=classes,
             settings=meta.get("settings"),
             metrics=meta.get("metrics"),
             history={k: arrays[f"history.{k}"].tolist() for k in history_keys},
+            encoder=encoder,
         )
     except (TypeError, ValueError) as exc:
         raise bad(f"the model is inconsistent: {exc}") from None
@@ -492,6 +528,11 @@ def _describe(model: Model) -> str:
         f"scaling   inputs {model.x_scaler.name}"
         + (f", targets {model.y_scaler.name}" if model.y_scaler is not None else "")
     )
+    if model.encoder is not None:
+        described = model.encoder.describe()
+        if described:
+            lines.append("encoding  " + described[0])
+            lines += ["          " + text for text in described[1:]]
     shown = [f"{k} {_plain(v)}" for k, v in model.settings.items() if v not in (None, [], "")]
     if shown:
         lines.append("settings  " + shown[0])
@@ -499,8 +540,34 @@ def _describe(model: Model) -> str:
     return "\n".join(lines)
 
 
-def _label_text(value: float) -> str:
+def _label_text(value: Any) -> str:
+    """A class label as text: ``setosa``, ``3`` (also for 3.0), ``0.5``, ``True``."""
+    if isinstance(value, (str, np.str_)):
+        return str(value)
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _as_labels(classes) -> np.ndarray:
+    """Class labels as a 1-D array of their own kind: text (``<U``), bool, integers or floats."""
+    array = np.asarray(classes)
+    if array.dtype.kind in "OSU":
+        if array.dtype.kind == "O" and all(isinstance(v, (bool, np.bool_)) for v in array.ravel()):
+            return array.astype(bool)
+        return array.astype(str)
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"class labels must be text, booleans or numbers; got dtype {array.dtype}.")
+    return array if array.dtype.kind in "bf" else array.astype(np.int64)
+
+
+def _check_encoder(encoder: TableEncoder, feature_names: list[str], n_in: int) -> None:
+    if not isinstance(encoder, TableEncoder):
+        raise TypeError(f"encoder must be a TableEncoder or None; got {type(encoder).__name__}.")
+    if encoder.feature_names != feature_names:
+        raise ValueError(f"the encoder's columns {encoder.feature_names} are not the feature_names {feature_names}.")
+    if encoder.n_outputs != n_in:
+        raise ValueError(f"the encoder makes {encoder.n_outputs} inputs but the network takes {n_in}.")
 
 
 def _plain(value: Any) -> str:

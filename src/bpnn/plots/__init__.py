@@ -24,6 +24,7 @@ from bpnn.plots.classification import (
     plot_digits,
     plot_roc,
 )
+from bpnn.plots.network import network, plot_network
 from bpnn.plots.regression import (
     plot_error_histogram,
     plot_fit_1d,
@@ -46,4 +47,6 @@ __all__ = [
     "plot_regression_splits",
     "plot_roc",
     "plot_training_state",
+    "network",
+    "plot_network",
 ]

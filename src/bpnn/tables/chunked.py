@@ -136,6 +136,8 @@ def train_csv_chunks(
     task, reason = decide_task(task, n, len(targets), sorted(distinct), integer)
     solver = check_solver(solver, task, mini_batch=True)
     classes = np.array(sorted(distinct), dtype=np.float64) if task == "classification" else None
+    if classes is not None and np.all(classes == np.round(classes)):
+        classes = classes.astype(np.int64)  # whole numbers come back as integers, as in train_table
     if task == "classification":
         y_scaler = None
 

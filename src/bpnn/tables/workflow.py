@@ -30,7 +30,9 @@ import numpy as np
 from bpnn.core.layers import Dense
 from bpnn.core.network import Network
 from bpnn.io.csvdata import Table
-from bpnn.io.model import Model
+from bpnn.io.frames import Frame
+from bpnn.io.model import Model, _as_labels
+from bpnn.io.model import _label_text as _model_label_text
 from bpnn.io.scaling import get_scaler
 from bpnn.training.callbacks import Callback, EarlyStopping
 from bpnn.training.optimizers import OPTIMIZERS, get_optimizer
@@ -112,6 +114,10 @@ def detect_task(Y: np.ndarray, requested: str = "auto") -> tuple[str, str]:
     requested : {"auto", "classification", "regression"}
     """
     column = Y[:, 0]
+    if column.dtype.kind not in "iuf":  # text or true/false labels
+        from bpnn.tables.prepare import decide_label_task
+
+        return decide_label_task(requested, Y.shape[1], np.unique(column).tolist())
     return decide_task(
         requested, Y.shape[0], Y.shape[1], np.unique(column).tolist(), bool(np.all(column == np.round(column)))
     )
@@ -316,7 +322,8 @@ def _check_columns(table: Table, targets, ignore) -> list[str]:
         raise ValueError("give at least one --target column")
     if len(set(targets)) != len(targets):
         raise ValueError(f"--target names a column twice: {list(targets)}")
-    table.select(list(targets) + list(ignore))  # DataError naming any that are missing
+    # DataError naming any that are missing
+    (table.check_columns if isinstance(table, Frame) else table.select)(list(targets) + list(ignore))
     clash = set(targets) & set(ignore)
     if clash:
         raise ValueError(f"columns {sorted(clash)} are both --target and --ignore")
@@ -355,13 +362,18 @@ def train_table(
     batch_size: int | None = None,
     learning_rate: float | None = None,
     ignore=(),
+    impute: str | None = None,
+    ordinal=None,
+    unknown: str = "error",
+    dropna: bool = False,
 ) -> TrainingRun:
-    """Train a network on a numeric table held in memory (see the module docstring).
+    """Train a network on a table held in memory (see the module docstring).
 
     Parameters
     ----------
-    table : Table
-        From :func:`bpnn.io.read_csv`.
+    table : Table or Frame
+        From :func:`bpnn.io.read_csv` (numbers only) or :func:`bpnn.io.frames.read_frame`
+        (text, true/false and missing cells; the last four parameters are for it).
     targets : list of str
         Target columns; every other column (except ``ignore``) is a feature.
     task : {"auto", "classification", "regression"}, default="auto"
@@ -385,6 +397,15 @@ def train_table(
         None: the solver's default.
     ignore : list of str, default=()
         Columns that are neither features nor targets (ids, dates).
+    impute : {"median", "mean", "most_frequent"} or None, default=None
+        Fill missing feature cells with this statistic of the training rows (text
+        columns: the most frequent category); None: a missing cell is an error.
+    ordinal : dict of str to list of str or None, optional
+        Text columns to code as 0, 1, ... instead of one-hot (see :func:`bpnn.io.encoding.parse_ordinal`).
+    unknown : {"error", "ignore"}, default="error"
+        What a category unseen in training does when the model predicts.
+    dropna : bool, default=False
+        Drop rows with a missing target cell (and, without ``impute``, a missing feature cell).
 
     Returns
     -------
@@ -392,13 +413,36 @@ def train_table(
     """
     targets, ignore = list(targets), list(ignore)
     features = _check_columns(table, targets, ignore)
-    X = table.select(features)
-    Y = table.select(targets)
+    frame = None
+    if isinstance(table, Frame):
+        from bpnn.tables.prepare import frame_targets
+
+        frame, Y = frame_targets(table, features, targets, impute=impute, dropna=dropna)
+        X = None
+    else:
+        X = table.select(features)
+        Y = table.select(targets)
     task, reason = detect_task(Y, task)
     solver = check_solver(solver, task)
-    classes = np.unique(Y[:, 0]) if task == "classification" else None
-    parts = split_indices(len(X), split, seed, labels=Y[:, 0] if task == "classification" else None)
+    if task == "classification":
+        Y = Y.copy()
+        Y[:, 0] = _as_labels(Y[:, 0]) if Y.dtype.kind == "O" else Y[:, 0]
+        classes = _as_labels(np.unique(Y[:, 0]))
+        if classes.dtype.kind == "f" and np.all(classes == np.round(classes)):
+            classes = classes.astype(np.int64)  # whole numbers come back as integers
+    else:
+        classes = None
+    if Y.dtype.kind == "O" and task == "regression":
+        Y = Y.astype(np.float64)
+    n_rows = len(Y)
+    parts = split_indices(n_rows, split, seed, labels=Y[:, 0] if task == "classification" else None)
     tr = parts["train"]
+    encoder = None
+    if frame is not None:
+        from bpnn.io.encoding import TableEncoder
+
+        encoder = TableEncoder.fit(frame, features, tr, impute=impute, ordinal=ordinal, unknown=unknown)
+        X = encoder.transform(frame)
 
     x_scaler = get_scaler(scale).fit(X[tr])
     y_scaler = get_scaler(scale).fit(Y[tr]) if task == "regression" else None
@@ -407,7 +451,7 @@ def train_table(
     Tz = y_scaler.transform(T) if y_scaler is not None else T
     data = {name: (Z[idx], Tz[idx]) for name, idx in parts.items() if len(idx)}
 
-    net = make_network(len(features), hidden, T.shape[1], task, activation, solver, seed)
+    net = make_network(X.shape[1], hidden, T.shape[1], task, activation, solver, seed)
     opt = get_optimizer(solver, learning_rate)
     full_batch = getattr(opt, "full_batch", False)
     if full_batch and batch_size is not None:
@@ -448,8 +492,25 @@ def train_table(
         epochs_run=len(curves["loss"]),
         stop=stop,
     )
-    model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=settings, history=curves)
-    predictions = {name: _predict_rows(model, X[idx], Y[idx]) for name, idx in parts.items() if len(idx)}
+    if frame is not None:
+        settings.update(_settings(impute=impute, dropped_rows=frame.n_dropped, **_encoding_settings(encoder)))
+    model = Model(
+        net,
+        x_scaler,
+        y_scaler,
+        features,
+        targets,
+        task,
+        classes=classes,
+        settings=settings,
+        history=curves,
+        encoder=encoder,
+    )
+    predictions = {
+        name: _predict_rows(model, X[idx] if frame is None else frame.take(idx), Y[idx])
+        for name, idx in parts.items()
+        if len(idx)
+    }
     for name, (truth, pred, _) in predictions.items():
         model.metrics[name] = split_metrics(model, truth, pred)
     return TrainingRun(
@@ -459,7 +520,7 @@ def train_table(
         best_epoch,
         {k: len(v) for k, v in parts.items()},
         predictions,
-        _constant_notes(X[tr], features),
+        _constant_notes(X[tr], features if encoder is None else encoder.encoded_names),
     )
 
 
@@ -469,7 +530,17 @@ def _predict_rows(model: Model, X: np.ndarray, Y: np.ndarray) -> tuple:
     if model.task == "regression":
         return Y, model.predict(X), None
     proba = model.predict_proba(X)
-    return Y[:, 0], model.classes[np.argmax(proba, axis=1)], proba
+    truth = Y[:, 0] if Y.dtype.kind != "O" else _as_labels(Y[:, 0])
+    return truth, model.classes[np.argmax(proba, axis=1)], proba
+
+
+def _encoding_settings(encoder) -> dict:
+    kinds = {c["name"]: c["kind"] for c in encoder.columns}
+    return {
+        "onehot": [n for n, k in kinds.items() if k == "onehot"],
+        "ordinal": [n for n, k in kinds.items() if k == "ordinal"],
+        "unknown": encoder.unknown,
+    }
 
 
 def _stop_reason(interrupted: bool, stopper, opt, epochs_run: int, epochs: int, patience: int) -> str:
@@ -519,8 +590,7 @@ def split_metrics(model: Model, y_true: np.ndarray, y_pred: np.ndarray) -> dict:
 
 
 def _label_text(value) -> str:
-    value = float(value)
-    return str(int(value)) if value.is_integer() else repr(value)
+    return _model_label_text(value)
 
 
 # --------------------------------------------------------------------------- #
