@@ -378,6 +378,46 @@ def _run_explain(args) -> int:
     return 0
 
 
+# -- playground ----------------------------------------------------------------------------
+
+
+def _port(text: str) -> int:
+    if not (text.isdigit() and 1 <= int(text) <= 65535):
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535; got {text!r}")
+    return int(text)
+
+
+def _add_playground_parser(sub) -> None:
+    p = sub.add_parser(
+        "playground",
+        help="watch a network learn in the browser, every number one click away",
+        description="Start the bpnn playground, a local web page where a network trained by bpnn learns "
+        "two-dimensional data live; click a neuron or a weight to see its numbers (needs the 'playground' "
+        "extra: pip install 'bpnn[playground]').",
+    )
+    p.add_argument("--port", type=_port, default=8765, metavar="N", help="port to listen on (default 8765)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="ADDRESS",
+        help="address to listen on (default 127.0.0.1: this computer only)",
+    )
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.set_defaults(func=_run_playground)
+
+
+def _run_playground(args) -> int:
+    try:
+        from bpnn.playground.server import serve
+    except ImportError as exc:
+        raise ValueError(
+            f"the playground needs the 'playground' extra ({exc.name or exc} is missing): "
+            "pip install 'bpnn[playground]'"
+        ) from None
+    serve(host=args.host, port=args.port, open_browser=not args.no_browser)
+    return 0
+
+
 # -- main ----------------------------------------------------------------------------------
 
 
@@ -396,6 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
     from bpnn.cli.tables import add_table_commands
 
     add_table_commands(sub)  # train, predict, info, export
+    _add_playground_parser(sub)
     return parser
 
 

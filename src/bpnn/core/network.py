@@ -66,6 +66,11 @@ class Network:
         of ``m`` samples (weights only, never biases; scikit-learn's MLP convention), so the
         reported loss and :func:`bpnn.core.gradcheck` include it. With ``sample_weight``, ``m``
         is the batch's total weight, so integer weights act exactly as repeated rows.
+    l1 : float, default=0.0
+        L1 penalty: ``l1 / m * sum |W|`` is added to the loss of a batch of ``m`` samples, with
+        the same conventions as ``alpha`` (weights only, ``m`` the batch's size or total weight).
+        Its gradient ``l1 / m * sign(W)`` (0 at ``W = 0``) pushes small weights to exactly zero
+        in spirit, though a gradient step only brings them close to it.
 
     Examples
     --------
@@ -78,13 +83,14 @@ class Network:
     [0, 1, 1, 0]
     """
 
-    def __init__(self, layers=None, loss="mse", seed=None, dtype=np.float64, alpha: float = 0.0):
+    def __init__(self, layers=None, loss="mse", seed=None, dtype=np.float64, alpha: float = 0.0, l1: float = 0.0):
         dtype = np.dtype(dtype)
         if dtype not in (np.float32, np.float64):
             raise ValueError(f"The 'dtype' parameter must be float32 or float64; got {dtype}.")
         self.dtype = dtype
         self.loss_fn = get_loss(loss)
         self.alpha = check_float(alpha, "alpha", low=0.0)
+        self.l1 = check_float(l1, "l1", low=0.0)
         self._rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self.layers: list = []
         self.epochs_trained = 0
@@ -152,12 +158,16 @@ class Network:
     def grads(self) -> list[np.ndarray]:
         """The gradients from the last backward pass, matching :attr:`params`."""
         grads = [g for layer in self._dense_layers() for g in layer.grads]
-        if self.alpha:
-            # L2 applies to weights only: add alpha/m * W to each dL/dW
+        l1 = getattr(self, "l1", 0.0)  # a network unpickled from before L1 has no attribute
+        if self.alpha or l1:
+            # the penalties apply to weights only: add alpha/m * W + l1/m * sign(W) to each dL/dW
             grads = list(grads)
             i = 0
             for layer in self._dense_layers():
-                grads[i] = grads[i] + (self.alpha / self._batch_m) * layer.weights
+                if self.alpha:
+                    grads[i] = grads[i] + (self.alpha / self._batch_m) * layer.weights
+                if l1:
+                    grads[i] = grads[i] + (l1 / self._batch_m) * np.sign(layer.weights)
                 i += len(layer.params)
         return grads
 
@@ -172,9 +182,15 @@ class Network:
         return X
 
     def _penalty(self, m: float) -> float:
-        if not self.alpha:
-            return 0.0
-        return self.alpha / (2.0 * m) * sum(np.vdot(layer.weights, layer.weights) for layer in self._dense_layers())
+        penalty = 0.0
+        if self.alpha:
+            penalty += (
+                self.alpha / (2.0 * m) * sum(np.vdot(layer.weights, layer.weights) for layer in self._dense_layers())
+            )
+        l1 = getattr(self, "l1", 0.0)
+        if l1:
+            penalty += l1 / m * sum(np.abs(layer.weights).sum() for layer in self._dense_layers())
+        return penalty
 
     def _forward_backward(self, X: np.ndarray, y: np.ndarray, sample_weight=None, training: bool = True) -> float:
         """Forward and backward pass on checked arrays; returns the loss, leaves gradients in the layers."""
@@ -215,7 +231,7 @@ class Network:
     predict = forward
 
     def loss(self, X, y, sample_weight=None) -> float:
-        """The loss of the network on ``(X, y)`` (L2 penalty included), as a float."""
+        """The loss of the network on ``(X, y)`` (L2 and L1 penalties included), as a float."""
         X, y, sample_weight = self._check_xy(X, y, sample_weight)
         return float(self._loss(X, y, sample_weight))
 

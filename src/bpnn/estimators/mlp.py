@@ -162,6 +162,7 @@ class _BaseBP(BaseEstimator):
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "l1": [Interval(Real, 0, None, closed="left")],
     }
 
     def __init__(
@@ -188,11 +189,13 @@ class _BaseBP(BaseEstimator):
         epsilon=1e-8,
         n_iter_no_change=10,
         dropout=0.0,
+        l1=0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
         self.alpha = alpha
+        self.l1 = l1
         self.batch_size = batch_size
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
@@ -258,7 +261,7 @@ class _BaseBP(BaseEstimator):
             )
             if self.dropout and not last:
                 layers.append(Dropout(self.dropout))
-        return Network(layers, loss=loss, seed=seed, alpha=self.alpha)
+        return Network(layers, loss=loss, seed=seed, alpha=self.alpha, l1=self.l1)
 
     def _make_optimizer(self):
         factory = OPTIMIZERS[self.solver]
@@ -302,6 +305,7 @@ class _BaseBP(BaseEstimator):
         # on squared errors from then on); br estimates its own weight decay
         self.network_.loss_fn = get_loss(self._output_layer()[1])
         self.network_.alpha = 0.0 if self.solver == "br" else float(self.alpha)
+        self.network_.l1 = float(self.l1)
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = self._make_optimizer()
 
@@ -517,6 +521,8 @@ class BPClassifier(ClassifierMixin, _BaseBP):
         Epochs without improvement (by ``tol``) that stop training.
     dropout : float, default=0.0
         Dropout rate after every hidden layer (inverted dropout, training only).
+    l1 : float, default=0.0
+        L1 penalty ``l1 / m * sum |W|`` per batch of ``m`` samples (weights, not biases).
 
     Attributes
     ----------
@@ -717,6 +723,7 @@ class BPRegressor(RegressorMixin, _BaseBP):
         n_iter_no_change=10,
         dropout=0.0,
         target_scaling="standard",
+        l1=0.0,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -739,6 +746,7 @@ class BPRegressor(RegressorMixin, _BaseBP):
             beta_2=beta_2,
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
+            l1=l1,
             dropout=dropout,
         )
         self.target_scaling = target_scaling

@@ -94,6 +94,7 @@ ZH: dict[str, str] = {
     "input": "输入",
     "target": "目标",
     "L2 penalty": "L2 惩罚",
+    "L1 penalty": "L1 惩罚",
     "layer {l} {activation}": "第 {l} 层 {activation}",
     ", no biases": ",无偏置",
     " (each quantity shows one value per sample)": "(每个量按样本各给一个值)",

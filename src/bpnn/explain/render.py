@@ -77,6 +77,8 @@ class _Text:
     half = "½"
     eta = "η"
     alpha = "α"
+    lam = "λ"  # the L1 penalty's rate
+    sign = "sign"
     arrow = "←"
 
     def __init__(self, digits: int, lang: str | None = "en"):
@@ -179,6 +181,8 @@ class _Markdown(_Text):
     half = r"\tfrac{1}{2}"
     eta = r"\eta"
     alpha = r"\alpha"
+    lam = r"\lambda"
+    sign = r"\operatorname{sign}"
     arrow = r"\leftarrow"
 
     def var(self, name: str, layer=None, *idx) -> str:
@@ -314,6 +318,14 @@ class _Writer:
                     + _math(s, f"{s.alpha} = {st.alpha:g}"),
                 ),
             )
+        if st.l1:
+            rows.insert(
+                2,
+                (
+                    t("L1 penalty"),
+                    _math(s, f"{s.frac(s.lam, 'm')}{s.mul}{s.sum('')}|w|") + ", " + _math(s, f"{s.lam} = {st.l1:g}"),
+                ),
+            )
         rows.append((t("input"), _math(s, f"x = {s.var('a', 0)} = {self.rows(st.X)}")))
         rows.append((t("target"), _math(s, f"y = {self.rows(st.y)}")))
         return rows
@@ -428,6 +440,8 @@ class _Writer:
         if st.alpha:
             # the numbers of the penalty are not written out, so keep only the formula
             parts = [parts[0] + f" + {s.frac(s.alpha, '2m')}{s.mul}{s.sum('')}{s.sq('w')}"]
+        if st.l1:
+            parts = [parts[0] + f" + {s.frac(s.lam, 'm')}{s.mul}{s.sum('')}|w|"]
         parts.append(s.num(st.loss))
         blocks.append(("equations", [("L", parts)]))
         return blocks
@@ -583,6 +597,8 @@ class _Writer:
         s, st = self.s, self.step
         sum_s = "" if self.m == 1 else s.sum("s")
         penalty = "" if not st.alpha else f" + {s.frac(s.alpha, 'm')}{s.mul}{s.var('w', 'l', 'i', 'j')}"
+        if st.l1:
+            penalty += f" + {s.frac(s.lam, 'm')}{s.mul}{s.sign}({s.var('w', 'l', 'i', 'j')})"
         head = (
             self.t("4. Gradients: ")
             + _math(
@@ -604,8 +620,9 @@ class _Writer:
                     parts = [
                         f"{sum_s}{s.var('a', l - 1, i + 1)}{s.mul}{s.var('delta', l, j + 1)}"
                         + (f" + {s.frac(s.alpha, 'm')}{s.mul}{w}" if st.alpha else "")
+                        + (f" + {s.frac(s.lam, 'm')}{s.mul}{s.sign}({w})" if st.l1 else "")
                     ]
-                    if self.m <= EXPAND_SAMPLES and not st.alpha:
+                    if self.m <= EXPAND_SAMPLES and not st.alpha and not st.l1:
                         parts.append(
                             " + ".join(
                                 f"{s.pnum(ly.inputs[r, i])}{s.mul}{s.pnum(ly.delta[r, j])}" for r in range(self.m)

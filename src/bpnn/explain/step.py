@@ -73,7 +73,7 @@ class LayerStep:
         (``(a - y)/m`` for identity+mse, sigmoid+binary cross-entropy, softmax+categorical
         cross-entropy) rather than from ``grad_a * derivative``.
     grad_weights : ndarray of shape (n_in, n_out)
-        ``dL/dW^[l]`` (plus ``alpha/m * W`` when the network has an L2 penalty).
+        ``dL/dW^[l]`` (plus ``alpha/m * W`` for an L2 penalty, ``l1/m * sign(W)`` for an L1 penalty).
     grad_bias : ndarray of shape (n_out,) or None
     new_weights : ndarray of shape (n_in, n_out)
     new_bias : ndarray of shape (n_out,) or None
@@ -126,6 +126,8 @@ class TrainingStep:
         The network's L2 penalty (0 for none).
     layers : tuple of LayerStep
         From the first hidden layer to the output layer.
+    l1 : float, default=0.0
+        The network's L1 penalty (0 for none).
     """
 
     X: np.ndarray
@@ -137,6 +139,7 @@ class TrainingStep:
     learning_rate: float
     alpha: float
     layers: tuple
+    l1: float = 0.0
 
     @property
     def n_samples(self) -> int:
@@ -162,6 +165,7 @@ class TrainingStep:
             "loss_name": self.loss_name,
             "learning_rate": self.learning_rate,
             "alpha": self.alpha,
+            "l1": self.l1,
             "X": arr(self.X),
             "y": arr(self.y),
             "output": arr(self.output),
@@ -269,6 +273,10 @@ def explain_step(net, X, y, learning_rate: float = 0.5) -> TrainingStep:
     if net.alpha:
         # the L2 penalty alpha/(2m) * sum ||W||^2 adds alpha/m * W to each dL/dW, as in Network.grads
         grads = [(dW + (net.alpha / m) * layer.weights, db) for (dW, db), layer in zip(grads, layers)]
+    l1 = float(getattr(net, "l1", 0.0))
+    if l1:
+        # the L1 penalty l1/m * sum |W| adds l1/m * sign(W), as in Network.grads
+        grads = [(dW + (l1 / m) * np.sign(layer.weights), db) for (dW, db), layer in zip(grads, layers)]
 
     # Update: GradientDescent's rule applied to copies, so the network keeps its weights.
     old = [(layer.weights.copy(), None if layer.bias is None else layer.bias.copy()) for layer in layers]
@@ -319,6 +327,7 @@ def explain_step(net, X, y, learning_rate: float = 0.5) -> TrainingStep:
         learning_rate=lr,
         alpha=float(net.alpha),
         layers=tuple(steps),
+        l1=l1,
     )
 
 

@@ -153,6 +153,7 @@ def network_to_parts(net: Network, prefix: str = "") -> tuple[dict[str, np.ndarr
         "loss_config": loss["config"],
         "dtype": net.dtype.name,
         "alpha": net.alpha,
+        "l1": float(getattr(net, "l1", 0.0)),
         "epochs_trained": int(net.epochs_trained),
     }
     return arrays, config
@@ -231,7 +232,7 @@ def network_from_parts(
         raise bad(f"unknown loss {config['loss']!r} (written by a newer bpnn?)")
     try:
         loss = loss_cls(**config.get("loss_config", {}))
-        net = cls(layers, loss=loss, dtype=dtype, alpha=config["alpha"])
+        net = cls(layers, loss=loss, dtype=dtype, alpha=config["alpha"], l1=config.get("l1", 0.0))
     except (TypeError, ValueError) as exc:
         raise bad(f"the network cannot be rebuilt: {exc}") from None
     net.epochs_trained = epochs

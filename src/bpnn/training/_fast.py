@@ -103,6 +103,8 @@ def why_not(net, optimizer, batch_size: int, sample_weight=None, callbacks=()) -
         return "it does not take sample_weight"
     if net.alpha:
         return "it does not implement the L2 penalty (alpha > 0)"
+    if getattr(net, "l1", 0.0):
+        return "it does not implement the L1 penalty (l1 > 0)"
     for cb in callbacks:
         if any(callable(getattr(cb, hook, None)) for hook in _BATCH_HOOKS):
             return f"the callback {type(cb).__name__} needs to see every batch"

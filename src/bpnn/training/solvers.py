@@ -670,6 +670,12 @@ class LevenbergMarquardt(Optimizer):
     def prepare(self, net):
         _require_mse(net, self.name)
         _require_dense_only(net, self.name)
+        if getattr(net, "l1", 0.0):
+            # |w| has no second-order model: the Gauss-Newton system cannot take the L1 penalty
+            raise ValueError(
+                f"The '{self.name}' optimizer cannot take the L1 penalty (|w| is not smooth); "
+                f"build the network with l1=0 (got l1={net.l1}) or use alpha (L2) instead."
+            )
         self._last_forward = self._jacobian = None
 
     def logs(self):

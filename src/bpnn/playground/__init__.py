@@ -1,0 +1,6 @@
+"""bpnn playground: watch a network learn in the browser, and see every number.
+
+``bpnn playground`` starts :func:`bpnn.playground.server.serve`; the training, the pictures and the
+explanations are done by :class:`bpnn.playground.session.Session` with bpnn's own engine. Needs the
+``playground`` extra (``pip install 'bpnn[playground]'``). See docs/playground.md.
+"""

@@ -1,0 +1,916 @@
+"""One playground session (one browser tab): settings, data, a bpnn ``Network`` and its pictures.
+
+Everything the page shows is computed here with the real engine: the network is a
+:class:`bpnn.Network` trained one epoch at a time by :meth:`bpnn.Network.fit` with the chosen bpnn
+optimizer, the decision surface is its ``predict`` over a grid, and a click on a neuron or a weight
+is answered by :func:`bpnn.explain.step.explain_step` and :func:`bpnn.explain.render.render`, the
+code behind ``bpnn explain``.
+
+Settings arrive from the page as plain JSON and are checked by :func:`validate_settings`; every
+problem is a :class:`SettingsError` naming the setting, what was expected and what came.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from bpnn.core.layers import Dense
+from bpnn.core.network import Network
+from bpnn.playground.datasets import (
+    CLASSIFICATION,
+    DATASETS,
+    FEATURE_CODE,
+    FEATURES,
+    REGRESSION,
+    features,
+    split,
+)
+from bpnn.training.loop import DivergenceError
+from bpnn.training.optimizers import OPTIMIZERS
+
+# -- limits (the page says them when one is passed) ------------------------------------------
+MAX_LAYERS = 6
+MAX_NEURONS = 50  # seed 004's 25-50-25 network fits
+MAX_POINTS = 2000
+MIN_POINTS = 20
+MAX_LEARNING_RATE = 10.0
+MAX_REG_RATE = 10.0
+MAX_LM_PARAMS = 400  # LM solves a (parameters x parameters) system every epoch
+MAX_UPLOAD_BYTES = 2_000_000
+MAX_UPLOAD_ROWS = 5000
+GRID = 100  # the decision surface is GRID x GRID
+THUMB = 24  # each neuron's small heat map is THUMB x THUMB
+
+HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity", "leaky_relu")
+OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "adagrad", "rprop", "lbfgs", "lm", "br")
+REGULARIZATIONS = ("none", "l1", "l2")
+PROBLEMS = (CLASSIFICATION, REGRESSION)
+UPLOAD = "upload"
+
+
+class SettingsError(ValueError):
+    """A setting the page sent is not acceptable; ``field`` names it (as in the URL)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that defines a run; the page keeps it in the URL under these names."""
+
+    dataset: str = "circle"
+    problem: str = CLASSIFICATION
+    noise: int = 0  # percent, 0..50
+    train: int = 50  # percent of the points used for training, 10..90
+    points: int = 500
+    seed: int = 0
+    features: tuple = ("x1", "x2")
+    hidden: tuple = (4, 2)
+    activation: str = "tanh"
+    lr: float = 0.03
+    batch: int = 10
+    optimizer: str = "sgd"
+    reg: str = "none"
+    rate: float = 0.0
+    # the columns of an uploaded CSV file: two features and the target
+    ux: str = ""
+    uy: str = ""
+    ut: str = ""
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["features"], d["hidden"] = list(self.features), list(self.hidden)
+        return d
+
+
+def _number(raw, name: str, what: str, low: float, high: float, integer: bool, low_open: bool = False):
+    expected = f"{what} {'above' if low_open else 'from'} {low:g} {'up to' if low_open else 'to'} {high:g}"
+    if isinstance(raw, bool):
+        raise SettingsError(name, f"{name}: expected {expected}; got {raw!r}")
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(name, f"{name}: expected {expected}; got {raw!r}") from None
+    if not math.isfinite(value) or value > high or value < low or (low_open and value == low):
+        raise SettingsError(name, f"{name}: expected {expected}; got {raw!r}")
+    if integer:
+        if value != int(value):
+            raise SettingsError(name, f"{name}: expected {expected}; got {raw!r}")
+        return int(value)
+    return value
+
+
+def _choice(raw, name: str, choices) -> str:
+    if not isinstance(raw, str) or raw not in choices:
+        raise SettingsError(name, f"{name}: expected one of {', '.join(choices)}; got {raw!r}")
+    return raw
+
+
+def validate_settings(raw: dict, upload_columns=None, base: Settings | None = None) -> Settings:
+    """Check settings sent by the page and return them as :class:`Settings`.
+
+    Parameters
+    ----------
+    raw : dict
+        Any subset of the :class:`Settings` fields (the rest come from ``base``).
+    upload_columns : list of str, optional
+        The columns of the CSV file uploaded in this session (needed for ``dataset="upload"``).
+    base : Settings, optional
+        The settings ``raw`` changes; the defaults if None.
+
+    Raises
+    ------
+    SettingsError
+        For an unknown name or a bad value; the message names the setting, what was expected and what came.
+    """
+    if not isinstance(raw, dict):
+        raise SettingsError("settings", f"settings: expected an object of named settings; got {type(raw).__name__}")
+    base = base or Settings()
+    known = set(Settings.__dataclass_fields__)
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise SettingsError(unknown[0], f"{unknown[0]}: not a setting (known: {', '.join(sorted(known))})")
+    s = base.to_dict() | raw
+    out: dict = {}
+    out["dataset"] = _choice(s["dataset"], "dataset", (*DATASETS, UPLOAD))
+    out["problem"] = _choice(s["problem"], "problem", PROBLEMS)
+    if out["dataset"] != UPLOAD and DATASETS[out["dataset"]].kind != out["problem"]:
+        raise SettingsError(
+            "problem",
+            f"problem: the dataset {out['dataset']!r} is for {DATASETS[out['dataset']].kind}; got {out['problem']!r}",
+        )
+    out["noise"] = _number(s["noise"], "noise", "a whole percentage", 0, 50, True)
+    out["train"] = _number(s["train"], "train", "a whole percentage", 10, 90, True)
+    out["points"] = _number(s["points"], "points", "a whole number of points", MIN_POINTS, MAX_POINTS, True)
+    out["seed"] = _number(s["seed"], "seed", "a whole number", 0, 2**31 - 1, True)
+    feats = s["features"]
+    if isinstance(feats, str):
+        feats = [f for f in feats.split(",") if f]
+    if not isinstance(feats, (list, tuple)) or not feats or not all(isinstance(f, str) for f in feats):
+        raise SettingsError("features", f"features: expected at least one of {', '.join(FEATURES)}; got {feats!r}")
+    for f in feats:
+        _choice(f, "features", tuple(FEATURES))
+    if len(set(feats)) != len(feats):
+        raise SettingsError("features", f"features: each feature at most once; got {list(feats)!r}")
+    out["features"] = tuple(f for f in FEATURES if f in feats)  # the page's order
+    hidden = s["hidden"]
+    if isinstance(hidden, str):
+        hidden = [h for h in hidden.split(",") if h != ""]
+    if not isinstance(hidden, (list, tuple)) or len(hidden) > MAX_LAYERS:
+        raise SettingsError(
+            "hidden", f"hidden: expected at most {MAX_LAYERS} hidden layers (network size limit); got {hidden!r}"
+        )
+    out["hidden"] = tuple(
+        _number(h, "hidden", f"neurons per layer (network size limit {MAX_NEURONS})", 1, MAX_NEURONS, True)
+        for h in hidden
+    )
+    out["activation"] = _choice(s["activation"], "activation", HIDDEN_ACTIVATIONS)
+    out["lr"] = _number(s["lr"], "lr", "a learning rate", 0, MAX_LEARNING_RATE, False, low_open=True)
+    out["batch"] = _number(s["batch"], "batch", "a batch size", 1, MAX_POINTS, True)
+    out["optimizer"] = _choice(s["optimizer"], "optimizer", OPTIMIZER_NAMES)
+    out["reg"] = _choice(s["reg"], "reg", REGULARIZATIONS)
+    out["rate"] = _number(s["rate"], "rate", "a regularization rate", 0, MAX_REG_RATE, False)
+    for key in ("ux", "uy", "ut"):
+        if not isinstance(s[key], str):
+            raise SettingsError(key, f"{key}: expected a column name; got {s[key]!r}")
+        out[key] = s[key]
+    if out["dataset"] == UPLOAD:
+        if not upload_columns:
+            raise SettingsError("dataset", "dataset: 'upload' needs a CSV file; upload one first")
+        for key, what in (("ux", "first feature"), ("uy", "second feature"), ("ut", "target")):
+            if out[key] not in upload_columns:
+                raise SettingsError(
+                    key,
+                    f"{key}: the {what} must be a column of the uploaded file ({', '.join(upload_columns)}); "
+                    f"got {out[key]!r}",
+                )
+        if len({out["ux"], out["uy"], out["ut"]}) != 3:
+            raise SettingsError("ut", "ut: the two features and the target must be three different columns")
+    if out["optimizer"] in ("lm", "br") and out["reg"] == "l1":
+        raise SettingsError(
+            "reg",
+            f"reg: the {out['optimizer']!r} optimizer cannot take L1 (|w| is not smooth); choose none or l2; got 'l1'",
+        )
+    if out["optimizer"] == "br" and out["reg"] != "none":
+        raise SettingsError(
+            "reg", f"reg: the 'br' optimizer sets its own weight decay; choose none; got {out['reg']!r}"
+        )
+    return Settings(**out)
+
+
+def _b64(array) -> str:
+    return base64.b64encode(np.ascontiguousarray(array, dtype=np.float32).tobytes()).decode("ascii")
+
+
+def symbol(name: str, layer, *index) -> str:
+    """A quantity as :mod:`bpnn.explain.render` writes it in text, e.g. ``w_21^[2]``, ``δ_1^[1]``."""
+    idx = [str(i) for i in index]
+    sub = "".join(idx) if all(len(i) == 1 for i in idx) else ",".join(idx)
+    return f"{name}_{sub}^[{layer}]"
+
+
+class Session:
+    """One tab's run: the data, the network, its optimizer, and what the page draws.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+    grid : int, default=GRID
+        Cells per side of the decision surface.
+    """
+
+    def __init__(self, settings: Settings | None = None, grid: int = GRID):
+        self.grid = grid
+        self.upload: dict | None = None  # {"name", "columns", "data"} of an uploaded CSV file
+        self.settings = settings or Settings()
+        self.message = ""
+        self._make_data()
+        self.reset()
+
+    # -- building ------------------------------------------------------------------------
+    def apply(self, raw: dict) -> None:
+        """Validate new settings and rebuild the data (if they changed it) and the network."""
+        columns = None if self.upload is None else self.upload["columns"]
+        new = validate_settings(raw, columns, base=self.settings)
+        old = self.settings
+        self.settings = new
+        data_keys = ("dataset", "problem", "noise", "train", "points", "seed", "ux", "uy", "ut")
+        try:
+            if any(getattr(old, k) != getattr(new, k) for k in data_keys) or not hasattr(self, "P_train"):
+                self._make_data()
+            self.reset()
+        except SettingsError:
+            self.settings = old
+            self._make_data()
+            self.reset()
+            raise
+
+    def _make_data(self) -> None:
+        s = self.settings
+        rng = np.random.default_rng([s.seed, 1])
+        if s.dataset == UPLOAD:
+            data = self.upload["table"].select([s.ux, s.uy, s.ut]).astype(np.float64)
+            # the features are scaled to [-1, 1] (min-max), so that any units train with the same
+            # learning rates; a regression target too
+            for c in range(3 if s.problem == REGRESSION else 2):
+                lo, hi = data[:, c].min(), data[:, c].max()
+                data[:, c] = 0.0 if hi == lo else 2.0 * (data[:, c] - lo) / (hi - lo) - 1.0
+            P, y = data[:, :2], data[:, 2]
+            extent = (-1.1, 1.1, -1.1, 1.1)
+            if s.problem == CLASSIFICATION:
+                values = np.unique(y)
+                if len(values) != 2:
+                    raise SettingsError(
+                        "ut",
+                        f"ut: classification needs a target with exactly two values; column {s.ut!r} has "
+                        f"{len(values)} (choose regression, or another column)",
+                    )
+                y = (y == values[1]).astype(float)
+            n = len(P)
+        else:
+            d = DATASETS[s.dataset]
+            n = d.fixed_size or s.points
+            P, y = d.make(n, s.noise / 100.0, rng)
+            extent = d.extent
+        if s.dataset == "xor4":
+            train_idx = test_idx = np.arange(4)  # four points: the test set is the training set
+        else:
+            train_idx, test_idx = split(n, s.train / 100.0, rng)
+        self.extent = tuple(float(e) for e in extent)
+        self.P_train, self.y_train = P[train_idx], y[train_idx]
+        self.P_test, self.y_test = P[test_idx], y[test_idx]
+        xmin, xmax, ymin, ymax = self.extent
+        g = self.grid
+        # row 0 of the picture is the top (largest x2)
+        xs, ys = np.linspace(xmin, xmax, g), np.linspace(ymax, ymin, g)
+        self.P_grid = np.column_stack([np.tile(xs, g), np.repeat(ys, g)])
+        t = THUMB
+        xs, ys = np.linspace(xmin, xmax, t), np.linspace(ymax, ymin, t)
+        self.P_thumb = np.column_stack([np.tile(xs, t), np.repeat(ys, t)])
+
+    def _loss_name(self) -> tuple[str, str]:
+        """The output activation and the loss."""
+        s = self.settings
+        if s.problem == REGRESSION:
+            return "identity", "mse"
+        # LM and BR solve least squares: the classifier's sigmoid output is fitted by squared error
+        return "sigmoid", ("mse" if s.optimizer in ("lm", "br") else "binary_crossentropy")
+
+    def network_spec(self) -> dict:
+        s = self.settings
+        out_act, loss = self._loss_name()
+        sizes = [len(s.features), *s.hidden, 1]
+        return {
+            "sizes": sizes,
+            "activations": [s.activation] * len(s.hidden) + [out_act],
+            "loss": loss,
+            "alpha": s.rate if s.reg == "l2" else 0.0,
+            "l1": s.rate if s.reg == "l1" else 0.0,
+        }
+
+    def reset(self) -> None:
+        """A fresh network from the seed (the same initial weights every time), epoch 0."""
+        s, spec = self.settings, self.network_spec()
+        sizes = spec["sizes"]
+        layers = [Dense(sizes[i], sizes[i + 1], spec["activations"][i]) for i in range(len(sizes) - 1)]
+        net = Network(layers, loss=spec["loss"], seed=s.seed, alpha=spec["alpha"], l1=spec["l1"])
+        if s.optimizer == "lm" and net.n_params > MAX_LM_PARAMS:
+            raise SettingsError(
+                "optimizer",
+                f"optimizer: Levenberg-Marquardt is for small networks (at most {MAX_LM_PARAMS} weights "
+                f"and biases); this one has {net.n_params}",
+            )
+        if s.batch > len(self.P_train) and s.optimizer not in _FULL_BATCH:
+            raise SettingsError(
+                "batch", f"batch: expected at most the {len(self.P_train)} training points; got {s.batch}"
+            )
+        self.net = net
+        self.optimizer = _make_optimizer(s.optimizer, s.lr)
+        self.X_train = features(self.P_train, s.features)
+        self.X_test = features(self.P_test, s.features)
+        self.X_grid = features(self.P_grid, s.features)
+        self.X_thumb = features(self.P_thumb, s.features)
+        self.epoch = 0
+        self.history: list[tuple[int, float, float]] = []
+        self.previous_weights = net.get_weights()
+        self.message = ""
+        self.diverged = False
+        self.history.append((0, *self.losses()))
+
+    # -- training ------------------------------------------------------------------------
+    def batch_size(self) -> int | None:
+        s = self.settings
+        return None if s.optimizer in _FULL_BATCH or s.batch >= len(self.P_train) else s.batch
+
+    def step(self, epochs: int = 1) -> None:
+        """Train ``epochs`` epochs, each one call of ``Network.fit`` (seeded by the run's seed and the epoch)."""
+        if self.diverged:
+            return
+        y = self.y_train[:, None]
+        for _ in range(epochs):
+            self.previous_weights = self.net.get_weights()
+            try:
+                self.net.fit(
+                    self.X_train,
+                    y,
+                    epochs=1,
+                    batch_size=self.batch_size(),
+                    optimizer=self.optimizer,
+                    seed=[self.settings.seed, self.epoch],
+                    fast=False,
+                )
+            except DivergenceError as exc:
+                self.diverged = True
+                self.message = str(exc)
+                return
+            self.epoch += 1
+            self.history.append((self.epoch, *self.losses()))
+
+    def losses(self) -> tuple[float, float]:
+        """The data loss (no penalty) on the training and on the test points."""
+        net = self.net
+        with np.errstate(all="ignore"):
+            train = float(net.loss_fn.value(self.y_train[:, None], net.predict(self.X_train)))
+            test = float(net.loss_fn.value(self.y_test[:, None], net.predict(self.X_test)))
+        return train, test
+
+    # -- what the page draws -------------------------------------------------------------
+    def _activations(self, X) -> list[np.ndarray]:
+        acts = [X]
+        for layer in self.net.layers:
+            acts.append(layer.forward(acts[-1]))
+        return acts
+
+    def frame(self) -> dict:
+        """The numbers of one picture: losses, the decision surface, every neuron's heat map, the weights."""
+        net = self.net
+        with np.errstate(all="ignore"):
+            out = net.predict(self.X_grid)[:, 0]
+            thumbs = self._activations(self.X_thumb)
+        layers = net._dense_layers()
+        epoch, train, test = self.history[-1]
+        return {
+            "type": "frame",
+            "epoch": epoch,
+            "train_loss": train,
+            "test_loss": test,
+            "output": _b64(out),
+            "neurons": [[_b64(a[:, j]) for j in range(a.shape[1])] for a in thumbs],
+            "weights": [layer.weights.tolist() for layer in layers],
+            "biases": [layer.bias.tolist() for layer in layers],
+            "message": self.message,
+        }
+
+    def state(self) -> dict:
+        """Everything but the frames: settings, points, sizes, the loss curve so far."""
+        s = self.settings
+        return {
+            "type": "state",
+            "settings": s.to_dict(),
+            "extent": self.extent,
+            "grid": self.grid,
+            "thumb": THUMB,
+            "train": {"x": self.P_train.tolist(), "y": self.y_train.tolist()},
+            "test": {"x": self.P_test.tolist(), "y": self.y_test.tolist()},
+            "sizes": self.network_spec()["sizes"],
+            "loss": self.network_spec()["loss"],
+            "history": self.history,
+            "upload": None
+            if self.upload is None
+            else {"name": self.upload["name"], "columns": self.upload["columns"], "rows": len(self.upload["table"])},
+            "full_batch": s.optimizer in _FULL_BATCH,
+        }
+
+    # -- explain -------------------------------------------------------------------------
+    def explain(self, layer: int, neuron: int | None = None, source: int | None = None, sample: int = 0) -> dict:
+        """The numbers of one neuron (``layer``, ``neuron``) or one weight (``source`` -> ``neuron`` into
+        ``layer``) for one training sample in the current step, as ``bpnn explain`` writes them.
+
+        ``layer`` counts the first hidden layer as 1; neurons count from 1; ``source`` is the neuron of
+        layer ``layer - 1`` (an input feature for ``layer = 1``).
+        """
+        from bpnn.explain.render import render
+        from bpnn.explain.step import explain_step
+
+        L = len(self.net.layers)
+        layer = _index(layer, "layer", 1, L)
+        n_out = self.net.layers[layer - 1].n_out
+        neuron = _index(neuron, "neuron", 1, n_out)
+        if source is not None:
+            source = _index(source, "from", 1, self.net.layers[layer - 1].n_in)
+        sample = _index(sample, "sample", 0, len(self.X_train) - 1)
+        lr = self.settings.lr
+        step = explain_step(self.net, self.X_train[sample : sample + 1], self.y_train[sample : sample + 1, None], lr)
+        text = render(step, "text", digits=6)
+        rec = step.layers[layer - 1]
+        j = neuron - 1
+        values = {"z": float(rec.z[0, j]), "a": float(rec.a[0, j]), "delta": float(rec.delta[0, j])}
+        layer_now = self.net.layers[layer - 1]
+        if source is None:
+            targets = [
+                symbol("z", layer, neuron),
+                symbol("a", layer, neuron),
+                symbol("δ", layer, neuron),
+                "∂L/∂" + symbol("b", layer, neuron),
+                symbol("b", layer, neuron),
+            ]
+            values.update(
+                {
+                    "bias": float(rec.bias[j]),
+                    "gradient": float(rec.grad_bias[j]),
+                    "update": float(rec.new_bias[j] - rec.bias[j]),
+                    "new": float(rec.new_bias[j]),
+                    "last_change": float(layer_now.bias[j] - self.previous_weights[2 * (layer - 1) + 1][j]),
+                }
+            )
+        else:
+            i = source - 1
+            targets = [
+                symbol("a", layer - 1, source) if layer > 1 else None,
+                symbol("δ", layer, neuron),
+                "∂L/∂" + symbol("w", layer, source, neuron),
+                symbol("w", layer, source, neuron),
+            ]
+            values.update(
+                {
+                    "input": float(rec.inputs[0, i]),
+                    "weight": float(rec.weights[i, j]),
+                    "gradient": float(rec.grad_weights[i, j]),
+                    "update": float(rec.new_weights[i, j] - rec.weights[i, j]),
+                    "new": float(rec.new_weights[i, j]),
+                    "last_change": float(layer_now.weights[i, j] - self.previous_weights[2 * (layer - 1)][i, j]),
+                }
+            )
+        return {
+            "type": "explain",
+            "layer": layer,
+            "neuron": neuron,
+            "from": source,
+            "sample": sample,
+            "point": self.P_train[sample].tolist(),
+            "target": float(self.y_train[sample]),
+            "learning_rate": lr,
+            "optimizer": self.settings.optimizer,
+            "values": values,
+            "lines": _select_lines(text, [t for t in targets if t]),
+            "rule": learning_rule(self.optimizer),
+            "trace": text,
+        }
+
+    # -- upload ---------------------------------------------------------------------------
+    def load_csv(self, name: str, content: bytes) -> dict:
+        """Read an uploaded CSV file with bpnn's table reader (the checks and messages of ``bpnn train``)."""
+        from bpnn.io.csvdata import read_csv
+
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise SettingsError(
+                "upload", f"upload: the file is {len(content):,} bytes; the limit is {MAX_UPLOAD_BYTES:,} bytes"
+            )
+        safe = os.path.basename(name or "upload.csv").replace("\x00", "") or "upload.csv"
+        with tempfile.TemporaryDirectory(prefix="bpnn-playground-") as tmp:
+            path = os.path.join(tmp, safe)
+            with open(path, "wb") as f:
+                f.write(content)
+            try:
+                table = read_csv(path)
+            except ValueError as exc:  # DataError: one line naming the file, the line, the column
+                raise SettingsError("upload", str(exc).replace(path, safe)) from None
+        if table.shape[1] < 3:
+            raise SettingsError(
+                "upload",
+                f"upload: {safe} has {table.shape[1]} column(s); the playground needs two features and a target",
+            )
+        if len(table) > MAX_UPLOAD_ROWS:
+            raise SettingsError("upload", f"upload: {safe} has {len(table):,} rows; the limit is {MAX_UPLOAD_ROWS:,}")
+        if len(table) < 4:
+            raise SettingsError("upload", f"upload: {safe} has {len(table)} rows; at least 4 are needed")
+        self.upload = {"name": safe, "columns": list(table.columns), "table": table}
+        if self.settings.dataset == UPLOAD:
+            # the run was on the previous file: back to the default data until columns are chosen
+            self.settings = Settings()
+            self._make_data()
+            self.reset()
+        return {"name": safe, "columns": list(table.columns), "rows": len(table)}
+
+    # -- export ---------------------------------------------------------------------------
+    def export_model(self) -> bytes:
+        """The network as a ``.bpnn`` model file (inputs: the chosen features of a point)."""
+        with tempfile.TemporaryDirectory(prefix="bpnn-playground-") as tmp:
+            path = os.path.join(tmp, "playground.bpnn")
+            self.net.save(path)
+            with open(path, "rb") as f:
+                return f.read()
+
+    def export_predict(self) -> str:
+        """A standalone NumPy file with ``predict`` (``bpnn export``'s) and ``predict_points`` for raw points."""
+        from bpnn.io.export import export_python
+
+        s = self.settings
+        code = export_python(self.net, source=f"the bpnn playground ({s.dataset}, epoch {self.epoch})")
+        names = [FEATURES[f][1] for f in s.features]
+        extra = (
+            "\n\n# -- added by the bpnn playground: the network's inputs are features of a point (x1, x2) --\n"
+            f"POINT_FEATURES = {names!r}\n\n\n"
+            "def point_features(P):\n"
+            '    """The network\'s inputs for points P of shape (n, 2): the columns POINT_FEATURES."""\n'
+            "    P = np.asarray(P, dtype=np.float64).reshape(-1, 2)\n"
+            f"    return np.column_stack([{', '.join(FEATURE_CODE[f] for f in s.features)}])\n\n\n"
+            "def predict_points(P):\n"
+            '    """The network\'s output for points P of shape (n, 2)."""\n'
+            "    return predict(point_features(P))\n"
+        )
+        marker = '\nif __name__ == "__main__":'
+        if marker in code:
+            head, tail = code.split(marker, 1)
+            return head.rstrip("\n") + "\n" + extra + "\n" + marker + tail
+        return code + extra
+
+    def export_script(self) -> str:
+        """A Python script that repeats this run with bpnn and ends with the same weights."""
+        return script(self)
+
+
+_FULL_BATCH = ("rprop", "lbfgs", "lm", "br")
+
+
+def _make_optimizer(name: str, lr: float):
+    factory = OPTIMIZERS[name]
+    if getattr(factory, "uses_learning_rate", True):
+        return factory(learning_rate=lr)
+    return factory()
+
+
+def learning_rule(optimizer) -> str:
+    """The optimizer's update rule as its own docstring states it, and its settings."""
+    import inspect
+
+    doc = (inspect.getdoc(type(optimizer)) or type(optimizer).__name__).split("\nParameters\n")[0]
+    text = "\n\n".join(doc.split("\n\n")[:3]).replace("``", "")
+    config = optimizer.get_config() if callable(getattr(optimizer, "get_config", None)) else {}
+    settings = ", ".join(f"{k}={v!r}" for k, v in config.items())
+    return f"{text}\n\n{type(optimizer).__name__}({settings})"
+
+
+def _index(value, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise SettingsError(name, f"{name}: expected a whole number from {low} to {high}; got {value!r}")
+    return value
+
+
+def _select_lines(text: str, symbols: list[str]) -> list[str]:
+    """The equation lines of a ``bpnn explain`` text that define ``symbols`` (with their wrapped parts)."""
+    out, keep = [], False
+    for line in text.splitlines():
+        stripped = line.strip()
+        starts = any(stripped.startswith(sym + " =") or stripped.startswith(sym + " ←") for sym in symbols)
+        if starts:
+            out.append(line)
+            keep = True
+        elif keep and line.startswith("     ") and stripped.startswith("="):
+            out.append(line)  # a formula wrapped onto the next line
+        else:
+            keep = False
+    return out
+
+
+def _literal(values) -> str:
+    return "[" + ", ".join(repr(float(v)) for v in np.ravel(values)) + "]"
+
+
+def script(session: Session) -> str:
+    """The source of a script that rebuilds the session's data and network and trains it as the page did."""
+    s, spec = session.settings, session.network_spec()
+    sizes, acts = spec["sizes"], spec["activations"]
+    layers = ",\n    ".join(f"bpnn.Dense({sizes[i]}, {sizes[i + 1]}, {acts[i]!r})" for i in range(len(sizes) - 1))
+    factory = OPTIMIZERS[s.optimizer]
+    opt = (
+        f"bpnn.get_optimizer({s.optimizer!r}, learning_rate={s.lr!r})"
+        if getattr(factory, "uses_learning_rate", True)
+        else f"bpnn.get_optimizer({s.optimizer!r})"
+    )
+    bs = session.batch_size()
+    feats = ", ".join(FEATURE_CODE[f] for f in s.features)
+    return f'''"""Repeat a bpnn playground run with bpnn: the same data, network, optimizer and epochs.
+
+Settings: {s.to_dict()!r}
+The network's inputs are {[FEATURES[f][1] for f in s.features]!r} of each point (x1, x2).
+Run: python this_file.py [model.bpnn]  (prints the losses; saves the trained network if a path is given)
+"""
+
+import sys
+
+import numpy as np
+
+import bpnn
+
+# The points as the playground drew them (uploaded columns are already scaled to [-1, 1]).
+P_TRAIN = np.array({_literal(session.P_train)}).reshape(-1, 2)
+Y_TRAIN = np.array({_literal(session.y_train)}).reshape(-1, 1)
+P_TEST = np.array({_literal(session.P_test)}).reshape(-1, 2)
+Y_TEST = np.array({_literal(session.y_test)}).reshape(-1, 1)
+EPOCHS = {session.epoch}
+SEED = {s.seed}
+
+
+def features(P):
+    return np.column_stack([{feats}])
+
+
+# The initial weights come from the seed, drawn layer by layer as the playground draws them.
+net = bpnn.Network([
+    {layers},
+], loss={spec["loss"]!r}, seed=SEED, alpha={spec["alpha"]!r}, l1={spec["l1"]!r})
+optimizer = {opt}
+X, X_test = features(P_TRAIN), features(P_TEST)
+for epoch in range(EPOCHS):
+    # one epoch per call, its shuffling seeded by (SEED, epoch), as the page trains
+    net.fit(X, Y_TRAIN, epochs=1, batch_size={bs!r}, optimizer=optimizer, seed=[SEED, epoch], fast=False)
+
+print(f"epoch {{EPOCHS}}: training loss {{net.loss_fn.value(Y_TRAIN, net.predict(X)):.6f}}, "
+      f"test loss {{net.loss_fn.value(Y_TEST, net.predict(X_test)):.6f}}")
+if len(sys.argv) > 1:
+    net.save(sys.argv[1])
+'''
+
+
+# Presets: each seed experiment, and a setting known to learn every dataset. "epochs" is how many
+# epochs it needs: tests/test_playground.py trains each one that long and checks that the test
+# accuracy (classification) or R^2 (regression) reaches "min_score" (0.9 when not given).
+PRESETS: dict[str, dict] = {
+    "seed000-xor": {
+        "settings": {
+            "dataset": "xor4",
+            "problem": CLASSIFICATION,
+            "features": ["x1", "x2"],
+            "hidden": [3],
+            "activation": "sigmoid",
+            "optimizer": "sgd",
+            "lr": 3.0,
+            "batch": 4,
+            "reg": "none",
+            "rate": 0.0,
+        },
+        "epochs": 2000,
+    },
+    "seed003-binary": {
+        "settings": {
+            "dataset": "gauss",
+            "problem": CLASSIFICATION,
+            "noise": 10,
+            "features": ["x1", "x2"],
+            "hidden": [2],
+            "activation": "relu",
+            "optimizer": "sgd",
+            "lr": 0.1,
+            "batch": 250,
+            "reg": "none",
+            "rate": 0.0,
+        },
+        "epochs": 200,
+    },
+    "seed004-moons": {
+        "settings": {
+            "dataset": "moons",
+            "problem": CLASSIFICATION,
+            "noise": 20,
+            "points": 1000,
+            "train": 70,
+            "features": ["x1", "x2"],
+            "hidden": [25, 50, 25],
+            "activation": "sigmoid",
+            "optimizer": "sgd",
+            "lr": 0.01,
+            "batch": 1,
+            "reg": "none",
+            "rate": 0.0,
+        },
+        "epochs": 60,
+        "min_score": 0.8,
+    },
+    "seed004-sine": {
+        "settings": {
+            "dataset": "sine",
+            "problem": REGRESSION,
+            "noise": 0,
+            "features": ["x1"],
+            "hidden": [10],
+            "activation": "tanh",
+            "optimizer": "sgd",
+            "lr": 0.1,
+            "batch": 32,
+            "reg": "none",
+            "rate": 0.0,
+        },
+        "epochs": 200,
+    },
+    "good-circle": {
+        "settings": {
+            "dataset": "circle",
+            "problem": CLASSIFICATION,
+            "features": ["x1", "x2"],
+            "hidden": [6],
+            "activation": "tanh",
+            "optimizer": "adam",
+            "lr": 0.03,
+            "batch": 10,
+            "reg": "none",
+            "rate": 0.0,
+        },
+        "epochs": 60,
+    },
+    "good-xor": {
+        "settings": {
+            "dataset": "xor",
+            "problem": CLASSIFICATION,
+            "features": ["x1", "x2", "x1x2"],
+            "hidden": [4],
+            "activation": "tanh",
+            "optimizer": "adam",
+            "lr": 0.03,
+            "batch": 10,
+            "reg": "none",
+            "rate": 0.0,
+        },
+        "epochs": 60,
+    },
+    "good-gauss": {
+        "settings": {
+            "dataset": "gauss",
+            "problem": CLASSIFICATION,
+            "features": ["x1", "x2"],
+            "hidden": [],
+            "activation": "tanh",
+            "optimizer": "sgd",
+            "lr": 0.03,
+            "batch": 10,
+            "reg": "none",
+            "rate": 0.0,
+        },
+        "epochs": 30,
+    },
+    "good-spiral": {
+        "settings": {
+            "dataset": "spiral",
+            "problem": CLASSIFICATION,
+            "features": ["x1", "x2", "sinx1", "sinx2"],
+            "hidden": [8, 8, 6],
+            "activation": "tanh",
+            "optimizer": "adam",
+            "lr": 0.01,
+            "batch": 10,
+            "reg": "none",
+            "rate": 0.0,
+        },
+        "epochs": 400,
+    },
+    "good-moons": {
+        "settings": {
+            "dataset": "moons",
+            "problem": CLASSIFICATION,
+            "noise": 10,
+            "features": ["x1", "x2"],
+            "hidden": [8, 8],
+            "activation": "relu",
+            "optimizer": "adam",
+            "lr": 0.01,
+            "batch": 10,
+            "reg": "l2",
+            "rate": 0.001,
+        },
+        "epochs": 100,
+    },
+    "good-xor4-lm": {
+        "settings": {
+            "dataset": "xor4",
+            "problem": CLASSIFICATION,
+            "features": ["x1", "x2"],
+            "hidden": [3],
+            "activation": "tanh",
+            "optimizer": "lm",
+            "lr": 0.03,
+            "batch": 4,
+            "reg": "none",
+            "rate": 0.0,
+        },
+        "epochs": 50,
+    },
+    "good-plane": {
+        "settings": {
+            "dataset": "plane",
+            "problem": REGRESSION,
+            "noise": 0,
+            "features": ["x1", "x2"],
+            "hidden": [],
+            "activation": "tanh",
+            "optimizer": "sgd",
+            "lr": 0.01,
+            "batch": 10,
+            "reg": "none",
+            "rate": 0.0,
+        },
+        "epochs": 30,
+    },
+    "good-multigauss": {
+        "settings": {
+            "dataset": "multigauss",
+            "problem": REGRESSION,
+            "noise": 0,
+            "features": ["x1", "x2"],
+            "hidden": [8, 8],
+            "activation": "tanh",
+            "optimizer": "adam",
+            "lr": 0.03,
+            "batch": 10,
+            "reg": "none",
+            "rate": 0.0,
+        },
+        "epochs": 300,
+        "min_score": 0.7,
+    },
+    "good-sine": {
+        "settings": {
+            "dataset": "sine",
+            "problem": REGRESSION,
+            "noise": 0,
+            "features": ["x1"],
+            "hidden": [10],
+            "activation": "tanh",
+            "optimizer": "adam",
+            "lr": 0.03,
+            "batch": 10,
+            "reg": "none",
+            "rate": 0.0,
+        },
+        "epochs": 100,
+    },
+}
+
+
+def catalog() -> dict:
+    """What the page's menus offer: datasets (name -> kind), optimizers, activations, features, presets."""
+    return {
+        "datasets": {name: d.kind for name, d in DATASETS.items()},
+        "optimizers": list(OPTIMIZER_NAMES),
+        "activations": list(HIDDEN_ACTIVATIONS),
+        "features": {name: label for name, (_, label) in FEATURES.items()},
+        # whole settings (the defaults where a preset says nothing), so that a preset is the same run
+        # whatever was on the page before
+        "presets": {name: validate_settings(p["settings"]).to_dict() for name, p in PRESETS.items()},
+        "limits": {
+            "layers": MAX_LAYERS,
+            "neurons": MAX_NEURONS,
+            "points": MAX_POINTS,
+            "upload_bytes": MAX_UPLOAD_BYTES,
+        },
+    }
+
+
+__all__ = ["PRESETS", "catalog", "Session", "Settings", "SettingsError", "validate_settings", "script", "symbol"]
