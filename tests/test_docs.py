@@ -19,9 +19,10 @@ TUTORIALS = ["000-xor", "001-chain-rule", "002-worked-example", "003-classifier"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
+    # not -q: it hides warnings from --strict, which would then pass a build with broken references
     out = tmp_path_factory.mktemp("site")
     proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
