@@ -39,3 +39,39 @@ def positive_float(text: str) -> float:
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"expected a positive number; got {text!r}")
     return value
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether paths ``a`` and ``b`` name one file: through symlinks, hard links, ``..`` or case."""
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        # ``a`` does not exist (yet): compare where it would be, with symlinks in the folders resolved
+        return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+
+
+def refuse_overwriting_inputs(out: str | None, flag: str, inputs: dict[str, str]) -> None:
+    """Raise ValueError when the output file ``out`` is one of the command's ``inputs``.
+
+    Called before any work, so that a command never replaces a file it reads: the
+    table ``bpnn predict m.bpnn data.csv -o data.csv`` reads, or the model it loads.
+
+    Parameters
+    ----------
+    out : str or None
+        The output path given with ``flag`` (None: nothing is written).
+    flag : str
+        The option, for the message (``--out``).
+    inputs : dict of str to str
+        What each input is (``"the data file"``) to its path.
+    """
+    if out is None:
+        return
+    for what, path in inputs.items():
+        if path is not None and same_file(out, path):
+            raise ValueError(
+                f"{flag} {out} is {what} this command reads ({path}); writing there would destroy it. "
+                f"Give {flag} another file name"
+            )

@@ -68,9 +68,13 @@ def _hidden_activation(text: str) -> str:
     return text.lower()
 
 
+#: What --batch-size full parses to: not None, which means "not given" (the demo's default).
+FULL_BATCH = "full"
+
+
 def _batch_size(text: str):
     if text.lower() in ("full", "none"):
-        return None
+        return FULL_BATCH
     try:
         return _positive_int(text)
     except argparse.ArgumentTypeError:
@@ -193,6 +197,8 @@ def _run_demo(args) -> int:
 
     d = DEMOS[args.demo]
     kwargs = {k: getattr(args, k) for k in d.options if getattr(args, k) is not None}
+    if kwargs.get("batch_size") == FULL_BATCH:
+        kwargs["batch_size"] = None  # the whole training set per update, as asked
     if getattr(args, "data_dir", None) is not None:
         kwargs["data_dir"] = args.data_dir
     quiet = args.quiet or args.json
@@ -458,8 +464,12 @@ def main(argv=None) -> int:
         print(f"bpnn: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("bpnn: interrupted", file=sys.stderr)
-        return 130
+        # one line and status 2, as for every other way a command can end early
+        print("bpnn: error: interrupted (Ctrl-C)", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("bpnn: error: out of memory; try a smaller network or fewer rows", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

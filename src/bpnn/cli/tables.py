@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from bpnn.cli.argtypes import non_negative_int, positive_float, positive_int
+from bpnn.cli.argtypes import non_negative_int, positive_float, positive_int, refuse_overwriting_inputs
 from bpnn.io.container import atomic_write
 from bpnn.io.csvdata import DataError, write_csv
 from bpnn.io.frames import read_frame
@@ -37,14 +37,17 @@ def _guarded(command):
     def run(args) -> int:
         try:
             return command(args)
-        except KeyboardInterrupt:
-            return _fail("interrupted")
+        except KeyboardInterrupt as exc:
+            return _fail(str(exc) or "interrupted (Ctrl-C)")
         except BrokenPipeError:
             # The reader (e.g. `| head`) went away: stop quietly, as Python's docs advise,
             # pointing stdout at devnull so the final flush does not fail again.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             return 1
+        except MemoryError:
+            # the up-front estimates refuse what cannot fit; this is for what slips past them
+            return _fail("out of memory; try fewer rows (--chunksize), fewer columns or a smaller --hidden")
         except _USER_ERRORS as exc:
             text = " ".join(str(exc).split()) or type(exc).__name__
             return _fail(text)
@@ -115,7 +118,9 @@ def add_table_commands(subparsers) -> None:
     train.add_argument(
         "--split", default="0.7,0.15,0.15", help="train,validation,test fractions (default: 0.7,0.15,0.15)"
     )
-    train.add_argument("--seed", type=int, default=0, help="seed of the split, weights and shuffling (default: 0)")
+    train.add_argument(
+        "--seed", type=_non_negative_int, default=0, help="seed of the split, weights and shuffling (default: 0)"
+    )
     train.add_argument("--epochs", type=_positive_int, default=1000, help="maximum epochs (default: 1000)")
     train.add_argument(
         "--patience",
@@ -227,6 +232,7 @@ def _train(args) -> int:
         learning_rate=args.learning_rate,
         ignore=args.ignore,
     )
+    refuse_overwriting_inputs(args.out, "--out", {"the data file": args.data})
     _check_writable(args.out)
     if args.chunksize:
         from bpnn.tables.chunked import train_csv_chunks
@@ -298,20 +304,23 @@ def _metrics_table(model) -> list[str]:
             lines.append(f"{target:<12}{'rows':>6}{'R2':>11}{'RMSE':>12}{'MAE':>12}")
             for split in splits:
                 m = model.metrics[split]
-                lines.append(
-                    f"  {split:<10}{m['rows']:>6}{_fmt(m['r2'][target], r2=True):>11}"
-                    f"{_fmt(m['rmse'][target]):>12}{_fmt(m['mae'][target]):>12}"
-                )
+                # a score left out of the file (it is validated on load) shows as n/a
+                r2, rmse, mae = (m.get(key, {}).get(target) for key in ("r2", "rmse", "mae"))
+                lines.append(f"  {split:<10}{m['rows']:>6}{_fmt(r2, r2=True):>11}{_fmt(rmse):>12}{_fmt(mae):>12}")
         return lines
-    labels = list(model.metrics[splits[0]]["precision"])
+    from bpnn.tables.workflow import _label_text
+
+    labels = [_label_text(c) for c in model.classes]
     width = max(9, *(len(label) + 2 for label in labels))
     for split in splits:
         m = model.metrics[split]
-        lines.append(f"{split}: {m['rows']} rows, accuracy {m['accuracy']:.4f}")
+        accuracy = m.get("accuracy")
+        lines.append(f"{split}: {m['rows']} rows, accuracy {'n/a' if accuracy is None else format(accuracy, '.4f')}")
         lines.append(f"  {'class':<{width}}{'precision':>10}{'recall':>8}   confusion (rows true, columns predicted)")
         for i, label in enumerate(labels):
-            counts = " ".join(f"{c:>5}" for c in m["confusion_matrix"][i])
-            lines.append(f"  {label:<{width}}{m['precision'][label]:>10.4f}{m['recall'][label]:>8.4f}   {counts}")
+            counts = " ".join(f"{c:>5}" for c in m["confusion_matrix"][i]) if "confusion_matrix" in m else "n/a"
+            precision, recall = (_fmt(m.get(key, {}).get(label)) for key in ("precision", "recall"))
+            lines.append(f"  {label:<{width}}{precision:>10}{recall:>8}   {counts}")
     return lines
 
 
@@ -334,6 +343,7 @@ def _load_model(path: str):
 
 
 def _predict(args) -> int:
+    refuse_overwriting_inputs(args.out, "--out", {"the model file": args.model, "the data file": args.data})
     model = _load_model(args.model)
     if args.proba and model.task != "classification":
         raise ValueError("--proba is for classification models; this model does regression")
@@ -358,6 +368,7 @@ def _predict(args) -> int:
         values = np.column_stack([_kept_cells(table, keep), values]) if len(values) else values
     if args.out:
         write_csv(args.out, columns, values)
+        print(f"wrote {args.out}: {len(values)} rows, column{'s' if len(columns) > 1 else ''} {', '.join(columns)}")
     else:
         _write_stdout(columns, values)
     return 0
@@ -418,6 +429,7 @@ def _export(args) -> int:
     from bpnn import load
     from bpnn.io.export import export_python
 
+    refuse_overwriting_inputs(args.out, "--out", {"the model file": args.model})
     obj = load(args.model)
     if args.format == "onnx":
         return _export_onnx(obj, args)

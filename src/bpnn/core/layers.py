@@ -138,8 +138,13 @@ class Dense:
         """``f(X @ W + b)`` for ``X`` of shape (n_samples, n_in); returns (n_samples, n_out)."""
         if self.weights is None:
             raise RuntimeError("This Dense layer has no weights yet: add it to a Network or call build(rng).")
-        self._scratch = self._training_buffers(len(X)) if training else None
-        z = np.matmul(X, self.weights, out=self._out("a"))
+        self._scratch = self._training_buffers(X.shape[0]) if training else None
+        if isinstance(X, np.ndarray):
+            z = np.matmul(X, self.weights, out=self._out("a"))
+        else:
+            # a SciPy sparse matrix (only ever the first layer's input): its own product with a
+            # dense array gives a dense array, and the data are never densified
+            z = np.asarray(X @ self.weights)
         act = self.activation
         if type(act) is ReLU and self.bias is not None and _native.bias_relu(z, self.bias):
             a = z  # the two lines below in one pass of the optional C kernel, to the same numbers
@@ -165,7 +170,10 @@ class Dense:
 
         dL/dW = X^T delta,  dL/db = sum of delta over samples,  dL/dX = delta W^T.
         """
-        self.grad_weights = np.matmul(self._input.T, delta, out=self._out("dW"))
+        if isinstance(self._input, np.ndarray):
+            self.grad_weights = np.matmul(self._input.T, delta, out=self._out("dW"))
+        else:  # a sparse input (see forward): X^T delta by the sparse matrix's own product
+            self.grad_weights = np.asarray(self._input.T @ delta)
         if self.bias is not None:
             db = self._out("db")
             if db is None:

@@ -197,6 +197,36 @@ class Huber(Loss):
         return f"Huber(delta={self.delta})"
 
 
+class PoissonDeviance(Loss):
+    """Half the Poisson deviance, for counts or rates ``y >= 0`` and predicted rates ``mu > 0``:
+
+        l = sum_k  y_k log(y_k / mu_k) - y_k + mu_k        (y log y = 0 at y = 0)
+
+    ``dL/dmu = (1 - y / mu) / m``. With an ``exp`` output ``mu = exp(z)`` the chain rule
+    collapses to ``dL/dz = (mu - y) / m``. ``l`` is 0 for a perfect prediction; it is the
+    negative Poisson log-likelihood up to terms that depend on ``y`` only, so minimising it
+    is maximum-likelihood Poisson regression (scikit-learn's ``loss="poisson"``).
+    """
+
+    name = "poisson"
+
+    def value(self, y_true, y_pred, sample_weight=None):
+        mu = np.maximum(y_pred, np.finfo(y_pred.dtype).tiny)
+        positive = y_true > 0
+        ratio = np.divide(y_true, mu, out=np.ones_like(mu), where=positive)
+        per = (y_true * np.log(ratio) - y_true + mu).sum(axis=1)
+        return _mean(per, sample_weight)
+
+    def gradient(self, y_true, y_pred, sample_weight=None):
+        mu = np.maximum(y_pred, np.finfo(y_pred.dtype).tiny)
+        return (1.0 - y_true / mu) * _sample_scale(len(y_true), sample_weight, y_pred.dtype)
+
+    def fused_delta(self, y_true, y_pred, activation_name, sample_weight=None):
+        if activation_name == "exp":
+            return (y_pred - y_true) * _sample_scale(len(y_true), sample_weight, y_pred.dtype)
+        return None
+
+
 LOSSES = {
     "mse": MeanSquaredError,
     "mean_squared_error": MeanSquaredError,
@@ -207,6 +237,7 @@ LOSSES = {
     "mae": MeanAbsoluteError,
     "mean_absolute_error": MeanAbsoluteError,
     "huber": Huber,
+    "poisson": PoissonDeviance,
 }
 
 

@@ -934,6 +934,14 @@ def digits_data(data_dir=None, random_state: int = 42):
         from bpnn.io import load_mnist
 
         X_train, y_train, X_test, y_test = load_mnist(data_dir)
+        for what, labels in (("training", y_train), ("test", y_test)):
+            wrong = labels[(labels < 0) | (labels > 9)]
+            if wrong.size:
+                # a digit is 0..9: anything else would silently widen the network's output
+                raise ValueError(
+                    f"--data-dir {data_dir}: the {what} labels must be digits 0 to 9; "
+                    f"{wrong.size} are not (first: {int(wrong[0])})"
+                )
         return X_train, X_test, y_train, y_test, (28, 28), f"MNIST from {data_dir}"
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split

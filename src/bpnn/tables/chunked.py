@@ -21,6 +21,7 @@ from bpnn.io.model import Model
 from bpnn.io.scaling import get_scaler
 from bpnn.tables.workflow import (
     AUTO_MAX_CLASSES,
+    MAX_CLASSES,
     SPLITS,
     TrainingRecord,
     TrainingRun,
@@ -32,12 +33,14 @@ from bpnn.tables.workflow import (
     _predict_rows,
     _settings,
     _stop_reason,
+    check_scaled,
     check_solver,
+    check_trained,
     decide_task,
     make_network,
 )
 from bpnn.training.callbacks import EarlyStopping, InterruptGuard
-from bpnn.training.loop import DivergenceError, History
+from bpnn.training.loop import DivergenceError, History, _grew_apart
 from bpnn.training.optimizers import get_optimizer
 
 __all__ = ["MetricAccumulator", "train_csv_chunks"]
@@ -121,9 +124,11 @@ def train_csv_chunks(
         counts += np.bincount(codes, minlength=3)
         train = codes == 0
         if train.any():
-            x_scaler.partial_fit(X[train])
-            y_scaler.partial_fit(Y[train])
-        if task != "auto" or len(distinct) <= AUTO_MAX_CLASSES:  # auto needs to know "more than 20"
+            with np.errstate(over="ignore", invalid="ignore"):  # checked per column by scaled()
+                x_scaler.partial_fit(X[train])
+                y_scaler.partial_fit(Y[train])
+        # auto needs to know "more than 20", classification "more than MAX_CLASSES"
+        if len(distinct) <= (MAX_CLASSES if task == "classification" else AUTO_MAX_CLASSES):
             distinct.update(np.unique(Y[:, 0]).tolist())
         integer = integer and bool(np.all(Y[:, 0] == np.round(Y[:, 0])))
     n = int(counts.sum())
@@ -155,7 +160,11 @@ def train_csv_chunks(
 
     def scaled(X, Y):
         T = _encode(Y, task, classes)
-        return x_scaler.transform(X).astype(net.dtype), (T if y_scaler is None else y_scaler.transform(T))
+        with np.errstate(over="ignore", invalid="ignore"):
+            Z, Tz = x_scaler.transform(X), (T if y_scaler is None else y_scaler.transform(T))
+        check_scaled(Z, X, features, scale, x_scaler)
+        check_scaled(Tz, T, targets, scale, y_scaler)
+        return Z.astype(net.dtype), Tz
 
     if callable(getattr(opt, "prepare", None)):
         opt.prepare(net)
@@ -191,10 +200,23 @@ def train_csv_chunks(
                     net, path, chunksize, sep, dropna, features, targets, split, seed, scaled, (n_train, n_val, n_test)
                 )
             )
-            if not all(math.isfinite(v) for v in logs.values()):
+            losses = history.history.get("loss", [])
+            first_loss = losses[0] if losses else logs["loss"]
+            lowest = min(losses, default=math.inf)
+            grew = _grew_apart(logs["loss"], lowest, first_loss)
+            if grew or not all(math.isfinite(v) for v in logs.values()):
+                kept = ""
+                if stopper is not None and stopper.best_weights is not None:
+                    net.set_weights(stopper.best_weights)  # the best validation epoch, as fit keeps
+                    net.epochs_trained, stopper.best_weights = stopper.best_epoch, None
+                    kept = f" The network keeps the weights of epoch {stopper.best_epoch}, its best by val_loss."
+                what = (
+                    f"grew to {logs['loss']:.3g}, more than 1e+06 times its lowest"
+                    if grew
+                    else "became NaN or infinite"
+                )
                 raise DivergenceError(
-                    f"Training diverged: the loss became {logs['loss']} at epoch {epoch}; "
-                    "try a smaller --learning-rate",
+                    f"Training diverged: the loss {what} at epoch {epoch}.{kept} Try a smaller --learning-rate",
                     history,
                 )
             if callable(getattr(opt, "logs", None)):
@@ -208,6 +230,7 @@ def train_csv_chunks(
     for cb in callbacks:
         cb.on_train_end({"history": history})
 
+    check_trained(history)
     curves = _curves(history.history, record)
     stop = _stop_reason(history.interrupted, stopper, opt, len(curves.get("loss", [])), epochs, patience)
     best_epoch = None if stopper is None else stopper.best_epoch
