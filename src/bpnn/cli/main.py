@@ -4,6 +4,7 @@
                    [--batch-size N|full] [--seed N] [--out DIR] [--json] [--quiet]
     bpnn explain [--layers 2,2,2] [--activation sigmoid] [--loss mse] [--weights ...] [--biases ... | --no-bias]
                  [--inputs ...] [--targets ...] [--seed N] [--learning-rate LR] [--format text|markdown|json]
+    --lang en|zh (demo and explain): the language of the words; by default the locale's (LANG, LC_ALL)
 
 Exit status 0 on success; 2 with one line ``bpnn: error: ...`` on standard error for bad
 arguments or bad data (no traceback, no usage dump).
@@ -101,6 +102,8 @@ def _rows(what):
     return parse
 
 
+_LANG_HELP = "language of the printed words: en or zh; the numbers are the same (default: the locale, LC_ALL/LANG)"
+
 # -- demo -----------------------------------------------------------------------------
 
 _OVERRIDES = {
@@ -175,6 +178,7 @@ def _add_demo_parsers(sub) -> None:
         p.add_argument("--out", metavar="DIR", help="save the pictures in DIR (created if missing)")
         p.add_argument("--json", action="store_true", help="print the final figures as JSON only")
         p.add_argument("--quiet", action="store_true", help="no progress bar or periodic lines")
+        p.add_argument("--lang", choices=["en", "zh"], default=None, help=_LANG_HELP)
         p.set_defaults(func=_run_demo, demo=name)
 
 
@@ -199,7 +203,7 @@ def _run_demo(args) -> int:
         kwargs["data_dir"] = args.data_dir
     quiet = args.quiet or args.json
     echo = (lambda line: None) if args.json else (lambda line: print(line, flush=True))
-    result = d.run(**kwargs, out_dir=args.out, echo=echo, progress="quiet" if quiet else "auto")
+    result = d.run(**kwargs, out_dir=args.out, echo=echo, progress="quiet" if quiet else "auto", lang=args.lang)
     if args.json:
         result = {k: v for k, v in result.items() if k != "network"}
         print(json.dumps(_json_ready(result), indent=2))
@@ -291,6 +295,7 @@ def _add_explain_parser(sub) -> None:
         help="plain text, Markdown with LaTeX, or the raw record as JSON (default text)",
     )
     p.add_argument("--digits", type=_digits, default=6, metavar="D", help="decimals shown, 0 to 17 (default 6)")
+    p.add_argument("--lang", choices=["en", "zh"], default=None, help=_LANG_HELP)
     p.set_defaults(func=_run_explain)
 
 
@@ -375,7 +380,7 @@ def _run_explain(args) -> int:
     if args.format == "json":
         print(json.dumps(step.to_dict(), indent=2))
     else:
-        sys.stdout.write(render(step, args.format, args.digits))
+        sys.stdout.write(render(step, args.format, args.digits, lang=args.lang))
     return 0
 
 
