@@ -126,6 +126,43 @@ def _mode(t, batch_size) -> str:
     return t("full batch") if batch_size is None else t("batches of {n}", n=batch_size)
 
 
+def _opening(t, template: str, *, sizes=(), batch_size=None, learning_rate=None, epochs=None, seed=None, **more):
+    """A demo's opening sentence: ``template`` filled with the layer sizes (``2-25-50-25-2``), the
+    batching mode, the learning rate, the epochs and the seed, and any ``more`` fields."""
+    return t(
+        template,
+        sizes="-".join(map(str, sizes)),
+        mode=_mode(t, batch_size),
+        lr=learning_rate,
+        epochs=epochs,
+        seed=seed,
+        **more,
+    )
+
+
+def _progress(t, epochs: int, template: str, fields: dict, **options) -> TrainingProgress:
+    """The progress line of a demo: ``template`` with the epoch (``e`` of ``n``, ``w`` wide) and each
+    ``fields`` name filled from the logged value it names."""
+
+    def line(e, n, logged):
+        return t(template, e=e, w=len(str(n)), n=n, **{name: logged[key] for name, key in fields.items()})
+
+    return TrainingProgress(epochs, format_line=line, **options)
+
+
+def _settings(epochs, learning_rate, hidden, activation, batch_size, seed, **more) -> dict:
+    """The settings a demo reports (its ``settings`` entry)."""
+    return {
+        "epochs": epochs,
+        "learning_rate": learning_rate,
+        "hidden": list(hidden),
+        "activation": activation,
+        "batch_size": batch_size,
+        "seed": seed,
+        **more,
+    }
+
+
 def _epoch_line(t, name: str = "loss"):
     """A progress line ``epoch e/n  loss x`` in the chosen language."""
     return lambda e, n, f: t("epoch {e:>{w}}/{n}  " + name + " {value:.6f}", e=e, w=len(str(n)), n=n, value=f[name])
@@ -473,18 +510,12 @@ def run_xor(
         _dense_stack(2, hidden, 1, activation, "sigmoid", init=initializers.Normal(1.0)), loss="mse", seed=seed
     )
     _announce(echo, t, "000")
-    echo(
-        t(
-            "XOR with a {sizes} network ({activation} hidden, sigmoid output), MSE, {mode}, "
-            "learning rate {lr:g}, {epochs} epochs, seed {seed}.",
-            sizes="-".join(map(str, (2, *hidden, 1))),
-            activation=activation,
-            mode=_mode(t, batch_size),
-            lr=learning_rate,
-            epochs=epochs,
-            seed=seed,
-        )
+    opening = (
+        "XOR with a {sizes} network ({activation} hidden, sigmoid output), MSE, {mode}, "
+        "learning rate {lr:g}, {epochs} epochs, seed {seed}."
     )
+    run = {"batch_size": batch_size, "learning_rate": learning_rate, "epochs": epochs, "seed": seed}
+    echo(_opening(t, opening, sizes=(2, *hidden, 1), activation=activation, **run))
     prog = TrainingProgress(epochs, every=100, mode=progress, echo=echo, desc="xor", format_line=_epoch_line(t))
     history = net.fit(
         XOR_X, XOR_Y, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed, callbacks=[prog]
@@ -509,14 +540,7 @@ def run_xor(
             margin=0.25,
         )
         pictures.save(plot_history, "loss", history, title="XOR: loss per epoch")
-    settings = {
-        "epochs": epochs,
-        "learning_rate": learning_rate,
-        "hidden": list(hidden),
-        "activation": activation,
-        "batch_size": batch_size,
-        "seed": seed,
-    }
+    settings = _settings(epochs, learning_rate, hidden, activation, batch_size, seed)
     results = {
         "correct": correct,
         "outputs": out.tolist(),
@@ -585,25 +609,10 @@ def run_binary(
             n_test=len(X_test),
         )
     )
-    echo(
-        t(
-            "{mode}, learning rate {lr:g}, {epochs} iterations, seed {seed}.",
-            mode=_mode(t, batch_size),
-            lr=learning_rate,
-            epochs=epochs,
-            seed=seed,
-        )
-    )
-    prog = TrainingProgress(
-        epochs,
-        every=1000,
-        mode=progress,
-        echo=echo,
-        desc="binary",
-        format_line=lambda e, n, f: t(
-            "iteration {e:>{w}}/{n}  cost {cost:.6f}", e=e, w=len(str(n)), n=n, cost=f["loss"]
-        ),
-    )
+    run = {"batch_size": batch_size, "learning_rate": learning_rate, "epochs": epochs, "seed": seed}
+    echo(_opening(t, "{mode}, learning rate {lr:g}, {epochs} iterations, seed {seed}.", **run))
+    line = "iteration {e:>{w}}/{n}  cost {cost:.6f}"
+    prog = _progress(t, epochs, line, {"cost": "loss"}, every=1000, mode=progress, echo=echo, desc="binary")
     history = net.fit(
         X_train,
         y_train[:, None],
@@ -642,15 +651,7 @@ def run_binary(
             title=f"2-2-1 classifier, test accuracy {test_acc:.1%}",
         )
         pictures.save(plot_history, "cost", history, title="Cost per iteration")
-    settings = {
-        "epochs": epochs,
-        "learning_rate": learning_rate,
-        "hidden": list(hidden),
-        "activation": activation,
-        "batch_size": batch_size,
-        "seed": seed,
-        "n_samples": n_samples,
-    }
+    settings = _settings(epochs, learning_rate, hidden, activation, batch_size, seed, n_samples=n_samples)
     results = {
         "final_cost": history["loss"][-1],
         "train_accuracy": train_acc,
@@ -714,38 +715,17 @@ def run_moons(
             n=n_samples,
         )
     )
-    echo(
-        t(
-            "({n_train} training, {n_test} test points), {mode}, learning rate {lr:g}, {epochs} epochs, seed {seed}.",
-            n_train=len(X_train),
-            n_test=len(X_test),
-            mode=_mode(t, batch_size),
-            lr=learning_rate,
-            epochs=epochs,
-            seed=seed,
-        )
-    )
+    run = {"batch_size": batch_size, "learning_rate": learning_rate, "epochs": epochs, "seed": seed}
+    sizes = "({n_train} training, {n_test} test points), {mode}, learning rate {lr:g}, {epochs} epochs, seed {seed}."
+    echo(_opening(t, sizes, n_train=len(X_train), n_test=len(X_test), **run))
 
     def evaluate(epoch, logs):
         mse = float(np.mean(np.square(Y_train - net.predict(X_train))))  # seed 004's printed MSE
         return {"mse": mse, "test_accuracy": _accuracy(net.predict(X_test), y_test)}
 
-    prog = TrainingProgress(
-        epochs,
-        every=every,
-        evaluate=evaluate,
-        mode=progress,
-        echo=echo,
-        desc="moons",
-        format_line=lambda e, n, f: t(
-            "epoch {e:>{w}}/{n}  MSE {mse:.6f}  test accuracy {test:.2%}",
-            e=e,
-            w=len(str(n)),
-            n=n,
-            mse=f["mse"],
-            test=f["test_accuracy"],
-        ),
-    )
+    line = "epoch {e:>{w}}/{n}  MSE {mse:.6f}  test accuracy {test:.2%}"
+    fields = {"mse": "mse", "test": "test_accuracy"}
+    prog = _progress(t, epochs, line, fields, every=every, evaluate=evaluate, mode=progress, echo=echo, desc="moons")
     net.fit(
         X_train,
         Y_train,
@@ -785,15 +765,7 @@ def run_moons(
             {"epoch": prog.log["epoch"], "loss": prog.log["mse"], "test_accuracy": prog.log["test_accuracy"]},
             title="MSE (training) and accuracy (test)",
         )
-    settings = {
-        "epochs": epochs,
-        "learning_rate": learning_rate,
-        "hidden": list(hidden),
-        "activation": activation,
-        "batch_size": batch_size,
-        "seed": seed,
-        "n_samples": n_samples,
-    }
+    settings = _settings(epochs, learning_rate, hidden, activation, batch_size, seed, n_samples=n_samples)
     results = {"test_accuracy": test_acc, "final_mse": mse, "log": {k: list(v) for k, v in prog.log.items()}}
     return _result("moons", "004", settings, results, pictures, net)
 
@@ -840,37 +812,16 @@ def run_sine(
             activation=activation,
         )
     )
-    echo(
-        t(
-            "{n_train} training and {n_test} test points, {mode}, learning rate {lr:g}, {epochs} epochs, seed {seed}.",
-            n_train=len(X_train),
-            n_test=len(X_test),
-            mode=_mode(t, batch_size),
-            lr=learning_rate,
-            epochs=epochs,
-            seed=seed,
-        )
-    )
+    run = {"batch_size": batch_size, "learning_rate": learning_rate, "epochs": epochs, "seed": seed}
+    sizes = "{n_train} training and {n_test} test points, {mode}, learning rate {lr:g}, {epochs} epochs, seed {seed}."
+    echo(_opening(t, sizes, n_train=len(X_train), n_test=len(X_test), **run))
 
     def evaluate(epoch, logs):
         return {"loss": logs["loss"], "test_rmse": float(np.sqrt(np.mean((net.predict(X_test) - Y_test) ** 2)))}
 
-    prog = TrainingProgress(
-        epochs,
-        every=10,
-        evaluate=evaluate,
-        mode=progress,
-        echo=echo,
-        desc="sine",
-        format_line=lambda e, n, f: t(
-            "epoch {e:>{w}}/{n}  loss {loss:.6f}  test RMSE {rmse:.6f}",
-            e=e,
-            w=len(str(n)),
-            n=n,
-            loss=f["loss"],
-            rmse=f["test_rmse"],
-        ),
-    )
+    line = "epoch {e:>{w}}/{n}  loss {loss:.6f}  test RMSE {rmse:.6f}"
+    fields = {"loss": "loss", "rmse": "test_rmse"}
+    prog = _progress(t, epochs, line, fields, every=10, evaluate=evaluate, mode=progress, echo=echo, desc="sine")
     net.fit(
         X_train, Y_train, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed, callbacks=[prog]
     )
@@ -902,15 +853,7 @@ def run_sine(
         pictures.save(
             plot_history, "history", {"epoch": prog.log["epoch"], "loss": prog.log["loss"]}, title="Training loss"
         )
-    settings = {
-        "epochs": epochs,
-        "learning_rate": learning_rate,
-        "hidden": list(hidden),
-        "activation": activation,
-        "batch_size": batch_size,
-        "seed": seed,
-        "n_train": n_train,
-    }
+    settings = _settings(epochs, learning_rate, hidden, activation, batch_size, seed, n_train=n_train)
     results = {
         "test_rmse": rmse,
         "test_rmse_sin": float(rmse_each[0]),
@@ -992,18 +935,12 @@ def run_digits(
             n_test=len(X_test),
         )
     )
-    echo(
-        t(
-            "a {sizes} network ({activation} hidden, softmax output), categorical cross-entropy, SGD on {mode}, "
-            "learning rate {lr:g}, {epochs} epochs, seed {seed}.",
-            sizes="-".join(map(str, (X_train.shape[1], *hidden, n_classes))),
-            activation=activation,
-            mode=_mode(t, batch_size),
-            lr=learning_rate,
-            epochs=epochs,
-            seed=seed,
-        )
+    opening = (
+        "a {sizes} network ({activation} hidden, softmax output), categorical cross-entropy, SGD on {mode}, "
+        "learning rate {lr:g}, {epochs} epochs, seed {seed}."
     )
+    run = {"batch_size": batch_size, "learning_rate": learning_rate, "epochs": epochs, "seed": seed}
+    echo(_opening(t, opening, sizes=(X_train.shape[1], *hidden, n_classes), activation=activation, **run))
     Y_train = np.eye(n_classes)[y_train]
 
     def evaluate(epoch, logs):
@@ -1013,23 +950,10 @@ def run_digits(
             "test_accuracy": _accuracy(net.predict(X_test), y_test),
         }
 
-    prog = TrainingProgress(
-        epochs,
-        every=5 if data_dir is None else 1,
-        evaluate=evaluate,
-        mode=progress,
-        echo=echo,
-        desc="digits",
-        format_line=lambda e, n, f: t(
-            "epoch {e:>{w}}/{n}  loss {loss:.6f}  train accuracy {train:.2%}  test accuracy {test:.2%}",
-            e=e,
-            w=len(str(n)),
-            n=n,
-            loss=f["loss"],
-            train=f["train_accuracy"],
-            test=f["test_accuracy"],
-        ),
-    )
+    line = "epoch {e:>{w}}/{n}  loss {loss:.6f}  train accuracy {train:.2%}  test accuracy {test:.2%}"
+    fields = {"loss": "loss", "train": "train_accuracy", "test": "test_accuracy"}
+    every = 5 if data_dir is None else 1
+    prog = _progress(t, epochs, line, fields, every=every, evaluate=evaluate, mode=progress, echo=echo, desc="digits")
     net.fit(
         X_train, Y_train, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed, callbacks=[prog]
     )
@@ -1067,15 +991,7 @@ def run_digits(
             {k: prog.log[k] for k in ("epoch", "loss", "train_accuracy", "test_accuracy")},
             title="Loss and accuracy",
         )
-    settings = {
-        "epochs": epochs,
-        "learning_rate": learning_rate,
-        "hidden": list(hidden),
-        "activation": activation,
-        "batch_size": batch_size,
-        "seed": seed,
-        "data": source,
-    }
+    settings = _settings(epochs, learning_rate, hidden, activation, batch_size, seed, data=source)
     results = {
         "test_accuracy": test_acc,
         "train_accuracy": prog.log["train_accuracy"][-1],
