@@ -19,7 +19,7 @@ import sys
 
 import numpy as np
 
-from bpnn.cli.argtypes import non_negative_int, positive_int
+from bpnn.cli.argtypes import add_command, non_negative_int, positive_int
 
 
 class _Parser(argparse.ArgumentParser):
@@ -143,13 +143,7 @@ def _format_default(value) -> str:
 def _add_demo_parsers(sub) -> None:
     from bpnn.demos.seeds import DEMOS
 
-    demo = sub.add_parser(
-        "demo",
-        help="run one of the seed experiments",
-        description="Run one of the seed experiments. Each demo prints its figures; "
-        "--out DIR saves its pictures, --json prints the final figures as JSON. "
-        "'bpnn demo NAME --help' shows a demo's settings.",
-    )
+    demo = add_command(sub, "demo")
     names = demo.add_subparsers(dest="demo", metavar="NAME", required=True, parser_class=_Parser)
     for name, d in DEMOS.items():
         defaults = {k: p.default for k, p in inspect.signature(d.run).parameters.items()}
@@ -216,12 +210,9 @@ def _run_demo(args) -> int:
 def _add_explain_parser(sub) -> None:
     from bpnn.core.losses import LOSSES
 
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "explain",
-        help="one training step of a small network, every number written out",
-        description="One step of backpropagation for a small network: the weighted sums, activations, "
-        "loss, each layer's delta, each gradient and each updated weight, with textbook labels "
-        "(w_ij^[l] joins neuron i of layer l-1 to neuron j of layer l).",
         epilog="Seed 002's worked example:\n"
         "  bpnn explain --layers 2,2,2 --activation sigmoid --loss mse --weights 1 --no-bias \\\n"
         "               --inputs 0.1,0.88 --targets 0.55,1 --learning-rate 0.5\n"
@@ -394,13 +385,7 @@ def _port(text: str) -> int:
 
 
 def _add_playground_parser(sub) -> None:
-    p = sub.add_parser(
-        "playground",
-        help="watch a network learn in the browser, every number one click away",
-        description="Start the bpnn playground, a local web page where a network trained by bpnn learns "
-        "two-dimensional data live; click a neuron or a weight to see its numbers (needs the 'playground' "
-        "extra: pip install 'bpnn[playground]').",
-    )
+    p = add_command(sub, "playground")
     p.add_argument("--port", type=_port, default=8765, metavar="N", help="port to listen on (default 8765)")
     p.add_argument(
         "--host",

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from bpnn.cli.argtypes import non_negative_int, positive_float, positive_int, refuse_overwriting_inputs
+from bpnn.cli.argtypes import add_command, non_negative_int, positive_float, positive_int, refuse_overwriting_inputs
 from bpnn.io.container import atomic_write
 from bpnn.io.csvdata import DataError, write_csv
 from bpnn.io.frames import read_frame
@@ -80,12 +80,7 @@ def _separator(text: str) -> str:
 def add_table_commands(subparsers) -> None:
     """Register ``train``, ``predict``, ``info`` and ``export`` on ``subparsers``
     (from ``parser.add_subparsers()``); each sets ``args.run``, which returns the exit status."""
-    train = subparsers.add_parser(
-        "train",
-        help="train a network on a CSV table and save it",
-        description="Train a network on a CSV file with a header line: scale, split train/validation/test, "
-        "train with early stopping, report, save the model (and plots).",
-    )
+    train = add_command(subparsers, "train")
     train.add_argument("data", help="table with a header line: .csv, .tsv, .xlsx or .parquet")
     train.add_argument(
         "--target",
@@ -161,12 +156,7 @@ def add_table_commands(subparsers) -> None:
     train.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     train.set_defaults(run=_guarded(_train))
 
-    predict = subparsers.add_parser(
-        "predict",
-        help="apply a saved model to a CSV table",
-        description="Apply a model saved by 'bpnn train' to a CSV file with the same feature columns "
-        "(in any order; target columns may be present and are ignored).",
-    )
+    predict = add_command(subparsers, "predict")
     predict.add_argument("model", help="model file from 'bpnn train'")
     predict.add_argument("data", help="table with a header line: .csv, .tsv, .xlsx or .parquet")
     predict.add_argument("-o", "--out", default=None, help="write predictions to this CSV file (default: stdout)")
@@ -177,21 +167,12 @@ def add_table_commands(subparsers) -> None:
     _add_predict_options(predict)
     predict.set_defaults(run=_guarded(_predict))
 
-    info = subparsers.add_parser(
-        "info",
-        help="describe a saved model",
-        description="Print a model's architecture, settings, metrics and features.",
-    )
+    info = add_command(subparsers, "info")
     info.add_argument("model")
     info.add_argument("--plot", metavar="FILE", default=None, help="also draw the network into FILE (.png or .svg)")
     info.set_defaults(run=_guarded(_info))
 
-    export = subparsers.add_parser(
-        "export",
-        help="write a model as a standalone Python file (NumPy only)",
-        description="Write a saved model as a standalone, readable Python file that needs only NumPy "
-        "(the counterpart of MATLAB's genFunction).",
-    )
+    export = add_command(subparsers, "export")
     export.add_argument("model")
     export.add_argument(
         "--format",
@@ -473,17 +454,17 @@ def _add_frame_options(train: argparse.ArgumentParser) -> None:
 def _add_predict_options(predict: argparse.ArgumentParser) -> None:
     predict.add_argument("--sheet", default=None, help="the sheet of an .xlsx file (default: the first)")
     predict.add_argument(
+        "--unknown",
+        choices=["error", "ignore"],
+        default=None,
+        help="what a category unseen in training does (default: as the model was trained)",
+    )
+    predict.add_argument(
         "--keep",
         action="append",
         default=[],
         metavar="COL",
         help="copy this column (e.g. an id) into the predictions, before them (repeatable)",
-    )
-    predict.add_argument(
-        "--unknown",
-        choices=["error", "ignore"],
-        default=None,
-        help="what a category unseen in training does (default: as the model was trained)",
     )
 
 
