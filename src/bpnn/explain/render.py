@@ -609,34 +609,41 @@ class _Writer:
             + ", "
             + _math(s, f"{s.d(s.var('b', 'l', 'j'))} = {sum_s}{s.var('delta', 'l', 'j')}")
         )
-        blocks = [("section", head)]
-        for ly in reversed(st.layers):
+
+        def weight_row(ly, i, j, w):
+            parts = [
+                f"{sum_s}{s.var('a', ly.index - 1, i + 1)}{s.mul}{s.var('delta', ly.index, j + 1)}"
+                + (f" + {s.frac(s.alpha, 'm')}{s.mul}{w}" if st.alpha else "")
+                + (f" + {s.frac(s.lam, 'm')}{s.mul}{s.sign}({w})" if st.l1 else "")
+            ]
+            if self.m <= EXPAND_SAMPLES and not st.alpha and not st.l1:
+                parts.append(
+                    " + ".join(f"{s.pnum(ly.inputs[r, i])}{s.mul}{s.pnum(ly.delta[r, j])}" for r in range(self.m))
+                )
+            parts.append(s.num(ly.grad_weights[i, j]))
+            return (s.d(w), parts)
+
+        def bias_row(ly, j, b):
+            parts = [f"{sum_s}{s.var('delta', ly.index, j + 1)}"]
+            if 1 < self.m <= EXPAND_SAMPLES:
+                parts.append(" + ".join(s.pnum(v) for v in ly.delta[:, j]))
+            parts.append(s.num(ly.grad_bias[j]))
+            return (s.d(b), parts)
+
+        return [("section", head), *self._per_layer(weight_row, bias_row)]
+
+    def _per_layer(self, weight_row, bias_row) -> list:
+        """From the output layer back: a "Layer l" heading and one equation row per weight
+        (``weight_row(layer, i, j, name)``) and per bias (``bias_row(layer, j, name)``)."""
+        s, blocks = self.s, []
+        for ly in reversed(self.step.layers):
             l = ly.index
             blocks.append(("subsection", self.t("Layer {l}", l=l)))
             rows = []
             for j in range(ly.n_out):
-                for i in range(ly.n_in):
-                    w = s.var("w", l, i + 1, j + 1)
-                    parts = [
-                        f"{sum_s}{s.var('a', l - 1, i + 1)}{s.mul}{s.var('delta', l, j + 1)}"
-                        + (f" + {s.frac(s.alpha, 'm')}{s.mul}{w}" if st.alpha else "")
-                        + (f" + {s.frac(s.lam, 'm')}{s.mul}{s.sign}({w})" if st.l1 else "")
-                    ]
-                    if self.m <= EXPAND_SAMPLES and not st.alpha and not st.l1:
-                        parts.append(
-                            " + ".join(
-                                f"{s.pnum(ly.inputs[r, i])}{s.mul}{s.pnum(ly.delta[r, j])}" for r in range(self.m)
-                            )
-                        )
-                    parts.append(s.num(ly.grad_weights[i, j]))
-                    rows.append((s.d(w), parts))
+                rows += [weight_row(ly, i, j, s.var("w", l, i + 1, j + 1)) for i in range(ly.n_in)]
                 if ly.bias is not None:
-                    b = s.var("b", l, j + 1)
-                    parts = [f"{sum_s}{s.var('delta', l, j + 1)}"]
-                    if 1 < self.m <= EXPAND_SAMPLES:
-                        parts.append(" + ".join(s.pnum(v) for v in ly.delta[:, j]))
-                    parts.append(s.num(ly.grad_bias[j]))
-                    rows.append((s.d(b), parts))
+                    rows.append(bias_row(ly, j, s.var("b", l, j + 1)))
             blocks.append(("equations", rows))
         return blocks
 
@@ -652,33 +659,16 @@ class _Writer:
                 + _math(s, f"{s.eta} = {lr}"),
             )
         ]
-        for ly in reversed(st.layers):
-            l = ly.index
-            blocks.append(("subsection", self.t("Layer {l}", l=l)))
-            rows = []
-            for j in range(ly.n_out):
-                for i in range(ly.n_in):
-                    w = s.var("w", l, i + 1, j + 1)
-                    rows.append(
-                        (
-                            w,
-                            [
-                                f"{s.num(ly.weights[i, j])} - {lr}{s.mul}{s.pnum(ly.grad_weights[i, j])}",
-                                s.num(ly.new_weights[i, j]),
-                            ],
-                            s.arrow,
-                        )
-                    )
-                if ly.bias is not None:
-                    rows.append(
-                        (
-                            s.var("b", l, j + 1),
-                            [f"{s.num(ly.bias[j])} - {lr}{s.mul}{s.pnum(ly.grad_bias[j])}", s.num(ly.new_bias[j])],
-                            s.arrow,
-                        )
-                    )
-            blocks.append(("equations", rows))
-        return blocks
+
+        def weight_row(ly, i, j, w):
+            step = f"{s.num(ly.weights[i, j])} - {lr}{s.mul}{s.pnum(ly.grad_weights[i, j])}"
+            return (w, [step, s.num(ly.new_weights[i, j])], s.arrow)
+
+        def bias_row(ly, j, b):
+            step = f"{s.num(ly.bias[j])} - {lr}{s.mul}{s.pnum(ly.grad_bias[j])}"
+            return (b, [step, s.num(ly.new_bias[j])], s.arrow)
+
+        return blocks + self._per_layer(weight_row, bias_row)
 
     def check(self) -> list:
         st = self.step
