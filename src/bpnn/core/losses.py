@@ -227,18 +227,12 @@ class PoissonDeviance(Loss):
         return None
 
 
-LOSSES = {
-    "mse": MeanSquaredError,
-    "mean_squared_error": MeanSquaredError,
-    "binary_crossentropy": BinaryCrossEntropy,
-    "bce": BinaryCrossEntropy,
-    "categorical_crossentropy": CategoricalCrossEntropy,
-    "cce": CategoricalCrossEntropy,
-    "mae": MeanAbsoluteError,
-    "mean_absolute_error": MeanAbsoluteError,
-    "huber": Huber,
-    "poisson": PoissonDeviance,
-}
+# Each loss by its own name (``cls.name``, the one model files store) and by its other spellings.
+_ALIASES = {"mean_squared_error": "mse", "bce": "binary_crossentropy", "cce": "categorical_crossentropy",
+            "mean_absolute_error": "mae"}  # fmt: skip
+_BY_NAME = {cls.name: cls for cls in (MeanSquaredError, BinaryCrossEntropy, CategoricalCrossEntropy,
+                                       MeanAbsoluteError, Huber, PoissonDeviance)}  # fmt: skip
+LOSSES = {**_BY_NAME, **{alias: _BY_NAME[name] for alias, name in _ALIASES.items()}}
 
 
 def get_loss(loss) -> Loss:

@@ -302,7 +302,8 @@ def write_csv(
     TypeError, ValueError
         If ``columns`` and ``data`` do not fit together.
     OSError
-        If the file cannot be written; the target is then left as it was.
+        If the file cannot be written (the file is written atomically, so the target is
+        then left as it was).
 
     Examples
     --------
