@@ -906,18 +906,9 @@ class BayesianRegularization(LevenbergMarquardt):
     _scalars: tuple[str, ...] = ("mu", "nu", "stop_reason", "alpha", "beta", "gamma")
     name = "br"
 
-    def __init__(
-        self,
-        mu: float = 1e-3,
-        mu_dec: float = 0.1,
-        mu_inc: float = 10.0,
-        mu_max: float = 1e10,
-        min_grad: float = 1e-7,
-        goal: float = 0.0,
-        damping: str = "nielsen",
-    ):
-        super().__init__(mu, mu_dec, mu_inc, mu_max, min_grad, goal, damping)
-        self.alpha, self.beta, self.gamma = 0.0, 1.0, None
+    # LevenbergMarquardt's __init__ (the same settings), plus the evidence's state:
+    # the weight decay alpha, the data weight beta and the effective number of parameters gamma
+    alpha, beta, gamma = 0.0, 1.0, None
 
     def prepare(self, net):
         super().prepare(net)
