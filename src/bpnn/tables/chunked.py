@@ -22,6 +22,7 @@ from bpnn.io.scaling import get_scaler
 from bpnn.tables.workflow import (
     AUTO_MAX_CLASSES,
     MAX_CLASSES,
+    SHARED_SETTINGS,
     SPLITS,
     TrainingRecord,
     TrainingRun,
@@ -31,13 +32,14 @@ from bpnn.tables.workflow import (
     _encode,
     _label_text,
     _predict_rows,
-    _settings,
     _stop_reason,
     check_scaled,
     check_solver,
     check_trained,
     decide_task,
     make_network,
+    run_settings,
+    shared_settings,
 )
 from bpnn.training.callbacks import EarlyStopping, InterruptGuard
 from bpnn.training.loop import DivergenceError, History, _grew_apart
@@ -70,18 +72,7 @@ def train_csv_chunks(
     *,
     sep: str = ",",
     dropna: bool = False,
-    task: str = "auto",
-    hidden=(10,),
-    solver: str | None = None,
-    activation: str = "tanh",
-    scale: str = "minmax",
-    split=(0.7, 0.15, 0.15),
-    seed=0,
-    epochs: int = 1000,
-    patience: int = 6,
-    batch_size: int | None = None,
-    learning_rate: float | None = None,
-    ignore=(),
+    **settings,
 ) -> TrainingRun:
     """Train on a CSV file without loading it (see the module docstring).
 
@@ -107,9 +98,14 @@ def train_csv_chunks(
         Rows read at a time.
     sep, dropna
         As in :func:`bpnn.io.read_csv`.
-    task, hidden, solver, activation, scale, split, seed, epochs, patience, batch_size, learning_rate, ignore
-        As in :func:`train_table`.
+    **settings
+        ``task``, ``hidden``, ``solver``, ``activation``, ``scale``, ``split``, ``seed``, ``epochs``,
+        ``patience``, ``batch_size``, ``learning_rate``, ``ignore``: as in :func:`train_table`, with
+        its defaults.
     """
+    s = shared_settings(settings, "train_csv_chunks")
+    task, hidden, solver, activation, scale, split = (s[k] for k in SHARED_SETTINGS[:6])
+    seed, epochs, patience, batch_size, learning_rate, ignore = (s[k] for k in SHARED_SETTINGS[6:])
     targets, ignore = list(targets), list(ignore)
     name = os.fspath(path)
     first = next(iter(iter_csv_chunks(path, 1, sep=sep, dropna=dropna)))
@@ -234,27 +230,11 @@ def train_csv_chunks(
     curves = _curves(history.history, record)
     stop = _stop_reason(history.interrupted, stopper, opt, len(curves.get("loss", [])), epochs, patience)
     best_epoch = None if stopper is None else stopper.best_epoch
-    settings = _settings(
-        source=name,
-        rows=n,
-        task=task,
-        solver=solver,
-        hidden=tuple(hidden),
-        activation=activation,
-        scale=scale,
-        split=tuple(split),
-        seed=seed,
-        epochs=epochs,
-        patience=patience,
-        batch_size=bs,
-        learning_rate=getattr(opt, "learning_rate", None),
-        ignore=ignore,
-        chunksize=chunksize,
-        best_epoch=best_epoch,
-        epochs_run=len(curves.get("loss", [])),
-        stop=stop,
-    )
-    model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=settings, history=curves)
+    chosen = dict(hidden=hidden, activation=activation, scale=scale, split=split, seed=seed, epochs=epochs)
+    chosen.update(patience=patience, batch_size=bs, ignore=ignore, chunksize=chunksize)
+    record = run_settings(name, n, task, solver, opt, chosen)
+    record.update(best_epoch=best_epoch, epochs_run=len(curves.get("loss", [])), stop=stop)
+    model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=record, history=curves)
 
     # Last pass: scores, and the first rows of each split for the plots.
     scores = {s: MetricAccumulator(model) for s, c in zip(SPLITS, counts) if c}

@@ -20,6 +20,7 @@ does it for a CSV file read chunk by chunk, never holding the whole file.
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -321,6 +322,28 @@ def _settings(**kwargs) -> dict:
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()}
 
 
+def run_settings(source, rows: int, task: str, solver: str, optimizer, chosen: dict) -> dict:
+    """What a model file records of how it was trained: the data, the task, the solver, its
+    learning rate and the ``chosen`` settings of :func:`train_table` (tuples as lists)."""
+    learning_rate = getattr(optimizer, "learning_rate", None)
+    return _settings(source=source, rows=rows, task=task, solver=solver, learning_rate=learning_rate, **chosen)
+
+
+#: The settings :func:`bpnn.tables.chunked.train_csv_chunks` shares with :func:`train_table`.
+SHARED_SETTINGS = ("task", "hidden", "solver", "activation", "scale", "split", "seed", "epochs", "patience",
+                   "batch_size", "learning_rate", "ignore")  # fmt: skip
+
+
+def shared_settings(given: dict, where: str) -> dict:
+    """``given`` (a subset of :data:`SHARED_SETTINGS`) completed with :func:`train_table`'s defaults;
+    a TypeError naming ``where`` and the settings it takes for any other keyword."""
+    unknown = sorted(set(given) - set(SHARED_SETTINGS))
+    if unknown:
+        raise TypeError(f"{where}() takes the settings {', '.join(SHARED_SETTINGS)}; got {', '.join(unknown)}.")
+    defaults = inspect.signature(train_table).parameters
+    return {name: given.get(name, defaults[name].default) for name in SHARED_SETTINGS}
+
+
 def _encode(Y: np.ndarray, task: str, classes) -> np.ndarray:
     """Targets as the network sees them before scaling: one-hot rows for classification."""
     if task == "regression":
@@ -503,25 +526,10 @@ def train_table(
     curves = _curves(history.history, record)
     stop = _stop_reason(history.interrupted, stopper, opt, len(curves["loss"]), epochs, patience)
     best_epoch = None if stopper is None else stopper.best_epoch
-    settings = _settings(
-        source=table.source,
-        rows=len(X),
-        task=task,
-        solver=solver,
-        hidden=tuple(hidden),
-        activation=activation,
-        scale=scale,
-        split=tuple(split),
-        seed=seed,
-        epochs=epochs,
-        patience=patience,
-        batch_size=bs or "full",
-        learning_rate=getattr(opt, "learning_rate", None),
-        ignore=ignore,
-        best_epoch=best_epoch,
-        epochs_run=len(curves["loss"]),
-        stop=stop,
-    )
+    chosen = dict(hidden=hidden, activation=activation, scale=scale, split=split, seed=seed, epochs=epochs)
+    chosen.update(patience=patience, ignore=ignore, batch_size=bs or "full")
+    settings = run_settings(table.source, len(X), task, solver, opt, chosen)
+    settings.update(best_epoch=best_epoch, epochs_run=len(curves["loss"]), stop=stop)
     if frame is not None:
         settings.update(_settings(impute=impute, dropped_rows=frame.n_dropped, **_encoding_settings(encoder)))
     model = Model(
