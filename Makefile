@@ -39,9 +39,16 @@ lint: setup
 test: lint
 	$(BIN)/python -m pytest
 
+# the documentation site in site/: English and Chinese, the API from the docstrings, every tutorial's
+# code run at build time (mkdocs.yml); --strict fails on a broken link or a failing code block.
+# `make test` builds it too (tests/test_docs.py).
+.PHONY: docs
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 bench: setup
 	$(BIN)/python -m pip install -e ".[bench]"
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache src/bpnn/core/_ckernels*.so
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache src/bpnn/core/_ckernels*.so site

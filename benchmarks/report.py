@@ -145,13 +145,17 @@ def evaluate_targets(case: dict) -> list[dict]:
                 verdict["text"] = f"{target['peer']} {peer.get('status', 'not run')}"
             else:
                 speedup = ratio(case, peer, bpnn)
-                verdict.update(measured=speedup, met=speedup >= target["value"], text=f"{speedup:.2f}×")
+                met = speedup >= target["value"]
+                verdict.update(measured=speedup, met=met, text=f"{shown(speedup, met, higher_is_better=True)}×")
                 best = best_ratio(case, peer, bpnn)
                 if best is not None:
                     verdict.update(best=best, best_text=f"{best:.2f}×")
         elif target["kind"] == "floor":
             multiple = floor_multiple(case, bpnn)
-            verdict.update(measured=multiple, met=multiple <= target["value"], text=f"{multiple:.2f}× the floor")
+            met = multiple <= target["value"]
+            verdict.update(
+                measured=multiple, met=met, text=f"{shown(multiple, met, higher_is_better=False)}× the floor"
+            )
             best = best_floor_multiple(case, bpnn)
             if best is not None:
                 verdict.update(best=best, best_text=f"{best:.2f}× the floor")
@@ -159,8 +163,9 @@ def evaluate_targets(case: dict) -> list[dict]:
             if bpnn["epochs"] < case["full_epochs"]:
                 verdict["text"] = f"only {plural(bpnn['epochs'], 'epoch')} run; --full runs {case['full_epochs']}"
             else:
+                met = bpnn["metric"] >= target["value"]
                 verdict.update(
-                    measured=bpnn["metric"], met=bpnn["metric"] >= target["value"], text=f"{bpnn['metric']:.1%}"
+                    measured=bpnn["metric"], met=met, text=f"{shown(100 * bpnn['metric'], met, True, digits=1)}%"
                 )
         elif target["kind"] == "memory":
             memory = bpnn.get("memory")
@@ -178,6 +183,17 @@ def evaluate_targets(case: dict) -> list[dict]:
                 verdict.update(measured=added, met=added <= target["value"], text=f"+{added:.0f} MB while training")
         out.append(verdict)
     return out
+
+
+def shown(value: float, met: bool, higher_is_better: bool, digits: int = 2) -> str:
+    """``value`` with ``digits`` decimals, rounded away from the target when it was missed:
+    a speedup of 1.996 against 2 reads "1.99", never "2.00" beside "MISSED"."""
+    if met:
+        return f"{value:.{digits}f}"
+    scale = 10**digits
+    scaled = round(value * scale, 6)  # 1.99 * 100 is 198.99999999999997, which is 199
+    cut = math.floor(scaled) if higher_is_better else math.ceil(scaled)
+    return f"{cut / scale:.{digits}f}"
 
 
 def status_word(met) -> str:

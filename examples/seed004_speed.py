@@ -54,11 +54,16 @@ def straightforward_loop(net, X, Y, epochs: int, learning_rate: float, seed: int
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "modes", nargs="*", default=["compiled", "numpy", "loop"], choices=["compiled", "numpy", "loop"]
-    )
+    modes = ["compiled", "numpy", "loop"]
+    # argparse (3.11) checks a nargs="*" positional's default, or its empty list, against
+    # choices as one value and refuses it, so the modes are checked here instead.
+    parser.add_argument("modes", nargs="*", metavar="MODE", help=f"what to time: {', '.join(modes)} (default: all)")
     parser.add_argument("--epochs", type=int, default=1000)
     args = parser.parse_args()
+    unknown = [m for m in args.modes if m not in modes]
+    if unknown:
+        parser.error(f"unknown mode {unknown[0]!r}; choose from {', '.join(modes)}")
+    args.modes = args.modes or modes
 
     X, y = make_moons(2000, noise=0.2, random_state=100)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=42)

@@ -267,7 +267,8 @@ def test_predict_matches_an_independent_forward_pass(capsys, regression_model, t
     np.testing.assert_allclose(values[:, 0], independent_forward(model, X)[:, 0], rtol=1e-12)
     assert np.array_equal(values, model.predict(X))  # repr floats read back exactly
     # -o writes the same thing to a file
-    assert run(capsys, "predict", regression_model, REGRESSION, "-o", tmp_path / "p.csv") == (0, "", "")
+    written = f"wrote {tmp_path / 'p.csv'}: 300 rows, column period_s\n"  # says what it wrote (issue 14)
+    assert run(capsys, "predict", regression_model, REGRESSION, "-o", tmp_path / "p.csv") == (0, written, "")
     assert (tmp_path / "p.csv").read_text() == out
 
 

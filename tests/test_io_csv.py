@@ -224,7 +224,7 @@ def test_wrong_separator_is_detected(tmp_path, wrong, right, word):
         read_csv(path, sep=right)
     text = message(excinfo)
     assert f"reads as a single column, but it contains {word}" in text
-    assert text.endswith(f"is the separator {wrong!r}? (pass sep={wrong!r})")
+    assert text.endswith(f"is the separator {wrong!r}? (pass sep={wrong!r}; --sep {wrong!r} on the command line)")
 
 
 def test_single_column_file_is_fine(tmp_path):
@@ -269,7 +269,7 @@ def test_missing_cell_is_an_error_without_dropna(tmp_path, cell, shown):
         read_csv(path)
     assert message(excinfo) == (
         f"{path}, line 3 (data row 2): column 'a' {shown}, a missing value; "
-        "pass dropna=True to drop rows with missing values"
+        "pass dropna=True (--dropna on the command line) to drop rows with missing values"
     )
 
 

@@ -20,31 +20,61 @@ estimators are imported on first use, so that ``import bpnn`` stays light.
 """
 
 # the engine's modules stay reachable as before, e.g. bpnn.optimizers.Adam, bpnn.losses.Huber
-from bpnn.core import activations, initializers, layers, losses, network  # noqa: F401
-from bpnn.core.activations import ACTIVATIONS, Activation, get_activation
-from bpnn.core.gradcheck import gradcheck, numerical_gradients
-from bpnn.core.initializers import INITIALIZERS, Initializer
-from bpnn.core.layers import Dense, Dropout, Layer
-from bpnn.core.losses import LOSSES, Loss, get_loss
-from bpnn.core.network import Network, NeuralNetwork, register_method
-from bpnn.training import callbacks, optimizers, schedules, solvers  # noqa: F401
-from bpnn.training.callbacks import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau
-from bpnn.training.loop import Callback, DivergenceError, History, accuracy
-from bpnn.training.loop import train as _train
-from bpnn.training.optimizers import (
+from bpnn.core import (  # noqa: F401
+    ACTIVATIONS,
+    INITIALIZERS,
+    LOSSES,
+    Activation,
+    Dense,
+    Dropout,
+    Initializer,
+    Layer,
+    Loss,
+    Network,
+    NeuralNetwork,
+    activations,
+    get_activation,
+    get_loss,
+    gradcheck,
+    initializers,
+    layers,
+    losses,
+    network,
+    numerical_gradients,
+)
+from bpnn.core.network import register_method
+from bpnn.training import (  # noqa: F401
+    LBFGS,
     OPTIMIZERS,
     SGD,
     Adagrad,
     Adam,
     AdamW,
+    BayesianRegularization,
+    Callback,
+    Constant,
+    DivergenceError,
+    EarlyStopping,
     GradientDescent,
+    History,
+    InverseScaling,
+    LevenbergMarquardt,
+    ModelCheckpoint,
     Optimizer,
+    ReduceLROnPlateau,
     RMSprop,
+    Rprop,
+    StepDecay,
+    accuracy,
+    callbacks,
     get_optimizer,
+    jacobian,
+    optimizers,
+    schedules,
+    solvers,
+    train_best_of,
 )
-from bpnn.training.restarts import train_best_of
-from bpnn.training.schedules import Constant, InverseScaling, StepDecay
-from bpnn.training.solvers import LBFGS, BayesianRegularization, LevenbergMarquardt, Rprop, jacobian
+from bpnn.training.loop import train as _train
 
 # Network.fit, .explain and .save are done above the core; they are wired in here, the one
 # module that sees every layer. The file formats and explain are imported on first use.

@@ -4,4 +4,5 @@ import sys
 
 from bpnn.cli.main import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not on a plain import (the API reference's docstring inspection imports it)
+    sys.exit(main())

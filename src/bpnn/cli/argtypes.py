@@ -39,3 +39,86 @@ def positive_float(text: str) -> float:
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"expected a positive number; got {text!r}")
     return value
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether paths ``a`` and ``b`` name one file: through symlinks, hard links, ``..`` or case."""
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        # ``a`` does not exist (yet): compare where it would be, with symlinks in the folders resolved
+        return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+
+
+def refuse_overwriting_inputs(out: str | None, flag: str, inputs: dict[str, str]) -> None:
+    """Raise ValueError when the output file ``out`` is one of the command's ``inputs``.
+
+    Called before any work, so that a command never replaces a file it reads: the
+    table ``bpnn predict m.bpnn data.csv -o data.csv`` reads, or the model it loads.
+
+    Parameters
+    ----------
+    out : str or None
+        The output path given with ``flag`` (None: nothing is written).
+    flag : str
+        The option, for the message (``--out``).
+    inputs : dict of str to str
+        What each input is (``"the data file"``) to its path.
+    """
+    if out is None:
+        return
+    for what, path in inputs.items():
+        if path is not None and same_file(out, path):
+            raise ValueError(
+                f"{flag} {out} is {what} this command reads ({path}); writing there would destroy it. "
+                f"Give {flag} another file name"
+            )
+
+
+#: Every command's one-line summary (``bpnn --help``) and description (``bpnn NAME --help``).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": (
+        "run one of the seed experiments",
+        "Run one of the seed experiments. Each demo prints its figures; --out DIR saves its pictures, "
+        "--json prints the final figures as JSON. 'bpnn demo NAME --help' shows a demo's settings.",
+    ),
+    "explain": (
+        "one training step of a small network, every number written out",
+        "One step of backpropagation for a small network: the weighted sums, activations, loss, each "
+        "layer's delta, each gradient and each updated weight, with textbook labels (w_ij^[l] joins "
+        "neuron i of layer l-1 to neuron j of layer l).",
+    ),
+    "playground": (
+        "watch a network learn in the browser, every number one click away",
+        "Start the bpnn playground, a local web page where a network trained by bpnn learns two-"
+        "dimensional data live; click a neuron or a weight to see its numbers (needs the 'playground' "
+        "extra: pip install 'bpnn[playground]').",
+    ),
+    "train": (
+        "train a network on a CSV table and save it",
+        "Train a network on a CSV file with a header line: scale, split train/validation/test, train with"
+        " early stopping, report, save the model (and plots).",
+    ),
+    "predict": (
+        "apply a saved model to a CSV table",
+        "Apply a model saved by 'bpnn train' to a CSV file with the same feature columns (in any order; "
+        "target columns may be present and are ignored).",
+    ),
+    "info": (
+        "describe a saved model",
+        "Print a model's architecture, settings, metrics and features.",
+    ),
+    "export": (
+        "write a model as a standalone Python file (NumPy only)",
+        "Write a saved model as a standalone, readable Python file that needs only NumPy (the counterpart"
+        " of MATLAB's genFunction).",
+    ),
+}
+
+
+def add_command(subparsers, name: str, **options) -> argparse.ArgumentParser:
+    """Add the subcommand ``name`` with its summary and description from :data:`COMMANDS`."""
+    summary, description = COMMANDS[name]
+    return subparsers.add_parser(name, help=summary, description=description, **options)

@@ -4,6 +4,7 @@
                    [--batch-size N|full] [--seed N] [--out DIR] [--json] [--quiet]
     bpnn explain [--layers 2,2,2] [--activation sigmoid] [--loss mse] [--weights ...] [--biases ... | --no-bias]
                  [--inputs ...] [--targets ...] [--seed N] [--learning-rate LR] [--format text|markdown|json]
+    --lang en|zh (demo and explain): the language of the words; by default the locale's (LANG, LC_ALL)
 
 Exit status 0 on success; 2 with one line ``bpnn: error: ...`` on standard error for bad
 arguments or bad data (no traceback, no usage dump).
@@ -18,7 +19,7 @@ import sys
 
 import numpy as np
 
-from bpnn.cli.argtypes import non_negative_int, positive_int
+from bpnn.cli.argtypes import add_command, non_negative_int, positive_int
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,9 +68,13 @@ def _hidden_activation(text: str) -> str:
     return text.lower()
 
 
+#: What --batch-size full parses to: not None, which means "not given" (the demo's default).
+FULL_BATCH = "full"
+
+
 def _batch_size(text: str):
     if text.lower() in ("full", "none"):
-        return None
+        return FULL_BATCH
     try:
         return _positive_int(text)
     except argparse.ArgumentTypeError:
@@ -96,6 +101,8 @@ def _rows(what):
 
     return parse
 
+
+_LANG_HELP = "language of the printed words: en or zh; the numbers are the same (default: the locale, LC_ALL/LANG)"
 
 # -- demo -----------------------------------------------------------------------------
 
@@ -136,13 +143,7 @@ def _format_default(value) -> str:
 def _add_demo_parsers(sub) -> None:
     from bpnn.demos.seeds import DEMOS
 
-    demo = sub.add_parser(
-        "demo",
-        help="run one of the seed experiments",
-        description="Run one of the seed experiments. Each demo prints its figures; "
-        "--out DIR saves its pictures, --json prints the final figures as JSON. "
-        "'bpnn demo NAME --help' shows a demo's settings.",
-    )
+    demo = add_command(sub, "demo")
     names = demo.add_subparsers(dest="demo", metavar="NAME", required=True, parser_class=_Parser)
     for name, d in DEMOS.items():
         defaults = {k: p.default for k, p in inspect.signature(d.run).parameters.items()}
@@ -171,6 +172,7 @@ def _add_demo_parsers(sub) -> None:
         p.add_argument("--out", metavar="DIR", help="save the pictures in DIR (created if missing)")
         p.add_argument("--json", action="store_true", help="print the final figures as JSON only")
         p.add_argument("--quiet", action="store_true", help="no progress bar or periodic lines")
+        p.add_argument("--lang", choices=["en", "zh"], default=None, help=_LANG_HELP)
         p.set_defaults(func=_run_demo, demo=name)
 
 
@@ -189,11 +191,13 @@ def _run_demo(args) -> int:
 
     d = DEMOS[args.demo]
     kwargs = {k: getattr(args, k) for k in d.options if getattr(args, k) is not None}
+    if kwargs.get("batch_size") == FULL_BATCH:
+        kwargs["batch_size"] = None  # the whole training set per update, as asked
     if getattr(args, "data_dir", None) is not None:
         kwargs["data_dir"] = args.data_dir
     quiet = args.quiet or args.json
     echo = (lambda line: None) if args.json else (lambda line: print(line, flush=True))
-    result = d.run(**kwargs, out_dir=args.out, echo=echo, progress="quiet" if quiet else "auto")
+    result = d.run(**kwargs, out_dir=args.out, echo=echo, progress="quiet" if quiet else "auto", lang=args.lang)
     if args.json:
         result = {k: v for k, v in result.items() if k != "network"}
         print(json.dumps(_json_ready(result), indent=2))
@@ -206,12 +210,9 @@ def _run_demo(args) -> int:
 def _add_explain_parser(sub) -> None:
     from bpnn.core.losses import LOSSES
 
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "explain",
-        help="one training step of a small network, every number written out",
-        description="One step of backpropagation for a small network: the weighted sums, activations, "
-        "loss, each layer's delta, each gradient and each updated weight, with textbook labels "
-        "(w_ij^[l] joins neuron i of layer l-1 to neuron j of layer l).",
         epilog="Seed 002's worked example:\n"
         "  bpnn explain --layers 2,2,2 --activation sigmoid --loss mse --weights 1 --no-bias \\\n"
         "               --inputs 0.1,0.88 --targets 0.55,1 --learning-rate 0.5\n"
@@ -285,6 +286,7 @@ def _add_explain_parser(sub) -> None:
         help="plain text, Markdown with LaTeX, or the raw record as JSON (default text)",
     )
     p.add_argument("--digits", type=_digits, default=6, metavar="D", help="decimals shown, 0 to 17 (default 6)")
+    p.add_argument("--lang", choices=["en", "zh"], default=None, help=_LANG_HELP)
     p.set_defaults(func=_run_explain)
 
 
@@ -369,7 +371,7 @@ def _run_explain(args) -> int:
     if args.format == "json":
         print(json.dumps(step.to_dict(), indent=2))
     else:
-        sys.stdout.write(render(step, args.format, args.digits))
+        sys.stdout.write(render(step, args.format, args.digits, lang=args.lang))
     return 0
 
 
@@ -383,13 +385,7 @@ def _port(text: str) -> int:
 
 
 def _add_playground_parser(sub) -> None:
-    p = sub.add_parser(
-        "playground",
-        help="watch a network learn in the browser, every number one click away",
-        description="Start the bpnn playground, a local web page where a network trained by bpnn learns "
-        "two-dimensional data live; click a neuron or a weight to see its numbers (needs the 'playground' "
-        "extra: pip install 'bpnn[playground]').",
-    )
+    p = add_command(sub, "playground")
     p.add_argument("--port", type=_port, default=8765, metavar="N", help="port to listen on (default 8765)")
     p.add_argument(
         "--host",
@@ -453,8 +449,12 @@ def main(argv=None) -> int:
         print(f"bpnn: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("bpnn: interrupted", file=sys.stderr)
-        return 130
+        # one line and status 2, as for every other way a command can end early
+        print("bpnn: error: interrupted (Ctrl-C)", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("bpnn: error: out of memory; try a smaller network or fewer rows", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

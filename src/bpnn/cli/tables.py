@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from bpnn.cli.argtypes import non_negative_int, positive_float, positive_int
+from bpnn.cli.argtypes import add_command, non_negative_int, positive_float, positive_int, refuse_overwriting_inputs
 from bpnn.io.container import atomic_write
 from bpnn.io.csvdata import DataError, write_csv
 from bpnn.io.frames import read_frame
@@ -37,14 +37,17 @@ def _guarded(command):
     def run(args) -> int:
         try:
             return command(args)
-        except KeyboardInterrupt:
-            return _fail("interrupted")
+        except KeyboardInterrupt as exc:
+            return _fail(str(exc) or "interrupted (Ctrl-C)")
         except BrokenPipeError:
             # The reader (e.g. `| head`) went away: stop quietly, as Python's docs advise,
             # pointing stdout at devnull so the final flush does not fail again.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             return 1
+        except MemoryError:
+            # the up-front estimates refuse what cannot fit; this is for what slips past them
+            return _fail("out of memory; try fewer rows (--chunksize), fewer columns or a smaller --hidden")
         except _USER_ERRORS as exc:
             text = " ".join(str(exc).split()) or type(exc).__name__
             return _fail(text)
@@ -77,12 +80,7 @@ def _separator(text: str) -> str:
 def add_table_commands(subparsers) -> None:
     """Register ``train``, ``predict``, ``info`` and ``export`` on ``subparsers``
     (from ``parser.add_subparsers()``); each sets ``args.run``, which returns the exit status."""
-    train = subparsers.add_parser(
-        "train",
-        help="train a network on a CSV table and save it",
-        description="Train a network on a CSV file with a header line: scale, split train/validation/test, "
-        "train with early stopping, report, save the model (and plots).",
-    )
+    train = add_command(subparsers, "train")
     train.add_argument("data", help="table with a header line: .csv, .tsv, .xlsx or .parquet")
     train.add_argument(
         "--target",
@@ -115,7 +113,9 @@ def add_table_commands(subparsers) -> None:
     train.add_argument(
         "--split", default="0.7,0.15,0.15", help="train,validation,test fractions (default: 0.7,0.15,0.15)"
     )
-    train.add_argument("--seed", type=int, default=0, help="seed of the split, weights and shuffling (default: 0)")
+    train.add_argument(
+        "--seed", type=_non_negative_int, default=0, help="seed of the split, weights and shuffling (default: 0)"
+    )
     train.add_argument("--epochs", type=_positive_int, default=1000, help="maximum epochs (default: 1000)")
     train.add_argument(
         "--patience",
@@ -156,12 +156,7 @@ def add_table_commands(subparsers) -> None:
     train.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     train.set_defaults(run=_guarded(_train))
 
-    predict = subparsers.add_parser(
-        "predict",
-        help="apply a saved model to a CSV table",
-        description="Apply a model saved by 'bpnn train' to a CSV file with the same feature columns "
-        "(in any order; target columns may be present and are ignored).",
-    )
+    predict = add_command(subparsers, "predict")
     predict.add_argument("model", help="model file from 'bpnn train'")
     predict.add_argument("data", help="table with a header line: .csv, .tsv, .xlsx or .parquet")
     predict.add_argument("-o", "--out", default=None, help="write predictions to this CSV file (default: stdout)")
@@ -172,21 +167,12 @@ def add_table_commands(subparsers) -> None:
     _add_predict_options(predict)
     predict.set_defaults(run=_guarded(_predict))
 
-    info = subparsers.add_parser(
-        "info",
-        help="describe a saved model",
-        description="Print a model's architecture, settings, metrics and features.",
-    )
+    info = add_command(subparsers, "info")
     info.add_argument("model")
     info.add_argument("--plot", metavar="FILE", default=None, help="also draw the network into FILE (.png or .svg)")
     info.set_defaults(run=_guarded(_info))
 
-    export = subparsers.add_parser(
-        "export",
-        help="write a model as a standalone Python file (NumPy only)",
-        description="Write a saved model as a standalone, readable Python file that needs only NumPy "
-        "(the counterpart of MATLAB's genFunction).",
-    )
+    export = add_command(subparsers, "export")
     export.add_argument("model")
     export.add_argument(
         "--format",
@@ -227,6 +213,7 @@ def _train(args) -> int:
         learning_rate=args.learning_rate,
         ignore=args.ignore,
     )
+    refuse_overwriting_inputs(args.out, "--out", {"the data file": args.data})
     _check_writable(args.out)
     if args.chunksize:
         from bpnn.tables.chunked import train_csv_chunks
@@ -298,20 +285,23 @@ def _metrics_table(model) -> list[str]:
             lines.append(f"{target:<12}{'rows':>6}{'R2':>11}{'RMSE':>12}{'MAE':>12}")
             for split in splits:
                 m = model.metrics[split]
-                lines.append(
-                    f"  {split:<10}{m['rows']:>6}{_fmt(m['r2'][target], r2=True):>11}"
-                    f"{_fmt(m['rmse'][target]):>12}{_fmt(m['mae'][target]):>12}"
-                )
+                # a score left out of the file (it is validated on load) shows as n/a
+                r2, rmse, mae = (m.get(key, {}).get(target) for key in ("r2", "rmse", "mae"))
+                lines.append(f"  {split:<10}{m['rows']:>6}{_fmt(r2, r2=True):>11}{_fmt(rmse):>12}{_fmt(mae):>12}")
         return lines
-    labels = list(model.metrics[splits[0]]["precision"])
+    from bpnn.tables.workflow import _label_text
+
+    labels = [_label_text(c) for c in model.classes]
     width = max(9, *(len(label) + 2 for label in labels))
     for split in splits:
         m = model.metrics[split]
-        lines.append(f"{split}: {m['rows']} rows, accuracy {m['accuracy']:.4f}")
+        accuracy = m.get("accuracy")
+        lines.append(f"{split}: {m['rows']} rows, accuracy {'n/a' if accuracy is None else format(accuracy, '.4f')}")
         lines.append(f"  {'class':<{width}}{'precision':>10}{'recall':>8}   confusion (rows true, columns predicted)")
         for i, label in enumerate(labels):
-            counts = " ".join(f"{c:>5}" for c in m["confusion_matrix"][i])
-            lines.append(f"  {label:<{width}}{m['precision'][label]:>10.4f}{m['recall'][label]:>8.4f}   {counts}")
+            counts = " ".join(f"{c:>5}" for c in m["confusion_matrix"][i]) if "confusion_matrix" in m else "n/a"
+            precision, recall = (_fmt(m.get(key, {}).get(label)) for key in ("precision", "recall"))
+            lines.append(f"  {label:<{width}}{precision:>10}{recall:>8}   {counts}")
     return lines
 
 
@@ -334,6 +324,7 @@ def _load_model(path: str):
 
 
 def _predict(args) -> int:
+    refuse_overwriting_inputs(args.out, "--out", {"the model file": args.model, "the data file": args.data})
     model = _load_model(args.model)
     if args.proba and model.task != "classification":
         raise ValueError("--proba is for classification models; this model does regression")
@@ -358,6 +349,7 @@ def _predict(args) -> int:
         values = np.column_stack([_kept_cells(table, keep), values]) if len(values) else values
     if args.out:
         write_csv(args.out, columns, values)
+        print(f"wrote {args.out}: {len(values)} rows, column{'s' if len(columns) > 1 else ''} {', '.join(columns)}")
     else:
         _write_stdout(columns, values)
     return 0
@@ -418,6 +410,7 @@ def _export(args) -> int:
     from bpnn import load
     from bpnn.io.export import export_python
 
+    refuse_overwriting_inputs(args.out, "--out", {"the model file": args.model})
     obj = load(args.model)
     if args.format == "onnx":
         return _export_onnx(obj, args)
@@ -461,17 +454,17 @@ def _add_frame_options(train: argparse.ArgumentParser) -> None:
 def _add_predict_options(predict: argparse.ArgumentParser) -> None:
     predict.add_argument("--sheet", default=None, help="the sheet of an .xlsx file (default: the first)")
     predict.add_argument(
+        "--unknown",
+        choices=["error", "ignore"],
+        default=None,
+        help="what a category unseen in training does (default: as the model was trained)",
+    )
+    predict.add_argument(
         "--keep",
         action="append",
         default=[],
         metavar="COL",
         help="copy this column (e.g. an id) into the predictions, before them (repeatable)",
-    )
-    predict.add_argument(
-        "--unknown",
-        choices=["error", "ignore"],
-        default=None,
-        help="what a category unseen in training does (default: as the model was trained)",
     )
 
 

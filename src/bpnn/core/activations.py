@@ -174,6 +174,26 @@ class LeakyReLU(Activation):
         return f"LeakyReLU(slope={self.slope})"
 
 
+class Exp(Activation):
+    """``f(z) = exp(z)``; ``f'(z) = a``.
+
+    The output activation of a Poisson regression (the log link): the output is a
+    positive rate. A ``z`` above about 709 (88 in float32) overflows to ``inf``, which the
+    training loop reports as a divergence.
+    """
+
+    name = "exp"
+
+    def forward(self, z, out=None):
+        return np.exp(z, out=out)
+
+    def derivative(self, a):
+        return a
+
+    def backward(self, a, grad_a, out=None):
+        return np.multiply(grad_a, a, out=out)
+
+
 class Softmax(Activation):
     """``f(z)_k = exp(z_k) / sum_j exp(z_j)`` over the last axis.
 
@@ -199,7 +219,7 @@ class Softmax(Activation):
 
 
 #: The built-in activation classes; their ``forward`` and ``backward`` accept ``out=``.
-BUILTIN = (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax)
+BUILTIN = (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, Exp, Softmax)
 
 ACTIVATIONS = {
     "identity": Identity,
@@ -209,6 +229,7 @@ ACTIVATIONS = {
     "tanh": Tanh,
     "relu": ReLU,
     "leaky_relu": LeakyReLU,
+    "exp": Exp,
     "softmax": Softmax,
 }
 

@@ -15,9 +15,13 @@ def check_array(
 
     A 1-D array is accepted where 2-D is expected when ``n_cols == 1`` (it becomes a
     column). No copy is made when ``value`` already has the right dtype and layout.
+    A SciPy sparse matrix or array (see :func:`is_sparse`) comes back in CSR format
+    with ``dtype``, never densified.
     """
     if value is None:
         raise ValueError(f"The '{name}' argument must be an array; got None.")
+    if is_sparse(value):
+        return _check_sparse(value, name, dtype, ndim, n_cols, cols_what)
     arr = np.asarray(value)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(
@@ -53,6 +57,42 @@ def check_array(
             f"{arr[tuple(bad)]} at index {tuple(int(i) for i in bad)}."
         )
     return arr
+
+
+def is_sparse(value) -> bool:
+    """Whether ``value`` is a SciPy sparse matrix or array, recognised by what it offers
+    (``tocsr``, ``nnz``, ``shape``), so that the engine never imports SciPy."""
+    return not isinstance(value, np.ndarray) and all(hasattr(value, name) for name in ("tocsr", "nnz", "shape"))
+
+
+def _check_sparse(value, name: str, dtype, ndim: int, n_cols: int | None, cols_what: str):
+    """``check_array`` for a sparse ``value``: CSR of ``dtype``, checked without densifying.
+
+    CSR because the training loop takes batches of rows. A CSR input of the right dtype is
+    returned as it is; another format or dtype costs one copy of the stored entries only.
+    """
+    if ndim != 2 or len(value.shape) != 2:
+        raise ValueError(f"The '{name}' argument is a sparse matrix, which is 2-D; a {ndim}-D array is expected.")
+    if value.shape[0] == 0 or value.shape[1] == 0:
+        raise ValueError(f"The '{name}' argument must not be empty; got shape {value.shape}.")
+    if n_cols is not None and value.shape[1] != n_cols:
+        raise ValueError(
+            f"The '{name}' argument must have {n_cols} columns{cols_what}; got {value.shape[1]} (shape {value.shape})."
+        )
+    stored = np.dtype(value.dtype)
+    if not (np.issubdtype(stored, np.number) or stored.kind == "b") or np.issubdtype(stored, np.complexfloating):
+        raise TypeError(f"The '{name}' argument must hold real numbers; got a sparse matrix of dtype {stored}.")
+    csr = value if getattr(value, "format", None) == "csr" else value.tocsr()
+    if csr.dtype != dtype:
+        csr = csr.astype(dtype)
+    data = np.asarray(csr.data)
+    with np.errstate(over="ignore", invalid="ignore"):
+        finite = np.isfinite(np.add.reduce(data, axis=None)) or (np.isfinite(data.min()) and np.isfinite(data.max()))
+    if data.size and not finite:
+        raise ValueError(
+            f"The '{name}' argument must contain only finite numbers; its stored entries include NaN or inf."
+        )
+    return csr
 
 
 def _plain(value):
@@ -104,6 +144,76 @@ def check_float(
             rng = ("<= " if high_inclusive else "< ") + f"{high}"
         raise ValueError(f"The '{name}' parameter must be {rng}; got {value!r}.")
     return value
+
+
+# -- memory ------------------------------------------------------------------------------------------
+class InsufficientMemoryError(ValueError):
+    """A request that cannot fit in memory, refused before anything is allocated.
+
+    A ValueError, so that scikit-learn's conventions and the command line's one-line
+    errors treat it as the bad argument it is; the message says how much memory the
+    request needs, how much there is, and what to change.
+    """
+
+
+def available_memory() -> int | None:
+    """Bytes this process may still allocate, or None when that cannot be told.
+
+    The smallest of: the ``BPNN_MAX_MEMORY`` environment variable (bytes; for tests and
+    shared machines), the address-space limit (``ulimit -v``) and the kernel's estimate of
+    available memory (``MemAvailable`` in ``/proc/meminfo``, Linux).
+    """
+    import os
+
+    limits = []
+    text = os.environ.get("BPNN_MAX_MEMORY", "").strip()
+    if text.isdigit():
+        limits.append(int(text))
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if soft != resource.RLIM_INFINITY and soft > 0:
+            limits.append(int(soft))
+    except (ImportError, OSError, ValueError):
+        pass
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    limits.append(int(line.split()[1]) * 1024)
+                    break
+    except (OSError, ValueError, IndexError):
+        pass
+    return min(limits) if limits else None
+
+
+def format_bytes(n: float) -> str:
+    """``1536`` -> ``"1.5 KiB"``: a size as a person reads it."""
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.3g} {unit}"
+        n /= 1024
+    return f"{n:.3g} TiB"  # pragma: no cover - the loop returns
+
+
+def check_memory(needed: int, what: str, advice: str) -> None:
+    """Raise :class:`InsufficientMemoryError` when ``needed`` bytes exceed :func:`available_memory`.
+
+    Parameters
+    ----------
+    needed : int
+        Bytes the request would allocate.
+    what : str
+        The request, as the start of the message ("the 'lm' solver's Jacobian ...").
+    advice : str
+        What to change so that it fits.
+    """
+    limit = available_memory()
+    if limit is not None and needed > limit:
+        raise InsufficientMemoryError(
+            f"{what} needs {format_bytes(needed)} of memory, more than the {format_bytes(limit)} available; {advice}"
+        )
 
 
 def lookup(table: dict, name: str, argument: str, alternatives: str):

@@ -139,8 +139,13 @@ class Dense:
         if self.weights is None:
             raise RuntimeError("This Dense layer has no weights yet: add it to a Network or call build(rng).")
         # (the buffers looked up here rather than through _out(): this runs once per layer and sample)
-        scratch = self._scratch = self._training_buffers(len(X)) if training else None
-        z = np.matmul(X, self.weights, out=None if scratch is None else scratch["a"])
+        scratch = self._scratch = self._training_buffers(X.shape[0]) if training else None
+        if isinstance(X, np.ndarray):
+            z = np.matmul(X, self.weights, out=None if scratch is None else scratch["a"])
+        else:
+            # a SciPy sparse matrix (only ever the first layer's input): its own product with a
+            # dense array gives a dense array, and the data are never densified
+            z = np.asarray(X @ self.weights)
         act = self.activation
         if type(act) is ReLU and self.bias is not None and _native.bias_relu(z, self.bias):
             a = z  # the two lines below in one pass of the optional C kernel, to the same numbers
@@ -167,12 +172,20 @@ class Dense:
         dL/dW = X^T delta,  dL/db = sum of delta over samples,  dL/dX = delta W^T.
         """
         scratch = self._scratch
+        dense_input = isinstance(self._input, np.ndarray)
         if scratch is None:
-            self.grad_weights = np.matmul(self._input.T, delta)
+            if dense_input:
+                self.grad_weights = np.matmul(self._input.T, delta)
+            else:  # a sparse input (see forward): X^T delta by the sparse matrix's own product
+                self.grad_weights = np.asarray(self._input.T @ delta)
             if self.bias is not None:
                 self.grad_bias = delta.sum(axis=0)
             return np.matmul(delta, self.weights.T) if need_input_grad else None
-        if len(delta) == 1:
+        if not dense_input:  # a sparse input, as above
+            self.grad_weights = np.asarray(self._input.T @ delta)
+            if self.bias is not None:
+                self.grad_bias = np.matmul(scratch["ones"], delta, out=scratch["db"])
+        elif len(delta) == 1:
             # One sample (online training): X^T delta is an outer product and the column sums
             # are delta's one row. An elementwise product and a copy give the same numbers as
             # the two BLAS calls below (a sum of one term), in a third of the time.

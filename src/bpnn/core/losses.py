@@ -197,17 +197,42 @@ class Huber(Loss):
         return f"Huber(delta={self.delta})"
 
 
-LOSSES = {
-    "mse": MeanSquaredError,
-    "mean_squared_error": MeanSquaredError,
-    "binary_crossentropy": BinaryCrossEntropy,
-    "bce": BinaryCrossEntropy,
-    "categorical_crossentropy": CategoricalCrossEntropy,
-    "cce": CategoricalCrossEntropy,
-    "mae": MeanAbsoluteError,
-    "mean_absolute_error": MeanAbsoluteError,
-    "huber": Huber,
-}
+class PoissonDeviance(Loss):
+    """Half the Poisson deviance, for counts or rates ``y >= 0`` and predicted rates ``mu > 0``:
+
+        l = sum_k  y_k log(y_k / mu_k) - y_k + mu_k        (y log y = 0 at y = 0)
+
+    ``dL/dmu = (1 - y / mu) / m``. With an ``exp`` output ``mu = exp(z)`` the chain rule
+    collapses to ``dL/dz = (mu - y) / m``. ``l`` is 0 for a perfect prediction; it is the
+    negative Poisson log-likelihood up to terms that depend on ``y`` only, so minimising it
+    is maximum-likelihood Poisson regression (scikit-learn's ``loss="poisson"``).
+    """
+
+    name = "poisson"
+
+    def value(self, y_true, y_pred, sample_weight=None):
+        mu = np.maximum(y_pred, np.finfo(y_pred.dtype).tiny)
+        positive = y_true > 0
+        ratio = np.divide(y_true, mu, out=np.ones_like(mu), where=positive)
+        per = (y_true * np.log(ratio) - y_true + mu).sum(axis=1)
+        return _mean(per, sample_weight)
+
+    def gradient(self, y_true, y_pred, sample_weight=None):
+        mu = np.maximum(y_pred, np.finfo(y_pred.dtype).tiny)
+        return (1.0 - y_true / mu) * _sample_scale(len(y_true), sample_weight, y_pred.dtype)
+
+    def fused_delta(self, y_true, y_pred, activation_name, sample_weight=None):
+        if activation_name == "exp":
+            return (y_pred - y_true) * _sample_scale(len(y_true), sample_weight, y_pred.dtype)
+        return None
+
+
+# Each loss by its own name (``cls.name``, the one model files store) and by its other spellings.
+_ALIASES = {"mean_squared_error": "mse", "bce": "binary_crossentropy", "cce": "categorical_crossentropy",
+            "mean_absolute_error": "mae"}  # fmt: skip
+_BY_NAME = {cls.name: cls for cls in (MeanSquaredError, BinaryCrossEntropy, CategoricalCrossEntropy,
+                                       MeanAbsoluteError, Huber, PoissonDeviance)}  # fmt: skip
+LOSSES = {**_BY_NAME, **{alias: _BY_NAME[name] for alias, name in _ALIASES.items()}}
 
 
 def get_loss(loss) -> Loss:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from bpnn.core.activations import Identity, Sigmoid, Softmax
+from bpnn.core.activations import Exp, Identity, Sigmoid, Softmax
 from bpnn.core.checks import check_array, check_float, check_same_rows
 from bpnn.core.layers import Dense
 from bpnn.core.losses import get_loss
 
 # Output activations for which a loss may supply dL/dz directly (Loss.fused_delta).
 # The chain rule collapses to delta = (yhat - y) / m for exactly these pairs:
-#   identity + mse,  sigmoid + binary_crossentropy,  softmax + categorical_crossentropy.
+#   identity + mse,  sigmoid + binary_crossentropy,  softmax + categorical_crossentropy,
+#   exp + poisson.
 # Only the built-in classes qualify, so a user's activation that happens to be
 # called "sigmoid" still goes through its own backward().
-_FUSABLE = (Identity, Sigmoid, Softmax)
+_FUSABLE = (Identity, Sigmoid, Softmax, Exp)
 
 
 # Network.fit, Network.explain and Network.save are done by packages above the engine
@@ -278,7 +279,10 @@ class Network:
 
         Parameters
         ----------
-        X : array of shape (n_samples, n_inputs)
+        X : array or SciPy sparse matrix of shape (n_samples, n_inputs)
+            A sparse ``X`` (any SciPy format, taken as CSR) is never densified: the first
+            layer multiplies it by its own sparse products, and batches are CSR matrices of
+            their rows (``lm`` and ``br`` excepted: they need a dense copy).
         y : array of shape (n_samples, n_outputs)
             Targets (one-hot rows for several classes); 1-D is accepted for one output.
         epochs : int, default=100

@@ -37,6 +37,7 @@ from bpnn.core.gradcheck import gradcheck, numerical_gradients
 from bpnn.core.layers import Dense, Layer
 from bpnn.core.network import Network, NeuralNetwork
 from bpnn.demos.progress import TrainingProgress
+from bpnn.explain.i18n import Translator
 from bpnn.training.loop import Callback
 
 
@@ -47,9 +48,10 @@ def _quiet(_line: str) -> None:
 class _Pictures:
     """Saves plots into ``out_dir`` (if any) and remembers and announces each path."""
 
-    def __init__(self, out_dir, echo):
+    def __init__(self, out_dir, echo, t=None):
         self.dir = None if out_dir is None else Path(out_dir)
         self.echo = echo
+        self.t = t or Translator("en")
         self.files: list[str] = []
         if self.dir is not None:
             try:
@@ -66,7 +68,7 @@ class _Pictures:
         for suffix in suffixes:
             path = plot(*args, path=self.dir / (name + suffix), **kwargs)
             self.files.append(str(path))
-            self.echo(f"saved {path}")
+            self.echo(self.t("saved {path}", path=path))
 
 
 def _result(name, seed_document, settings, results, pictures, network) -> dict:
@@ -100,6 +102,70 @@ def _accuracy(scores: np.ndarray, labels: np.ndarray) -> float:
     """Fraction of rows whose class (argmax, or a 0.5 threshold for one column) equals ``labels``."""
     predicted = (scores[:, 0] >= 0.5).astype(int) if scores.shape[1] == 1 else scores.argmax(axis=1)
     return float(np.mean(predicted == labels))
+
+
+#: The five seed articles (Chinese blog posts) the demos reproduce, by their titles.
+SEED_TITLES = {
+    "000": "BP神经网络训练算法源代码是如何实现的?",
+    "001": "如何掌握反向传播网络的玩法?",
+    "002": "BP神经网络计算过程详解,算一遍弄懂反向传播--Python计算过程",
+    "003": "神经网络和反向传播算法快速入门",
+    "004": "numpy实现神经网络反向传播算法的步骤",
+}
+
+
+def _announce(echo, t, seed_document: str) -> None:
+    """The first line of a demo: which article it reproduces, by its title."""
+    echo(t("Seed article {number}: 《{title}》", number=seed_document, title=SEED_TITLES[seed_document]))
+
+
+def _mode(t, batch_size) -> str:
+    """How the samples are fed, in words."""
+    if batch_size == 1:
+        return t("one sample at a time")
+    return t("full batch") if batch_size is None else t("batches of {n}", n=batch_size)
+
+
+def _opening(t, template: str, *, sizes=(), batch_size=None, learning_rate=None, epochs=None, seed=None, **more):
+    """A demo's opening sentence: ``template`` filled with the layer sizes (``2-25-50-25-2``), the
+    batching mode, the learning rate, the epochs and the seed, and any ``more`` fields."""
+    return t(
+        template,
+        sizes="-".join(map(str, sizes)),
+        mode=_mode(t, batch_size),
+        lr=learning_rate,
+        epochs=epochs,
+        seed=seed,
+        **more,
+    )
+
+
+def _progress(t, epochs: int, template: str, fields: dict, **options) -> TrainingProgress:
+    """The progress line of a demo: ``template`` with the epoch (``e`` of ``n``, ``w`` wide) and each
+    ``fields`` name filled from the logged value it names."""
+
+    def line(e, n, logged):
+        return t(template, e=e, w=len(str(n)), n=n, **{name: logged[key] for name, key in fields.items()})
+
+    return TrainingProgress(epochs, format_line=line, **options)
+
+
+def _settings(epochs, learning_rate, hidden, activation, batch_size, seed, **more) -> dict:
+    """The settings a demo reports (its ``settings`` entry)."""
+    return {
+        "epochs": epochs,
+        "learning_rate": learning_rate,
+        "hidden": list(hidden),
+        "activation": activation,
+        "batch_size": batch_size,
+        "seed": seed,
+        **more,
+    }
+
+
+def _epoch_line(t, name: str = "loss"):
+    """A progress line ``epoch e/n  loss x`` in the chosen language."""
+    return lambda e, n, f: t("epoch {e:>{w}}/{n}  " + name + " {value:.6f}", e=e, w=len(str(n)), n=n, value=f[name])
 
 
 # ===================================================================================
@@ -246,27 +312,51 @@ def _blog_names(step) -> dict:
     return {k: float(v) for k, v in names.items()}
 
 
+#: Why seed 002's figures after iteration 1 are not those of gradient descent (one message, several lines).
+WHY_BLOG_DIFFERS = (
+    "  Its diff_w3/diff_w4 lines give hidden neuron 2 the error δ_o2·w6 + δ_o1·w8; the chain rule gives\n"
+    "  δ_o1·w6 + δ_o2·w8 (w6 carries h2 to o1, w8 carries h2 to o2). The two agree while w6 = w8, as in\n"
+    "  iteration 1 (all weights 1.0), and part from iteration 2 on, once the update has made w6 ≠ w8.\n"
+    "  Its diff_w7/diff_w8 lines also swap h_out_1 and h_out_2; that is harmless only while the two\n"
+    "  hidden neurons are equal, which the correct gradient keeps forever (they start equal and\n"
+    "  are updated alike), but the w3/w4 slip breaks, so in the blog's run both slips count."
+)
+
+
 def run_worked_example(
-    *, epochs: int = 1000, learning_rate: float = 0.5, out_dir=None, echo=print, progress: str = "auto"
+    *,
+    epochs: int = 1000,
+    learning_rate: float = 0.5,
+    out_dir=None,
+    echo=print,
+    progress: str = "auto",
+    lang: str | None = "en",
 ) -> dict:
     """Seed 002: the first iteration quantity by quantity, then iterations 10, 100, 1000.
 
     ``epochs`` is the number of iterations (one full-batch update of the single sample each).
     ``progress`` is accepted for a uniform interface; this run is too short to need a bar.
+    ``lang`` is the language of the printed words (``"en"``, ``"zh"``, or ``None`` for the locale).
     """
-    pictures = _Pictures(out_dir, echo)
+    t = Translator(lang)
+    pictures = _Pictures(out_dir, echo, t)
     net = worked_example_network()
     X, Y = WORKED_X, WORKED_Y
     step = net.explain(X, Y, learning_rate)
     ours = _blog_names(step)
     is_blog_rate = learning_rate == 0.5
 
-    echo("Seed 002's worked example: 2-2-2 sigmoid network, no bias, all weights 1.0,")
-    echo(f"x = (0.10, 0.88), target (0.55, 1.0), loss ½Σ(y - o)², learning rate {learning_rate:g}.")
-    echo("bpnn's names: w1 = w_11^[1], w2 = w_21^[1], w3 = w_12^[1], w4 = w_22^[1] (input → hidden),")
-    echo("              w5 = w_11^[2], w6 = w_21^[2], w7 = w_12^[2], w8 = w_22^[2] (hidden → output).")
+    _announce(echo, t, "002")
+    echo(t("Its worked example: 2-2-2 sigmoid network, no bias, all weights 1.0,"))
+    echo(t("x = (0.10, 0.88), target (0.55, 1.0), loss ½Σ(y - o)², learning rate {lr:g}.", lr=learning_rate))
+    echo(t("bpnn's names: w1 = w_11^[1], w2 = w_21^[1], w3 = w_12^[1], w4 = w_22^[1] (input → hidden),"))
+    echo(t("              w5 = w_11^[2], w6 = w_21^[2], w7 = w_12^[2], w8 = w_22^[2] (hidden → output)."))
     echo("")
-    echo("Iteration 1, in the blog's order" + (" (the blog's printed value on the right):" if is_blog_rate else ":"))
+    echo(
+        t("Iteration 1, in the blog's order (the blog's printed value on the right):")
+        if is_blog_rate
+        else t("Iteration 1, in the blog's order:")
+    )
     matches = 0
     for name, value in ours.items():
         line = f"  {name:<10} = {value: .6f}"
@@ -274,13 +364,15 @@ def run_worked_example(
             blog = BLOG_ITERATION_1[name]
             ok = f"{value:.6f}" == f"{blog:.6f}"
             matches += ok
-            line += f"    blog {blog: .6f}  {'same' if ok else 'DIFFERENT'}"
+            line += t("    blog {blog: .6f}  same" if ok else "    blog {blog: .6f}  DIFFERENT", blog=blog)
         echo(line)
     if is_blog_rate:
-        echo(f"  {matches} of {len(ours)} quantities agree with the blog to 6 decimals.")
+        echo(t("  {matches} of {n} quantities agree with the blog to 6 decimals.", matches=matches, n=len(ours)))
     echo(
-        "  (`bpnn explain --layers 2,2,2 --weights 1 --no-bias --inputs 0.1,0.88 --targets 0.55,1` "
-        "shows the same step with every formula.)"
+        t(
+            "  (`bpnn explain --layers 2,2,2 --weights 1 --no-bias --inputs 0.1,0.88 --targets 0.55,1` "
+            "shows the same step with every formula.)"
+        )
     )
 
     # The values the blog prints for iteration k come from that iteration's forward pass,
@@ -301,10 +393,12 @@ def run_worked_example(
     ]
 
     echo("")
-    echo("Later iterations (values from the forward pass of iteration k, before its update, as the blog prints them):")
     echo(
-        f"  {'k':>5}  {'loss (correct)':>15}  {'outputs (correct)':>22}  {'gradcheck':>9}  "
-        f"{'blog lines re-run':>17}  {'blog published':>15}"
+        t("Later iterations (values from the forward pass of iteration k, before its update, as the blog prints them):")
+    )
+    echo(
+        f"  {'k':>5}  {t('loss (correct)'):>15}  {t('outputs (correct)'):>22}  {'gradcheck':>9}  "
+        f"{t('blog lines re-run'):>17}  {t('blog published'):>15}"
     )
     for r in rows:
         pub = r["blog_published_loss"]
@@ -326,28 +420,39 @@ def run_worked_example(
         if abs(blog_g - num_g) > 1e-9 * max(abs(num_g), 1e-12):
             wrong[w] = (float(blog_g), float(num_g))
     echo("")
-    echo("Why the blog's later figures differ:")
-    echo("  Its diff_w3/diff_w4 lines give hidden neuron 2 the error δ_o2·w6 + δ_o1·w8; the chain rule gives")
-    echo("  δ_o1·w6 + δ_o2·w8 (w6 carries h2 to o1, w8 carries h2 to o2). The two agree while w6 = w8, as in")
-    echo("  iteration 1 (all weights 1.0), and part from iteration 2 on, once the update has made w6 ≠ w8.")
-    echo("  Its diff_w7/diff_w8 lines also swap h_out_1 and h_out_2; that is harmless only while the two")
-    echo("  hidden neurons are equal, which the correct gradient keeps forever (they start equal and")
-    echo("  are updated alike), but the w3/w4 slip breaks, so in the blog's run both slips count.")
+    echo(t("Why the blog's later figures differ:"))
+    for line in t(WHY_BLOG_DIFFERS).splitlines():
+        echo(line)
     if wrong:
-        echo("  At iteration 2, the blog's lines against finite differences:")
+        echo(t("  At iteration 2, the blog's lines against finite differences:"))
         for w, (b, n) in wrong.items():
-            echo(f"    ∂L/∂{w}: blog {b: .9f}, finite differences {n: .9f}")
+            echo(t("    ∂L/∂{w}: blog {blog: .9f}, finite differences {numeric: .9f}", w=w, blog=b, numeric=n))
     if is_blog_rate and rows and rows[-1]["iteration"] == 1000:
         last = rows[-1]
-        echo("  Re-running the blog's lines as written reproduces its published figures:")
+        echo(t("  Re-running the blog's lines as written reproduces its published figures:"))
         echo(
-            f"    loss {last['blog_lines_loss']:.12f} at iteration 1000, outputs "
-            f"{last['blog_lines_outputs'][0]:.11f}, {last['blog_lines_outputs'][1]:.12f}"
+            t(
+                "    loss {loss:.12f} at iteration 1000, outputs {o1:.11f}, {o2:.12f}",
+                loss=last["blog_lines_loss"],
+                o1=last["blog_lines_outputs"][0],
+                o2=last["blog_lines_outputs"][1],
+            )
         )
-        echo(f"    (published: {BLOG_LATER_LOSS[1000]}, outputs {BLOG_OUTPUTS_1000[0]}, {BLOG_OUTPUTS_1000[1]});")
         echo(
-            f"  the correct gradient gives loss {last['loss']:.12f}, outputs "
-            f"{last['outputs'][0]:.11f}, {last['outputs'][1]:.12f}."
+            t(
+                "    (published: {loss}, outputs {o1}, {o2});",
+                loss=BLOG_LATER_LOSS[1000],
+                o1=BLOG_OUTPUTS_1000[0],
+                o2=BLOG_OUTPUTS_1000[1],
+            )
+        )
+        echo(
+            t(
+                "  the correct gradient gives loss {loss:.12f}, outputs {o1:.11f}, {o2:.12f}.",
+                loss=last["loss"],
+                o1=last["outputs"][0],
+                o2=last["outputs"][1],
+            )
         )
 
     if pictures:
@@ -390,6 +495,7 @@ def run_xor(
     out_dir=None,
     echo=print,
     progress: str = "auto",
+    lang: str | None = "en",
 ) -> dict:
     """Seed 000: a 2-3-1 sigmoid network learns XOR by full-batch gradient descent on the MSE.
 
@@ -398,25 +504,29 @@ def run_xor(
     these defaults solve it.
     """
     hidden = _check_hidden(hidden)
-    pictures = _Pictures(out_dir, echo)
+    t = Translator(lang)
+    pictures = _Pictures(out_dir, echo, t)
     net = Network(
         _dense_stack(2, hidden, 1, activation, "sigmoid", init=initializers.Normal(1.0)), loss="mse", seed=seed
     )
-    echo(
-        f"Seed 000: XOR with a {'-'.join(map(str, (2, *hidden, 1)))} network ({activation} hidden, sigmoid "
-        f"output), MSE, {'full batch' if batch_size is None else f'batches of {batch_size}'}, "
-        f"learning rate {learning_rate:g}, {epochs} epochs, seed {seed}."
+    _announce(echo, t, "000")
+    opening = (
+        "XOR with a {sizes} network ({activation} hidden, sigmoid output), MSE, {mode}, "
+        "learning rate {lr:g}, {epochs} epochs, seed {seed}."
     )
-    prog = TrainingProgress(epochs, every=100, mode=progress, echo=echo, desc="xor")
+    run = {"batch_size": batch_size, "learning_rate": learning_rate, "epochs": epochs, "seed": seed}
+    echo(_opening(t, opening, sizes=(2, *hidden, 1), activation=activation, **run))
+    prog = TrainingProgress(epochs, every=100, mode=progress, echo=echo, desc="xor", format_line=_epoch_line(t))
     history = net.fit(
         XOR_X, XOR_Y, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed, callbacks=[prog]
     )
     out = net.predict(XOR_X)[:, 0]
     correct = int(np.sum((out >= 0.5) == (XOR_Y[:, 0] >= 0.5)))
     echo("")
-    for x, t, o in zip(XOR_X, XOR_Y[:, 0], out):
-        echo(f"  {int(x[0])} xor {int(x[1])} = {int(t)}   network {o:.4f}  {'right' if (o >= 0.5) == t else 'WRONG'}")
-    echo(f"{correct}/4 correct, final loss {history['loss'][-1]:.6f}")
+    for x, target, o in zip(XOR_X, XOR_Y[:, 0], out):
+        line = "  {a} xor {b} = {target}   network {o:.4f}  " + ("right" if (o >= 0.5) == target else "WRONG")
+        echo(t(line, a=int(x[0]), b=int(x[1]), target=int(target), o=o))
+    echo(t("{correct}/4 correct, final loss {loss:.6f}", correct=correct, loss=history["loss"][-1]))
     if pictures:
         from bpnn.plots import plot_decision_boundary, plot_history
 
@@ -430,14 +540,7 @@ def run_xor(
             margin=0.25,
         )
         pictures.save(plot_history, "loss", history, title="XOR: loss per epoch")
-    settings = {
-        "epochs": epochs,
-        "learning_rate": learning_rate,
-        "hidden": list(hidden),
-        "activation": activation,
-        "batch_size": batch_size,
-        "seed": seed,
-    }
+    settings = _settings(epochs, learning_rate, hidden, activation, batch_size, seed)
     results = {
         "correct": correct,
         "outputs": out.tolist(),
@@ -478,6 +581,7 @@ def run_binary(
     out_dir=None,
     echo=print,
     progress: str = "auto",
+    lang: str | None = "en",
 ) -> dict:
     """Seed 003: 2-2-1, ReLU hidden, sigmoid output, binary cross-entropy, full batch.
 
@@ -486,29 +590,29 @@ def run_binary(
     (:func:`binary_data`), so about 5% of the points cannot be separated by any line.
     """
     hidden = _check_hidden(hidden)
-    pictures = _Pictures(out_dir, echo)
+    t = Translator(lang)
+    pictures = _Pictures(out_dir, echo, t)
     X_train, X_test, y_train, y_test = binary_data(n_samples)
     net = Network(
         _dense_stack(2, hidden, 1, activation, "sigmoid", init=initializers.Normal(0.01)),
         loss="binary_crossentropy",
         seed=seed,
     )
+    _announce(echo, t, "003")
     echo(
-        f"Seed 003: a {'-'.join(map(str, (2, *hidden, 1)))} network ({activation} hidden, sigmoid output), "
-        f"binary cross-entropy, on two blobs ({len(X_train)} training and {len(X_test)} test points),"
+        t(
+            "A {sizes} network ({activation} hidden, sigmoid output), binary cross-entropy, on two blobs "
+            "({n_train} training and {n_test} test points),",
+            sizes="-".join(map(str, (2, *hidden, 1))),
+            activation=activation,
+            n_train=len(X_train),
+            n_test=len(X_test),
+        )
     )
-    echo(
-        f"{'full batch' if batch_size is None else f'batches of {batch_size}'}, learning rate {learning_rate:g}, "
-        f"{epochs} iterations, seed {seed}."
-    )
-    prog = TrainingProgress(
-        epochs,
-        every=1000,
-        mode=progress,
-        echo=echo,
-        desc="binary",
-        format_line=lambda e, n, f: f"iteration {e:>{len(str(n))}}/{n}  cost {f['loss']:.6f}",
-    )
+    run = {"batch_size": batch_size, "learning_rate": learning_rate, "epochs": epochs, "seed": seed}
+    echo(_opening(t, "{mode}, learning rate {lr:g}, {epochs} iterations, seed {seed}.", **run))
+    line = "iteration {e:>{w}}/{n}  cost {cost:.6f}"
+    prog = _progress(t, epochs, line, {"cost": "loss"}, every=1000, mode=progress, echo=echo, desc="binary")
     history = net.fit(
         X_train,
         y_train[:, None],
@@ -520,7 +624,14 @@ def run_binary(
     )
     train_acc = _accuracy(net.predict(X_train), y_train)
     test_acc = _accuracy(net.predict(X_test), y_test)
-    echo(f"final cost {history['loss'][-1]:.6f}, training accuracy {train_acc:.2%}, test accuracy {test_acc:.2%}")
+    echo(
+        t(
+            "final cost {cost:.6f}, training accuracy {train:.2%}, test accuracy {test:.2%}",
+            cost=history["loss"][-1],
+            train=train_acc,
+            test=test_acc,
+        )
+    )
     if pictures:
         from bpnn.plots import plot_dataset, plot_decision_boundary, plot_history
 
@@ -540,15 +651,7 @@ def run_binary(
             title=f"2-2-1 classifier, test accuracy {test_acc:.1%}",
         )
         pictures.save(plot_history, "cost", history, title="Cost per iteration")
-    settings = {
-        "epochs": epochs,
-        "learning_rate": learning_rate,
-        "hidden": list(hidden),
-        "activation": activation,
-        "batch_size": batch_size,
-        "seed": seed,
-        "n_samples": n_samples,
-    }
+    settings = _settings(epochs, learning_rate, hidden, activation, batch_size, seed, n_samples=n_samples)
     results = {
         "final_cost": history["loss"][-1],
         "train_accuracy": train_acc,
@@ -585,6 +688,7 @@ def run_moons(
     out_dir=None,
     echo=print,
     progress: str = "auto",
+    lang: str | None = "en",
 ) -> dict:
     """Seed 004: the 2-25-50-25-2 sigmoid network on two moons, one sample at a time.
 
@@ -594,41 +698,34 @@ def run_moons(
     training set and the accuracy on the test set.
     """
     hidden = _check_hidden(hidden)
-    pictures = _Pictures(out_dir, echo)
+    t = Translator(lang)
+    pictures = _Pictures(out_dir, echo, t)
     X, y, X_train, X_test, y_train, y_test = moons_data(n_samples)
     Y_train = np.eye(2)[y_train]
     net = NeuralNetwork(seed=seed)
     for layer in _dense_stack(2, hidden, 2, activation, "sigmoid", layer_class=Layer):
         net.add_layer(layer)
-    mode = (
-        "one sample at a time"
-        if batch_size == 1
-        else ("full batch" if batch_size is None else f"batches of {batch_size}")
-    )
+    _announce(echo, t, "004")
     echo(
-        f"Seed 004: a {'-'.join(map(str, (2, *hidden, 2)))} network ({activation} hidden, sigmoid output), "
-        f"MSE on one-hot targets, on make_moons({n_samples}, noise=0.2)"
+        t(
+            "A {sizes} network ({activation} hidden, sigmoid output), MSE on one-hot targets, "
+            "on make_moons({n}, noise=0.2)",
+            sizes="-".join(map(str, (2, *hidden, 2))),
+            activation=activation,
+            n=n_samples,
+        )
     )
-    echo(
-        f"({len(X_train)} training, {len(X_test)} test points), {mode}, learning rate {learning_rate:g}, "
-        f"{epochs} epochs, seed {seed}."
-    )
+    run = {"batch_size": batch_size, "learning_rate": learning_rate, "epochs": epochs, "seed": seed}
+    sizes = "({n_train} training, {n_test} test points), {mode}, learning rate {lr:g}, {epochs} epochs, seed {seed}."
+    echo(_opening(t, sizes, n_train=len(X_train), n_test=len(X_test), **run))
 
     def evaluate(epoch, logs):
         mse = float(np.mean(np.square(Y_train - net.predict(X_train))))  # seed 004's printed MSE
         return {"mse": mse, "test_accuracy": _accuracy(net.predict(X_test), y_test)}
 
-    prog = TrainingProgress(
-        epochs,
-        every=every,
-        evaluate=evaluate,
-        mode=progress,
-        echo=echo,
-        desc="moons",
-        format_line=lambda e, n, f: (
-            f"epoch {e:>{len(str(n))}}/{n}  MSE {f['mse']:.6f}  test accuracy {f['test_accuracy']:.2%}"
-        ),
-    )
+    line = "epoch {e:>{w}}/{n}  MSE {mse:.6f}  test accuracy {test:.2%}"
+    fields = {"mse": "mse", "test": "test_accuracy"}
+    prog = _progress(t, epochs, line, fields, every=every, evaluate=evaluate, mode=progress, echo=echo, desc="moons")
     net.fit(
         X_train,
         Y_train,
@@ -641,7 +738,7 @@ def run_moons(
     )
     test_acc = _accuracy(net.predict(X_test), y_test)
     mse = prog.log["mse"][-1]
-    echo(f"final MSE {mse:.6f}, test accuracy {test_acc:.2%}")
+    echo(t("final MSE {mse:.6f}, test accuracy {test:.2%}", mse=mse, test=test_acc))
     if pictures:
         from bpnn.plots import plot_dataset, plot_decision_boundary, plot_history
 
@@ -668,15 +765,7 @@ def run_moons(
             {"epoch": prog.log["epoch"], "loss": prog.log["mse"], "test_accuracy": prog.log["test_accuracy"]},
             title="MSE (training) and accuracy (test)",
         )
-    settings = {
-        "epochs": epochs,
-        "learning_rate": learning_rate,
-        "hidden": list(hidden),
-        "activation": activation,
-        "batch_size": batch_size,
-        "seed": seed,
-        "n_samples": n_samples,
-    }
+    settings = _settings(epochs, learning_rate, hidden, activation, batch_size, seed, n_samples=n_samples)
     results = {"test_accuracy": test_acc, "final_mse": mse, "log": {k: list(v) for k, v in prog.log.items()}}
     return _result("moons", "004", settings, results, pictures, net)
 
@@ -707,33 +796,46 @@ def run_sine(
     out_dir=None,
     echo=print,
     progress: str = "auto",
+    lang: str | None = "en",
 ) -> dict:
     """A regression network: one input x in [-pi, pi], two outputs sin(x) and 1, identity output layer."""
     hidden = _check_hidden(hidden)
-    pictures = _Pictures(out_dir, echo)
+    t = Translator(lang)
+    pictures = _Pictures(out_dir, echo, t)
     X_train, Y_train, X_test, Y_test = sine_data(n_train, random_state=seed)
     net = Network(_dense_stack(1, hidden, 2, activation, "identity"), loss="mse", seed=seed)
     echo(
-        f"Regression of (sin x, 1) for x uniform in [-π, π]: a {'-'.join(map(str, (1, *hidden, 2)))} network "
-        f"({activation} hidden, identity output), MSE,"
+        t(
+            "Regression of (sin x, 1) for x uniform in [-π, π]: a {sizes} network ({activation} hidden, "
+            "identity output), MSE,",
+            sizes="-".join(map(str, (1, *hidden, 2))),
+            activation=activation,
+        )
     )
-    echo(
-        f"{len(X_train)} training and {len(X_test)} test points, "
-        f"{'full batch' if batch_size is None else f'batches of {batch_size}'}, learning rate {learning_rate:g}, "
-        f"{epochs} epochs, seed {seed}."
-    )
+    run = {"batch_size": batch_size, "learning_rate": learning_rate, "epochs": epochs, "seed": seed}
+    sizes = "{n_train} training and {n_test} test points, {mode}, learning rate {lr:g}, {epochs} epochs, seed {seed}."
+    echo(_opening(t, sizes, n_train=len(X_train), n_test=len(X_test), **run))
 
     def evaluate(epoch, logs):
         return {"loss": logs["loss"], "test_rmse": float(np.sqrt(np.mean((net.predict(X_test) - Y_test) ** 2)))}
 
-    prog = TrainingProgress(epochs, every=10, evaluate=evaluate, mode=progress, echo=echo, desc="sine")
+    line = "epoch {e:>{w}}/{n}  loss {loss:.6f}  test RMSE {rmse:.6f}"
+    fields = {"loss": "loss", "rmse": "test_rmse"}
+    prog = _progress(t, epochs, line, fields, every=10, evaluate=evaluate, mode=progress, echo=echo, desc="sine")
     net.fit(
         X_train, Y_train, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed, callbacks=[prog]
     )
     pred = net.predict(X_test)
     rmse = float(np.sqrt(np.mean((pred - Y_test) ** 2)))
     rmse_each = np.sqrt(np.mean((pred - Y_test) ** 2, axis=0))
-    echo(f"test RMSE {rmse:.6f} (sin x: {rmse_each[0]:.6f}, constant 1: {rmse_each[1]:.6f})")
+    echo(
+        t(
+            "test RMSE {rmse:.6f} (sin x: {sin:.6f}, constant 1: {one:.6f})",
+            rmse=rmse,
+            sin=rmse_each[0],
+            one=rmse_each[1],
+        )
+    )
     if pictures:
         from bpnn.plots import plot_fit_1d, plot_history, plot_regression
 
@@ -751,15 +853,7 @@ def run_sine(
         pictures.save(
             plot_history, "history", {"epoch": prog.log["epoch"], "loss": prog.log["loss"]}, title="Training loss"
         )
-    settings = {
-        "epochs": epochs,
-        "learning_rate": learning_rate,
-        "hidden": list(hidden),
-        "activation": activation,
-        "batch_size": batch_size,
-        "seed": seed,
-        "n_train": n_train,
-    }
+    settings = _settings(epochs, learning_rate, hidden, activation, batch_size, seed, n_train=n_train)
     results = {
         "test_rmse": rmse,
         "test_rmse_sin": float(rmse_each[0]),
@@ -783,6 +877,14 @@ def digits_data(data_dir=None, random_state: int = 42):
         from bpnn.io import load_mnist
 
         X_train, y_train, X_test, y_test = load_mnist(data_dir)
+        for what, labels in (("training", y_train), ("test", y_test)):
+            wrong = labels[(labels < 0) | (labels > 9)]
+            if wrong.size:
+                # a digit is 0..9: anything else would silently widen the network's output
+                raise ValueError(
+                    f"--data-dir {data_dir}: the {what} labels must be digits 0 to 9; "
+                    f"{wrong.size} are not (first: {int(wrong[0])})"
+                )
         return X_train, X_test, y_train, y_test, (28, 28), f"MNIST from {data_dir}"
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
@@ -806,13 +908,15 @@ def run_digits(
     out_dir=None,
     echo=print,
     progress: str = "auto",
+    lang: str | None = "en",
 ) -> dict:
     """Softmax + categorical cross-entropy on handwritten digits, plain SGD on mini-batches.
 
     ``epochs`` defaults to 50 on the 8x8 digits and 10 on MNIST.
     """
     hidden = _check_hidden(hidden)
-    pictures = _Pictures(out_dir, echo)
+    t = Translator(lang)
+    pictures = _Pictures(out_dir, echo, t)
     X_train, X_test, y_train, y_test, shape, source = digits_data(data_dir)
     if epochs is None:
         epochs = 50 if data_dir is None else 10
@@ -822,13 +926,21 @@ def run_digits(
         loss="categorical_crossentropy",
         seed=seed,
     )
-    echo(f"Digits: {source}, {len(X_train)} training and {len(X_test)} test images;")
+    source_words = t("scikit-learn's 8x8 digits") if data_dir is None else t("MNIST from {path}", path=data_dir)
     echo(
-        f"a {'-'.join(map(str, (X_train.shape[1], *hidden, n_classes)))} network ({activation} hidden, softmax "
-        f"output), categorical cross-entropy, SGD on "
-        f"{'the full batch' if batch_size is None else f'batches of {batch_size}'}, learning rate {learning_rate:g}, "
-        f"{epochs} epochs, seed {seed}."
+        t(
+            "Digits: {source}, {n_train} training and {n_test} test images;",
+            source=source_words,
+            n_train=len(X_train),
+            n_test=len(X_test),
+        )
     )
+    opening = (
+        "a {sizes} network ({activation} hidden, softmax output), categorical cross-entropy, SGD on {mode}, "
+        "learning rate {lr:g}, {epochs} epochs, seed {seed}."
+    )
+    run = {"batch_size": batch_size, "learning_rate": learning_rate, "epochs": epochs, "seed": seed}
+    echo(_opening(t, opening, sizes=(X_train.shape[1], *hidden, n_classes), activation=activation, **run))
     Y_train = np.eye(n_classes)[y_train]
 
     def evaluate(epoch, logs):
@@ -838,19 +950,10 @@ def run_digits(
             "test_accuracy": _accuracy(net.predict(X_test), y_test),
         }
 
-    prog = TrainingProgress(
-        epochs,
-        every=5 if data_dir is None else 1,
-        evaluate=evaluate,
-        mode=progress,
-        echo=echo,
-        desc="digits",
-        format_line=lambda e, n, f: (
-            f"epoch {e:>{len(str(n))}}/{n}  loss {f['loss']:.6f}  "
-            f"train accuracy {f['train_accuracy']:.2%}  "
-            f"test accuracy {f['test_accuracy']:.2%}"
-        ),
-    )
+    line = "epoch {e:>{w}}/{n}  loss {loss:.6f}  train accuracy {train:.2%}  test accuracy {test:.2%}"
+    fields = {"loss": "loss", "train": "train_accuracy", "test": "test_accuracy"}
+    every = 5 if data_dir is None else 1
+    prog = _progress(t, epochs, line, fields, every=every, evaluate=evaluate, mode=progress, echo=echo, desc="digits")
     net.fit(
         X_train, Y_train, epochs=epochs, learning_rate=learning_rate, batch_size=batch_size, seed=seed, callbacks=[prog]
     )
@@ -859,8 +962,15 @@ def run_digits(
     predicted = net.predict(X_test).argmax(axis=1)
     test_acc = float(np.mean(predicted == y_test))
     cm = confusion_matrix(y_test, predicted, labels=list(range(n_classes)))
-    echo(f"test accuracy {test_acc:.2%} ({int(np.sum(predicted != y_test))} of {len(y_test)} test images wrong)")
-    echo("confusion matrix (rows: true digit, columns: predicted):")
+    echo(
+        t(
+            "test accuracy {test:.2%} ({wrong} of {n} test images wrong)",
+            test=test_acc,
+            wrong=int(np.sum(predicted != y_test)),
+            n=len(y_test),
+        )
+    )
+    echo(t("confusion matrix (rows: true digit, columns: predicted):"))
     echo("      " + " ".join(f"{j:>4}" for j in range(n_classes)))
     for i, row in enumerate(cm):
         echo(f"  {i:>2}  " + " ".join(f"{v:>4}" for v in row))
@@ -872,7 +982,7 @@ def run_digits(
             "confusion_matrix",
             cm,
             list(range(n_classes)),
-            title=f"Test confusion matrix, accuracy {test_acc:.1%}",
+            title="Test confusion matrix",  # plot_confusion_matrix appends the accuracy
         )
         pictures.save(plot_digits, "misclassified", X_test, y_test, predicted, shape=shape)
         pictures.save(
@@ -881,15 +991,7 @@ def run_digits(
             {k: prog.log[k] for k in ("epoch", "loss", "train_accuracy", "test_accuracy")},
             title="Loss and accuracy",
         )
-    settings = {
-        "epochs": epochs,
-        "learning_rate": learning_rate,
-        "hidden": list(hidden),
-        "activation": activation,
-        "batch_size": batch_size,
-        "seed": seed,
-        "data": source,
-    }
+    settings = _settings(epochs, learning_rate, hidden, activation, batch_size, seed, data=source)
     results = {
         "test_accuracy": test_acc,
         "train_accuracy": prog.log["train_accuracy"][-1],
@@ -952,6 +1054,7 @@ __all__ = [
     "BLOG_LATER_LOSS",
     "BLOG_OUTPUTS_1000",
     "BLOG_WEIGHTS",
+    "SEED_TITLES",
     "moons_data",
     "binary_data",
     "sine_data",

@@ -179,15 +179,58 @@ def estimator_from_parts(arrays: dict, meta: dict, source: str, classes: dict[st
         if not isinstance(meta.get(key), dict):
             raise bad(f"the estimator description lacks {key!r}")
     cls = classes[name]
-    params = _decode(meta["params"], arrays, source)
-    state = _decode(meta["state"], arrays, source)
+    try:
+        params = _decode(meta["params"], arrays, source)
+        state = _decode(meta["state"], arrays, source)
+    except ModelFileError:
+        raise
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        # a tag whose value has the wrong type ({"__tuple__": 5}, {"__object__": "x"}, ...)
+        raise bad(
+            f"the estimator description is damaged ({' '.join(str(exc).split()) or type(exc).__name__})"
+        ) from None
     if not isinstance(params, dict) or not isinstance(state, dict):
         raise bad("the estimator description is damaged")
     try:
         est = cls(**params)
-    except TypeError as exc:
-        raise bad(f"the hyperparameters do not fit this bpnn's {name}: {exc}") from None
+        est._validate_params()  # scikit-learn's own check of every hyperparameter's type and range
+    except (TypeError, ValueError) as exc:
+        raise bad(f"the hyperparameters do not fit this bpnn's {name}: {' '.join(str(exc).split())}") from None
+    problem = _fitted_state_problem(state)
+    if problem is not None:
+        raise bad(f"the fitted estimator is damaged: {problem}")
     est.__dict__.update(state)
     if hasattr(est, "network_") and callable(getattr(est, "_expose_weights", None)):
         est._expose_weights()
     return est
+
+
+def _fitted_state_problem(state: dict) -> str | None:
+    """What is wrong with a fitted estimator's attributes, or None: the network's widths agree
+    with ``n_features_in_`` and the classes, labels are distinct and finite, names unique."""
+    if "network_" not in state:
+        return None
+    net = state["network_"]
+    if not isinstance(net, Network):
+        return "network_ is not a network"
+    n_in = state.get("n_features_in_")
+    if not isinstance(n_in, int) or isinstance(n_in, bool) or n_in != net.n_inputs:
+        return f"n_features_in_ is {n_in!r}, but the network takes {net.n_inputs} inputs"
+    names = state.get("feature_names_in_")
+    if names is not None:
+        if not isinstance(names, np.ndarray) or names.shape != (n_in,) or not all(isinstance(n, str) for n in names):
+            return f"feature_names_in_ must hold {n_in} names"
+        if len(set(names.tolist())) != n_in:
+            return "feature_names_in_ names a column twice"
+    if "classes_" in state:
+        classes = state["classes_"]
+        if not isinstance(classes, np.ndarray) or classes.ndim != 1 or len(classes) < 2:
+            return "classes_ must be an array of at least 2 labels"
+        if classes.dtype.kind == "f" and not np.isfinite(classes).all():
+            return "classes_ holds NaN or infinite labels"
+        if len(np.unique(classes)) != len(classes):
+            return "classes_ holds a label twice"
+        outputs = 1 if len(classes) == 2 and net.n_outputs == 1 else len(classes)
+        if net.n_outputs != outputs:
+            return f"classes_ has {len(classes)} labels, but the network has {net.n_outputs} outputs"
+    return None

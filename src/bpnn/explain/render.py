@@ -26,8 +26,11 @@ One step of backpropagation, written out
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
+
+from bpnn.explain.i18n import Translator
 
 #: Longest sum written out term by term; longer sums show only their value.
 EXPAND_MAX = 4
@@ -62,6 +65,11 @@ _FUSED_WHY = {
 }
 
 
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 class _Text:
     """Plain-text symbols and layout."""
 
@@ -73,8 +81,9 @@ class _Text:
     sign = "sign"
     arrow = "←"
 
-    def __init__(self, digits: int):
+    def __init__(self, digits: int, lang: str | None = "en"):
         self.digits = digits
+        self.t = Translator(lang)
 
     # -- symbols ------------------------------------------------------------------
     @staticmethod
@@ -95,7 +104,9 @@ class _Text:
 
     def act_derivative(self, name: str) -> str:
         entry = _ACTIVATIONS.get(name)
-        return entry[2] if entry and entry[2] else f"{name}'(z)"
+        if not (entry and entry[2]):
+            return f"{name}'(z)"
+        return self.t(entry[2]) if name in ("relu", "leaky_relu") else entry[2]  # those two are in words
 
     def sq(self, x: str) -> str:
         return f"{x}²"
@@ -134,11 +145,11 @@ class _Text:
         return "\n".join(out).rstrip() + "\n"
 
     def _title(self, out, text):
-        out += [text, "=" * len(text)]
+        out += [text, "=" * _width(text)]
 
     def _facts(self, out, rows):
-        width = max(len(k) for k, _ in rows)
-        out += [f"  {k.ljust(width)}  {v}" for k, v in rows]
+        width = max(_width(k) for k, _ in rows)
+        out += [f"  {k}{' ' * (width - _width(k))}  {v}" for k, v in rows]
 
     def _section(self, out, text):
         out += ["", text]
@@ -243,6 +254,7 @@ class _Writer:
 
     def __init__(self, step, style: _Text):
         self.step, self.s = step, style
+        self.t = style.t
         self.m = step.n_samples
         self.L = len(step.layers)
 
@@ -253,7 +265,7 @@ class _Writer:
 
     def blocks(self) -> list:
         return (
-            [("title", "One step of backpropagation, written out"), ("facts", self.facts())]
+            [("title", self.t("One step of backpropagation, written out")), ("facts", self.facts())]
             + self.forward()
             + self.loss()
             + self.backward()
@@ -264,23 +276,23 @@ class _Writer:
 
     # -- header -------------------------------------------------------------------
     def facts(self) -> list:
-        s, st = self.s, self.step
-        acts = ", ".join(f"layer {ly.index} {ly.activation}" for ly in st.layers)
+        s, st, t = self.s, self.step, self.t
+        acts = ", ".join(t("layer {l} {activation}", l=ly.index, activation=ly.activation) for ly in st.layers)
         has_bias = any(ly.bias is not None for ly in st.layers)
         rows = [
-            ("network", f"{'-'.join(map(str, st.sizes))} ({acts}){'' if has_bias else ', no biases'}"),
-            ("loss", _math(s, self.loss_formula()) + f" ({st.loss_name})"),
+            (t("network"), f"{'-'.join(map(str, st.sizes))} ({acts}){'' if has_bias else t(', no biases')}"),
+            (t("loss"), _math(s, self.loss_formula()) + f" ({st.loss_name})"),
             (
-                "update",
+                t("update"),
                 _math(s, f"w {s.arrow} w - {s.eta}{s.mul}{s.d('w')}")
                 + ", "
                 + _math(s, f"{s.eta} = {st.learning_rate:g}"),
             ),
-            ("samples", f"{self.m}" + ("" if self.m == 1 else " (each quantity shows one value per sample)")),
-            ("notation", "layer 0 is the input: " + _math(s, f"{s.var('a', 0)} = x")),
+            (t("samples"), f"{self.m}" + ("" if self.m == 1 else t(" (each quantity shows one value per sample)"))),
+            (t("notation"), t("layer 0 is the input: ") + _math(s, f"{s.var('a', 0)} = x")),
             (
                 "",
-                "layer l: "
+                t("layer l: ")
                 + _math(
                     s,
                     f"{s.var('z', 'l', 'j')} = {s.sum('i')}{s.var('w', 'l', 'i', 'j')}{s.mul}"
@@ -289,10 +301,10 @@ class _Writer:
                 + ", "
                 + _math(s, f"{s.var('a', 'l', 'j')} = f({s.var('z', 'l', 'j')})"),
             ),
-            ("", _math(s, s.var("w", "l", "i", "j")) + " joins neuron i of layer l-1 to neuron j of layer l"),
+            ("", _math(s, s.var("w", "l", "i", "j")) + t(" joins neuron i of layer l-1 to neuron j of layer l")),
             (
                 "",
-                "the error of neuron j of layer l is "
+                t("the error of neuron j of layer l is ")
                 + _math(s, f"{s.var('delta', 'l', 'j')} = {s.d(s.var('z', 'l', 'j'))}"),
             ),
         ]
@@ -300,7 +312,7 @@ class _Writer:
             rows.insert(
                 2,
                 (
-                    "L2 penalty",
+                    t("L2 penalty"),
                     _math(s, f"{s.frac(s.alpha, '2m')}{s.mul}{s.sum('')}{s.sq('w')}")
                     + ", "
                     + _math(s, f"{s.alpha} = {st.alpha:g}"),
@@ -310,12 +322,12 @@ class _Writer:
             rows.insert(
                 2,
                 (
-                    "L1 penalty",
+                    t("L1 penalty"),
                     _math(s, f"{s.frac(s.lam, 'm')}{s.mul}{s.sum('')}|w|") + ", " + _math(s, f"{s.lam} = {st.l1:g}"),
                 ),
             )
-        rows.append(("input", _math(s, f"x = {s.var('a', 0)} = {self.rows(st.X)}")))
-        rows.append(("target", _math(s, f"y = {self.rows(st.y)}")))
+        rows.append((t("input"), _math(s, f"x = {s.var('a', 0)} = {self.rows(st.X)}")))
+        rows.append((t("target"), _math(s, f"y = {self.rows(st.y)}")))
         return rows
 
     def rows(self, matrix) -> str:
@@ -343,10 +355,16 @@ class _Writer:
     # -- forward ------------------------------------------------------------------
     def forward(self) -> list:
         s = self.s
-        blocks = [("section", "1. Forward pass")]
+        blocks = [("section", self.t("1. Forward pass"))]
         for ly in self.step.layers:
-            kind = "output" if ly.index == self.L else "hidden"
-            blocks.append(("subsection", f"Layer {ly.index} ({kind}, {ly.n_in} → {ly.n_out}, {ly.activation})"))
+            head = (
+                "Layer {l} (output, {n_in} → {n_out}, {activation})"
+                if ly.index == self.L
+                else "Layer {l} (hidden, {n_in} → {n_out}, {activation})"
+            )
+            blocks.append(
+                ("subsection", self.t(head, l=ly.index, n_in=ly.n_in, n_out=ly.n_out, activation=ly.activation))
+            )
             rows = []
             for j in range(ly.n_out):
                 terms = [
@@ -394,7 +412,7 @@ class _Writer:
     # -- loss ---------------------------------------------------------------------
     def loss(self) -> list:
         s, st = self.s, self.step
-        blocks = [("section", f"2. Loss ({st.loss_name})")]
+        blocks = [("section", self.t("2. Loss ({name})", name=st.loss_name))]
         parts = [self.loss_formula()[len("L = ") :]]
         a, y, Lx = st.output, st.y, self.L
         if (
@@ -448,13 +466,13 @@ class _Writer:
         return f, numeric
 
     def backward(self) -> list:
-        s, st = self.s, self.step
+        s, st, t = self.s, self.step, self.t
         blocks = [
             (
                 "section",
-                "3. Backward pass: "
+                t("3. Backward pass: ")
                 + _math(s, f"{s.var('delta', 'l', 'j')} = {s.d(s.var('z', 'l', 'j'))}")
-                + ", from the output down",
+                + t(", from the output down"),
             )
         ]
         for ly in reversed(st.layers):
@@ -462,11 +480,11 @@ class _Writer:
             l, name = ly.index, ly.activation
             if ly.index == self.L:
                 if ly.fused:
-                    why = _FUSED_WHY.get(name, "")
+                    why = t(_FUSED_WHY[name]) if name in _FUSED_WHY else ""
                     blocks.append(
                         (
                             "subsection",
-                            f"Layer {l} (output): "
+                            t("Layer {l} (output): ", l=l)
                             + _math(
                                 s,
                                 f"{s.var('delta', l, 'j')} = "
@@ -476,7 +494,7 @@ class _Writer:
                                     else s.frac(f"{s.var('a', l, 'j')} - {s.var('y', None, 'j')}", "m")
                                 ),
                             )
-                            + (f" (the loss and {name} combine: {why})" if why else ""),
+                            + (t(" (the loss and {name} combine: {why})", name=name, why=why) if why else ""),
                         )
                     )
                     for k in range(ly.n_out):
@@ -498,14 +516,14 @@ class _Writer:
                     else f"{s.d(s.var('a', l, 'j'))}{s.mul}{s.act(name)}'({s.var('z', l, 'j')})"
                 )
                 head = (
-                    f"Layer {l} (output): "
+                    t("Layer {l} (output): ", l=l)
                     + _math(s, f"{s.var('delta', l, 'j')} = {rule}")
-                    + ", with "
+                    + t(", with ")
                     + _math(s, f"{s.d(s.var('a', l, 'j'))} = {grad_sym}")
                 )
             else:
                 up = l + 1
-                head = f"Layer {l} (hidden): " + _math(
+                head = t("Layer {l} (hidden): ", l=l) + _math(
                     s,
                     f"{s.var('delta', l, 'j')} = ({s.sum('k')}{s.var('w', up, 'j', 'k')}{s.mul}"
                     f"{s.var('delta', up, 'k')}){s.mul}{s.act(name)}'({s.var('z', l, 'j')})",
@@ -582,7 +600,7 @@ class _Writer:
         if st.l1:
             penalty += f" + {s.frac(s.lam, 'm')}{s.mul}{s.sign}({s.var('w', 'l', 'i', 'j')})"
         head = (
-            "4. Gradients: "
+            self.t("4. Gradients: ")
             + _math(
                 s,
                 f"{s.d(s.var('w', 'l', 'i', 'j'))} = {sum_s}{s.var('a', 'l-1', 'i')}"
@@ -591,34 +609,41 @@ class _Writer:
             + ", "
             + _math(s, f"{s.d(s.var('b', 'l', 'j'))} = {sum_s}{s.var('delta', 'l', 'j')}")
         )
-        blocks = [("section", head)]
-        for ly in reversed(st.layers):
+
+        def weight_row(ly, i, j, w):
+            parts = [
+                f"{sum_s}{s.var('a', ly.index - 1, i + 1)}{s.mul}{s.var('delta', ly.index, j + 1)}"
+                + (f" + {s.frac(s.alpha, 'm')}{s.mul}{w}" if st.alpha else "")
+                + (f" + {s.frac(s.lam, 'm')}{s.mul}{s.sign}({w})" if st.l1 else "")
+            ]
+            if self.m <= EXPAND_SAMPLES and not st.alpha and not st.l1:
+                parts.append(
+                    " + ".join(f"{s.pnum(ly.inputs[r, i])}{s.mul}{s.pnum(ly.delta[r, j])}" for r in range(self.m))
+                )
+            parts.append(s.num(ly.grad_weights[i, j]))
+            return (s.d(w), parts)
+
+        def bias_row(ly, j, b):
+            parts = [f"{sum_s}{s.var('delta', ly.index, j + 1)}"]
+            if 1 < self.m <= EXPAND_SAMPLES:
+                parts.append(" + ".join(s.pnum(v) for v in ly.delta[:, j]))
+            parts.append(s.num(ly.grad_bias[j]))
+            return (s.d(b), parts)
+
+        return [("section", head), *self._per_layer(weight_row, bias_row)]
+
+    def _per_layer(self, weight_row, bias_row) -> list:
+        """From the output layer back: a "Layer l" heading and one equation row per weight
+        (``weight_row(layer, i, j, name)``) and per bias (``bias_row(layer, j, name)``)."""
+        s, blocks = self.s, []
+        for ly in reversed(self.step.layers):
             l = ly.index
-            blocks.append(("subsection", f"Layer {l}"))
+            blocks.append(("subsection", self.t("Layer {l}", l=l)))
             rows = []
             for j in range(ly.n_out):
-                for i in range(ly.n_in):
-                    w = s.var("w", l, i + 1, j + 1)
-                    parts = [
-                        f"{sum_s}{s.var('a', l - 1, i + 1)}{s.mul}{s.var('delta', l, j + 1)}"
-                        + (f" + {s.frac(s.alpha, 'm')}{s.mul}{w}" if st.alpha else "")
-                        + (f" + {s.frac(s.lam, 'm')}{s.mul}{s.sign}({w})" if st.l1 else "")
-                    ]
-                    if self.m <= EXPAND_SAMPLES and not st.alpha and not st.l1:
-                        parts.append(
-                            " + ".join(
-                                f"{s.pnum(ly.inputs[r, i])}{s.mul}{s.pnum(ly.delta[r, j])}" for r in range(self.m)
-                            )
-                        )
-                    parts.append(s.num(ly.grad_weights[i, j]))
-                    rows.append((s.d(w), parts))
+                rows += [weight_row(ly, i, j, s.var("w", l, i + 1, j + 1)) for i in range(ly.n_in)]
                 if ly.bias is not None:
-                    b = s.var("b", l, j + 1)
-                    parts = [f"{sum_s}{s.var('delta', l, j + 1)}"]
-                    if 1 < self.m <= EXPAND_SAMPLES:
-                        parts.append(" + ".join(s.pnum(v) for v in ly.delta[:, j]))
-                    parts.append(s.num(ly.grad_bias[j]))
-                    rows.append((s.d(b), parts))
+                    rows.append(bias_row(ly, j, s.var("b", l, j + 1)))
             blocks.append(("equations", rows))
         return blocks
 
@@ -628,57 +653,41 @@ class _Writer:
         blocks = [
             (
                 "section",
-                "5. Update: "
+                self.t("5. Update: ")
                 + _math(s, f"w {s.arrow} w - {s.eta}{s.mul}{s.d('w')}")
-                + " with "
+                + self.t(" with ")
                 + _math(s, f"{s.eta} = {lr}"),
             )
         ]
-        for ly in reversed(st.layers):
-            l = ly.index
-            blocks.append(("subsection", f"Layer {l}"))
-            rows = []
-            for j in range(ly.n_out):
-                for i in range(ly.n_in):
-                    w = s.var("w", l, i + 1, j + 1)
-                    rows.append(
-                        (
-                            w,
-                            [
-                                f"{s.num(ly.weights[i, j])} - {lr}{s.mul}{s.pnum(ly.grad_weights[i, j])}",
-                                s.num(ly.new_weights[i, j]),
-                            ],
-                            s.arrow,
-                        )
-                    )
-                if ly.bias is not None:
-                    rows.append(
-                        (
-                            s.var("b", l, j + 1),
-                            [f"{s.num(ly.bias[j])} - {lr}{s.mul}{s.pnum(ly.grad_bias[j])}", s.num(ly.new_bias[j])],
-                            s.arrow,
-                        )
-                    )
-            blocks.append(("equations", rows))
-        return blocks
+
+        def weight_row(ly, i, j, w):
+            step = f"{s.num(ly.weights[i, j])} - {lr}{s.mul}{s.pnum(ly.grad_weights[i, j])}"
+            return (w, [step, s.num(ly.new_weights[i, j])], s.arrow)
+
+        def bias_row(ly, j, b):
+            step = f"{s.num(ly.bias[j])} - {lr}{s.mul}{s.pnum(ly.grad_bias[j])}"
+            return (b, [step, s.num(ly.new_bias[j])], s.arrow)
+
+        return blocks + self._per_layer(weight_row, bias_row)
 
     def check(self) -> list:
         st = self.step
-        verdict = "down" if st.loss_after < st.loss else "up (the learning rate may be too large)"
+        message = (
+            "The loss on this batch goes down: {before} before the step, {after} after it."
+            if st.loss_after < st.loss
+            else "The loss on this batch goes up (the learning rate may be too large): {before} before the step, "
+            "{after} after it."
+        )
         return [
-            ("section", "Check"),
-            (
-                "paragraph",
-                f"The loss on this batch goes {verdict}: {self.s.num(st.loss)} before the step, "
-                f"{self.s.num(st.loss_after)} after it.",
-            ),
+            ("section", self.t("Check")),
+            ("paragraph", self.t(message, before=self.s.num(st.loss), after=self.s.num(st.loss_after))),
         ]
 
 
 FORMATS = ("text", "markdown")
 
 
-def render(step, format: str = "text", digits: int = 6) -> str:
+def render(step, format: str = "text", digits: int = 6, lang: str | None = "en") -> str:
     """The step written out for a reader.
 
     Parameters
@@ -689,6 +698,9 @@ def render(step, format: str = "text", digits: int = 6) -> str:
         Plain text for a terminal, or Markdown with LaTeX formulas.
     digits : int, default=6
         Decimals of every number.
+    lang : {"en", "zh"} or None, default="en"
+        The language of the words (the numbers and formulas are the same in both);
+        ``None`` follows the locale (:func:`bpnn.explain.i18n.language`).
 
     Returns
     -------
@@ -698,7 +710,7 @@ def render(step, format: str = "text", digits: int = 6) -> str:
         raise ValueError(f"The 'format' parameter must be one of {list(FORMATS)}; got {format!r}.")
     if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or not 0 <= digits <= 17:
         raise ValueError(f"The 'digits' parameter must be an int from 0 to 17; got {digits!r}.")
-    style = (_Text if format == "text" else _Markdown)(int(digits))
+    style = (_Text if format == "text" else _Markdown)(int(digits), lang)
     return style.document(_Writer(step, style).blocks())
 
 

@@ -317,17 +317,9 @@ def explain_step(net, X, y, learning_rate: float = 0.5) -> TrainingStep:
                 new_bias=new[i][1],
             )
         )
+    losses = {"loss": loss, "loss_after": loss_after, "loss_name": _name(loss_fn)}
     return TrainingStep(
-        X=X,
-        y=y,
-        output=out,
-        loss=loss,
-        loss_after=loss_after,
-        loss_name=_name(loss_fn),
-        learning_rate=lr,
-        alpha=float(net.alpha),
-        layers=tuple(steps),
-        l1=l1,
+        X=X, y=y, output=out, learning_rate=lr, alpha=float(net.alpha), l1=l1, layers=tuple(steps), **losses
     )
 
 

@@ -36,7 +36,6 @@ import codecs
 import contextlib
 import functools
 import hashlib
-import io
 import json
 import math
 import os
@@ -67,6 +66,13 @@ FORMAT = "bpnn-model"
 FORMAT_VERSION = 1
 #: Keys the loader adds to the metadata it returns; callers may not use them.
 RESERVED_KEYS = frozenset({"format", "format_version", "bpnn_version", "kind"})
+
+#: The largest metadata document read (bytes): a table model's is a few kilobytes.
+MAX_METADATA_BYTES = 64 * 2**20
+#: The most that compressed members (which bpnn never writes) may inflate to, in total.
+MAX_INFLATED_BYTES = 2**30
+
+_READ_PIECE = 4 * 2**20
 
 _META_NAME = "__bpnn_metadata__"
 _META_MEMBER = _META_NAME + ".npy"
@@ -408,6 +414,7 @@ def _read_container(zf: zipfile.ZipFile, name: str, kind: str | None) -> tuple[d
             )
         raise ModelFileError(f"{name} is a zip archive but not a bpnn model file (no bpnn metadata)")
 
+    _check_declared_sizes(zf, name)
     document = _read_document(zf, name)
     written_by = document.get("bpnn_version", "an unknown version")
     version = document.get("format_version")
@@ -456,6 +463,40 @@ def _read_container(zf: zipfile.ZipFile, name: str, kind: str | None) -> tuple[d
     return arrays, metadata
 
 
+def _check_declared_sizes(zf: zipfile.ZipFile, name: str) -> None:
+    """Refuse, before reading a byte, members whose declared sizes do not fit the limits.
+
+    bpnn stores members uncompressed, so their sizes are bounded by the file's own. A
+    compressed member (written by another tool) could inflate a small file to gigabytes
+    (a "zip bomb"); the zip directory declares every member's inflated size, and zipfile
+    never returns more than that, so checking the declarations is enough.
+    """
+    inflated = 0
+    for info in zf.infolist():
+        if info.filename == _META_MEMBER and info.file_size > MAX_METADATA_BYTES:
+            raise ModelFileError(
+                f"{name}: its metadata declares {info.file_size:,} bytes, more than the {MAX_METADATA_BYTES:,} "
+                "bpnn reads; the file was not written by bpnn or was modified"
+            )
+        if info.compress_type == zipfile.ZIP_STORED:
+            if info.file_size != info.compress_size:
+                raise ModelFileError(f"{name} is damaged: member {info.filename!r} declares two different sizes")
+        else:
+            inflated += info.file_size
+    if inflated > MAX_INFLATED_BYTES:
+        raise ModelFileError(
+            f"{name}: its compressed members would inflate to {inflated:,} bytes, more than the "
+            f"{MAX_INFLATED_BYTES:,} bpnn inflates (bpnn itself never compresses model files)"
+        )
+    from bpnn.core.checks import check_memory
+
+    check_memory(
+        sum(info.file_size for info in zf.infolist()),
+        f"loading {name}",
+        "load it on a machine with more memory",
+    )
+
+
 def _read_document(zf: zipfile.ZipFile, name: str) -> dict[str, Any]:
     raw = _read_array(zf, _META_MEMBER, name, "the metadata")
     if raw.dtype != np.uint8 or raw.ndim != 1:
@@ -472,18 +513,25 @@ def _read_document(zf: zipfile.ZipFile, name: str) -> dict[str, Any]:
 
 def _read_array(zf: zipfile.ZipFile, member: str, name: str, label: str) -> np.ndarray:
     try:
-        # Reading the whole member lets zipfile check its CRC-32 before we use a byte.
-        raw = zf.read(member)
+        with zf.open(member) as fp:
+            return _read_npy(fp, zf.getinfo(member).file_size, name, label)
     except zipfile.BadZipFile as exc:
         if "CRC" in str(exc):
             raise ModelFileError(f"{name} is damaged: {label} fails its CRC-32 checksum") from exc
         raise _damaged(name, exc) from exc
-    # The .npy header is parsed here rather than by np.lib.format.read_array so that
-    # object dtypes are refused before any byte of data is looked at (read_array
-    # with allow_pickle=False would refuse too, but later), and so that a header
-    # promising more data than the member holds is caught before anything is
-    # allocated. The data itself is never unpickled: it is raw numbers.
-    fp = io.BytesIO(raw)
+
+
+def _read_npy(fp: IO[bytes], size: int, name: str, label: str) -> np.ndarray:
+    """Stream one ``.npy`` member of ``size`` bytes into a new array, holding it once.
+
+    The .npy header is parsed here rather than by np.lib.format.read_array so that
+    object dtypes are refused before any byte of data is looked at (read_array with
+    allow_pickle=False would refuse too, but later), and so that a header promising
+    more data than the member holds is caught before anything is allocated. The data
+    itself is never unpickled: it is raw numbers, read straight into the array; zipfile
+    checks the member's CRC-32 when its last byte has been read.
+    """
+    fp = _Counting(fp)
     try:
         npy_version = np.lib.format.read_magic(fp)
         if npy_version == (1, 0):
@@ -501,12 +549,38 @@ def _read_array(zf: zipfile.ZipFile, member: str, name: str, label: str) -> np.n
         )
     count = math.prod(shape)
     expected = count * dtype.itemsize
-    found = len(raw) - fp.tell()
+    found = size - fp.tell()
     if found != expected:
         raise ModelFileError(f"{name} is damaged: {label} should hold {expected} bytes of data but holds {found}")
-    flat = np.frombuffer(raw, dtype=dtype, count=count, offset=fp.tell())
-    # copy: the caller gets a writeable array that owns its memory, in the saved layout.
-    return flat.reshape(shape, order="F" if fortran_order else "C").copy(order="K")
+    flat = np.empty(count, dtype=dtype)
+    view = memoryview(flat).cast("B")
+    done = 0
+    while done < expected:
+        # pieces of a few MiB: one copy each, and zipfile's reads stay linear in the size
+        piece = fp.read(min(expected - done, _READ_PIECE))
+        if not piece:
+            raise ModelFileError(f"{name} is damaged: {label} ends after {done} of its {expected} bytes")
+        view[done : done + len(piece)] = piece
+        done += len(piece)
+    fp.read(1)  # reach the end of the member, where zipfile compares the CRC-32
+    # The caller gets a writeable array that owns its memory, in the saved layout.
+    return flat.reshape(shape, order="F" if fortran_order else "C")
+
+
+class _Counting:
+    """A read-only stream wrapper that knows how many bytes were read (``tell``), which
+    zipfile's member streams do not always report cheaply."""
+
+    def __init__(self, raw: IO[bytes]):
+        self.raw, self.position = raw, 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.raw.read(n)
+        self.position += len(data)
+        return data
+
+    def tell(self) -> int:
+        return self.position
 
 
 def _damaged(name: str, exc: BaseException) -> ModelFileError:

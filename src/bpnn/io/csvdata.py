@@ -302,7 +302,8 @@ def write_csv(
     TypeError, ValueError
         If ``columns`` and ``data`` do not fit together.
     OSError
-        If the file cannot be written; the target is then left as it was.
+        If the file cannot be written (the file is written atomically, so the target is
+        then left as it was).
 
     Examples
     --------
@@ -342,13 +343,35 @@ def _chunks(name: str, chunksize: int, sep: str, dropna: bool, dtype: np.dtype) 
     # utf-8-sig drops a byte-order mark; newline="" hands \r\n to csv, which
     # knows line endings (and newlines inside quoted fields) better than we do.
     with open_for_reading(name, DataError, "a CSV file", "r", encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f, delimiter=sep)
+        reader = csv.reader(_bounded_lines(f, name), delimiter=sep)
         try:
             yield from _parse(reader, name, chunksize, sep, dropna, dtype)
         except UnicodeDecodeError as exc:
             raise DataError(f"{name} is not UTF-8 text ({_locate_bad_byte(name)}); save it as UTF-8 CSV") from exc
         except csv.Error as exc:
             raise DataError(f"{name}, line {reader.line_num}: {exc}") from exc
+
+
+#: Longest line read (characters): far beyond any table's (csv's own limit is 131072 per
+#: field), short enough that a file without line breaks (/dev/zero) ends with an error, not
+#: with all memory taken.
+MAX_LINE_CHARS = 2**26
+
+
+def _bounded_lines(f, name: str) -> Iterator[str]:
+    """The lines of ``f``, refusing one longer than :data:`MAX_LINE_CHARS`."""
+    number = 0
+    while True:
+        line = f.readline(MAX_LINE_CHARS)
+        if not line:
+            return
+        number += 1
+        if len(line) >= MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+            raise DataError(
+                f"{name}, line {number}: longer than {MAX_LINE_CHARS:,} characters without a line break; "
+                "it is not a CSV table (or not one bpnn can read line by line)"
+            )
+        yield line
 
 
 def _header(reader: Any, name: str, sep: str) -> list[str]:
@@ -388,7 +411,7 @@ def read_csv_cells(path: PathLike, *, sep: str = ",") -> tuple[list[str], list[l
     _check_sep(sep)
     name = os.fspath(path)
     with open_for_reading(name, DataError, "a CSV file", "r", encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f, delimiter=sep)
+        reader = csv.reader(_bounded_lines(f, name), delimiter=sep)
         try:
             header = _header(reader, name, sep)
             rows, lines = [], []
@@ -422,7 +445,9 @@ def _parse(reader: Any, name: str, chunksize: int, sep: str, dropna: bool, dtype
             missing = _check_row_finite(values, row, header, name, line, n_data_rows)
             if missing is not None:
                 if not dropna:
-                    raise DataError(missing + "; pass dropna=True to drop rows with missing values")
+                    raise DataError(
+                        missing + "; pass dropna=True (--dropna on the command line) to drop rows with missing values"
+                    )
                 dropped.append(line)
                 continue
         # Flush a full chunk only when the next kept row shows up, so rows dropped
@@ -510,7 +535,8 @@ def _check_header(header: list[str], name: str, sep: str, line: int) -> None:
             if other != sep and other in header[0]:
                 raise DataError(
                     f"{name}: the header {_shorten(header[0])!r} reads as a single column, "
-                    f"but it contains {label}; is the separator {other!r}? (pass sep={other!r})"
+                    f"but it contains {label}; is the separator {other!r}? "
+                    f"(pass sep={other!r}; --sep {other!r} on the command line)"
                 )
     try:
         _check_column_names(header, where=f"{name}, line {line}")

@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import json
+import math
 import numbers
 import os
 from typing import Any
@@ -145,6 +146,14 @@ def network_to_parts(net: Network, prefix: str = "") -> tuple[dict[str, np.ndarr
         arrays[f"{prefix}layer{i}.weights"] = layer.weights
         if layer.bias is not None:
             arrays[f"{prefix}layer{i}.bias"] = layer.bias
+        for part in ("weights", "bias"):
+            values = getattr(layer, part)
+            if values is not None and not np.isfinite(values).all():
+                # a file must never hold what load() refuses; the old file stays as it was
+                raise ValueError(
+                    f"Cannot save the network: layer {i}'s {part} hold {int(np.sum(~np.isfinite(values)))} NaN or "
+                    "infinite values (did training diverge?); nothing was written."
+                )
     loss = _named_config(net.loss_fn, LOSSES, "loss", "the network")
     config = {
         "class": type(net).__name__,
@@ -179,6 +188,15 @@ def network_from_parts(
     for key in ("class", "layers", "loss", "dtype", "alpha", "epochs_trained"):
         if key not in config:
             raise bad(f"the network description lacks {key!r}")
+    wrong = _wrong_types(
+        config,
+        {"class": str, "loss": str, "dtype": str, "layers": list, "loss_config": dict, "alpha": (int, float)},
+    )
+    if wrong:
+        raise bad(f"the network description's {wrong}")
+    alpha = config["alpha"]
+    if isinstance(alpha, bool) or not math.isfinite(alpha) or alpha < 0:
+        raise bad(f"alpha must be a finite number >= 0; found {alpha!r}")
     cls = _NETWORK_CLASSES.get(config["class"])
     if cls is None:
         raise bad(f"unknown network class {config['class']!r} (written by a newer bpnn?)")
@@ -194,7 +212,7 @@ def network_from_parts(
     layer_classes = _layer_classes()
     layers = []
     for i, spec in enumerate(config["layers"]):
-        if not isinstance(spec, dict) or spec.get("class") not in layer_classes:
+        if not isinstance(spec, dict) or not isinstance(spec.get("class"), str) or spec["class"] not in layer_classes:
             found = spec.get("class") if isinstance(spec, dict) else spec
             raise bad(f"layer {i} has unknown class {found!r} (written by a newer bpnn?)")
         if spec["class"] == "Dropout":
@@ -210,6 +228,9 @@ def network_from_parts(
         for key in ("n_in", "n_out", "activation", "use_bias"):
             if key not in spec:
                 raise bad(f"layer {i} lacks {key!r}")
+        wrong = _wrong_types(spec, {"activation": str, "use_bias": bool, "activation_config": dict})
+        if wrong:
+            raise bad(f"layer {i}'s {wrong}")
         n_in, n_out = spec["n_in"], spec["n_out"]
         if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in (n_in, n_out)):
             raise bad(f"layer {i} has sizes n_in={n_in!r}, n_out={n_out!r}; expected positive integers")
@@ -237,6 +258,16 @@ def network_from_parts(
         raise bad(f"the network cannot be rebuilt: {exc}") from None
     net.epochs_trained = epochs
     return net
+
+
+def _wrong_types(spec: dict, kinds: dict) -> str | None:
+    """``"<key> should be a <type>, found <value>"`` for the first key of ``spec`` (if present)
+    whose value is not of its type in ``kinds``, else None: the schema of a description."""
+    for key, kind in kinds.items():
+        if key in spec and not isinstance(spec[key], kind):
+            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            return f"{key!r} should be a {names}, found {spec[key]!r:.40}"
+    return None
 
 
 def _array(arrays: dict, name: str, shape: tuple, dtype: np.dtype, bad) -> np.ndarray:
@@ -364,11 +395,14 @@ class Model:
 
     def encode(self, X, unknown: str | None = None) -> np.ndarray:
         """The feature columns as the numbers the network's scaler takes (the encoder applied, if any)."""
+        dataframe = hasattr(X, "columns") and hasattr(X, "to_numpy")
+        if dataframe:  # a pandas DataFrame is matched by name: refuse other names first
+            self._check_names([str(c) for c in X.columns])
         if self.encoder is not None:
             return self.encoder.transform(X, unknown=unknown)
         if hasattr(X, "kinds"):  # a Frame of numbers, for a model without an encoder
             return np.column_stack([np.asarray(X.values[n], dtype=np.float64) for n in self.feature_names])
-        if hasattr(X, "columns") and hasattr(X, "to_numpy"):  # a pandas DataFrame
+        if dataframe:
             return X[self.feature_names].to_numpy(dtype=np.float64)
         return X
 
@@ -376,23 +410,45 @@ class Model:
         Z = self.x_scaler.transform(self.encode(X, unknown))
         return self.network.predict(Z.astype(self.network.dtype, copy=False))
 
+    def _check_names(self, names: list[str]) -> None:
+        """Refuse a DataFrame whose columns are not the model's features (targets and ignored
+        columns may be there too), as ``bpnn predict`` does for a CSV file's columns."""
+        allowed = set(self.target_names) | set(self.settings.get("ignore") or [])
+        missing = [c for c in self.feature_names if c not in names]
+        extra = [c for c in names if c not in self.feature_names and c not in allowed]
+        if missing or extra or len(set(names)) != len(names):
+            raise ValueError(
+                f"The 'X' DataFrame's columns {names} do not match the model's features {self.feature_names}"
+                + (f" (missing {missing})" if missing else "")
+                + (f" (not features: {extra})" if extra else "")
+                + "; pass a DataFrame with those column names (in any order), or an array in that order."
+            )
+
     def predict(self, X, unknown: str | None = None) -> np.ndarray:
         """Predictions for raw features ``X`` of shape (n_samples, n_features).
 
         With an encoder, ``X`` may also be a pandas DataFrame, a dict of columns or a
         :class:`~bpnn.io.frames.Frame` (text cells, missing cells), and ``unknown``
         ("error" or "ignore") overrides what an unseen category does.
+        A pandas DataFrame is matched by column name (in any order); one whose columns
+        are not the model's features is refused. A plain array is taken in the order of
+        ``feature_names``.
 
         Returns
         -------
         ndarray of shape (n_samples, n_targets) for regression, in the targets' units,
         or of shape (n_samples,) holding class labels for classification (the labels
-        as trained: text stays text, integers stay integers).
+        as trained: text stays text; whole numbers come back as integers).
         """
         out = self._outputs(X, unknown)
         if self.task == "regression":
             return self.y_scaler.inverse_transform(out)
-        return self.classes[np.argmax(out, axis=1)]
+        labels = self.classes[np.argmax(out, axis=1)]
+        if labels.dtype.kind == "f":  # labels of an older file, stored as floats
+            c = self.classes
+            if np.all(c == np.round(c)) and np.abs(c).max() < 2**53:
+                return labels.astype(np.int64)
+        return labels
 
     def predict_proba(self, X, unknown: str | None = None) -> np.ndarray:
         """Class probabilities of shape (n_samples, n_classes), columns in the order of ``classes``."""
@@ -413,8 +469,18 @@ class Model:
             arrays.update({f"{key}.{k}": v for k, v in scaler.get_state().items()})
         if self.classes is not None:
             arrays["classes"] = self.classes
+        for name, values in arrays.items():
+            if not name.startswith("network.") and values.dtype.kind == "f" and not np.isfinite(values).all():
+                raise ValueError(
+                    f"Cannot save the model: its {name} holds NaN or infinite values; nothing was written."
+                )
         for key, values in self.history.items():
             arrays[f"history.{key}"] = np.asarray(values, dtype=np.float64)
+        # Confusion matrices grow with the square of the classes: arrays, never JSON.
+        metrics = {split: dict(m) if isinstance(m, dict) else m for split, m in self.metrics.items()}
+        for split, m in metrics.items():
+            if isinstance(m, dict) and "confusion_matrix" in m:
+                arrays[f"metrics.{split}.confusion_matrix"] = np.asarray(m.pop("confusion_matrix"), dtype=np.int64)
         metadata = {
             "network": net_config,
             **scalers,
@@ -422,7 +488,7 @@ class Model:
             "target_names": self.target_names,
             "task": self.task,
             "settings": self.settings,
-            "metrics": self.metrics,
+            "metrics": metrics,
             "history": list(self.history),
         }
         if self.encoder is not None:
@@ -437,7 +503,7 @@ class Model:
     def load(cls, path) -> Model:
         """Read a model written by :meth:`save`; raises ModelFileError for anything wrong."""
         arrays, meta = load_container(path, kind=KIND_MODEL)
-        return _model_from_parts(arrays, meta, os.fspath(path))
+        return _from_parts(arrays, meta, os.fspath(path), None)
 
     def describe(self) -> str:
         """A few lines on the architecture, the data and how it was trained (``bpnn info``)."""
@@ -491,6 +557,7 @@ def _model_from_parts(arrays: dict, meta: dict, source: str) -> Model:
     classes = arrays.get("classes")
     if classes is not None and (classes.ndim != 1 or classes.dtype.kind not in "biufU"):
         raise bad(f"array 'classes' must be 1-D numbers, booleans or text; found dtype {classes.dtype}")
+    _check_table_fields(meta, arrays, bad)
     try:
         model = Model(
             net,
@@ -501,7 +568,7 @@ def _model_from_parts(arrays: dict, meta: dict, source: str) -> Model:
             meta["task"],
             classes=classes,
             settings=meta.get("settings"),
-            metrics=meta.get("metrics"),
+            metrics=_metrics_with_arrays(meta.get("metrics") or {}, arrays),
             history={k: arrays[f"history.{k}"].tolist() for k in history_keys},
             encoder=encoder,
         )
@@ -509,6 +576,105 @@ def _model_from_parts(arrays: dict, meta: dict, source: str) -> Model:
         raise bad(f"the model is inconsistent: {exc}") from None
     model.bpnn_version = meta.get("bpnn_version", "unknown")
     return model
+
+
+def _metrics_with_arrays(metrics: dict, arrays: dict) -> dict:
+    """The metrics with each split's confusion matrix put back from its array."""
+    out = {split: dict(m) for split, m in metrics.items()}
+    for split, m in out.items():
+        name = f"metrics.{split}.confusion_matrix"
+        if name in arrays:
+            m["confusion_matrix"] = arrays[name].tolist()
+    return out
+
+
+def _is_number(value, allow_none: bool = False) -> bool:
+    if value is None:
+        return allow_none
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+
+
+def _check_table_fields(meta: dict, arrays: dict, bad) -> None:
+    """Validate a table model's fields against what ``bpnn train`` writes (the schema):
+    names unique and non-empty, the task known, class labels finite and distinct, the
+    settings a dict, every split's metrics complete, typed and sized for its classes or
+    targets, every array of the expected kind. Raises ``bad(message)``."""
+    features, targets = meta["feature_names"], meta["target_names"]
+    for key, names in (("feature_names", features), ("target_names", targets)):
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+            raise bad(f"{key} must be a non-empty list of non-empty strings")
+        if len(set(names)) != len(names):
+            dup = sorted({n for n in names if names.count(n) > 1})
+            raise bad(f"{key} names {dup} more than once")
+    both = sorted(set(features) & set(targets))
+    if both:
+        raise bad(f"columns {both} are both features and targets")
+    task = meta["task"]
+    if task not in TASKS:
+        return  # Model() names the bad task
+    for key in ("settings", "metrics"):
+        if meta.get(key) is not None and not isinstance(meta[key], dict):
+            raise bad(f"{key} must be a dict; found {type(meta[key]).__name__}")
+    history = meta.get("history", [])
+    if not isinstance(history, list) or not all(isinstance(k, str) for k in history):
+        raise bad("history must be a list of curve names")
+    for key in history:
+        curve = arrays[f"history.{key}"]
+        if curve.ndim != 1 or curve.dtype.kind != "f":
+            raise bad(f"history curve {key!r} must be a 1-D float array")
+    labels = None
+    classes = arrays.get("classes")
+    if task == "classification":
+        if classes is None:
+            raise bad("a classification model lacks its class labels")
+        if classes.ndim != 1 or classes.dtype.kind not in "biufU":
+            raise bad("class labels must be a 1-D array of text, booleans or numbers")
+        if classes.dtype.kind == "f" and not np.isfinite(classes).all():
+            raise bad("class labels must be a 1-D array of finite numbers (or text)")
+        if len(np.unique(classes)) != len(classes):
+            raise bad("class labels are not distinct")
+        labels = [_label_text(c) for c in classes]
+    elif classes is not None:
+        raise bad("a regression model holds class labels")
+    expected = {f"metrics.{split}.confusion_matrix" for split in meta.get("metrics") or {}}
+    for split, m in (meta.get("metrics") or {}).items():
+        where = f"metrics[{split!r}]"
+        if not isinstance(m, dict) or not _is_count(m.get("rows")):
+            raise bad(f"{where} lacks a row count")
+        if task == "regression":
+            for key in ("r2", "rmse", "mae"):
+                scores = m.get(key, dict.fromkeys(targets))  # a score may be left out, not mistyped
+                if not isinstance(scores, dict) or sorted(scores) != sorted(targets):
+                    raise bad(f"{where}[{key!r}] must give a score per target {targets}")
+                if not all(_is_number(v, allow_none=True) for v in scores.values()):
+                    raise bad(f"{where}[{key!r}] holds values that are not finite numbers")
+            continue
+        if not _is_number(m.get("accuracy"), allow_none=True):
+            raise bad(f"{where}'s accuracy is not a finite number")
+        for key in ("precision", "recall"):
+            scores = m.get(key, dict.fromkeys(labels, 0.0))
+            if not isinstance(scores, dict) or sorted(scores) != sorted(labels):
+                raise bad(f"{where}[{key!r}] must give a score per class {labels}")
+            if not all(_is_number(v) for v in scores.values()):
+                raise bad(f"{where}[{key!r}] holds values that are not finite numbers")
+        name = f"metrics.{split}.confusion_matrix"
+        cm = arrays.get(name, m.get("confusion_matrix"))
+        if cm is None:
+            continue
+        try:
+            cm = np.asarray(cm, dtype=np.float64)
+        except (TypeError, ValueError):
+            cm = np.zeros(0)
+        k = len(labels)
+        if cm.shape != (k, k) or not np.isfinite(cm).all() or (cm < 0).any() or (cm != np.round(cm)).any():
+            raise bad(f"{where} lacks a {k} x {k} confusion matrix of counts")
+    stray = [a for a in arrays if a.startswith("metrics.") and a not in expected]
+    if stray:
+        raise bad(f"arrays {stray} belong to no split's metrics")
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _describe(model: Model) -> str:
@@ -619,6 +785,18 @@ def load(path, estimator_loader=None):
     """
     arrays, meta = load_container(path)
     source = os.fspath(path)
+    try:
+        return _from_parts(arrays, meta, source, estimator_loader)
+    except ModelFileError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+        # The checks above name what they find; this is the net under them, so that an
+        # edited file never escapes as anything but a one-line ModelFileError.
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        raise ModelFileError(f"{source} is damaged: {detail}") from None
+
+
+def _from_parts(arrays: dict, meta: dict, source: str, estimator_loader):
     if meta["kind"] == KIND_NETWORK:
         return network_from_parts(arrays, meta.get("network"), "", source)
     if meta["kind"] == KIND_MODEL:

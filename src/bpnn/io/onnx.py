@@ -198,7 +198,7 @@ def _unscale(g: _Graph, z: str, scaler) -> str:
     raise ValueError(f"Cannot export a {type(scaler).__name__} to ONNX; only minmax, standard and none scaling.")
 
 
-_ACTIVATION_OPS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu"}
+_ACTIVATION_OPS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu", "exp": "Exp"}
 
 
 def _network(g: _Graph, x: str, net: Network) -> str:

@@ -154,7 +154,14 @@ class Scaler:
             if not np.isfinite(value).all():
                 raise ValueError(f"{type(self).__name__} state array {name!r} holds non-finite values.")
             setattr(self, name, value.copy())
-        seen = int(np.asarray(state["n_samples_seen_"]))
+        if np.any(self.data_min_ > self.data_max_):
+            raise ValueError(f"{type(self).__name__} state has a column whose minimum exceeds its maximum.")
+        if np.any(getattr(self, "var_", 0.0) < 0):
+            raise ValueError(f"{type(self).__name__} state has a negative variance.")
+        seen = np.asarray(state["n_samples_seen_"])
+        if seen.shape != () or seen.dtype.kind not in "iu":
+            raise ValueError(f"{type(self).__name__} state's n_samples_seen_ must be one integer; got {seen!r}.")
+        seen = int(seen)
         if seen < 1:
             raise ValueError(f"{type(self).__name__} state says it saw {seen} samples; expected >= 1.")
         self.n_samples_seen_ = seen

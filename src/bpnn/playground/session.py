@@ -684,214 +684,75 @@ if len(sys.argv) > 1:
 # Presets: each seed experiment, and a setting known to learn every dataset. "epochs" is how many
 # epochs it needs: tests/test_playground.py trains each one that long and checks that the test
 # accuracy (classification) or R^2 (regression) reaches "min_score" (0.9 when not given).
-PRESETS: dict[str, dict] = {
-    "seed000-xor": {
-        "settings": {
-            "dataset": "xor4",
-            "problem": CLASSIFICATION,
-            "features": ["x1", "x2"],
-            "hidden": [3],
-            "activation": "sigmoid",
-            "optimizer": "sgd",
-            "lr": 3.0,
-            "batch": 4,
-            "reg": "none",
-            "rate": 0.0,
-        },
-        "epochs": 2000,
-    },
-    "seed003-binary": {
-        "settings": {
-            "dataset": "gauss",
-            "problem": CLASSIFICATION,
-            "noise": 10,
-            "features": ["x1", "x2"],
-            "hidden": [2],
-            "activation": "relu",
-            "optimizer": "sgd",
-            "lr": 0.1,
-            "batch": 250,
-            "reg": "none",
-            "rate": 0.0,
-        },
-        "epochs": 200,
-    },
-    "seed004-moons": {
-        "settings": {
-            "dataset": "moons",
-            "problem": CLASSIFICATION,
-            "noise": 20,
-            "points": 1000,
-            "train": 70,
-            "features": ["x1", "x2"],
-            "hidden": [25, 50, 25],
-            "activation": "sigmoid",
-            "optimizer": "sgd",
-            "lr": 0.01,
-            "batch": 1,
-            "reg": "none",
-            "rate": 0.0,
-        },
-        "epochs": 60,
-        "min_score": 0.8,
-    },
-    "seed004-sine": {
-        "settings": {
-            "dataset": "sine",
-            "problem": REGRESSION,
-            "noise": 0,
-            "features": ["x1"],
-            "hidden": [10],
-            "activation": "tanh",
-            "optimizer": "sgd",
-            "lr": 0.1,
-            "batch": 32,
-            "reg": "none",
-            "rate": 0.0,
-        },
-        "epochs": 200,
-    },
-    "good-circle": {
-        "settings": {
-            "dataset": "circle",
-            "problem": CLASSIFICATION,
-            "features": ["x1", "x2"],
-            "hidden": [6],
-            "activation": "tanh",
-            "optimizer": "adam",
-            "lr": 0.03,
-            "batch": 10,
-            "reg": "none",
-            "rate": 0.0,
-        },
-        "epochs": 60,
-    },
-    "good-xor": {
-        "settings": {
-            "dataset": "xor",
-            "problem": CLASSIFICATION,
-            "features": ["x1", "x2", "x1x2"],
-            "hidden": [4],
-            "activation": "tanh",
-            "optimizer": "adam",
-            "lr": 0.03,
-            "batch": 10,
-            "reg": "none",
-            "rate": 0.0,
-        },
-        "epochs": 60,
-    },
-    "good-gauss": {
-        "settings": {
-            "dataset": "gauss",
-            "problem": CLASSIFICATION,
-            "features": ["x1", "x2"],
-            "hidden": [],
-            "activation": "tanh",
-            "optimizer": "sgd",
-            "lr": 0.03,
-            "batch": 10,
-            "reg": "none",
-            "rate": 0.0,
-        },
-        "epochs": 30,
-    },
-    "good-spiral": {
-        "settings": {
-            "dataset": "spiral",
-            "problem": CLASSIFICATION,
-            "features": ["x1", "x2", "sinx1", "sinx2"],
-            "hidden": [8, 8, 6],
-            "activation": "tanh",
-            "optimizer": "adam",
-            "lr": 0.01,
-            "batch": 10,
-            "reg": "none",
-            "rate": 0.0,
-        },
-        "epochs": 400,
-    },
-    "good-moons": {
-        "settings": {
-            "dataset": "moons",
-            "problem": CLASSIFICATION,
-            "noise": 10,
-            "features": ["x1", "x2"],
-            "hidden": [8, 8],
-            "activation": "relu",
-            "optimizer": "adam",
-            "lr": 0.01,
-            "batch": 10,
-            "reg": "l2",
-            "rate": 0.001,
-        },
-        "epochs": 100,
-    },
-    "good-xor4-lm": {
-        "settings": {
-            "dataset": "xor4",
-            "problem": CLASSIFICATION,
-            "features": ["x1", "x2"],
-            "hidden": [3],
-            "activation": "tanh",
-            "optimizer": "lm",
-            "lr": 0.03,
-            "batch": 4,
-            "reg": "none",
-            "rate": 0.0,
-        },
-        "epochs": 50,
-    },
-    "good-plane": {
-        "settings": {
-            "dataset": "plane",
-            "problem": REGRESSION,
-            "noise": 0,
-            "features": ["x1", "x2"],
-            "hidden": [],
-            "activation": "tanh",
-            "optimizer": "sgd",
-            "lr": 0.01,
-            "batch": 10,
-            "reg": "none",
-            "rate": 0.0,
-        },
-        "epochs": 30,
-    },
-    "good-multigauss": {
-        "settings": {
-            "dataset": "multigauss",
-            "problem": REGRESSION,
-            "noise": 0,
-            "features": ["x1", "x2"],
-            "hidden": [8, 8],
-            "activation": "tanh",
-            "optimizer": "adam",
-            "lr": 0.03,
-            "batch": 10,
-            "reg": "none",
-            "rate": 0.0,
-        },
-        "epochs": 300,
-        "min_score": 0.7,
-    },
-    "good-sine": {
-        "settings": {
-            "dataset": "sine",
-            "problem": REGRESSION,
-            "noise": 0,
-            "features": ["x1"],
-            "hidden": [10],
-            "activation": "tanh",
-            "optimizer": "adam",
-            "lr": 0.03,
-            "batch": 10,
-            "reg": "none",
-            "rate": 0.0,
-        },
-        "epochs": 100,
-    },
-}
+def _preset(name, dataset, problem, hidden, activation, optimizer, lr, batch, epochs, *, min_score=None, **more):
+    """One preset: its settings (the playground's defaults for features, regularization and
+    anything not given) and the epochs after which tests/test_playground*.py expect it to score."""
+    settings = {
+        "dataset": dataset,
+        "problem": problem,
+        "features": ["x1", "x2"],
+        "hidden": hidden,
+        "activation": activation,
+        "optimizer": optimizer,
+        "lr": lr,
+        "batch": batch,
+        "reg": "none",
+        "rate": 0.0,
+    }
+    settings.update(more)
+    preset = {"settings": settings, "epochs": epochs}
+    if min_score is not None:
+        preset["min_score"] = min_score
+    return name, preset
+
+
+# name, dataset, problem, hidden layers, activation, optimizer, learning rate, batch size, epochs, other settings
+PRESETS: dict[str, dict] = dict(
+    [
+        _preset("seed000-xor", "xor4", CLASSIFICATION, [3], "sigmoid", "sgd", 3.0, 4, 2000),
+        _preset("seed003-binary", "gauss", CLASSIFICATION, [2], "relu", "sgd", 0.1, 250, 200, noise=10),
+        _preset(
+            "seed004-moons",
+            "moons",
+            CLASSIFICATION,
+            [25, 50, 25],
+            "sigmoid",
+            "sgd",
+            0.01,
+            1,
+            60,
+            noise=20,
+            points=1000,
+            train=70,
+            min_score=0.8,
+        ),
+        _preset("seed004-sine", "sine", REGRESSION, [10], "tanh", "sgd", 0.1, 32, 200, noise=0, features=["x1"]),
+        _preset("good-circle", "circle", CLASSIFICATION, [6], "tanh", "adam", 0.03, 10, 60),
+        _preset("good-xor", "xor", CLASSIFICATION, [4], "tanh", "adam", 0.03, 10, 60, features=["x1", "x2", "x1x2"]),
+        _preset("good-gauss", "gauss", CLASSIFICATION, [], "tanh", "sgd", 0.03, 10, 30),
+        _preset(
+            "good-spiral",
+            "spiral",
+            CLASSIFICATION,
+            [8, 8, 6],
+            "tanh",
+            "adam",
+            0.01,
+            10,
+            400,
+            features=["x1", "x2", "sinx1", "sinx2"],
+        ),
+        _preset(
+            "good-moons", "moons", CLASSIFICATION, [8, 8], "relu", "adam", 0.01, 10, 100, noise=10, reg="l2", rate=0.001
+        ),
+        _preset("good-xor4-lm", "xor4", CLASSIFICATION, [3], "tanh", "lm", 0.03, 4, 50),
+        _preset("good-plane", "plane", REGRESSION, [], "tanh", "sgd", 0.01, 10, 30, noise=0),
+        _preset(
+            "good-multigauss", "multigauss", REGRESSION, [8, 8], "tanh", "adam", 0.03, 10, 300, noise=0, min_score=0.7
+        ),
+        _preset("good-sine", "sine", REGRESSION, [10], "tanh", "adam", 0.03, 10, 100, noise=0, features=["x1"]),
+    ]
+)
 
 
 def catalog() -> dict:

@@ -19,6 +19,10 @@ MU_KEYS = ("mu",)
 VAL_FAIL_KEYS = ("val_fail", "val_fails", "validation_failures", "validation_checks")
 
 
+#: Longest one-line title that fits the default 6.4-inch figure at the default title size.
+_TITLE_CHARS = 56
+
+
 def _unwrap(history: Any, name: str) -> Mapping:
     """The mapping of lists, also from an object holding it as ``.history`` (Keras-style)."""
     inner = getattr(history, "history", None)
@@ -237,7 +241,10 @@ def plot_performance(
     if best is not None:
         split = _reference(named)
         value = named[split][np.flatnonzero(epochs == best)[0]]
-        ax.set_title(f"Best {split} {ylabel} is {value:.4g} at epoch {best:g}")
+        title = f"Best {split} {ylabel} is {value:.4g} at epoch {best:g}"
+        # a long loss name (categorical_crossentropy) makes one line wider than the 6.4-inch
+        # figure, and a title is cut, not shrunk: break it before "is"
+        ax.set_title(title if len(title) <= _TITLE_CHARS else title.replace(" is ", "\nis ", 1))
     return _base.finish(ax, target)
 
 

@@ -21,6 +21,8 @@ from bpnn.io.model import Model
 from bpnn.io.scaling import get_scaler
 from bpnn.tables.workflow import (
     AUTO_MAX_CLASSES,
+    MAX_CLASSES,
+    SHARED_SETTINGS,
     SPLITS,
     TrainingRecord,
     TrainingRun,
@@ -30,14 +32,17 @@ from bpnn.tables.workflow import (
     _encode,
     _label_text,
     _predict_rows,
-    _settings,
     _stop_reason,
+    check_scaled,
     check_solver,
+    check_trained,
     decide_task,
     make_network,
+    run_settings,
+    shared_settings,
 )
 from bpnn.training.callbacks import EarlyStopping, InterruptGuard
-from bpnn.training.loop import DivergenceError, History
+from bpnn.training.loop import DivergenceError, History, _grew_apart
 from bpnn.training.optimizers import get_optimizer
 
 __all__ = ["MetricAccumulator", "train_csv_chunks"]
@@ -67,18 +72,7 @@ def train_csv_chunks(
     *,
     sep: str = ",",
     dropna: bool = False,
-    task: str = "auto",
-    hidden=(10,),
-    solver: str | None = None,
-    activation: str = "tanh",
-    scale: str = "minmax",
-    split=(0.7, 0.15, 0.15),
-    seed=0,
-    epochs: int = 1000,
-    patience: int = 6,
-    batch_size: int | None = None,
-    learning_rate: float | None = None,
-    ignore=(),
+    **settings,
 ) -> TrainingRun:
     """Train on a CSV file without loading it (see the module docstring).
 
@@ -104,9 +98,14 @@ def train_csv_chunks(
         Rows read at a time.
     sep, dropna
         As in :func:`bpnn.io.read_csv`.
-    task, hidden, solver, activation, scale, split, seed, epochs, patience, batch_size, learning_rate, ignore
-        As in :func:`train_table`.
+    **settings
+        ``task``, ``hidden``, ``solver``, ``activation``, ``scale``, ``split``, ``seed``, ``epochs``,
+        ``patience``, ``batch_size``, ``learning_rate``, ``ignore``: as in :func:`train_table`, with
+        its defaults.
     """
+    s = shared_settings(settings, "train_csv_chunks")
+    task, hidden, solver, activation, scale, split = (s[k] for k in SHARED_SETTINGS[:6])
+    seed, epochs, patience, batch_size, learning_rate, ignore = (s[k] for k in SHARED_SETTINGS[6:])
     targets, ignore = list(targets), list(ignore)
     name = os.fspath(path)
     first = next(iter(iter_csv_chunks(path, 1, sep=sep, dropna=dropna)))
@@ -121,9 +120,11 @@ def train_csv_chunks(
         counts += np.bincount(codes, minlength=3)
         train = codes == 0
         if train.any():
-            x_scaler.partial_fit(X[train])
-            y_scaler.partial_fit(Y[train])
-        if task != "auto" or len(distinct) <= AUTO_MAX_CLASSES:  # auto needs to know "more than 20"
+            with np.errstate(over="ignore", invalid="ignore"):  # checked per column by scaled()
+                x_scaler.partial_fit(X[train])
+                y_scaler.partial_fit(Y[train])
+        # auto needs to know "more than 20", classification "more than MAX_CLASSES"
+        if len(distinct) <= (MAX_CLASSES if task == "classification" else AUTO_MAX_CLASSES):
             distinct.update(np.unique(Y[:, 0]).tolist())
         integer = integer and bool(np.all(Y[:, 0] == np.round(Y[:, 0])))
     n = int(counts.sum())
@@ -155,7 +156,11 @@ def train_csv_chunks(
 
     def scaled(X, Y):
         T = _encode(Y, task, classes)
-        return x_scaler.transform(X).astype(net.dtype), (T if y_scaler is None else y_scaler.transform(T))
+        with np.errstate(over="ignore", invalid="ignore"):
+            Z, Tz = x_scaler.transform(X), (T if y_scaler is None else y_scaler.transform(T))
+        check_scaled(Z, X, features, scale, x_scaler)
+        check_scaled(Tz, T, targets, scale, y_scaler)
+        return Z.astype(net.dtype), Tz
 
     if callable(getattr(opt, "prepare", None)):
         opt.prepare(net)
@@ -191,10 +196,23 @@ def train_csv_chunks(
                     net, path, chunksize, sep, dropna, features, targets, split, seed, scaled, (n_train, n_val, n_test)
                 )
             )
-            if not all(math.isfinite(v) for v in logs.values()):
+            losses = history.history.get("loss", [])
+            first_loss = losses[0] if losses else logs["loss"]
+            lowest = min(losses, default=math.inf)
+            grew = _grew_apart(logs["loss"], lowest, first_loss)
+            if grew or not all(math.isfinite(v) for v in logs.values()):
+                kept = ""
+                if stopper is not None and stopper.best_weights is not None:
+                    net.set_weights(stopper.best_weights)  # the best validation epoch, as fit keeps
+                    net.epochs_trained, stopper.best_weights = stopper.best_epoch, None
+                    kept = f" The network keeps the weights of epoch {stopper.best_epoch}, its best by val_loss."
+                what = (
+                    f"grew to {logs['loss']:.3g}, more than 1e+06 times its lowest"
+                    if grew
+                    else "became NaN or infinite"
+                )
                 raise DivergenceError(
-                    f"Training diverged: the loss became {logs['loss']} at epoch {epoch}; "
-                    "try a smaller --learning-rate",
+                    f"Training diverged: the loss {what} at epoch {epoch}.{kept} Try a smaller --learning-rate",
                     history,
                 )
             if callable(getattr(opt, "logs", None)):
@@ -208,30 +226,15 @@ def train_csv_chunks(
     for cb in callbacks:
         cb.on_train_end({"history": history})
 
+    check_trained(history)
     curves = _curves(history.history, record)
     stop = _stop_reason(history.interrupted, stopper, opt, len(curves.get("loss", [])), epochs, patience)
     best_epoch = None if stopper is None else stopper.best_epoch
-    settings = _settings(
-        source=name,
-        rows=n,
-        task=task,
-        solver=solver,
-        hidden=tuple(hidden),
-        activation=activation,
-        scale=scale,
-        split=tuple(split),
-        seed=seed,
-        epochs=epochs,
-        patience=patience,
-        batch_size=bs,
-        learning_rate=getattr(opt, "learning_rate", None),
-        ignore=ignore,
-        chunksize=chunksize,
-        best_epoch=best_epoch,
-        epochs_run=len(curves.get("loss", [])),
-        stop=stop,
-    )
-    model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=settings, history=curves)
+    chosen = dict(hidden=hidden, activation=activation, scale=scale, split=split, seed=seed, epochs=epochs)
+    chosen.update(patience=patience, batch_size=bs, ignore=ignore, chunksize=chunksize)
+    record = run_settings(name, n, task, solver, opt, chosen)
+    record.update(best_epoch=best_epoch, epochs_run=len(curves.get("loss", [])), stop=stop)
+    model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=record, history=curves)
 
     # Last pass: scores, and the first rows of each split for the plots.
     scores = {s: MetricAccumulator(model) for s, c in zip(SPLITS, counts) if c}

@@ -20,6 +20,7 @@ does it for a CSV file read chunk by chunk, never holding the whole file.
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,10 @@ SUM_OF_SQUARES_SOLVERS = ("lm", "br")
 #: The auto rule's limits: at most this many classes, and at least this many rows per class.
 AUTO_MAX_CLASSES = 20
 AUTO_ROWS_PER_CLASS = 20
+#: What ``--task classification`` accepts: at most this many classes, with at least this many
+#: rows per class on average (fewer cannot be split into train / validation / test and learnt).
+MAX_CLASSES = 1000
+MIN_ROWS_PER_CLASS = 5
 
 
 # --------------------------------------------------------------------------- #
@@ -141,6 +146,13 @@ def decide_task(requested: str, n_rows: int, n_targets: int, distinct: list, int
         if k < 2:
             raise ValueError(
                 f"classification needs at least 2 classes; the target holds only one value ({_label_text(distinct[0])})"
+            )
+        if k > MAX_CLASSES or k * MIN_ROWS_PER_CLASS > n_rows:
+            many = f"more than {MAX_CLASSES:,}" if k > MAX_CLASSES else f"{k:,}"
+            raise ValueError(
+                f"--task classification: the target holds {many} distinct values in {n_rows:,} rows, more "
+                f"classes than the data can support (at most {MAX_CLASSES:,}, with {MIN_ROWS_PER_CLASS} rows "
+                "each on average); if the target is a quantity, use --task regression"
             )
         return "classification", "as asked (--task classification)"
     if n_targets != 1:
@@ -310,11 +322,48 @@ def _settings(**kwargs) -> dict:
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()}
 
 
+def run_settings(source, rows: int, task: str, solver: str, optimizer, chosen: dict) -> dict:
+    """What a model file records of how it was trained: the data, the task, the solver, its
+    learning rate and the ``chosen`` settings of :func:`train_table` (tuples as lists)."""
+    learning_rate = getattr(optimizer, "learning_rate", None)
+    return _settings(source=source, rows=rows, task=task, solver=solver, learning_rate=learning_rate, **chosen)
+
+
+#: The settings :func:`bpnn.tables.chunked.train_csv_chunks` shares with :func:`train_table`.
+SHARED_SETTINGS = ("task", "hidden", "solver", "activation", "scale", "split", "seed", "epochs", "patience",
+                   "batch_size", "learning_rate", "ignore")  # fmt: skip
+
+
+def shared_settings(given: dict, where: str) -> dict:
+    """``given`` (a subset of :data:`SHARED_SETTINGS`) completed with :func:`train_table`'s defaults;
+    a TypeError naming ``where`` and the settings it takes for any other keyword."""
+    unknown = sorted(set(given) - set(SHARED_SETTINGS))
+    if unknown:
+        raise TypeError(f"{where}() takes the settings {', '.join(SHARED_SETTINGS)}; got {', '.join(unknown)}.")
+    defaults = inspect.signature(train_table).parameters
+    return {name: given.get(name, defaults[name].default) for name in SHARED_SETTINGS}
+
+
 def _encode(Y: np.ndarray, task: str, classes) -> np.ndarray:
     """Targets as the network sees them before scaling: one-hot rows for classification."""
     if task == "regression":
         return Y
     return (Y[:, :1] == classes[None, :]).astype(np.float64)
+
+
+def check_scaled(Z: np.ndarray, X: np.ndarray, names, scale: str, scaler=None) -> None:
+    """Raise ValueError naming the columns whose scaled values or scaling statistics are not
+    finite: their range (max - min, or the variance) overflows, as for a column spanning
+    -1.7e308 to 1.7e308."""
+    stats = [] if scaler is None else [np.atleast_1d(v) for v in scaler.get_state().values() if np.ndim(v) == 1]
+    bad = [j for j in range(Z.shape[1]) if not np.isfinite(Z[:, j]).all() or not all(np.isfinite(v[j]) for v in stats)]
+    if not bad:
+        return
+    spans = ", ".join(f"{names[j]!r} ({X[:, j].min():.3g} to {X[:, j].max():.3g})" for j in bad[:5])
+    raise ValueError(
+        f"column{'s' if len(bad) > 1 else ''} {spans} cannot be scaled with --scale {scale}: the range overflows "
+        "double precision; divide the column by a power of ten first"
+    )
 
 
 def _check_columns(table: Table, targets, ignore) -> list[str]:
@@ -444,11 +493,14 @@ def train_table(
         encoder = TableEncoder.fit(frame, features, tr, impute=impute, ordinal=ordinal, unknown=unknown)
         X = encoder.transform(frame)
 
-    x_scaler = get_scaler(scale).fit(X[tr])
-    y_scaler = get_scaler(scale).fit(Y[tr]) if task == "regression" else None
-    T = _encode(Y, task, classes)
-    Z = x_scaler.transform(X)
-    Tz = y_scaler.transform(T) if y_scaler is not None else T
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked, per column, below
+        x_scaler = get_scaler(scale).fit(X[tr])
+        y_scaler = get_scaler(scale).fit(Y[tr]) if task == "regression" else None
+        T = _encode(Y, task, classes)
+        Z = x_scaler.transform(X)
+        Tz = y_scaler.transform(T) if y_scaler is not None else T
+    check_scaled(Z, X, features, scale, x_scaler)
+    check_scaled(Tz, Y, targets, scale, y_scaler)
     data = {name: (Z[idx], Tz[idx]) for name, idx in parts.items() if len(idx)}
 
     net = make_network(X.shape[1], hidden, T.shape[1], task, activation, solver, seed)
@@ -471,28 +523,14 @@ def train_table(
         callbacks=[c for c in (stopper, record) if c],
         fast=None if _worth_compiling(len(tr), bs, epochs) else False,
     )
+    check_trained(history)
     curves = _curves(history.history, record)
     stop = _stop_reason(history.interrupted, stopper, opt, len(curves["loss"]), epochs, patience)
     best_epoch = None if stopper is None else stopper.best_epoch
-    settings = _settings(
-        source=table.source,
-        rows=len(X),
-        task=task,
-        solver=solver,
-        hidden=tuple(hidden),
-        activation=activation,
-        scale=scale,
-        split=tuple(split),
-        seed=seed,
-        epochs=epochs,
-        patience=patience,
-        batch_size=bs or "full",
-        learning_rate=getattr(opt, "learning_rate", None),
-        ignore=ignore,
-        best_epoch=best_epoch,
-        epochs_run=len(curves["loss"]),
-        stop=stop,
-    )
+    chosen = dict(hidden=hidden, activation=activation, scale=scale, split=split, seed=seed, epochs=epochs)
+    chosen.update(patience=patience, ignore=ignore, batch_size=bs or "full")
+    settings = run_settings(table.source, len(X), task, solver, opt, chosen)
+    settings.update(best_epoch=best_epoch, epochs_run=len(curves["loss"]), stop=stop)
     if frame is not None:
         settings.update(_settings(impute=impute, dropped_rows=frame.n_dropped, **_encoding_settings(encoder)))
     model = Model(
@@ -523,6 +561,13 @@ def train_table(
         predictions,
         _constant_notes(X[tr], features if encoder is None else encoder.encoded_names),
     )
+
+
+def check_trained(history) -> None:
+    """Raise KeyboardInterrupt when Ctrl-C came before the first epoch ended: there is no
+    trained network to save (the command then says so and leaves any old model file alone)."""
+    if history.interrupted and len(history) == 0:
+        raise KeyboardInterrupt("interrupted (Ctrl-C) before the first epoch ended; nothing was saved")
 
 
 def _predict_rows(model: Model, X: np.ndarray, Y: np.ndarray) -> tuple:
@@ -669,9 +714,7 @@ def save_plots(run: TrainingRun, directory) -> list[Path]:
     perf = {key: curves[key] for key in ("loss", "val_loss", "test_loss") if key in curves}
     if perf:
         written.append(
-            plots.plot_performance(
-                perf, out / "performance.png", best_epoch=run.best_epoch, ylabel=f"loss ({model.network.loss_fn.name})"
-            )
+            plots.plot_performance(perf, out / "performance.png", best_epoch=run.best_epoch, ylabel=loss_label(model))
         )
     state = {key: curves[key] for key in ("gradient", "mu", "gamma", "val_fail") if key in curves}
     if state:
@@ -705,6 +748,22 @@ def save_plots(run: TrainingRun, directory) -> list[Path]:
             written.append(plots.plot_roc(truth_text, proba, labels, out / "roc.png", title=f"ROC ({split})"))
             break
     return written
+
+
+def loss_label(model: Model) -> str:
+    """What the training loss of a table model measures, for a plot's axis: bpnn's ``mse``
+    is half the squared error, summed over outputs and averaged over rows, and a regression
+    model computes it on scaled targets, not in the targets' units."""
+    name = model.network.loss_fn.name
+    if name != "mse":
+        return f"loss ({name})"
+    if model.task == "classification":
+        where = "one-hot targets"
+    elif model.y_scaler is not None and model.y_scaler.name != "none":
+        where = f"targets scaled by {model.y_scaler.name}"
+    else:
+        where = "targets in their units"
+    return f"loss: ½ squared error, {where} (mse)"
 
 
 def _safe(name: str) -> str:

@@ -55,15 +55,24 @@ class Callback:
 
 
 class PrintProgress(Callback):
-    """Print one line every ``every`` epochs (and at the last epoch)."""
+    """Print one line every ``every`` epochs (and at the last epoch).
 
-    def __init__(self, every: int = 100, total: int | None = None):
-        self.every, self.total = every, total
+    Epochs count within this call of ``fit`` (``epoch 20/100`` for the 20th of the 100
+    asked for); when the network had been trained before (``start`` epochs), the line
+    adds the count in all: ``epoch 20/100 (30 in all)``.
+    """
+
+    def __init__(self, every: int = 100, total: int | None = None, start: int = 0):
+        self.every, self.total, self.start = every, total, start
 
     def on_epoch_end(self, epoch, logs=None):
-        if epoch % self.every == 0 or epoch == self.total:
+        done = epoch - self.start
+        if done % self.every == 0 or done == self.total:
             parts = "  ".join(f"{k} {v:.6g}" for k, v in (logs or {}).items())
-            print(f"epoch {epoch}" + (f"/{self.total}" if self.total else "") + f"  {parts}", flush=True)
+            counted = f"epoch {done}" + (f"/{self.total}" if self.total else "")
+            if self.start:
+                counted += f" ({epoch} in all)"
+            print(f"{counted}  {parts}", flush=True)
 
 
 def _check_loss_monitor(monitor, who: str) -> str:
@@ -387,12 +396,66 @@ def load_checkpoint(path) -> dict:
         meta = json.loads(str(arrays.pop("meta")))
     except Exception as exc:  # a truncated or foreign file
         raise ValueError(f"The 'resume_from' file {path!r} is not a bpnn checkpoint ({exc}).") from None
-    if meta.get("format") != CHECKPOINT_FORMAT:
+    if not isinstance(meta, dict) or meta.get("format") != CHECKPOINT_FORMAT:
+        found = meta.get("format") if isinstance(meta, dict) else None
         raise ValueError(
             f"The 'resume_from' file {path!r} is not a bpnn checkpoint of format "
-            f"{CHECKPOINT_FORMAT!r} (found {meta.get('format')!r})."
+            f"{CHECKPOINT_FORMAT!r} (found {found!r})."
         )
+    problem = _checkpoint_problem(meta, arrays)
+    if problem is not None:
+        raise ValueError(f"The 'resume_from' checkpoint {path!r} is damaged: {problem}.")
     return {"meta": meta, "arrays": arrays}
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _checkpoint_problem(meta: dict, arrays: dict) -> str | None:
+    """What is wrong with a checkpoint's fields, or None: every key, its type, the parameters'
+    shapes and finiteness, as strictly as ``bpnn.load`` checks a model file."""
+    kinds = {
+        "dtype": str,
+        "param_shapes": list,
+        "epochs_trained": int,
+        "fit_start_epoch": int,
+        "stop_training": bool,
+        "optimizer": dict,
+        "shuffle_rng": dict,
+        "network_rng": dict,
+        "layer_rngs": dict,
+        "history": dict,
+        "callbacks": list,
+    }
+    for key, kind in kinds.items():
+        if key not in meta:
+            return f"it lacks {key!r}"
+        if not isinstance(meta[key], kind) or (kind is int and not _is_count(meta[key])):
+            return f"{key!r} should be a {kind.__name__}, found {meta[key]!r:.60}"
+    if meta["dtype"] not in ("float32", "float64"):
+        return f"its dtype {meta['dtype']!r} is not float32 or float64"
+    shapes = meta["param_shapes"]
+    if not all(isinstance(s, list) and all(_is_count(n) for n in s) for s in shapes):
+        return f"'param_shapes' should be lists of sizes, found {shapes!r:.60}"
+    for i, shape in enumerate(shapes):
+        name = f"param.{i}"
+        if name not in arrays:
+            return f"parameter array {name!r} is missing"
+        value = arrays[name]
+        if list(value.shape) != shape or value.dtype.name != meta["dtype"]:
+            return f"parameter array {name!r} is {value.dtype.name} {list(value.shape)}, not {meta['dtype']} {shape}"
+        if not np.isfinite(value).all():
+            return f"parameter array {name!r} holds NaN or infinite values"
+    opt = meta["optimizer"]
+    if not isinstance(opt.get("class"), str) or not isinstance(opt.get("state"), dict):
+        return "its optimizer entry lacks 'class' or 'state'"
+    history = meta["history"]
+    if not isinstance(history.get("history"), dict) or not isinstance(history.get("epochs"), list):
+        return "its history lacks 'history' or 'epochs'"
+    if not all(isinstance(c, dict) and {"index", "class", "state"} <= set(c) for c in meta["callbacks"]):
+        return "a callback entry lacks 'index', 'class' or 'state'"
+    return None
 
 
 def restore_checkpoint(ckpt: dict, net, fit_state) -> None:
@@ -419,15 +482,30 @@ def restore_checkpoint(ckpt: dict, net, fit_state) -> None:
             f"{[c['class'] for c in saved]}; fit got {[type(cb).__name__ for _, cb in stateful]}. "
             "Pass the same callbacks, in the same order."
         )
-    net.set_weights([arrays[f"param.{i}"] for i in range(len(shapes))])
-    opt.set_state(_unpack_state("optimizer", meta["optimizer"]["state"], arrays))
-    for (_, cb), c in zip(stateful, saved):
-        cb.set_state(_unpack_state(f"callback{c['index']}", c["state"], arrays))
-    fit_state.rng.bit_generator.state = _from_json(meta["shuffle_rng"])
-    net._rng.bit_generator.state = _from_json(meta["network_rng"])
-    rngs = _layer_rngs(net)
-    for i, state in meta["layer_rngs"].items():
-        rngs[i].bit_generator.state = _from_json(state)
+    weights = net.get_weights()
+    try:
+        # check on copies first where one can; a damaged state then leaves the network as it was
+        states = (
+            _unpack_state("optimizer", meta["optimizer"]["state"], arrays),
+            [_unpack_state(f"callback{c['index']}", c["state"], arrays) for c in saved],
+        )
+        type(fit_state.rng.bit_generator)().state = _from_json(meta["shuffle_rng"])
+        type(net._rng.bit_generator)().state = _from_json(meta["network_rng"])
+        rngs = _layer_rngs(net)
+        if sorted(meta["layer_rngs"]) != sorted(rngs):
+            raise ValueError(f"it holds dropout generators for layers {sorted(meta['layer_rngs'])}, not {sorted(rngs)}")
+        net.set_weights([arrays[f"param.{i}"] for i in range(len(shapes))])
+        opt.set_state(states[0])
+        for (_, cb), state in zip(stateful, states[1]):
+            cb.set_state(state)
+        fit_state.rng.bit_generator.state = _from_json(meta["shuffle_rng"])
+        net._rng.bit_generator.state = _from_json(meta["network_rng"])
+        for i, state in meta["layer_rngs"].items():
+            rngs[i].bit_generator.state = _from_json(state)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        net.set_weights(weights)
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        raise ValueError(f"The 'resume_from' checkpoint is damaged: {detail.rstrip('.')}.") from None
     history = fit_state.history
     history.history = {k: list(v) for k, v in meta["history"]["history"].items()}
     history.epochs = list(meta["history"]["epochs"])
@@ -446,15 +524,23 @@ def restore_checkpoint(ckpt: dict, net, fit_state) -> None:
 class InterruptGuard:
     """Context manager used by ``fit``: the first Ctrl-C (SIGINT) only sets ``interrupted``.
 
-    The loop checks the flag after every batch and stops cleanly; a second Ctrl-C raises
-    ``KeyboardInterrupt`` at once. The handler is installed only in the main thread (the
-    only one where Python allows it) and the previous handler is put back on exit.
+    The loop checks the flag after every batch (every chunk of batches on the compiled
+    path) and stops cleanly; a second Ctrl-C raises ``KeyboardInterrupt`` at once. The
+    handler is installed only in the main thread (the only one where Python allows it)
+    and the previous handler is put back on exit.
+
+    Python runs a signal handler only between bytecodes, so two Ctrl-C pressed while
+    compiled code runs reach it as one call. To tell them apart, the guard counts the
+    signals themselves: it gives :func:`signal.set_wakeup_fd` a pipe, into which the C
+    level writes one byte per signal received, and the handler reads the count from it.
     """
 
     def __init__(self):
         self.interrupted = False
         self._previous = None
         self._installed = False
+        self._pipe: tuple[int, int] | None = None
+        self._previous_fd = -1
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
@@ -462,10 +548,42 @@ class InterruptGuard:
             if previous is not None:  # None: installed outside Python, and could not be put back
                 signal.signal(signal.SIGINT, self._handle)
                 self._previous, self._installed = previous, True
+                self._count_signals()
         return self
 
+    def _count_signals(self) -> None:
+        try:
+            read, write = os.pipe()
+        except OSError:
+            return
+        os.set_blocking(read, False)
+        os.set_blocking(write, False)
+        try:
+            previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+        except (ValueError, OSError):
+            previous = None
+        if previous is None or previous != -1:
+            # someone else (an asyncio loop) owns the wakeup fd: give it back, count by calls
+            if previous is not None:
+                signal.set_wakeup_fd(previous)
+            os.close(read)
+            os.close(write)
+            return
+        self._pipe, self._previous_fd = (read, write), previous
+
+    def _pending(self) -> int:
+        """How many SIGINTs arrived since the last call (1 when they cannot be counted)."""
+        if self._pipe is None:
+            return 1
+        try:
+            data = os.read(self._pipe[0], 4096)
+        except (BlockingIOError, OSError):
+            return 1
+        return max(1, data.count(bytes([signal.SIGINT])))
+
     def _handle(self, signum, frame):
-        if self.interrupted:
+        if self.interrupted or self._pending() >= 2:
+            self.interrupted = True
             raise KeyboardInterrupt
         self.interrupted = True
         print(
@@ -476,6 +594,11 @@ class InterruptGuard:
 
     def __exit__(self, *exc):
         if self._installed:
+            if self._pipe is not None:
+                signal.set_wakeup_fd(self._previous_fd)
+                for fd in self._pipe:
+                    os.close(fd)
+                self._pipe = None
             signal.signal(signal.SIGINT, self._previous)
             self._installed = False
         return False

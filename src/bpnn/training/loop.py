@@ -17,17 +17,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from bpnn.core.checks import check_array, check_float, check_int, check_same_rows
+from bpnn.core.checks import check_array, check_float, check_int, check_same_rows, is_sparse
 from bpnn.training import _fast, _online
 from bpnn.training.callbacks import Callback, InterruptGuard, ModelCheckpoint, PrintProgress  # noqa: F401 (Callback re-exported)
 from bpnn.training.optimizers import get_optimizer
 
+#: Rows per call of the compiled epoch: small enough that Ctrl-C is seen within a fraction
+#: of a second, large enough that copying the weights in and out per call costs little.
+_COMPILED_CHUNK_ROWS = 4096
 
-class DivergenceError(FloatingPointError):
-    """Raised when the training loss becomes NaN or infinite.
 
-    The network keeps the weights of the last epoch whose loss was finite; the
-    history up to that epoch is in the ``history`` attribute.
+class DivergenceError(FloatingPointError, ValueError):
+    """Raised when the training loss becomes NaN or infinite, or grows by orders of magnitude
+    (more than :data:`DIVERGENCE_FACTOR` times its lowest value, and above the first epoch's).
+
+    The network keeps the best weights seen: those of the best validation epoch when an
+    :class:`~bpnn.EarlyStopping` callback keeps them, else those of the lowest training
+    loss; the message names the epoch. The history so far is in the ``history`` attribute.
+    A ValueError too, as scikit-learn's estimators raise ValueError when training overflows.
     """
 
     def __init__(self, message: str, history: History):
@@ -103,6 +110,43 @@ def _get_metrics(metrics) -> dict:
     return out
 
 
+#: A loss this many times its lowest value so far (and above the first epoch's) means divergence.
+DIVERGENCE_FACTOR = 1e6
+
+
+def _grew_apart(loss: float, best: float, first: float | None) -> bool:
+    """Whether ``loss`` has grown by orders of magnitude: more than :data:`DIVERGENCE_FACTOR`
+    times the best so far and above the first epoch's loss (so that a loss that had fallen
+    to almost nothing and comes back up within the range it started from does not count)."""
+    if first is None or not np.isfinite(best):
+        return False
+    return loss > DIVERGENCE_FACTOR * max(best, first / DIVERGENCE_FACTOR)
+
+
+def _restore_best(net, best, callbacks, snapshots, X, y, sample_weight) -> tuple[int, str]:
+    """Put back the weights to keep after divergence; return their epoch and why they were chosen.
+
+    Those of the best validation epoch when an EarlyStopping callback keeps them, else those
+    of the lowest training loss, else (no epoch finished) the newest with a finite loss.
+    """
+    from bpnn.training.callbacks import EarlyStopping
+
+    for cb in callbacks:
+        if isinstance(cb, EarlyStopping) and cb.restore_best_weights and cb.best_weights is not None:
+            net.set_weights(cb.best_weights)
+            cb.best_weights = None  # on_train_end is not reached; nothing to restore twice
+            net.epochs_trained = cb.best_epoch
+            return cb.best_epoch, f"its best by {cb.monitor} ({cb.best:.6g})"
+    if best[2] is not None:
+        net.set_weights(best[2])
+        net.epochs_trained = best[1]
+        return best[1], f"whose training loss was the lowest ({best[0]:.6g})"
+    kept = _restore_last_finite(net, snapshots, X, y, sample_weight)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        loss = float(net._loss(X, y, sample_weight))
+    return kept, "whose loss is finite" if np.isfinite(loss) else "although its loss is not finite either"
+
+
 def _restore_last_finite(net, snapshots, X, y, sample_weight) -> int:
     """Put back the newest snapshot whose loss on the training data is finite; return its epoch."""
     for done, weights in reversed(snapshots):  # noqa: B007 (done is the answer, read after the loop)
@@ -116,8 +160,13 @@ def _restore_last_finite(net, snapshots, X, y, sample_weight) -> int:
 
 def _batches(X, y, sample_weight, batch_size: int, order, buffers):
     """Yield ``(X, y, sample_weight)`` batch by batch: views of consecutive rows when
-    ``order`` is None, else the rows ``order`` names, gathered into ``buffers``."""
-    if batch_size == 1 and order is not None:
+    ``order`` is None, else the rows ``order`` names, gathered into ``buffers``.
+
+    A sparse ``X`` (CSR) gives each batch as a new small CSR matrix of its rows (its
+    ``buffers[0]`` is None); one batch of every row is ``X`` itself.
+    """
+    m = X.shape[0]
+    if batch_size == 1 and order is not None and isinstance(X, np.ndarray):
         # one row per update: a view of the row is the same numbers as a gathered copy and
         # costs a slice instead of three np.take calls (this loop is per sample)
         if sample_weight is None:
@@ -127,9 +176,20 @@ def _batches(X, y, sample_weight, batch_size: int, order, buffers):
             for i in order.tolist():
                 yield X[i : i + 1], y[i : i + 1], sample_weight[i : i + 1]
         return
-    for start in range(0, len(X), batch_size):
-        stop = min(start + batch_size, len(X))
-        if order is None:
+    for start in range(0, m, batch_size):
+        stop = min(start + batch_size, m)
+        if order is None and stop - start == m:
+            yield X, y, sample_weight
+        elif buffers is not None and buffers[0] is None:  # sparse X
+            rows = np.arange(start, stop) if order is None else order[start:stop]
+            yield (
+                X[rows],
+                np.take(y, rows, axis=0, out=buffers[1][: stop - start], mode="clip"),
+                None
+                if sample_weight is None
+                else np.take(sample_weight, rows, out=buffers[2][: stop - start], mode="clip"),
+            )
+        elif order is None:
             yield X[start:stop], y[start:stop], None if sample_weight is None else sample_weight[start:stop]
         else:
             rows, n = order[start:stop], stop - start
@@ -233,8 +293,10 @@ def _train(
     epochs = check_int(epochs, "epochs", minimum=1)
     if sample_weight is not None:
         sample_weight = check_array(sample_weight, "sample_weight", net.dtype, ndim=1)
-        if len(sample_weight) != len(X):
-            raise ValueError(f"'sample_weight' must have one entry per row of X ({len(X)}); got {len(sample_weight)}.")
+        if len(sample_weight) != X.shape[0]:
+            raise ValueError(
+                f"'sample_weight' must have one entry per row of X ({X.shape[0]}); got {len(sample_weight)}."
+            )
         if (sample_weight < 0).any() or sample_weight.sum() <= 0:
             raise ValueError("'sample_weight' must be non-negative with a positive sum.")
     ckpt = None
@@ -250,14 +312,15 @@ def _train(
         fraction = check_float(
             validation_split, "validation_split", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
         )
-        if len(X) < 2:
-            raise ValueError(f"'validation_split' needs at least 2 samples; got {len(X)}.")
+        if X.shape[0] < 2:
+            raise ValueError(f"'validation_split' needs at least 2 samples; got {X.shape[0]}.")
         if ckpt is not None and "val_index" in ckpt["arrays"]:
             val_index = ckpt["arrays"]["val_index"]  # the split of the interrupted run, even if unseeded
         else:
             val_index = validation_split_indices(y, fraction, rng)
-        keep = np.ones(len(X), dtype=bool)
+        keep = np.ones(X.shape[0], dtype=bool)
         keep[val_index] = False
+        keep = np.flatnonzero(keep)  # row numbers: a sparse X takes them, not a boolean mask
         validation_data = (X[val_index], y[val_index])
         X, y = X[keep], y[keep]
         if sample_weight is not None:
@@ -300,7 +363,7 @@ def _train(
         check_same_rows(Xv, yv, "validation_data[0]", "validation_data[1]")
     callbacks = list(callbacks or [])
     if verbose:
-        callbacks.append(PrintProgress(every=int(verbose), total=net.epochs_trained + epochs))
+        callbacks.append(PrintProgress(every=int(verbose), total=epochs, start=net.epochs_trained))
     # checkpoints last, so that they record the other callbacks' state after the epoch
     callbacks = [cb for cb in callbacks if not isinstance(cb, ModelCheckpoint)] + [
         cb for cb in callbacks if isinstance(cb, ModelCheckpoint)
@@ -308,20 +371,29 @@ def _train(
 
     if fast not in (None, True, False):
         raise TypeError(f"The 'fast' parameter must be None, True or False; got {fast!r}.")
-    compiled = _fast.epoch_runner(net, opt, bs, sample_weight, callbacks, fast)
+    sparse = is_sparse(X)
+    if sparse and fast:
+        raise ValueError("fast=True, but the compiled path cannot train this: X is a sparse matrix.")
+    compiled = None if sparse else _fast.epoch_runner(net, opt, bs, sample_weight, callbacks, fast)
     # without the compiled epoch, one sample per update runs in a lean NumPy loop when it can (same bits)
-    online = None if compiled is not None else _online.epoch_runner(net, opt, bs, sample_weight)
+    online = None if compiled is not None or sparse else _online.epoch_runner(net, opt, bs, sample_weight)
 
     # The order the rows are visited in, redrawn every epoch when shuffling; shuffled
     # batches are gathered into these one-batch buffers.
     reorder = shuffle and bs < m
     order = np.arange(m)
     buffers = None
-    if reorder:
-        buffers = [None if a is None else np.empty((bs,) + a.shape[1:], a.dtype) for a in (X, y, sample_weight)]
+    if reorder or (sparse and bs < m):
+        # a sparse X has no buffer: each batch is a small CSR matrix of its own (see _batches)
+        buffers = [
+            None if a is None or is_sparse(a) else np.empty((bs,) + a.shape[1:], a.dtype) for a in (X, y, sample_weight)
+        ]
 
     history = History()
     snapshots: list[tuple[int, list[np.ndarray]]] = []  # (epochs done, weights), the last two
+    # (loss, epochs done, weights) of the lowest epoch loss: what divergence falls back to
+    best: tuple[float, int, list[np.ndarray] | None] = (np.inf, net.epochs_trained, None)
+    first_loss = None
     net.stop_training = False
     net.optimizer = opt
     state = FitState(rng, history, opt, callbacks, net.epochs_trained, val_index)
@@ -344,15 +416,23 @@ def _train(
         total, seen = 0.0, 0
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             if compiled is not None:
-                # one compiled call per epoch, so a Ctrl-C takes effect at the end of the epoch
-                total, seen = compiled(X, y, order), m
+                # Compiled code never returns to Python, where signal handlers run, so the
+                # epoch goes in chunks of whole batches: a Ctrl-C takes effect at the end of
+                # the chunk (the arithmetic is the same, batch for batch).
+                step = bs * max(1, _COMPILED_CHUNK_ROWS // bs)
+                for start in range(0, m, step):
+                    part = order[start : start + step]
+                    total += compiled(X, y, part)
+                    seen += len(part)
+                    if guard.interrupted:
+                        break
             elif online is not None:
                 total, seen = online(X, y, order, guard)
             else:
                 for Xb, yb, swb in _batches(X, y, sample_weight, bs, order if reorder else None, buffers):
                     batch_loss = opt.train_batch(net, Xb, yb, swb)
-                    total += batch_loss * (len(Xb) if swb is None else float(swb.sum()))
-                    seen += len(Xb)
+                    total += batch_loss * (Xb.shape[0] if swb is None else float(swb.sum()))
+                    seen += Xb.shape[0]
                     if guard.interrupted:
                         break
         if guard.interrupted and seen < m:
@@ -360,15 +440,26 @@ def _train(
             history.interrupted = True
             break
         epoch_loss = total / (m if sample_weight is None else float(sample_weight.sum()))
-        if not np.isfinite(epoch_loss) or not all(np.isfinite(p).all() for p in net.params):
-            kept = _restore_last_finite(net, snapshots, X, y, sample_weight)
+        finite = np.isfinite(epoch_loss) and all(np.isfinite(p).all() for p in net.params)
+        if finite and first_loss is None:
+            first_loss = epoch_loss
+        if not finite or _grew_apart(epoch_loss, best[0], first_loss):
+            what = (
+                f"became {epoch_loss}"
+                if not finite
+                else f"grew to {epoch_loss:.3g}, more than {DIVERGENCE_FACTOR:.0e} times its lowest ({best[0]:.3g})"
+            )
+            kept, why = _restore_best(net, best, callbacks, snapshots, X, y, sample_weight)
             lr = getattr(opt, "learning_rate", None)
             raise DivergenceError(
-                f"Training diverged: the loss became {epoch_loss} at epoch {epoch}. The network keeps the "
-                f"weights it had after epoch {kept}, whose loss is finite. Try a smaller learning_rate"
+                f"Training diverged: at epoch {epoch} the loss {what}. The network keeps the "
+                f"weights it had after epoch {kept}, {why}. Try a smaller learning_rate"
                 + (f" (it was {lr})." if lr is not None else "."),
                 history,
             )
+        if epoch_loss < best[0]:
+            # the weights this epoch started from are the ones whose loss it measured
+            best = (epoch_loss, snapshots[-1][0], snapshots[-1][1])
         net.epochs_trained = epoch
         logs = {"loss": epoch_loss}
         if metric_fns:
@@ -377,7 +468,7 @@ def _train(
                 logs[name] = fn(y, pred)
         if validation_data is not None:
             pred_v = net._forward(Xv)
-            logs["val_loss"] = net.loss_fn.value(yv, pred_v) + net._penalty(len(Xv))
+            logs["val_loss"] = net.loss_fn.value(yv, pred_v) + net._penalty(Xv.shape[0])
             for name, fn in metric_fns.items():
                 logs["val_" + name] = fn(yv, pred_v)
         if callable(getattr(opt, "logs", None)):

@@ -28,12 +28,13 @@ the outer product of the layer's input and its delta, kept per sample instead of
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 
 import numpy as np
 
 from bpnn.core.activations import Activation, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
-from bpnn.core.checks import check_float, check_int
+from bpnn.core.checks import check_float, check_int, check_memory
 from bpnn.core.losses import MeanSquaredError
 from bpnn.core.network import _mass
 from bpnn.training.optimizers import OPTIMIZERS, Optimizer
@@ -149,8 +150,9 @@ def _jacobian_blocks(net, record, out_buffer=None, zero_top=True):
     starts = [0]  # where each layer's parameters start in the flat vector
     for layer in layers:
         starts.append(starts[-1] + layer.weights.size + (0 if layer.bias is None else layer.bias.size))
-    # everything runs transposed, (units, samples), so the loops below are over long rows
-    inputs_t = [np.ascontiguousarray(x.T) for x in inputs]
+    # everything runs transposed, (units, samples), so the loops below are over long rows; a
+    # sparse input (the first layer's) is made dense here: J^T, of n_params rows, is larger still
+    inputs_t = [np.ascontiguousarray(x.T) if isinstance(x, np.ndarray) else x.T.toarray() for x in inputs]
     # f'(z) of each elementwise activation, the same for every output j: computed once
     # (None: the identity, whose derivative is 1, or an activation with its own backward)
     derivs_t = [
@@ -321,7 +323,11 @@ def _top_rows(below: int, n_in: int, k: int, j: int, has_bias: bool):
 def _same_array(a: np.ndarray, b: np.ndarray) -> bool:
     """Whether ``a`` and ``b`` view the same memory the same way (``fit`` hands a full-batch
     solver a fresh view of the same training array every epoch)."""
-    return a is b or (
+    if a is b:
+        return True
+    if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):
+        return False  # a sparse matrix is recognised by identity only
+    return (
         a.__array_interface__["data"] == b.__array_interface__["data"]
         and a.shape == b.shape
         and a.strides == b.strides
@@ -434,7 +440,10 @@ class LBFGS(Optimizer):
     ``d = -H g`` by the two-loop recursion (Nocedal & Wright, Algorithm 7.4, with
     ``H0 = (s^T y / y^T y) I``), and a step length satisfying the strong Wolfe conditions
     with :func:`scipy.optimize.line_search`. Training stops when the gradient norm falls
-    to ``gtol`` or the line search fails twice (the second time along ``-g``).
+    to ``gtol``, when an iteration lowers the loss by a relative amount of at most ``ftol``,
+    when the line search fails twice (the second time along ``-g``), or when ``max_fun``
+    evaluations of the loss and gradient have been made (``budget_exhausted`` then says
+    so: the method had not converged).
 
     Works with any differentiable loss (not only MSE), full batch only.
 
@@ -443,11 +452,29 @@ class LBFGS(Optimizer):
     history_size : int, default=10
         Pairs ``(s, y)`` kept (SciPy's ``maxcor``).
     gtol : float, default=1e-7
-        Stop when the 2-norm of the gradient of the loss is at most this.
+        Stop when the norm of the gradient of the loss (see ``norm``) is at most this.
     c1, c2 : float, default=1e-4, 0.9
         Wolfe constants, ``0 < c1 < c2 < 1``.
     max_line_search : int, default=20
         Iterations allowed to the line search.
+    ftol : float, default=0.0
+        Stop when an iteration lowers the loss ``f`` by at most ``ftol * max(|f|, |f_new|, 1)``
+        (SciPy's L-BFGS-B test; its default, which scikit-learn's MLP uses, is ``2.2e-9``).
+        0: only a step that does not lower the loss at all stops.
+    norm : {2, numpy.inf}, default=2
+        The norm ``gtol`` bounds: Euclidean, or the largest absolute entry (SciPy's L-BFGS-B
+        and scikit-learn's MLP use the latter).
+    max_fun : int or None, default=None
+        Most evaluations of the loss and its gradient (each a forward and a backward pass),
+        counted over every epoch of this optimizer (scikit-learn's MLP ``max_fun``;
+        SciPy's ``maxfun``). None: no limit.
+
+    Attributes
+    ----------
+    n_fun : int
+        Evaluations made so far.
+    budget_exhausted : bool
+        Whether training stopped because ``n_fun`` reached ``max_fun``.
 
     References
     ----------
@@ -458,10 +485,20 @@ class LBFGS(Optimizer):
     full_batch = True
     uses_learning_rate = False
     _slots = ("s_list", "y_list")
-    _scalars = ("old_old_loss", "stop_reason")
+    _scalars = ("old_old_loss", "stop_reason", "n_fun", "budget_exhausted")
+    # the last evaluation, reused by the next epoch (it holds a reference to the training data)
+    _transient = ("_scratch", "_last_eval")
 
     def __init__(
-        self, history_size: int = 10, gtol: float = 1e-7, c1: float = 1e-4, c2: float = 0.9, max_line_search: int = 20
+        self,
+        history_size: int = 10,
+        gtol: float = 1e-7,
+        c1: float = 1e-4,
+        c2: float = 0.9,
+        max_line_search: int = 20,
+        max_fun: int | None = None,
+        ftol: float = 0.0,
+        norm: float = 2.0,
     ):
         self.learning_rate = None  # the line search chooses the step length
         self.global_clipnorm = None
@@ -471,13 +508,22 @@ class LBFGS(Optimizer):
         self.c1 = check_float(c1, "c1", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
         self.c2 = check_float(c2, "c2", low=self.c1, high=1.0, low_inclusive=False, high_inclusive=False)
         self.max_line_search = check_int(max_line_search, "max_line_search", minimum=1)
+        self.max_fun = check_int(max_fun, "max_fun", minimum=1, allow_none=True)
+        self.ftol = check_float(ftol, "ftol", low=0.0)
+        if norm not in (2, np.inf):
+            raise ValueError(f"The 'norm' parameter must be 2 or numpy.inf; got {norm!r}.")
+        self.norm = float(norm)
         self.s_list: list[np.ndarray] = []
         self.y_list: list[np.ndarray] = []
         self.old_old_loss = None
         self.stop_reason = None
+        self.n_fun = 0
+        self.budget_exhausted = False
+        self._last_eval = None
 
     def prepare(self, net):
         _require_dense_only(net, "lbfgs")
+        self._last_eval = None
 
     def _direction(self, g: np.ndarray) -> np.ndarray:
         """``-H g`` by the two-loop recursion over the stored pairs (newest last)."""
@@ -500,19 +546,27 @@ class LBFGS(Optimizer):
 
         params = net.params
         cache = {}
+        x = _flat(params)
+        last = self.__dict__.get("_last_eval")
+        if last is not None and _same_array(last[0], X) and np.array_equal(last[1], x):
+            # the step accepted last epoch was evaluated on this X at these weights
+            cache[x.tobytes()] = last[2]
+        self._last_eval = None
 
-        def evaluate(x):
-            key = x.tobytes()
+        def evaluate(v, count=True):
+            key = v.tobytes()
             if key not in cache:
                 cache.clear()
-                _assign(params, x)
+                _assign(params, v)
                 loss = float(net._forward_backward(X, y, sample_weight, training=False))
+                self.n_fun += count
                 cache[key] = (loss, _flat(net.grads))
             return cache[key]
 
-        x = _flat(params)
-        loss, g = evaluate(x)
-        if np.sqrt(np.dot(g, g)) <= self.gtol:
+        # n_fun counts what the method needs: after the first iteration, the point an epoch
+        # starts from was evaluated by the one before (re-evaluated only after a resume)
+        loss, g = evaluate(x, count=self.iterations == 0)
+        if np.linalg.norm(g, ord=self.norm) <= self.gtol:
             self._stop(net, f"the gradient norm is below gtol={self.gtol}")
             return loss
         if self.old_old_loss is None:
@@ -557,6 +611,12 @@ class LBFGS(Optimizer):
         _assign(params, x_new)
         self.old_old_loss = loss
         self.iterations += 1
+        self._last_eval = (X, x_new, (loss_new, g_new))
+        if self.max_fun is not None and self.n_fun >= self.max_fun:
+            self.budget_exhausted = True
+            self._stop(net, f"max_fun={self.max_fun} evaluations of the loss were made")
+        elif self.ftol and loss - loss_new <= self.ftol * max(abs(loss), abs(loss_new), 1.0):
+            self._stop(net, f"the loss decreased by a relative amount of at most ftol={self.ftol}")
         return loss
 
     def _stop(self, net, reason):
@@ -570,6 +630,9 @@ class LBFGS(Optimizer):
             "c1": self.c1,
             "c2": self.c2,
             "max_line_search": self.max_line_search,
+            "max_fun": self.max_fun,
+            "ftol": self.ftol,
+            "norm": self.norm,
         }
 
 
@@ -666,6 +729,7 @@ class LevenbergMarquardt(Optimizer):
         self.stop_reason = None
         self._last_forward = None  # (X, weights, forward record, loss) of the last accepted step
         self._jacobian = None  # J^T, reused every epoch
+        self.gradient_norm = np.nan  # of the last step, as the min_grad rule tested it
 
     def prepare(self, net):
         _require_mse(net, self.name)
@@ -679,7 +743,7 @@ class LevenbergMarquardt(Optimizer):
         self._last_forward = self._jacobian = None
 
     def logs(self):
-        return {"mu": self.mu}
+        return {"mu": self.mu, "gradient": getattr(self, "gradient_norm", np.nan)}
 
     def _stop(self, net, reason):
         self.stop_reason = reason
@@ -707,9 +771,23 @@ class LevenbergMarquardt(Optimizer):
         mask = _weight_mask(net) * (net.alpha * penalty_scale)
         return JtJ + np.diag(mask), Jte + mask * w
 
+    def _check_memory(self, net, m: int, jacobian_size: int) -> None:
+        """Refuse, before allocating, a Jacobian and Gauss-Newton system that cannot fit:
+        J^T (``jacobian_size`` entries) and about three n_params x n_params float64 matrices
+        (J^T J, the damped system, its Cholesky factor)."""
+        p = net.n_params
+        needed = jacobian_size * net.dtype.itemsize + 3 * p * p * 8
+        check_memory(
+            needed,
+            f"training with the {type(self).__name__} solver (a Jacobian of {p:,} parameters x {m:,} rows x "
+            f"{net.n_outputs} outputs and a {p:,} x {p:,} Gauss-Newton matrix)",
+            "use fewer hidden units or inputs, or a first-order solver such as 'adam' (--solver adam), "
+            "whose memory grows with the parameters, not their square",
+        )
+
     def train_batch(self, net, X, y, sample_weight=None):
         params = net.params
-        m = len(X)
+        m = X.shape[0]
         w = _flat(params)
         # the forward pass of the step accepted last epoch, if it was at these weights on this X
         cached = self._last_forward
@@ -728,6 +806,7 @@ class LevenbergMarquardt(Optimizer):
         k = net.n_outputs
         shape = (net.n_params, k, m) if net.n_params * k * m <= 2**23 else (net.n_params, m)
         if self._jacobian is None or self._jacobian.shape != shape or self._jacobian.dtype != net.dtype:
+            self._check_memory(net, m, math.prod(shape))
             self._jacobian = np.empty(shape, dtype=net.dtype)
         JtJ, Jte = _gauss_newton(net, record, y, sample_weight, self._jacobian)
         objective = self._objective(loss, w, m)
@@ -735,7 +814,9 @@ class LevenbergMarquardt(Optimizer):
         if loss <= self.goal:
             self._stop(net, f"the loss reached goal={self.goal}")
             return loss
-        if np.linalg.norm(g) / m <= self.min_grad:
+        # the norm the stop rule tests, logged as "gradient" so that plots show this very number
+        self.gradient_norm = float(np.linalg.norm(g) / m)
+        if self.gradient_norm <= self.min_grad:
             self._stop(net, f"the gradient norm is below min_grad={self.min_grad}")
             return loss
         diagonal = np.diagonal(H).copy()
@@ -825,18 +906,9 @@ class BayesianRegularization(LevenbergMarquardt):
     _scalars: tuple[str, ...] = ("mu", "nu", "stop_reason", "alpha", "beta", "gamma")
     name = "br"
 
-    def __init__(
-        self,
-        mu: float = 1e-3,
-        mu_dec: float = 0.1,
-        mu_inc: float = 10.0,
-        mu_max: float = 1e10,
-        min_grad: float = 1e-7,
-        goal: float = 0.0,
-        damping: str = "nielsen",
-    ):
-        super().__init__(mu, mu_dec, mu_inc, mu_max, min_grad, goal, damping)
-        self.alpha, self.beta, self.gamma = 0.0, 1.0, None
+    # LevenbergMarquardt's __init__ (the same settings), plus the evidence's state:
+    # the weight decay alpha, the data weight beta and the effective number of parameters gamma
+    alpha, beta, gamma = 0.0, 1.0, None
 
     def prepare(self, net):
         super().prepare(net)
@@ -848,7 +920,13 @@ class BayesianRegularization(LevenbergMarquardt):
 
     def logs(self):
         gamma = np.nan if self.gamma is None else self.gamma  # NaN until the first accepted step
-        return {"mu": self.mu, "gamma": gamma, "alpha": self.alpha, "beta": self.beta}
+        return {
+            "mu": self.mu,
+            "gamma": gamma,
+            "alpha": self.alpha,
+            "beta": self.beta,
+            "gradient": getattr(self, "gradient_norm", np.nan),
+        }
 
     def _objective(self, loss, w, m):
         # E_D = 2 m L is the sum of squared errors (the network has no L2 penalty here)
@@ -864,14 +942,14 @@ class BayesianRegularization(LevenbergMarquardt):
 
     def _accepted(self, net, X, y, sample_weight, JtJ, loss):
         n_params = JtJ.shape[0]
-        n_errors = len(X) * net.n_outputs
+        n_errors = X.shape[0] * net.n_outputs
         # gamma = N - 2 alpha tr((2 beta JtJ + 2 alpha I)^-1) = N - alpha tr((beta JtJ + alpha I)^-1);
         # through the eigenvalues lam of beta JtJ this is MacKay's sum of lam / (lam + alpha)
         lam = np.clip(np.linalg.eigvalsh(self.beta * JtJ), 0.0, None)
         self.gamma = float(np.sum(lam / (lam + self.alpha))) if self.alpha > 0 else float(n_params)
         w = _flat(net.params)
         e_w = float(np.dot(w, w))
-        e_d = 2 * len(X) * loss
+        e_d = 2 * X.shape[0] * loss
         self.alpha = self.gamma / (2 * e_w) if e_w > 0 else 1.0
         self.beta = max(n_errors - self.gamma, 1.0) / (2 * e_d) if e_d > 0 else 1.0
 
