@@ -66,9 +66,6 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None):
     fused = type(layers[-1].activation) is Identity or bce
     eps = np.finfo(net.dtype).eps
 
-    # the layers bottom-up as (W, b, activation class) and top-down with the index below
-    up = [(layer.weights, layer.bias, type(layer.activation)) for layer in layers]
-    down = [(l, *up[l]) for l in range(n_layers - 1, -1, -1)]
     last = n_layers - 1
 
     # The constants as 0-d arrays of the network's dtype: NumPy converts a Python float
@@ -84,8 +81,10 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None):
     halves = [(block[0], block[1]) for block in blocks]
     outputs = [np.empty(layer.n_out, net.dtype) for layer in layers]
     steps = [np.empty_like(layer.weights) for layer in layers]
-    up = [(W, b, kind, blocks[l], *halves[l], outputs[l]) for l, (W, b, kind) in enumerate(up)]
-    down = [(l, W, b, kind, steps[l]) for l, W, b, kind in down]
+    # the layers bottom-up with their arrays for the forward pass, and top-down with the index below
+    kinds = [type(layer.activation) for layer in layers]
+    up = [(layer.weights, layer.bias, kinds[l], blocks[l], *halves[l], outputs[l]) for l, layer in enumerate(layers)]
+    down = [(l, layers[l].weights, layers[l].bias, kinds[l], steps[l]) for l in range(last, -1, -1)]
 
     def run(X, y, order, guard):
         lr = optimizer.current_learning_rate()
