@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import harness, report
-from .cases import CASES, IMPLEMENTATIONS
+from .cases import CASES, IMPLEMENTATIONS, SECTIONS
 from .machine import REPO, LoadMonitor, describe, set_threads, usable_cores
 
 RESULTS = REPO / "benchmarks" / "results"
@@ -26,6 +26,13 @@ def parse_args(argv):
         choices=sorted(CASES),
         metavar="NAME",
         help=f"run only this case (repeatable); one of {', '.join(CASES)}. Default: all.",
+    )
+    parser.add_argument(
+        "--section",
+        action="append",
+        choices=SECTIONS,
+        help="run only the cases of this section (repeatable): 'engine' (the engine called directly) or "
+        "'doors' (the estimators, `bpnn train`, an install without numba). Default: both.",
     )
     parser.add_argument(
         "--impl",
@@ -106,7 +113,7 @@ def run(args, command: str, output: Path, log=print) -> dict:
         "cases": [],
     }
     output.parent.mkdir(parents=True, exist_ok=True)
-    for name in args.case or list(CASES):
+    for name in args.case or [n for n in CASES if not args.section or CASES[n].section in args.section]:
         case = harness.run_case(
             CASES[name],
             quick=args.quick,

@@ -174,6 +174,13 @@ def evaluate_targets(case: dict) -> list[dict]:
             else:
                 over = memory["peak_mb"] - memory["data_mb"]
                 verdict.update(measured=over, met=over <= target["value"], text=f"data + {over:.0f} MB")
+        elif target["kind"] == "training_memory":
+            memory = bpnn.get("memory")
+            if not memory:
+                verdict["text"] = "not measured (run without isolation)"
+            else:
+                added = memory["peak_mb"] - memory["baseline_mb"]
+                verdict.update(measured=added, met=added <= target["value"], text=f"+{added:.0f} MB while training")
         out.append(verdict)
     return out
 

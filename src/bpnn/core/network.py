@@ -132,7 +132,8 @@ class Network:
         return self.add(layer)
 
     def _dense_layers(self) -> list:
-        return [layer for layer in self.layers if hasattr(layer, "params")]
+        # isinstance first: hasattr() on a Dense evaluates its params property, and this runs every step
+        return [layer for layer in self.layers if isinstance(layer, Dense) or hasattr(layer, "params")]
 
     def _check_built(self):
         if not self.layers:
@@ -317,8 +318,9 @@ class Network:
             would have ended, bit for bit (``epochs`` counts the epochs of the whole call).
         fast : bool or None, default=None
             Whether to run the epochs in the compiled loop of :mod:`bpnn.training._fast` (needs numba;
-            small Dense layers and batches, built-in activations and losses, SGD without
-            momentum or Adam). None: whenever it applies; False: never (the NumPy path);
+            small Dense layers and batches, built-in activations and losses, SGD with or
+            without momentum or Adam, with or without the L2 penalty). None: whenever it
+            applies; False: never (the NumPy path);
             True: always, or a ValueError saying why it cannot. Both paths give the same
             numbers up to rounding.
 

@@ -521,6 +521,7 @@ def train_table(
         optimizer=opt,
         validation_data=data.get("validation"),
         callbacks=[c for c in (stopper, record) if c],
+        fast=None if _worth_compiling(len(tr), bs, epochs) else False,
     )
     check_trained(history)
     curves = _curves(history.history, record)
@@ -602,6 +603,19 @@ def _stop_reason(interrupted: bool, stopper, opt, epochs_run: int, epochs: int, 
 # Scores
 
 
+#: Batches (at most ``epochs`` times the batches per epoch) from which a table is trained by
+#: numba's compiled epoch when it applies. Loading numba and its cached code costs about
+#: 0.45 s per process, more than a small table's whole training on the NumPy path (the
+#: 240-row example: 0.33 s for the whole ``bpnn train`` call with NumPy, 0.70-0.81 s with
+#: numba); the compiled epoch saves some 50 us per small batch, so it pays from about 10,000.
+COMPILE_FROM_BATCHES = 20_000
+
+
+def _worth_compiling(rows: int, batch_size: int | None, epochs: int) -> bool:
+    per_epoch = 1 if batch_size is None else -(-rows // batch_size)
+    return epochs * per_epoch >= COMPILE_FROM_BATCHES
+
+
 def split_metrics(model: Model, y_true: np.ndarray, y_pred: np.ndarray) -> dict:
     """Scores of one split in original units, JSON-ready.
 
@@ -609,29 +623,62 @@ def split_metrics(model: Model, y_true: np.ndarray, y_pred: np.ndarray) -> dict:
     and ``mae``. Classification: ``rows``, ``accuracy``, per-class ``precision`` and
     ``recall`` (0 where a class is never predicted / absent) and the ``confusion_matrix``
     (rows: true classes, columns: predicted, in the order of ``model.classes``).
-    All computed by :mod:`sklearn.metrics`.
-    """
-    from sklearn import metrics
 
+    The definitions are :mod:`sklearn.metrics`' (``r2_score`` with its ``force_finite``
+    rule for constant targets, ``precision_recall_fscore_support(zero_division=0)``,
+    ``confusion_matrix`` over ``labels``; the tests compare with it), written here in a
+    few NumPy lines because importing scikit-learn took about 0.65 s, half of a
+    ``bpnn train`` call on a small table.
+    """
     n = len(y_true)
     if model.task == "regression":
         out: dict[str, Any] = {"rows": n, "r2": {}, "rmse": {}, "mae": {}}
         for j, name in enumerate(model.target_names):
-            t, p = y_true[:, j], y_pred[:, j]
-            out["r2"][name] = float(metrics.r2_score(t, p)) if n >= 2 else None
-            out["rmse"][name] = float(math.sqrt(metrics.mean_squared_error(t, p)))
-            out["mae"][name] = float(metrics.mean_absolute_error(t, p))
+            t, p = np.asarray(y_true[:, j], np.float64), np.asarray(y_pred[:, j], np.float64)
+            err = t - p
+            out["r2"][name] = _r2(t, err) if n >= 2 else None
+            out["rmse"][name] = float(math.sqrt(np.mean(err * err)))
+            out["mae"][name] = float(np.mean(np.abs(err)))
         return out
-    labels = model.classes
-    precision, recall, _, _ = metrics.precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    labels = np.asarray(model.classes)
+    # row i, column j: how many rows of true class labels[i] were predicted as labels[j]
+    true_idx, pred_idx = _label_index(labels, y_true), _label_index(labels, y_pred)
+    both = (true_idx >= 0) & (pred_idx >= 0)
+    k = len(labels)
+    confusion = np.bincount(true_idx[both] * k + pred_idx[both], minlength=k * k).reshape(k, k)
+    hits = np.diag(confusion).astype(np.float64)
+    predicted, actual = confusion.sum(axis=0), confusion.sum(axis=1)
+    precision = np.divide(hits, predicted, out=np.zeros(k), where=predicted > 0)
+    recall = np.divide(hits, actual, out=np.zeros(k), where=actual > 0)
     names = [_label_text(c) for c in labels]
     return {
         "rows": n,
-        "accuracy": float(metrics.accuracy_score(y_true, y_pred)),
+        "accuracy": float(np.mean(np.asarray(y_true) == np.asarray(y_pred))) if n else 0.0,
         "precision": dict(zip(names, map(float, precision))),
         "recall": dict(zip(names, map(float, recall))),
-        "confusion_matrix": metrics.confusion_matrix(y_true, y_pred, labels=labels).tolist(),
+        "confusion_matrix": confusion.tolist(),
     }
+
+
+def _r2(t: np.ndarray, err: np.ndarray) -> float:
+    """The coefficient of determination, 1 - SS_res / SS_tot; for a constant target
+    (SS_tot = 0) 1.0 when the predictions are exact, else 0.0 (scikit-learn's rule)."""
+    ss_res = float(np.dot(err, err))
+    dev = t - t.mean()
+    ss_tot = float(np.dot(dev, dev))
+    if ss_tot == 0.0:
+        return 1.0 if ss_res == 0.0 else 0.0
+    return 1.0 - ss_res / ss_tot
+
+
+def _label_index(labels: np.ndarray, values) -> np.ndarray:
+    """The position of each value in ``labels``, -1 for a value that is not one of them."""
+    values = np.asarray(values).ravel()
+    order = np.argsort(labels, kind="stable")
+    pos = np.searchsorted(labels[order], values)
+    pos = np.minimum(pos, len(labels) - 1)
+    found = labels[order][pos] == values
+    return np.where(found, order[pos], -1)
 
 
 def _label_text(value) -> str:

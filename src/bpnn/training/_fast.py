@@ -10,11 +10,12 @@ numba, so nothing but arithmetic is left.
 It is the NumPy path's algorithm step for step: the activations of ``activations.py``
 (derivatives written from the output ``a``), the losses of ``losses.py`` with the
 same fused output deltas, ``Dense``'s three products (``A @ W`` forward, ``D @ W.T``
-to the layer below, ``A.T @ D`` for dL/dW), and the update rules of ``optimizers.SGD``
-(without momentum) and ``optimizers.Adam``, over the batches of the same seeded
-permutation. Online training with plain gradient descent does the products of each
-sample in plain loops, where calling BLAS would cost more than the arithmetic; a batch
-of several rows does them with BLAS. Only the order of some additions differs, so the
+to the layer below, ``A.T @ D`` for dL/dW), the L2 penalty of ``Network(alpha=...)``, and
+the update rules of ``optimizers.SGD`` (plain, heavy-ball or Nesterov momentum) and
+``optimizers.Adam``, over the batches of the same seeded permutation. Online training
+with plain gradient descent does the products of each sample in plain loops, where
+calling BLAS would cost more than the arithmetic; a batch of several rows does them
+with BLAS. Only the order of some additions differs, so the
 two paths agree to rounding (the tests require 1e-12 in float64); the NumPy path is
 the reference. Big layers and big batches stay on the NumPy path (see ``MAX_PRODUCT``).
 
@@ -24,7 +25,8 @@ dozen; it pays off on big layers, where the NumPy path trains. It comes from bpn
 optional C extension (``_ckernels``, loaded by :mod:`bpnn.core._native`) when that was built
 (setup.py; it needs a C compiler at install time), else from numba.
 
-numba is optional (``pip install bpnn[fast]``). :func:`why_not` says when the compiled
+numba is a regular dependency of bpnn; where it is missing (an install without it, or
+no wheel for the platform) everything here falls back to the NumPy path. :func:`why_not` says when the compiled
 epoch applies; ``fit`` uses it automatically and falls back to NumPy otherwise.
 ``fit(fast=False)`` forces the NumPy path for the epoch; the environment variable
 ``BPNN_FAST=0`` turns off every compiled piece, including the Adam step.
@@ -56,9 +58,16 @@ _ACTIVATION_CODES = {
 # Losses, with the output activations each is compiled for: MSE after any elementwise
 # activation (general chain rule), cross-entropies only in their fused pairs.
 MSE, BCE_SIGMOID, CCE_SOFTMAX = range(3)
-# Update rules, with the configuration each accepts (anything else must be off).
-PLAIN_SGD, ADAM = range(2)
-_RULES = {"SGD": (PLAIN_SGD, {"learning_rate"}), "Adam": (ADAM, {"learning_rate", "beta_1", "beta_2", "epsilon"})}
+# Update rules, with the configuration each accepts (anything else must be off). SGD with
+# momentum (heavy ball or Nesterov) is its own code, chosen in epoch_runner.
+PLAIN_SGD, ADAM, MOMENTUM_SGD = range(3)
+_RULES = {
+    "SGD": (PLAIN_SGD, {"learning_rate", "momentum", "nesterov"}),
+    "Adam": (ADAM, {"learning_rate", "beta_1", "beta_2", "epsilon"}),
+}
+#: How often SGD's velocity is cleared of subnormal entries (optimizers.ZERO_SUBNORMALS_EVERY;
+#: the same number, written here because the engine's modules do not import optimizers).
+ZERO_SUBNORMALS_EVERY = 16
 #: Largest product (batch rows x n_in x n_out multiply-adds) trained here. Bigger ones are
 #: better left to NumPy: numba calls SciPy's BLAS, which measured twice as slow as NumPy's
 #: on a 200 x 784 by 784 x 256 product here with one thread, and much slower with two on
@@ -91,18 +100,16 @@ _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_tr
 def why_not(net, optimizer, batch_size: int, sample_weight=None, callbacks=()) -> str | None:
     """The reason the compiled path cannot train this, or None when it can."""
     if not _numba_installed():
-        return "numba is not installed (pip install 'bpnn[fast]')"
+        return "numba is not installed (it is one of bpnn's dependencies: pip install numba)"
     if not _enabled():
         return "the environment variable BPNN_FAST turns it off"
     rule = _rule(optimizer)
     if rule is None or any(value for key, value in optimizer.get_config().items() if key not in rule[1]):
-        return f"it implements SGD without momentum and Adam only, not {optimizer!r}"
+        return f"it implements SGD (with or without momentum) and Adam only, not {optimizer!r}"
     if callable(optimizer.learning_rate):
         return "it takes a constant learning rate, not a schedule"
     if sample_weight is not None:
         return "it does not take sample_weight"
-    if net.alpha:
-        return "it does not implement the L2 penalty (alpha > 0)"
     if getattr(net, "l1", 0.0):
         return "it does not implement the L1 penalty (l1 > 0)"
     for cb in callbacks:
@@ -157,6 +164,9 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None, callbacks=
     codes = np.array([_ACTIVATION_CODES[type(layer.activation)] for layer in layers], dtype=np.int64)
     loss = _loss_code(net.loss_fn, int(codes[-1]))
     rule = _rule(optimizer)[0]
+    if rule == PLAIN_SGD and optimizer.momentum:
+        rule = MOMENTUM_SGD
+    alpha = float(net.alpha)  # the L2 penalty alpha / (2 m) * sum ||W||^2 of a batch of m rows
     slopes = np.array([getattr(layer.activation, "slope", 0.0) for layer in layers], dtype=dtype)
     has_bias = np.array([layer.bias is not None for layer in layers])
     sizes = np.array([layers[0].n_in] + [layer.n_out for layer in layers], dtype=np.int64)
@@ -167,7 +177,7 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None, callbacks=
     # out once per epoch costs a few passes over the parameters.
     offsets = np.cumsum([0] + [layer.n_in * layer.n_out + layer.n_out for layer in layers]).astype(np.int64)
     params, grads = np.zeros(offsets[-1], dtype), np.zeros(offsets[-1], dtype)
-    moments = np.zeros((2, offsets[-1]), dtype)  # Adam's m and v
+    moments = np.zeros((2, offsets[-1]), dtype)  # Adam's m and v; SGD's velocity in the first
     rows = np.cumsum([0] + [batch_size * layer.n_out for layer in layers]).astype(np.int64)
     acts, deltas = np.empty(rows[-1], dtype), np.empty(rows[-1], dtype)
     X_batch, y_batch = np.empty((batch_size, sizes[0]), dtype), np.empty((batch_size, sizes[-1]), dtype)
@@ -178,6 +188,10 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None, callbacks=
         if optimizer.m is None:  # as Optimizer.step does before the first update
             optimizer.m = [np.zeros_like(p) for p in net.params]
             optimizer.v = [np.zeros_like(p) for p in net.params]
+    elif rule == MOMENTUM_SGD:
+        hyper = np.array([optimizer.momentum, float(optimizer.nesterov), 0.0])
+        if optimizer.velocity is None:
+            optimizer.velocity = [np.zeros_like(p) for p in net.params]
     else:
         hyper = np.zeros(3)
     _compile()
@@ -204,8 +218,10 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None, callbacks=
         pairs = list(zip(net.params, places(params)))
         if rule == ADAM:
             pairs += list(zip(optimizer.m, places(moments[0]))) + list(zip(optimizer.v, places(moments[1])))
+        elif rule == MOMENTUM_SGD:
+            pairs += list(zip(optimizer.velocity, places(moments[0])))
         copy(pairs, into_flat=True)
-        if batch_size == 1 and rule == PLAIN_SGD:
+        if batch_size == 1 and rule == PLAIN_SGD and not alpha:
             total = _online_epoch(
                 X, y, order, params, offsets, acts, deltas, rows, sizes, has_bias, codes, slopes, loss, lr, eps, tiny
             )
@@ -234,6 +250,7 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None, callbacks=
                 optimizer.iterations,
                 eps,
                 tiny,
+                alpha,
             )
         copy(pairs, into_flat=False)
         optimizer.iterations += -(-len(order) // batch_size)
@@ -544,6 +561,16 @@ def _update(params, grads, moments, lo, hi, rule, lr, hyper, t, tiny):
         for i in range(lo, hi):
             params[i] -= lr * grads[i]
         return
+    if rule == MOMENTUM_SGD:  # as optimizers.SGD: v = mu * v + g; w -= lr * v, or lr * (g + mu * v)
+        mu, nesterov, v = hyper[0], hyper[1] != 0.0, moments[0]
+        zeroing = t % ZERO_SUBNORMALS_EVERY == 0
+        for i in range(lo, hi):
+            g = grads[i]
+            v[i] = v[i] * mu + g
+            if zeroing and abs(v[i]) < tiny:  # no lasting subnormal velocity, as in optimizers.SGD
+                v[i] = 0.0
+            params[i] -= lr * (g + mu * v[i] if nesterov else v[i])
+        return
     # Adam, as optimizers.Adam computes it: m, v, then w -= m / (sqrt(v) + epsilon * c) * alpha_t
     beta_1, beta_2, epsilon = hyper[0], hyper[1], hyper[2]
     c = math.sqrt(1.0 - beta_2**t)
@@ -584,6 +611,7 @@ def _batch_epoch(
     steps_done,
     eps,
     tiny,
+    alpha,
 ):
     """One epoch of mini-batch training over the rows ``order`` names.
 
@@ -591,7 +619,9 @@ def _batch_epoch(
     from ``offsets[l]`` on; ``acts`` and ``deltas`` hold layer l's outputs A and dL/dz D
     for a batch from ``rows[l]`` on. The batch's rows are gathered into ``X_batch`` and
     ``Y_batch``. Returns the sum over batches of (batch mean loss) * (batch size), as the
-    NumPy loop adds it up.
+    NumPy loop adds it up. With ``alpha > 0`` each batch's loss has the L2 penalty
+    ``alpha / (2 m) * sum ||W||^2`` (weights before the batch's update) and each dL/dW its
+    ``alpha / m * W``, as ``Network`` adds them.
     """
     batch_size, out = X_batch.shape[0], len(codes) - 1
     total = 0.0
@@ -617,6 +647,14 @@ def _batch_epoch(
         D = _block(deltas, rows[out], (m, sizes[-1]))
         for s in range(m):
             total += _output_delta(A[s], Yb[s], loss, codes[out], slopes[out], 1.0 / m, eps, tiny, D[s])
+        if alpha > 0.0:  # the penalty times m, from the weights before this batch's updates
+            squares = 0.0
+            for l in range(out + 1):
+                W = _layer(params, offsets, sizes, l)[0]
+                for k in range(W.shape[0]):
+                    for j in range(W.shape[1]):
+                        squares += W[k, j] * W[k, j]
+            total += 0.5 * alpha * squares
         for l in range(out, -1, -1):  # backward, top layer first
             W, b = _layer(params, offsets, sizes, l)
             D = _block(deltas, rows[l], (m, sizes[l + 1]))
@@ -629,6 +667,11 @@ def _batch_epoch(
                         below[s, k] *= _derivative(codes[l - 1], slopes[l - 1], A[s, k])
             G, g_b = _layer(grads, offsets, sizes, l)
             np.dot(A.T, D, G)  # dL/dW
+            if alpha > 0.0:  # + alpha / m * W (weights only, never biases)
+                decay = alpha / m
+                for k in range(G.shape[0]):
+                    for j in range(G.shape[1]):
+                        G[k, j] += decay * W[k, j]
             w_end = offsets[l + 1]
             if has_bias[l]:
                 for j in range(g_b.shape[0]):
