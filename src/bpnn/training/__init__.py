@@ -8,7 +8,7 @@ NumPy; importing it makes ``Network.fit`` available.
 """
 
 from bpnn.training.callbacks import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau
-from bpnn.training.loop import Callback, DivergenceError, History, accuracy, train
+from bpnn.training.loop import Callback, DivergenceError, History, accuracy
 from bpnn.training.optimizers import (
     OPTIMIZERS,
     SGD,
@@ -32,7 +32,6 @@ __all__ = [
     "DivergenceError",
     "History",
     "accuracy",
-    "train",
     "OPTIMIZERS",
     "SGD",
     "Adagrad",

@@ -158,6 +158,14 @@ def _restore_last_finite(net, snapshots, X, y, sample_weight) -> int:
     return done
 
 
+def _inputs(net, X, name: str):
+    return check_array(X, name, net.dtype, n_cols=net.n_inputs, cols_what=" (the first layer's n_in)")
+
+
+def _targets(net, y, name: str):
+    return check_array(y, name, net.dtype, n_cols=net.n_outputs, cols_what=" (the last layer's n_out)")
+
+
 def _batches(X, y, sample_weight, batch_size: int, order, buffers):
     """Yield ``(X, y, sample_weight)`` batch by batch: views of consecutive rows when
     ``order`` is None, else the rows ``order`` names, gathered into ``buffers``.
@@ -255,7 +263,8 @@ class FitState:
 
 
 def train(net, X, y, **kwargs) -> History:
-    """Train ``net`` on ``(X, y)``; see :meth:`bpnn.Network.fit` for the arguments.
+    """Train ``net`` on ``(X, y)``: what :meth:`bpnn.Network.fit` does, given every one of its
+    keyword arguments (``fit`` holds their defaults and documents them).
 
     While training, the first Ctrl-C only asks the loop to stop after the current batch.
     """
@@ -272,23 +281,22 @@ def _train(
     y,
     *,
     guard,
-    epochs: int = 100,
-    learning_rate: float | None = None,
-    batch_size: int | None = None,
-    shuffle: bool = True,
-    seed=None,
-    optimizer="sgd",
-    validation_data=None,
-    validation_split=None,
-    metrics=None,
-    callbacks=None,
-    sample_weight=None,
-    verbose: int = 0,
-    resume_from=None,
-    fast: bool | None = None,
+    epochs,
+    learning_rate,
+    batch_size,
+    shuffle,
+    seed,
+    optimizer,
+    validation_data,
+    validation_split,
+    metrics,
+    callbacks,
+    sample_weight,
+    verbose,
+    resume_from,
+    fast,
 ) -> History:
-    X = check_array(X, "X", net.dtype, n_cols=net.n_inputs, cols_what=" (the first layer's n_in)")
-    y = check_array(y, "y", net.dtype, n_cols=net.n_outputs, cols_what=" (the last layer's n_out)")
+    X, y = _inputs(net, X, "X"), _targets(net, y, "y")
     check_same_rows(X, y)
     epochs = check_int(epochs, "epochs", minimum=1)
     if sample_weight is not None:
@@ -346,19 +354,9 @@ def _train(
     if validation_data is not None:
         if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
             raise ValueError("The 'validation_data' parameter must be a pair (X_val, y_val).")
-        Xv = check_array(
-            validation_data[0],
-            "validation_data[0]",
-            net.dtype,
-            n_cols=net.n_inputs,
-            cols_what=" (the first layer's n_in)",
-        )
-        yv = check_array(
-            validation_data[1],
-            "validation_data[1]",
-            net.dtype,
-            n_cols=net.n_outputs,
-            cols_what=" (the last layer's n_out)",
+        Xv, yv = (
+            _inputs(net, validation_data[0], "validation_data[0]"),
+            _targets(net, validation_data[1], "validation_data[1]"),
         )
         check_same_rows(Xv, yv, "validation_data[0]", "validation_data[1]")
     callbacks = list(callbacks or [])
