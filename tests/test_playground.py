@@ -375,7 +375,7 @@ def test_the_cli_says_which_extra_is_missing(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "bpnn.playground.server", None)  # as if starlette were not installed
     assert main(["playground", "--no-browser"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "pip install 'bpnn[playground]'" in err
+    assert err.count("\n") == 1 and "pip install -e '.[playground]'" in err
     with pytest.raises(SystemExit) as info:
         main(["playground", "--port", "0"])
     assert info.value.code == 2

@@ -308,7 +308,8 @@ def test_missing_reader_names_the_extra(capsys, tmp_path, monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_openpyxl)
     err = error_line(capsys, "train", tmp_path / "t.xlsx", "--target", "y")
     assert (
-        err == "bpnn: error: reading .xlsx files needs the openpyxl package; install it with: pip install 'bpnn[excel]'"
+        err == "bpnn: error: reading .xlsx files needs the openpyxl package (bpnn's 'excel' extra); install it with: "
+        "pip install openpyxl"
     )
 
 

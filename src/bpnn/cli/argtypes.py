@@ -94,7 +94,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "watch a network learn in the browser, every number one click away",
         "Start the bpnn playground, a local web page where a network trained by bpnn learns two-"
         "dimensional data live; click a neuron or a weight to see its numbers (needs the 'playground' "
-        "extra: pip install 'bpnn[playground]').",
+        "extra: pip install -e '.[playground]').",
     ),
     "train": (
         "train a network on a CSV table and save it",

@@ -403,7 +403,8 @@ def _run_playground(args) -> int:
     except ImportError as exc:
         raise ValueError(
             f"the playground needs the 'playground' extra ({exc.name or exc} is missing): "
-            "pip install 'bpnn[playground]'"
+            "pip install starlette uvicorn websockets python-multipart "
+            "(or, in bpnn's folder, pip install -e '.[playground]')"
         ) from None
     serve(host=args.host, port=args.port, open_browser=not args.no_browser)
     return 0

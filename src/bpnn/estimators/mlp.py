@@ -648,7 +648,8 @@ class _BaseBP(BaseEstimator):
 
     # -- the public methods shared by both estimators --------------------------------------
     def to_onnx(self, dtype: str = "float32"):
-        """The fitted estimator as an ONNX graph (an ``onnx.ModelProto``; needs ``pip install 'bpnn[onnx]'``).
+        """The fitted estimator as an ONNX graph (an ``onnx.ModelProto``; needs the ``onnx`` package,
+        bpnn's ``onnx`` extra).
 
         Input ``input`` [N, n_features]; outputs ``label`` and ``probabilities`` (classifier)
         or ``prediction`` (regressor). See :mod:`bpnn.io.onnx`.

@@ -198,7 +198,8 @@ def read_frame(path, *, sep: str | None = None, sheet: str | int | None = None) 
         __import__(module)
     except ImportError:
         raise DataError(
-            f"reading {ext} files needs the {module} package; install it with: pip install 'bpnn[{extra}]'"
+            f"reading {ext} files needs the {module} package (bpnn's '{extra}' extra); "
+            f"install it with: pip install {module}"
         ) from None
     import pandas as pd
 

@@ -47,7 +47,9 @@ def _onnx():
     try:
         import onnx
     except ImportError:
-        raise ImportError("ONNX export needs the onnx package; install it with: pip install 'bpnn[onnx]'") from None
+        raise ImportError(
+            "ONNX export needs the onnx package (bpnn's 'onnx' extra); install it with: pip install onnx"
+        ) from None
     return onnx
 
 

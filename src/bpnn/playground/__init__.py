@@ -2,5 +2,5 @@
 
 ``bpnn playground`` starts :func:`bpnn.playground.server.serve`; the training, the pictures and the
 explanations are done by :class:`bpnn.playground.session.Session` with bpnn's own engine. Needs the
-``playground`` extra (``pip install 'bpnn[playground]'``). See docs/playground.md.
+``playground`` extra (``pip install -e '.[playground]'`` in bpnn's folder). See docs/playground.md.
 """
