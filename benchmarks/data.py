@@ -39,7 +39,7 @@ class Data:
     @property
     def nbytes(self) -> int:
         arrays = (self.X_train, self.Y_train, self.y_train, self.X_test, self.Y_test, self.y_test)
-        return sum(a.nbytes for a in arrays if a is not None)
+        return sum(_nbytes(a) for a in arrays if a is not None)
 
     def head(self, n: int) -> Data:
         """The first ``n`` training rows (test set unchanged); used for warm-up runs."""
@@ -51,6 +51,33 @@ class Data:
             f"{self.X_train.shape[0]} train × {self.X_train.shape[1]} features, "
             f"{self.X_test.shape[0]} test, {self.X_train.dtype}"
         )
+
+
+def _nbytes(a) -> int:
+    """Bytes held by an array, or by the three arrays of a scipy.sparse CSR/CSC matrix."""
+    if hasattr(a, "indptr"):
+        return int(a.data.nbytes + a.indices.nbytes + a.indptr.nbytes)
+    return int(a.nbytes)
+
+
+def sparse_bag_of_words(
+    n_train: int = 20_000, n_test: int = 5_000, n_features: int = 50_000, density: float = 0.002, seed: int = 0
+) -> Data:
+    """Sparse float32 data shaped like a bag of words: CSR rows with ``density`` of the columns
+    set (counts 1-3), two classes from a fixed random linear teacher. Dense, the training
+    matrix would take ``n_train * n_features * 4`` bytes (4 GB at the defaults); the case
+    shows that no dense (and no float64) copy of it is made."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(seed)
+    n = n_train + n_test
+    X = sp.random(n, n_features, density=density, format="csr", dtype=np.float32, random_state=rng,
+                  data_rvs=lambda k: rng.integers(1, 4, k).astype(np.float32))  # fmt: skip
+    teacher = rng.standard_normal(n_features).astype(np.float32)
+    score = X @ teacher
+    y = (score > np.median(score)).astype(np.int64)
+    Y = one_hot(y, 2, np.float32)
+    return Data(X[:n_train], Y[:n_train], y[:n_train], X[n_train:], Y[n_train:], y[n_train:])
 
 
 def one_hot(y: np.ndarray, n_classes: int, dtype) -> np.ndarray:

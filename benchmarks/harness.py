@@ -206,7 +206,7 @@ def run_case(
     # The floor is timed in the same rounds as the implementations, so it sees the same
     # machine (a floor measured in a quiet minute would flatter everyone else).
     gemm_epoch = floor.gemm_epoch(
-        base_spec.sizes, len(data.X_train), base_spec.batch_size or len(data.X_train), np.dtype(base_spec.dtype)
+        base_spec.sizes, data.X_train.shape[0], base_spec.batch_size or data.X_train.shape[0], np.dtype(base_spec.dtype)
     )
     # the floor of one round is timed over enough epochs to take about a quarter second
     # (one epoch of a small case is a millisecond, within the noise of a shared machine)
@@ -235,7 +235,7 @@ def run_case(
                 record = run_once(case, impl, data, case.spec_for(impl, quick, True), profile)
             full_records[impl] = record
             log(f"   {impl:<14} full length: " + _short(record))
-    flops = floor.epoch_flops(base_spec.sizes, len(data.X_train))
+    flops = floor.epoch_flops(base_spec.sizes, data.X_train.shape[0])
     log(
         f"   GEMM floor: {statistics.median(floor_times):.4g} s/epoch "
         f"({flops / statistics.median(floor_times) / 1e9:.1f} GFLOP/s)"
@@ -244,7 +244,7 @@ def run_case(
         "name": case.name,
         "title": case.title,
         "data": data.describe(),
-        "n_train": len(data.X_train),
+        "n_train": data.X_train.shape[0],
         "spec": base_spec.describe(),
         "epochs_timed": base_spec.epochs,
         "full_epochs": case.full_epochs,
