@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bpnn.demos.seeds import run_binary, run_moons, run_worked_example, run_xor
+from bpnn.demos.seeds import run_binary, run_digits, run_moons, run_sine, run_worked_example, run_xor
 
 DEMOS_MD = (Path(__file__).resolve().parents[1] / "docs" / "demos.md").read_text(encoding="utf-8")
 
@@ -70,3 +70,19 @@ def test_tables_md_pendulum_rmse():
     quoted = re.search(r"The test RMSE of ([\d.]+) ms", text).group(1)
     run = train_table(read_csv(str(root / "examples" / "data" / "regression.csv")), ["period_s"], seed=0)
     assert quoted == f"{run.model.metrics['test']['rmse']['period_s'] * 1000:.1f}"
+
+
+def test_sine_table():
+    rows = first_table("## `sine` (seed 004's related article)")
+    assert len(rows) == 3
+    for seed, (_, rmse, rmse_sin) in enumerate(rows):
+        r = quiet(run_sine, seed=seed)["results"]
+        assert (rmse, rmse_sin) == (f"{r['test_rmse']:.4f}", f"{r['test_rmse_sin']:.4f}")
+
+
+def test_digits_table():
+    rows = first_table("## `digits` (seed 004's related article)")
+    assert len(rows) == 3
+    for seed, (_, accuracy, wrong) in enumerate(rows):
+        r = quiet(run_digits, seed=seed)["results"]
+        assert (accuracy, wrong) == (f"{r['test_accuracy']:.2%}", str(r["misclassified"]))
