@@ -19,28 +19,12 @@ from bpnn.io import read_csv
 from bpnn.io.model import Model
 from bpnn.tables.chunked import MetricAccumulator, _chunks_with_split
 from bpnn.tables.workflow import detect_task, split_indices, split_metrics
+from cli_helpers import error_line, run
 
 ROOT = Path(__file__).resolve().parents[1]
 REGRESSION = ROOT / "examples" / "data" / "regression.csv"
 CLASSIFICATION = ROOT / "examples" / "data" / "classification.csv"
 FAST = ["--epochs", "25", "--seed", "3"]
-
-
-def run(capsys, *argv):
-    try:
-        code = main([str(a) for a in argv])
-    except SystemExit as exc:  # argparse exits on bad options
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def error_line(capsys, *argv) -> str:
-    """Run a command that must fail: status 2, one stderr line 'bpnn: error: ...', no traceback."""
-    code, out, err = run(capsys, *argv)
-    assert code == 2, (out, err)
-    assert err.startswith("bpnn: error: ") and err.count("\n") == 1 and "Traceback" not in err, err
-    return err.strip()
 
 
 def read_rows(text: str):

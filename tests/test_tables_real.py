@@ -15,25 +15,10 @@ import bpnn.tables
 from bpnn.cli.main import main
 from bpnn.io import ModelFileError
 from bpnn.io.frames import read_frame
+from cli_helpers import error_line, run
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "data"
-
-
-def run(capsys, *argv):
-    try:
-        code = main([str(a) for a in argv])
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def error_line(capsys, *argv) -> str:
-    code, out, err = run(capsys, *argv)
-    assert code == 2, (out, err)
-    assert err.startswith("bpnn: error: ") and err.count("\n") == 1 and "Traceback" not in err, err
-    return err.strip()
 
 
 def rows_of(text: str):
