@@ -13,6 +13,7 @@ import pytest
 
 from bpnn.cli.main import main
 from bpnn.demos.progress import TrainingProgress
+from seed002_published import PUBLISHED_ITERATION_1 as PUBLISHED
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
@@ -35,34 +36,7 @@ SEED002 = [
     "0.5",
 ]
 
-# Seed 002's first iteration as the document prints it, under its own names.
-PUBLISHED = {
-    "h_in_1": 0.980000,
-    "h_in_2": 0.980000,
-    "h_out_1": 0.727108,
-    "h_out_2": 0.727108,
-    "o_in_1": 1.454216,
-    "o_in_2": 1.454216,
-    "o_out_1": 0.810646,
-    "o_out_2": 0.810646,
-    "lost": 0.051896,
-    "diff_w5": 0.029091,
-    "diff_w6": 0.029091,
-    "diff_w7": -0.021134,
-    "diff_w8": -0.021134,
-    "diff_w1": 0.000217,
-    "diff_w2": 0.001911,
-    "diff_w3": 0.000217,
-    "diff_w4": 0.001911,
-    "update_w5": 0.985455,
-    "update_w6": 0.985455,
-    "update_w7": 1.010567,
-    "update_w8": 1.010567,
-    "update_w1": 0.999891,
-    "update_w2": 0.999045,
-    "update_w3": 0.999891,
-    "update_w4": 0.999045,
-}
+
 # From the blog's code: h_in_1 = w1*x1 + w2*x2, h_in_2 = w3*x1 + w4*x2, o_in_1 = w5*h1 + w6*h2,
 # o_in_2 = w7*h1 + w8*h2; so w_ij^[l] (from neuron i below to neuron j above) is:
 BLOG_TO_TEXTBOOK = {
