@@ -97,23 +97,24 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "extra: pip install -e '.[playground]').",
     ),
     "train": (
-        "train a network on a CSV table and save it",
-        "Train a network on a CSV file with a header line: scale, split train/validation/test, train with"
+        "train a network on a table (.csv, .tsv, .xlsx, .parquet) and save it",
+        "Train a network on a table with a header line (.csv, .tsv, .xlsx or .parquet; text labels, text "
+        "columns and, with --impute, empty cells allowed): scale, split train/validation/test, train with"
         " early stopping, report, save the model (and plots).",
     ),
     "predict": (
-        "apply a saved model to a CSV table",
-        "Apply a model saved by 'bpnn train' to a CSV file with the same feature columns (in any order; "
-        "target columns may be present and are ignored).",
+        "apply a saved model to a table",
+        "Apply a model saved by 'bpnn train' to a table with the same feature columns (in any order; "
+        "target columns may be present and are ignored); the predictions are written as CSV.",
     ),
     "info": (
         "describe a saved model",
         "Print a model's architecture, settings, metrics and features.",
     ),
     "export": (
-        "write a model as a standalone Python file (NumPy only)",
+        "write a model as a standalone Python file (NumPy only) or an ONNX graph",
         "Write a saved model as a standalone, readable Python file that needs only NumPy (the counterpart"
-        " of MATLAB's genFunction).",
+        " of MATLAB's genFunction), or with --format onnx as an ONNX graph for onnxruntime and other runtimes.",
     ),
 }
 
