@@ -19,6 +19,7 @@ from cli_helpers import error_line, run
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "data"
+CLASSIFICATION_CSV = EXAMPLES / "classification.csv"
 
 
 def rows_of(text: str):
@@ -504,3 +505,18 @@ def test_info_plot_writes_the_picture(capsys, tmp_path):
     assert "--plot must name a .png or .svg file" in error_line(
         capsys, "info", tmp_path / "m.bpnn", "--plot", tmp_path / "n.jpg"
     )
+
+
+def test_keep_the_target_column_beside_its_prediction(tmp_path, capsys):
+    # keeping the true labels next to the predicted ones is what one does to compare them
+    code, _, err = run(capsys, "train", CLASSIFICATION_CSV, "--target", "material", "--out", tmp_path / "m.bpnn",
+                       "--epochs", "20", "--seed", "0")  # fmt: skip
+    assert code == 0, err
+    code, out, err = run(capsys, "predict", tmp_path / "m.bpnn", CLASSIFICATION_CSV, "--keep", "material")
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["material", "material_predicted"]
+    with open(CLASSIFICATION_CSV, newline="") as f:
+        source = list(csv.DictReader(f))
+    assert [r[0] for r in rows[1:]] == [r["material"] for r in source]
+    assert {r[1] for r in rows[1:]} <= {r["material"] for r in source}

@@ -345,7 +345,8 @@ def _predict(args) -> int:
             values = np.column_stack([values, proba.astype(object)])
     values = _as_text(values)
     if keep:
-        columns = keep + columns
+        # a kept target column (to compare with) keeps its name; the prediction is then "<name>_predicted"
+        columns = keep + [f"{c}_predicted" if c in keep else c for c in columns]
         values = np.column_stack([_kept_cells(table, keep), values]) if len(values) else values
     if args.out:
         write_csv(args.out, columns, values)
