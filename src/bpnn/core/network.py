@@ -19,9 +19,9 @@ _FUSABLE = (Identity, Sigmoid, Softmax, Exp)
 
 
 # Network.fit, Network.explain and Network.save are done by packages above the engine
-# core (the training loop, bpnn.explain, the model-file format). Each registers its
-# function here when it is imported, so that this file never imports upwards;
-# ``import bpnn`` (which any ``import bpnn.core...`` runs first) imports all three.
+# core (the training loop, bpnn.explain, the model-file format). bpnn/__init__.py, which
+# Python runs before any ``bpnn.core`` module, registers their functions here, so that
+# this file never imports upwards.
 _METHODS: dict = {}
 
 
