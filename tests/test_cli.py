@@ -112,45 +112,13 @@ def test_explain_markdown_and_json(capsys):
 
 
 def test_explain_random_network_and_digits(capsys):
-    code, out, _ = run(
-        [
-            "explain",
-            "--layers",
-            "3,2,2",
-            "--activation",
-            "tanh,softmax",
-            "--loss",
-            "cce",
-            "--samples",
-            "2",
-            "--seed",
-            "3",
-            "--digits",
-            "3",
-        ],
-        capsys,
-    )
+    argv = ["explain", "--layers", "3,2,2", "--activation", "tanh,softmax", "--loss", "cce", "--samples", "2"]
+    argv += ["--seed", "3", "--digits", "3"]
+    code, out, _ = run(argv, capsys)
     assert code == 0
     assert "3-2-2 (layer 1 tanh, layer 2 softmax)" in out and "samples   2" in out
     assert re.search(r"L = .* = \d\.\d{3}$", out, re.M)
-    code2, out2, _ = run(
-        [
-            "explain",
-            "--layers",
-            "3,2,2",
-            "--activation",
-            "tanh,softmax",
-            "--loss",
-            "cce",
-            "--samples",
-            "2",
-            "--seed",
-            "3",
-            "--digits",
-            "3",
-        ],
-        capsys,
-    )
+    code2, out2, _ = run(argv, capsys)
     assert out2 == out  # seeded
     code, out, _ = run(
         [

@@ -8,7 +8,6 @@ import json
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -17,6 +16,7 @@ import numpy as np
 import pytest
 
 import bpnn
+from playground_helpers import running_server
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
@@ -293,23 +293,8 @@ def test_an_uploaded_file_trains_and_a_third_class_is_refused():
 # -- the server ------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def server():
-    import uvicorn
-
-    from bpnn.playground.server import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"127.0.0.1:{port}", app
-    srv.should_exit = True
-    thread.join(10)
+    with running_server() as (port, app):
+        yield f"127.0.0.1:{port}", app
 
 
 def _receive(ws, kind, timeout=20):

@@ -11,8 +11,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import socket
-import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -57,29 +55,15 @@ from PIL import Image  # noqa: E402  (matplotlib's dependency)
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 import bpnn  # noqa: E402
+from playground_helpers import running_server  # noqa: E402
 
 TIMEOUT = 20_000  # ms
 
 
 @pytest.fixture(scope="module")
 def server():
-    import uvicorn
-
-    from bpnn.playground.server import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/", app
-    srv.should_exit = True
-    thread.join(10)
+    with running_server() as (port, app):
+        yield f"http://127.0.0.1:{port}/", app
 
 
 @pytest.fixture(scope="module")
