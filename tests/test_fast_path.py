@@ -528,3 +528,38 @@ def test_training_with_a_dead_input_leaves_no_subnormal_adam_state(fast):
     np.testing.assert_array_equal(opt.m[0][0], np.zeros(4, np.float32))
     for state in opt.m + opt.v:
         assert not ((state != 0) & (np.abs(state) < tiny)).any()
+
+
+def test_compiled_exp_sigmoid_and_softmax_agree_with_numpy_over_the_whole_range():
+    """The compiled loops compute e**t by hand (so that loops of sigmoids vectorise); against
+    NumPy's exp and bpnn's NumPy Sigmoid/Softmax it must stay within a few units in the last
+    place everywhere, saturate like them, and keep NaN and infinities' meaning."""
+    _fast._compile()
+    rng = np.random.default_rng(0)
+    ulps = 4 * np.finfo(float).eps
+    # exp itself, every t <= 0: within 4 ulp down to its floor (e**-708), 0 below (< 3.1e-308)
+    t = np.concatenate([-np.abs(rng.standard_normal(3000)) * 50, -np.linspace(0, 800, 3001), [-0.0, -1e-300]])
+    got = np.array([_fast._exp_nonpositive(v) for v in t])
+    above = t >= -708.0
+    np.testing.assert_allclose(got[above], np.exp(t[above]), rtol=ulps, atol=0)
+    assert np.all(got[~above] == 0.0) and np.all(np.exp(t[~above]) < 3.1e-308)
+    # sigmoid over a whole array, as the loops call it
+    z = np.concatenate(
+        [rng.standard_normal(200_000) * 20, np.linspace(-800, 800, 160_001), [np.nan, np.inf, -np.inf, 0.0, -0.0]]
+    )
+    want = bpnn.core.activations.Sigmoid().forward(z.copy())
+    a = z.copy()
+    _fast._activate_all(a, _fast.SIGMOID, 0.0)
+    assert np.array_equal(np.isnan(a), np.isnan(want)) and np.isnan(a[-5])
+    assert a[-4] == 1.0 and a[-3] == 0.0 and a[-2] == a[-1] == 0.5
+    normal = z >= -708.0
+    np.testing.assert_allclose(a[normal], want[normal], rtol=ulps, atol=0)
+    assert np.all(a[z < -708.0] == 0.0)
+    # softmax rows, including huge logits and an infinite one, against the NumPy layer
+    logits = np.vstack([rng.standard_normal(10) * s for s in (1, 30, 300, 3000)] + [[np.inf] + [0.0] * 9])
+    with np.errstate(invalid="ignore"):  # inf - inf in the last row: NaN, as in the compiled loop
+        want = bpnn.core.activations.Softmax().forward(logits.copy())
+    for row, want_row in zip(logits.copy(), want):
+        _fast._activate_row(row, np.zeros(10), False, _fast.SOFTMAX, 0.0)
+        np.testing.assert_allclose(row, want_row, rtol=2 * ulps, atol=1e-300)
+        assert np.array_equal(np.isnan(row), np.isnan(want_row))
