@@ -113,6 +113,30 @@ def bp_classifier(data: Data, spec: Spec) -> Run:
     )
 
 
+def with_validation(which: str):
+    """Runner: ``BPClassifier`` (``which="bpnn"``) or ``MLPClassifier`` (``"sklearn"``) with
+    ``early_stopping=True``: 10% of the training rows are held out and scored after every
+    epoch (accuracy and, for bpnn, the validation loss). ``tol=0`` and ``n_iter_no_change``
+    above the epochs keep every epoch running, so the timing includes the scoring."""
+
+    def run(data: Data, spec: Spec) -> Run:
+        if not data.is_classification:
+            raise NotAvailable("this runner does classification")
+        if which == "bpnn":
+            bpnn_runners.import_bpnn()
+            from bpnn.estimators.mlp import BPClassifier as Estimator
+        else:
+            from sklearn.neural_network import MLPClassifier as Estimator
+        model = Estimator(**_estimator_kwargs(spec), early_stopping=True, validation_fraction=0.1)
+        seconds = _fit_estimator(model, data.X_train, data.y_train, spec)
+        assert len(model.validation_scores_) == spec.epochs
+        return Run.whole(
+            seconds, spec.epochs, score(data, model.predict_proba), best_validation=model.best_validation_score_
+        )
+
+    return run
+
+
 def bp_regressor(data: Data, spec: Spec) -> Run:
     """``bpnn.BPRegressor`` (its default standard scaling of the targets)."""
     bpnn_runners.import_bpnn()

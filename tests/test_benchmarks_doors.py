@@ -39,6 +39,15 @@ def test_estimator_runners_train_every_epoch_and_score():
         assert len(run.epoch_seconds) == 2 and np.isfinite(run.metric) and run.metric > 0
 
 
+def test_early_stopping_runners_score_every_epoch():
+    data = moons(200)
+    spec = SMALL.replace(epochs=3)
+    for which in ("bpnn", "sklearn"):
+        run = doors.with_validation(which)(data, spec)  # the runner asserts 3 validation scores
+        assert len(run.epoch_seconds) == 3 and 0.0 <= run.metric <= 1.0
+        assert 0.0 <= run.info["best_validation"] <= 1.0
+
+
 def test_the_run_without_numba_really_has_no_numba_and_matches_bpnn():
     data = moons(200)
     spec = ONLINE.replace(epochs=2)

@@ -8,6 +8,7 @@ import functools
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 import textwrap
@@ -356,6 +357,74 @@ def test_convergence_warning_at_max_iter_and_not_when_tol_stops():
     k = clf.n_iter_ - 4
     assert k == 0 or losses[k] <= min(losses[:k]) - 0.05
     assert clf.best_loss_ == min(losses)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_validation_scores_are_scikit_learns_metrics(weighted):
+    """Early stopping scores the validation rows every epoch without scikit-learn's per-call
+    checks; the numbers must still be accuracy_score's (subset accuracy for multilabel) and
+    r2_score's (on the targets in their own units), for every kind of target."""
+    from sklearn.metrics import accuracy_score, r2_score
+
+    rng = np.random.default_rng(0)
+    n = 60
+    w = rng.uniform(0.1, 2.0, n) if weighted else None
+    X = rng.standard_normal((n, 3))
+    targets = {
+        "binary": rng.integers(0, 2, n),
+        "multiclass": rng.integers(0, 4, n),
+        "multilabel": rng.integers(0, 2, (n, 3)),
+    }
+    for kind, y in targets.items():
+        clf = BPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(X, y)
+        Y = clf._prepare_targets(y, first_pass=False, incremental=True, classes=None, sample_weight=None)
+        out = clf.network_.predict(X)
+        want = accuracy_score(y, clf.predict(X), sample_weight=w)
+        assert clf._score_outputs(out, Y, w) == pytest.approx(want, abs=1e-12), kind
+    # regression, standard-scaled targets (the default) and two outputs; unweighted, the second
+    # is constant (with weights, scikit-learn's own weighted mean of a constant column is off by
+    # an ulp, and its R^2 then -1e30 instead of the 0 it means: not a case to compare)
+    reg = BPRegressor(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    second = X @ [0.0, 1.0, 1.0] if weighted else np.full(n, 3.0)
+    Y = np.column_stack([X @ [1.0, -2.0, 0.5], second])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.fit(X, Y)
+    scaled_Y = reg.target_scaler_.transform(Y)
+    out = reg.network_.predict(X)
+    want = r2_score(Y, reg.target_scaler_.inverse_transform(out), sample_weight=w)
+    assert reg._score_outputs(out, scaled_Y, w) == pytest.approx(want, abs=1e-12)
+    exact = reg._score_outputs(scaled_Y.copy(), scaled_Y, w)  # a perfect prediction, constant column too
+    assert exact == 1.0 == r2_score(Y, Y, sample_weight=w)
+
+
+def test_binary_validation_split_is_mlps_split():
+    """MLP stratifies a binary validation split by its one 0/1 column; BPClassifier passes one
+    boolean per row instead (scikit-learn turns each 2-D row into a string, 3 µs a row): the
+    held-out rows must be the same, and a class too small to split must get MLP's message."""
+    from sklearn.model_selection import train_test_split
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((500, 3))
+    y = (rng.random(500) < 0.3).astype(int)
+    clf = BPClassifier(early_stopping=True, validation_fraction=0.15, random_state=7, max_iter=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    Y = clf._prepare_targets(y, first_pass=False, incremental=True, classes=None, sample_weight=None)
+    clf._random_state = np.random.RandomState(7)  # the generator as fit holds it, freshly seeded
+    X_train, _, _, (X_val, _, _) = clf._split_validation(X, Y, None)
+    want_train, want_val = train_test_split(  # MLP's call
+        X, test_size=0.15, random_state=np.random.RandomState(7), stratify=Y
+    )
+    assert_array_equal(X_val, want_val)
+    assert_array_equal(X_train, want_train)
+    tiny = np.array([0] * 20 + [1])
+    with pytest.raises(ValueError, match=re.escape("Classes with too few members are: ['True']")):
+        BPClassifier(early_stopping=True, validation_fraction=0.2).fit(np.ones((21, 2)), tiny)
 
 
 def test_early_stopping_keeps_the_best_epoch():

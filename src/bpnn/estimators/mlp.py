@@ -88,6 +88,25 @@ _LBFGS_FTOL = 1e7 * float(np.finfo(np.float64).eps)
 _ADAPTIVE_FACTOR, _ADAPTIVE_FLOOR = 5.0, 1e-6
 
 
+
+def _plain_weights(sample_weight, n: int) -> bool:
+    """True when the scores can be computed directly: no weights, or n weights with a positive sum
+    (anything else goes to scikit-learn's metric, for its own error message)."""
+    return sample_weight is None or (sample_weight.shape == (n,) and sample_weight.sum() > 0)
+
+
+def _r2(Y: np.ndarray, out: np.ndarray, sample_weight) -> float:
+    """``r2_score(Y, out, sample_weight=...)`` for 2-D arrays with the same defaults: the mean
+    over outputs of 1 - SS_res / SS_tot, and for a constant output 1.0 if it is predicted
+    exactly, else 0.0."""
+    w = np.ones((len(Y), 1)) if sample_weight is None else sample_weight.reshape(-1, 1)
+    mean = (w * Y).sum(axis=0) / w.sum()
+    residual = (w * (Y - out) ** 2).sum(axis=0)
+    total = (w * (Y - mean) ** 2).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        each = np.where(total != 0, 1.0 - residual / total, np.where(residual == 0, 1.0, 0.0))
+    return float(each.mean())
+
 class FitDivergenceError(DivergenceError, ValueError):
     """The training loss of a ``BPClassifier``/``BPRegressor`` overflowed (NaN or infinite).
 
@@ -613,9 +632,20 @@ class _BaseBP(BaseEstimator):
     def _split_validation(self, X, Y, sample_weight):
         stratify = self._stratify_labels(Y)
         arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
-        parts = train_test_split(
-            *arrays, test_size=self.validation_fraction, random_state=self._random_state, stratify=stratify
-        )
+
+        def split(stratify):
+            return train_test_split(
+                *arrays, test_size=self.validation_fraction, random_state=self._random_state, stratify=stratify
+            )
+
+        try:
+            parts = split(stratify)
+        except ValueError:
+            if stratify is None or stratify.dtype != bool:
+                raise
+            # the binary labels as MLP passes them, one 0/1 column: the same failure, in MLP's
+            # words (its classes named 'True' and 'False')
+            parts = split(stratify.reshape(-1, 1))
         if parts[1].shape[0] < 2:
             raise ValueError(
                 f"The validation set is too small: {type(self).__name__} holds out {parts[1].shape[0]} "
@@ -964,8 +994,10 @@ class BPClassifier(ClassifierMixin, _BaseBP):
             return None  # as MLP: a split cannot be stratified by every label at once
         if kind == "multiclass":
             return Y.argmax(axis=1)
-        # one boolean column, as MLP stratifies: the same split, and the same messages ('True')
-        return Y > 0.5
+        # MLP stratifies by the one 0/1 column, which scikit-learn turns into a string per row
+        # (3 µs a row); the same labels as one boolean per row give the same split, since
+        # False < True as "False" < "True" (_split_validation gets MLP's messages back)
+        return Y[:, 0] > 0.5
 
     def _score_outputs(self, out, Y, sample_weight):
         if not np.isfinite(out).all():
@@ -979,7 +1011,12 @@ class BPClassifier(ClassifierMixin, _BaseBP):
             truth, guess = Y[:, 0] > 0.5, out[:, 0] > 0.5
         else:  # one class: it is always predicted
             truth = guess = np.zeros(len(Y), dtype=bool)
-        return float(accuracy_score(truth, guess, sample_weight=sample_weight))
+        if not _plain_weights(sample_weight, len(Y)):
+            return float(accuracy_score(truth, guess, sample_weight=sample_weight))  # its own error
+        # accuracy_score's number (subset accuracy for multilabel rows) without its per-call
+        # validation, which cost more than the small network's epoch it scores
+        correct = (truth == guess).all(axis=1) if truth.ndim == 2 else truth == guess
+        return float(np.average(correct, weights=sample_weight))
 
     @available_if(_BaseBP._check_solver)
     @_fit_context(prefer_skip_nested_validation=True)
@@ -1202,7 +1239,11 @@ class BPRegressor(RegressorMixin, _BaseBP):
     def _score_outputs(self, out, Y, sample_weight):
         if not np.isfinite(out).all():
             return float("nan")
-        return float(r2_score(self._unscale(Y), self._unscale(out), sample_weight=sample_weight))
+        if not _plain_weights(sample_weight, len(Y)) or len(Y) < 2:
+            return float(r2_score(self._unscale(Y), self._unscale(out), sample_weight=sample_weight))
+        # r2_score's number, computed on the scaled targets (R^2 of each output is unchanged by
+        # the scaler's affine map of that output), without its per-call validation
+        return _r2(Y, out, sample_weight)
 
     @available_if(_BaseBP._check_solver)
     @_fit_context(prefer_skip_nested_validation=True)
