@@ -88,7 +88,6 @@ _LBFGS_FTOL = 1e7 * float(np.finfo(np.float64).eps)
 _ADAPTIVE_FACTOR, _ADAPTIVE_FLOOR = 5.0, 1e-6
 
 
-
 def _plain_weights(sample_weight, n: int) -> bool:
     """True when the scores can be computed directly: no weights, or n weights with a positive sum
     (anything else goes to scikit-learn's metric, for its own error message)."""
@@ -106,6 +105,7 @@ def _r2(Y: np.ndarray, out: np.ndarray, sample_weight) -> float:
     with np.errstate(divide="ignore", invalid="ignore"):
         each = np.where(total != 0, 1.0 - residual / total, np.where(residual == 0, 1.0, 0.0))
     return float(each.mean())
+
 
 class FitDivergenceError(DivergenceError, ValueError):
     """The training loss of a ``BPClassifier``/``BPRegressor`` overflowed (NaN or infinite).
