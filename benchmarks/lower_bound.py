@@ -89,10 +89,9 @@ class Minimal:
 
     def adam(self, t: int) -> None:
         """Adam's update of every parameter array, as step ``t`` (from 1)."""
-        c = np.sqrt(1 - 0.999**t)
-        scalars = np.array(
-            [0.9, 0.1, 0.999, 0.001, 1e-8 * c, 1e-3 * c / (1 - 0.9**t), np.finfo(np.float32).tiny], np.float32
-        )
+        from bpnn.training._fast import adam_scalars  # the constants optimizers.Adam passes to the kernel
+
+        scalars = adam_scalars(np.float32, 0.9, 0.999, 1e-8, 1e-3, t)
         for p, g, m, v in zip(self.params, self.grads, self.m, self.v):
             self.k.adam_pass(p, g, m, v, scalars)
 
@@ -102,8 +101,8 @@ def main(repeats: int = 5) -> None:
     from bpnn.core import _native
 
     kernels = _native.kernels()
-    if kernels is None:
-        sys.exit("bpnn's C extension is not built here (pip install -e . with a C compiler)")
+    if kernels is None or not _native.enabled():
+        sys.exit("bpnn's C extension is not built here (pip install -e . with a C compiler), or BPNN_FAST=0")
     case = data.mnist_like()
     X, Y = case.X_train, case.Y_train.astype(np.float32)
     minimal = Minimal(X, Y, kernels)
