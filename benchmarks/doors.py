@@ -29,7 +29,7 @@ import numpy as np
 from . import bpnn_runners
 from .core import NotAvailable, Run, Spec, score, stopwatch
 from .data import Data, _classification
-from .peers import SKLEARN_ACTIVATION, _sklearn_common
+from .peers import SKLEARN_ACTIVATION, sklearn_every_epoch
 
 REPO = Path(__file__).resolve().parents[1]
 TABLES = REPO / "examples" / "data"
@@ -153,20 +153,7 @@ def sklearn_regressor(data: Data, spec: Spec) -> Run:
 
     if data.is_classification or spec.optimizer not in ("sgd", "adam"):
         raise NotAvailable("this runner does regression with sgd/adam")
-    extra = dict(momentum=0.0, nesterovs_momentum=False) if spec.optimizer == "sgd" else {}
-    model = MLPRegressor(
-        **_sklearn_common(spec),
-        solver=spec.optimizer,
-        batch_size=spec.batch_size,
-        learning_rate="constant",
-        learning_rate_init=spec.learning_rate,
-        max_iter=spec.epochs,
-        tol=0.0,
-        n_iter_no_change=np.inf,
-        shuffle=True,
-        early_stopping=False,
-        **extra,
-    )
+    model = MLPRegressor(**sklearn_every_epoch(spec))
     seconds = _fit_estimator(model, data.X_train, data.Y_train[:, 0], spec)
     return Run.whole(seconds, spec.epochs, score(data, model.predict))
 

@@ -46,19 +46,11 @@ def _sklearn_common(spec: Spec) -> dict:
     )
 
 
-def run_sklearn(data: Data, spec: Spec) -> Run:
-    """``MLPClassifier`` with SGD or Adam, forced to run every epoch.
-
-    ``tol=0`` and ``n_iter_no_change=inf`` disable the stopping rule, so ``max_iter``
-    epochs always run; the ConvergenceWarning that then follows is expected.
-    """
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.neural_network import MLPClassifier
-
-    if spec.optimizer not in ("sgd", "adam") or not data.is_classification:
-        raise NotAvailable(f"this runner does classification with sgd/adam, not {spec.optimizer}")
+def sklearn_every_epoch(spec: Spec) -> dict:
+    """MLPClassifier/MLPRegressor keywords for SGD (no momentum) or Adam with ``spec``'s
+    batches, step and epochs, the stopping rule off so that every epoch runs."""
     extra = dict(momentum=0.0, nesterovs_momentum=False) if spec.optimizer == "sgd" else {}
-    model = MLPClassifier(
+    return dict(
         **_sklearn_common(spec),
         solver=spec.optimizer,
         batch_size=spec.batch_size,
@@ -71,6 +63,20 @@ def run_sklearn(data: Data, spec: Spec) -> Run:
         early_stopping=False,
         **extra,
     )
+
+
+def run_sklearn(data: Data, spec: Spec) -> Run:
+    """``MLPClassifier`` with SGD or Adam, forced to run every epoch.
+
+    ``tol=0`` and ``n_iter_no_change=inf`` disable the stopping rule, so ``max_iter``
+    epochs always run; the ConvergenceWarning that then follows is expected.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    if spec.optimizer not in ("sgd", "adam") or not data.is_classification:
+        raise NotAvailable(f"this runner does classification with sgd/adam, not {spec.optimizer}")
+    model = MLPClassifier(**sklearn_every_epoch(spec))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         seconds, _ = stopwatch(lambda: model.fit(data.X_train, data.y_train))
