@@ -108,10 +108,14 @@ def test_each_preset_learns(name):
     session.apply(preset["settings"])
     session.step(preset["epochs"])
     assert not session.diverged, session.message
-    out = session.net.predict(session.X_test)[:, 0]
-    if session.settings.problem == "classification":
+    out = session.net.predict(session.X_test)
+    if out.shape[1] > 1:  # softmax: the class with the largest probability
+        score = np.mean(np.argmax(out, axis=1) == session.y_test)
+    elif session.settings.problem == "classification":
+        out = out[:, 0]
         score = np.mean((out >= 0.5) == (session.y_test >= 0.5))
     else:  # R^2 against predicting the mean
+        out = out[:, 0]
         score = 1 - np.mean((out - session.y_test) ** 2) / np.var(session.y_test)
     assert score >= preset.get("min_score", 0.9)
     # and the loss went down from where the network started

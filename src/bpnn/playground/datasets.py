@@ -1,8 +1,8 @@
 """The playground's data: two-dimensional point sets and the input features made from them.
 
 Every generator takes ``(n, noise, rng)`` and returns ``(P, y)``: ``P`` of shape (n, 2), the
-points, and ``y`` of shape (n,), the target (0/1 labels for classification, a value in about
-[-1, 1] for regression). ``noise`` is a fraction in [0, 0.5]. The points of the datasets TensorFlow
+points, and ``y`` of shape (n,), the target (class labels 0, 1, ... for classification, a value in
+about [-1, 1] for regression). ``noise`` is a fraction in [0, 0.5]. The points of the datasets TensorFlow
 Playground has lie in [-6, 6]^2; the seed experiments' data keep their own coordinates, so each
 dataset also says what part of the plane to draw (its ``extent``).
 """
@@ -27,6 +27,7 @@ class Dataset:
     make: Callable
     extent: tuple[float, float, float, float]  # xmin, xmax, ymin, ymax
     fixed_size: int | None = None  # the seed-000 XOR has exactly its four points
+    classes: int = 2  # for classification: the labels are 0 .. classes - 1
 
 
 def _circle(n, noise, rng):
@@ -55,17 +56,35 @@ def _gauss(n, noise, rng):
     return P, y
 
 
-def _spiral(n, noise, rng):
-    half = n // 2
-    out = []
-    for k, m in enumerate((half, n - half)):
+def _arms(n, noise, rng, arms: int):
+    """``arms`` spirals turning out of the centre, rotated by a full turn / ``arms`` from each other;
+    arm ``k`` has label ``k`` (the two-arm set keeps TensorFlow Playground's labels: arm 0 is 1)."""
+    sizes = [n // arms + (1 if k >= arms - n % arms else 0) for k in range(arms)]
+    out, labels = [], []
+    for k, m in enumerate(sizes):
         t = np.linspace(0.0, 1.0, m, endpoint=False)
         r = 5.0 * t
-        angle = 1.75 * 2 * np.pi * t + k * np.pi
+        angle = 1.75 * 2 * np.pi * t + k * 2 * np.pi / arms
         P = np.column_stack([r * np.sin(angle), r * np.cos(angle)])
         out.append(P + rng.normal(scale=noise * 1.5, size=P.shape))
-    y = np.concatenate([np.ones(half), np.zeros(n - half)])
-    return np.concatenate(out), y
+        labels.append(np.full(m, (1 - k) if arms == 2 else k, dtype=float))
+    return np.concatenate(out), np.concatenate(labels)
+
+
+def _spiral(n, noise, rng):
+    return _arms(n, noise, rng, 2)
+
+
+def _spiral3(n, noise, rng):
+    return _arms(n, noise, rng, 3)
+
+
+def _blobs4(n, noise, rng):
+    # four Gaussian blobs, one per quadrant, counter-clockwise from (3, 3): labels 0, 1, 2, 3
+    label = np.arange(n) % 4
+    centres = np.array([[3.0, 3.0], [-3.0, 3.0], [-3.0, -3.0], [3.0, -3.0]])
+    spread = 0.6 + noise * 4.0
+    return centres[label] + rng.normal(scale=spread, size=(n, 2)), label.astype(float)
 
 
 def _moons(n, noise, rng):
@@ -110,6 +129,8 @@ DATASETS: dict[str, Dataset] = {
         Dataset("xor", CLASSIFICATION, _xor, (-6, 6, -6, 6)),
         Dataset("gauss", CLASSIFICATION, _gauss, (-6, 6, -6, 6)),
         Dataset("spiral", CLASSIFICATION, _spiral, (-6, 6, -6, 6)),
+        Dataset("spiral3", CLASSIFICATION, _spiral3, (-6, 6, -6, 6), classes=3),
+        Dataset("blobs4", CLASSIFICATION, _blobs4, (-6, 6, -6, 6), classes=4),
         Dataset("moons", CLASSIFICATION, _moons, (-1.6, 2.6, -1.3, 1.8)),
         Dataset("xor4", CLASSIFICATION, _xor4, (-0.5, 1.5, -0.5, 1.5), fixed_size=4),
         Dataset("plane", REGRESSION, _plane, (-6, 6, -6, 6)),
@@ -127,6 +148,8 @@ FEATURES: dict[str, tuple[Callable[[np.ndarray], np.ndarray], str]] = {
     "x1x2": (lambda P: P[:, 0] * P[:, 1], "x1*x2"),
     "sinx1": (lambda P: np.sin(P[:, 0]), "sin(x1)"),
     "sinx2": (lambda P: np.sin(P[:, 1]), "sin(x2)"),
+    "cosx1": (lambda P: np.cos(P[:, 0]), "cos(x1)"),
+    "cosx2": (lambda P: np.cos(P[:, 1]), "cos(x2)"),
 }
 
 # The same formulas as Python source, for the exported files
@@ -138,6 +161,8 @@ FEATURE_CODE = {
     "x1x2": "P[:, 0] * P[:, 1]",
     "sinx1": "np.sin(P[:, 0])",
     "sinx2": "np.sin(P[:, 1])",
+    "cosx1": "np.cos(P[:, 0])",
+    "cosx2": "np.cos(P[:, 1])",
 }
 
 

@@ -234,6 +234,13 @@ async def _dispatch(tab: _Tab, message: dict) -> None:
             await tab.send(session.state())
             await tab.send(await tab.run(session.frame))
         return
+    if kind == "edit":  # a weight or bias typed into the page
+        await _pause(tab)
+        await tab.run(
+            session.edit, message.get("layer"), message.get("neuron"), message.get("from"), message.get("value")
+        )
+        await tab.send(await tab.run(session.frame))
+        return
     if kind == "explain":
         reply = await tab.run(
             session.explain,

@@ -13,6 +13,7 @@ problem is a :class:`SettingsError` naming the setting, what was expected and wh
 from __future__ import annotations
 
 import base64
+import copy
 import math
 import os
 import tempfile
@@ -20,7 +21,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from bpnn.core.layers import Dense
+from bpnn.core.layers import Dense, Dropout
 from bpnn.core.network import Network
 from bpnn.playground.datasets import (
     CLASSIFICATION,
@@ -41,6 +42,8 @@ MAX_POINTS = 2000
 MIN_POINTS = 20
 MAX_LEARNING_RATE = 10.0
 MAX_REG_RATE = 10.0
+MAX_DROPOUT = 0.9
+MAX_EDIT = 100.0  # a weight or bias typed into the page
 MAX_LM_PARAMS = 400  # LM solves a (parameters x parameters) system every epoch
 MAX_UPLOAD_BYTES = 2_000_000
 MAX_UPLOAD_ROWS = 5000
@@ -50,6 +53,7 @@ THUMB = 24  # each neuron's small heat map is THUMB x THUMB
 HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity", "leaky_relu")
 OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "adagrad", "rprop", "lbfgs", "lm", "br")
 REGULARIZATIONS = ("none", "l1", "l2")
+INITS = ("random", "zero")  # "zero": every weight and bias starts at 0 (TensorFlow Playground's initZero)
 PROBLEMS = (CLASSIFICATION, REGRESSION)
 UPLOAD = "upload"
 
@@ -84,10 +88,15 @@ class Settings:
     ux: str = ""
     uy: str = ""
     ut: str = ""
+    # per hidden layer: its activation and its dropout rate (after validation, one per layer)
+    acts: tuple = ()
+    dropout: tuple = ()
+    init: str = "random"
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        d["features"], d["hidden"] = list(self.features), list(self.hidden)
+        for key in ("features", "hidden", "acts", "dropout"):
+            d[key] = list(getattr(self, key))
         return d
 
 
@@ -203,7 +212,36 @@ def validate_settings(raw: dict, upload_columns=None, base: Settings | None = No
         raise SettingsError(
             "reg", f"reg: the 'br' optimizer sets its own weight decay; choose none; got {out['reg']!r}"
         )
+    out.update(_validate_layers(s, out, "acts" not in raw and "activation" in raw))
     return Settings(**out)
+
+
+def _per_layer(raw, name: str) -> list:
+    if isinstance(raw, str):
+        raw = [v for v in raw.split(",") if v != ""]
+    if not isinstance(raw, (list, tuple)):
+        raise SettingsError(name, f"{name}: expected one value per hidden layer; got {raw!r}")
+    return list(raw)
+
+
+def _validate_layers(s: dict, out: dict, all_layers: bool) -> dict:
+    """The per-layer settings: ``acts`` and ``dropout`` get one entry per hidden layer (a layer added
+    without one takes ``activation`` and no dropout; entries of removed layers are dropped), and ``init``.
+    ``all_layers``: ``activation`` was set alone, for every layer."""
+    n = len(out["hidden"])
+    acts = [] if all_layers else [_choice(a, "acts", HIDDEN_ACTIVATIONS) for a in _per_layer(s["acts"], "acts")]
+    acts = (acts + [out["activation"]] * n)[:n]
+    rates = [
+        _number(r, "dropout", "a dropout rate", 0, MAX_DROPOUT, False) for r in _per_layer(s["dropout"], "dropout")
+    ]
+    rates = (rates + [0.0] * n)[:n]
+    if any(rates) and out["optimizer"] in _FULL_BATCH:
+        raise SettingsError(
+            "dropout",
+            f"dropout: the {out['optimizer']!r} optimizer evaluates the network several times per step and needs "
+            f"the same answer each time; choose a first-order optimizer (sgd, adam, ...) or no dropout; got {rates}",
+        )
+    return {"acts": tuple(acts), "dropout": tuple(rates), "init": _choice(s["init"], "init", INITS)}
 
 
 def _b64(array) -> str:
@@ -265,6 +303,7 @@ class Session:
                 data[:, c] = 0.0 if hi == lo else 2.0 * (data[:, c] - lo) / (hi - lo) - 1.0
             P, y = data[:, :2], data[:, 2]
             extent = (-1.1, 1.1, -1.1, 1.1)
+            classes = 2
             if s.problem == CLASSIFICATION:
                 values = np.unique(y)
                 if len(values) != 2:
@@ -279,12 +318,13 @@ class Session:
             d = DATASETS[s.dataset]
             n = d.fixed_size or s.points
             P, y = d.make(n, s.noise / 100.0, rng)
-            extent = d.extent
+            extent, classes = d.extent, d.classes
         if s.dataset == "xor4":
             train_idx = test_idx = np.arange(4)  # four points: the test set is the training set
         else:
             train_idx, test_idx = split(n, s.train / 100.0, rng)
         self.extent = tuple(float(e) for e in extent)
+        self.classes = classes if s.problem == CLASSIFICATION else 0
         self.P_train, self.y_train = P[train_idx], y[train_idx]
         self.P_test, self.y_test = P[test_idx], y[test_idx]
         xmin, xmax, ymin, ymax = self.extent
@@ -301,27 +341,38 @@ class Session:
         s = self.settings
         if s.problem == REGRESSION:
             return "identity", "mse"
-        # LM and BR solve least squares: the classifier's sigmoid output is fitted by squared error
-        return "sigmoid", ("mse" if s.optimizer in ("lm", "br") else "binary_crossentropy")
+        # LM and BR solve least squares: the classifier's output is fitted by squared error
+        least_squares = s.optimizer in ("lm", "br")
+        if self.classes > 2:
+            return "softmax", ("mse" if least_squares else "categorical_crossentropy")
+        return "sigmoid", ("mse" if least_squares else "binary_crossentropy")
 
     def network_spec(self) -> dict:
+        """The network the settings describe: layer sizes, activations, dropout after each hidden layer."""
         s = self.settings
         out_act, loss = self._loss_name()
-        sizes = [len(s.features), *s.hidden, 1]
+        sizes = [len(s.features), *s.hidden, self.classes if self.classes > 2 else 1]
+        n = len(s.hidden)  # settings not from validate_settings may lack the per-layer lists
         return {
             "sizes": sizes,
-            "activations": [s.activation] * len(s.hidden) + [out_act],
+            "activations": [*(list(s.acts) + [s.activation] * n)[:n], out_act],
+            "dropout": (list(s.dropout) + [0.0] * n)[:n],
             "loss": loss,
             "alpha": s.rate if s.reg == "l2" else 0.0,
             "l1": s.rate if s.reg == "l1" else 0.0,
+            "init": s.init,
         }
+
+    def targets(self, y: np.ndarray) -> np.ndarray:
+        """The network's targets for labels or values ``y``: one column, or one-hot rows for more than two classes."""
+        if self.classes > 2:
+            return np.eye(self.classes)[y.astype(int)]
+        return y[:, None]
 
     def reset(self) -> None:
         """A fresh network from the seed (the same initial weights every time), epoch 0."""
         s, spec = self.settings, self.network_spec()
-        sizes = spec["sizes"]
-        layers = [Dense(sizes[i], sizes[i + 1], spec["activations"][i]) for i in range(len(sizes) - 1)]
-        net = Network(layers, loss=spec["loss"], seed=s.seed, alpha=spec["alpha"], l1=spec["l1"])
+        net = build_network(spec, s.seed)
         if s.optimizer == "lm" and net.n_params > MAX_LM_PARAMS:
             raise SettingsError(
                 "optimizer",
@@ -339,6 +390,7 @@ class Session:
         self.X_grid = features(self.P_grid, s.features)
         self.X_thumb = features(self.P_thumb, s.features)
         self.epoch = 0
+        self.edits: list[tuple] = []  # (epoch, layer, from, neuron, value) of each weight set by hand
         self.history: list[tuple[int, float, float]] = []
         self.previous_weights = net.get_weights()
         self.message = ""
@@ -354,7 +406,7 @@ class Session:
         """Train ``epochs`` epochs, each one call of ``Network.fit`` (seeded by the run's seed and the epoch)."""
         if self.diverged:
             return
-        y = self.y_train[:, None]
+        y = self.targets(self.y_train)
         for _ in range(epochs):
             self.previous_weights = self.net.get_weights()
             try:
@@ -378,14 +430,49 @@ class Session:
         """The data loss (no penalty) on the training and on the test points."""
         net = self.net
         with np.errstate(all="ignore"):
-            train = float(net.loss_fn.value(self.y_train[:, None], net.predict(self.X_train)))
-            test = float(net.loss_fn.value(self.y_test[:, None], net.predict(self.X_test)))
+            train = float(net.loss_fn.value(self.targets(self.y_train), net.predict(self.X_train)))
+            test = float(net.loss_fn.value(self.targets(self.y_test), net.predict(self.X_test)))
         return train, test
+
+    def accuracies(self) -> list[float] | None:
+        """The share of training and of test points classified right (None for regression)."""
+        if not self.classes:
+            return None
+        with np.errstate(all="ignore"):
+            return [
+                float(np.mean(self.classify(X) == y))
+                for X, y in ((self.X_train, self.y_train), (self.X_test, self.y_test))
+            ]
+
+    def classify(self, X: np.ndarray) -> np.ndarray:
+        """The predicted class of each row of ``X``: the largest softmax output, or the sigmoid output >= 0.5."""
+        out = self.net.predict(X)
+        return np.argmax(out, axis=1) if out.shape[1] > 1 else (out[:, 0] >= 0.5).astype(int)
+
+    def edit(self, layer, neuron, source, value) -> None:
+        """Set one weight (``source`` -> ``neuron`` into ``layer``) or, with ``source`` None, one bias, to ``value``.
+
+        Numbered as in :meth:`explain`. The training goes on from the edited network; the losses of
+        the current epoch are those of the edited network.
+        """
+        dense = self.net._dense_layers()
+        layer = _index(layer, "layer", 1, len(dense))
+        target = dense[layer - 1]
+        neuron = _index(neuron, "neuron", 1, target.n_out)
+        value = _number(value, "value", "a weight", -MAX_EDIT, MAX_EDIT, False)
+        if source is None:
+            target.bias[neuron - 1] = value
+        else:
+            source = _index(source, "from", 1, target.n_in)
+            target.weights[source - 1, neuron - 1] = value
+        self.edits.append((self.epoch, layer, source, neuron, value))
+        self.history[-1] = (self.epoch, *self.losses())
 
     # -- what the page draws -------------------------------------------------------------
     def _activations(self, X) -> list[np.ndarray]:
+        # what each neuron outputs at test time (dropout layers pass everything through then)
         acts = [X]
-        for layer in self.net.layers:
+        for layer in self.net._dense_layers():
             acts.append(layer.forward(acts[-1]))
         return acts
 
@@ -393,7 +480,7 @@ class Session:
         """The numbers of one picture: losses, the decision surface, every neuron's heat map, the weights."""
         net = self.net
         with np.errstate(all="ignore"):
-            out = net.predict(self.X_grid)[:, 0]
+            out = net.predict(self.X_grid)  # (cells, classes) for more than two classes, else (cells, 1)
             thumbs = self._activations(self.X_thumb)
         layers = net._dense_layers()
         epoch, train, test = self.history[-1]
@@ -406,6 +493,7 @@ class Session:
             "neurons": [[_b64(a[:, j]) for j in range(a.shape[1])] for a in thumbs],
             "weights": [layer.weights.tolist() for layer in layers],
             "biases": [layer.bias.tolist() for layer in layers],
+            "accuracy": self.accuracies(),
             "message": self.message,
         }
 
@@ -421,6 +509,7 @@ class Session:
             "train": {"x": self.P_train.tolist(), "y": self.y_train.tolist()},
             "test": {"x": self.P_test.tolist(), "y": self.y_test.tolist()},
             "sizes": self.network_spec()["sizes"],
+            "classes": self.classes,
             "loss": self.network_spec()["loss"],
             "history": self.history,
             "upload": None
@@ -440,20 +529,26 @@ class Session:
         from bpnn.explain.render import render
         from bpnn.explain.step import explain_step
 
-        L = len(self.net.layers)
-        layer = _index(layer, "layer", 1, L)
-        n_out = self.net.layers[layer - 1].n_out
+        dense = self.net._dense_layers()
+        layer = _index(layer, "layer", 1, len(dense))
+        n_out = dense[layer - 1].n_out
         neuron = _index(neuron, "neuron", 1, n_out)
         if source is not None:
-            source = _index(source, "from", 1, self.net.layers[layer - 1].n_in)
+            source = _index(source, "from", 1, dense[layer - 1].n_in)
         sample = _index(sample, "sample", 0, len(self.X_train) - 1)
         lr = self.settings.lr
-        step = explain_step(self.net, self.X_train[sample : sample + 1], self.y_train[sample : sample + 1, None], lr)
+        y = self.targets(self.y_train[sample : sample + 1])
+        step = explain_step(_test_time(self.net), self.X_train[sample : sample + 1], y, lr)
         text = render(step, "text", digits=6)
         rec = step.layers[layer - 1]
         j = neuron - 1
         values = {"z": float(rec.z[0, j]), "a": float(rec.a[0, j]), "delta": float(rec.delta[0, j])}
-        layer_now = self.net.layers[layer - 1]
+        if layer == len(dense) and self.classes > 2:
+            values["target"] = float(y[0, j])  # this output's entry of the one-hot target
+        dropout = self.settings.dropout
+        if layer <= len(dropout) and dropout[layer - 1]:
+            values["dropout"] = dropout[layer - 1]
+        layer_now = dense[layer - 1]
         if source is None:
             targets = [
                 symbol("z", layer, neuron),
@@ -497,6 +592,8 @@ class Session:
             "sample": sample,
             "point": self.P_train[sample].tolist(),
             "target": float(self.y_train[sample]),
+            "classes": self.classes,
+            "dropout": list(self.settings.dropout),
             "learning_rate": lr,
             "optimizer": self.settings.optimizer,
             "values": values,
@@ -581,6 +678,30 @@ class Session:
 _FULL_BATCH = ("rprop", "lbfgs", "lm", "br")
 
 
+def build_network(spec: dict, seed: int) -> Network:
+    """The network of :meth:`Session.network_spec`: Dense layers, a Dropout layer after each hidden
+    layer with a rate above 0, the weights drawn from ``seed`` in layer order (or all 0 for ``init="zero"``)."""
+    sizes, acts, rates = spec["sizes"], spec["activations"], spec["dropout"]
+    layers: list = []
+    for i in range(len(sizes) - 1):
+        layers.append(Dense(sizes[i], sizes[i + 1], acts[i]))
+        if i < len(rates) and rates[i] > 0:
+            layers.append(Dropout(rates[i]))
+    net = Network(layers, loss=spec["loss"], seed=seed, alpha=spec["alpha"], l1=spec["l1"])
+    if spec["init"] == "zero":
+        net.set_weights([np.zeros_like(p) for p in net.params])
+    return net
+
+
+def _test_time(net: Network) -> Network:
+    """``net`` as it predicts: its Dense layers alone (a Dropout layer passes everything through at test time)."""
+    if all(isinstance(layer, Dense) for layer in net.layers):
+        return net
+    twin = copy.copy(net)
+    twin.layers = net._dense_layers()
+    return twin
+
+
 def _make_optimizer(name: str, lr: float):
     factory = OPTIMIZERS[name]
     if getattr(factory, "uses_learning_rate", True):
@@ -628,8 +749,19 @@ def _literal(values) -> str:
 def script(session: Session) -> str:
     """The source of a script that rebuilds the session's data and network and trains it as the page did."""
     s, spec = session.settings, session.network_spec()
-    sizes, acts = spec["sizes"], spec["activations"]
-    layers = ",\n    ".join(f"bpnn.Dense({sizes[i]}, {sizes[i + 1]}, {acts[i]!r})" for i in range(len(sizes) - 1))
+    sizes, acts, rates = spec["sizes"], spec["activations"], spec["dropout"]
+    layers = ",\n    ".join(
+        f"bpnn.Dense({sizes[i]}, {sizes[i + 1]}, {acts[i]!r})"
+        + (f", bpnn.Dropout({rates[i]!r})" if i < len(rates) and rates[i] > 0 else "")
+        for i in range(len(sizes) - 1)
+    )
+    zero = "net.set_weights([np.zeros_like(p) for p in net.params])  # every weight and bias starts at 0\n"
+    if session.classes > 2:
+        labels = "(the class of each point, one-hot)"
+        targets = f"np.eye({session.classes})[np.array({{}}, dtype=int)]"
+    else:
+        labels = ""
+        targets = "np.array({}).reshape(-1, 1)"
     factory = OPTIMIZERS[s.optimizer]
     opt = (
         f"bpnn.get_optimizer({s.optimizer!r}, learning_rate={s.lr!r})"
@@ -653,11 +785,14 @@ import bpnn
 
 # The points as the playground drew them (uploaded columns are already scaled to [-1, 1]).
 P_TRAIN = np.array({_literal(session.P_train)}).reshape(-1, 2)
-Y_TRAIN = np.array({_literal(session.y_train)}).reshape(-1, 1)
+# The targets {labels}
+Y_TRAIN = {targets.format(_literal(session.y_train))}
 P_TEST = np.array({_literal(session.P_test)}).reshape(-1, 2)
-Y_TEST = np.array({_literal(session.y_test)}).reshape(-1, 1)
+Y_TEST = {targets.format(_literal(session.y_test))}
 EPOCHS = {session.epoch}
 SEED = {s.seed}
+# weights and biases set by hand in the page: (epoch, layer, from or None for a bias, neuron, value)
+EDITS = {session.edits!r}
 
 
 def features(P):
@@ -668,11 +803,18 @@ def features(P):
 net = bpnn.Network([
     {layers},
 ], loss={spec["loss"]!r}, seed=SEED, alpha={spec["alpha"]!r}, l1={spec["l1"]!r})
-optimizer = {opt}
+{zero if spec["init"] == "zero" else ""}optimizer = {opt}
+dense = [layer for layer in net.layers if isinstance(layer, bpnn.Dense)]
 X, X_test = features(P_TRAIN), features(P_TEST)
-for epoch in range(EPOCHS):
-    # one epoch per call, its shuffling seeded by (SEED, epoch), as the page trains
-    net.fit(X, Y_TRAIN, epochs=1, batch_size={bs!r}, optimizer=optimizer, seed=[SEED, epoch], fast=False)
+for epoch in range(EPOCHS + 1):
+    for when, layer, source, neuron, value in EDITS:
+        if when == epoch and source is None:
+            dense[layer - 1].bias[neuron - 1] = value
+        elif when == epoch:
+            dense[layer - 1].weights[source - 1, neuron - 1] = value
+    if epoch < EPOCHS:
+        # one epoch per call, its shuffling seeded by (SEED, epoch), as the page trains
+        net.fit(X, Y_TRAIN, epochs=1, batch_size={bs!r}, optimizer=optimizer, seed=[SEED, epoch], fast=False)
 
 print(f"epoch {{EPOCHS}}: training loss {{net.loss_fn.value(Y_TRAIN, net.predict(X)):.6f}}, "
       f"test loss {{net.loss_fn.value(Y_TEST, net.predict(X_test)):.6f}}")
@@ -743,6 +885,33 @@ PRESETS: dict[str, dict] = dict(
             features=["x1", "x2", "sinx1", "sinx2"],
         ),
         _preset(
+            "good-spiral3",
+            "spiral3",
+            CLASSIFICATION,
+            [12, 8],
+            "tanh",
+            "adam",
+            0.03,
+            10,
+            150,
+            features=["x1", "x2", "sinx1", "sinx2"],
+        ),
+        _preset("good-blobs4", "blobs4", CLASSIFICATION, [4], "tanh", "adam", 0.03, 10, 30),
+        _preset(
+            "dropout-moons",
+            "moons",
+            CLASSIFICATION,
+            [16, 8],
+            "tanh",
+            "adam",
+            0.01,
+            10,
+            100,
+            noise=10,
+            acts=["relu", "tanh"],
+            dropout=[0.2, 0.0],
+        ),
+        _preset(
             "good-moons", "moons", CLASSIFICATION, [8, 8], "relu", "adam", 0.01, 10, 100, noise=10, reg="l2", rate=0.001
         ),
         _preset("good-xor4-lm", "xor4", CLASSIFICATION, [3], "tanh", "lm", 0.03, 4, 50),
@@ -756,9 +925,12 @@ PRESETS: dict[str, dict] = dict(
 
 
 def catalog() -> dict:
-    """What the page's menus offer: datasets (name -> kind), optimizers, activations, features, presets."""
+    """What the page's menus offer: datasets (name -> kind) and their classes, optimizers, activations,
+    features, initializations, presets, limits."""
     return {
         "datasets": {name: d.kind for name, d in DATASETS.items()},
+        "classes": {name: d.classes for name, d in DATASETS.items() if d.kind == CLASSIFICATION},
+        "inits": list(INITS),
         "optimizers": list(OPTIMIZER_NAMES),
         "activations": list(HIDDEN_ACTIVATIONS),
         "features": {name: label for name, (_, label) in FEATURES.items()},
@@ -770,6 +942,8 @@ def catalog() -> dict:
             "neurons": MAX_NEURONS,
             "points": MAX_POINTS,
             "upload_bytes": MAX_UPLOAD_BYTES,
+            "dropout": MAX_DROPOUT,
+            "edit": MAX_EDIT,
         },
     }
 
