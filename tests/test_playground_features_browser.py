@@ -147,21 +147,23 @@ def test_editing_a_weight_redraws_the_surface_as_numpy_predicts(page, server, sh
     value.press("Enter")
     expect(page.get_by_test_id("explain-bias")).to_have_text("-0.750000")
     assert session.net.get_weights()[1][1] == -0.75
+    page.get_by_test_id("lang").click()
+    page.get_by_test_id("weight-2-1-1").click(force=True)
+    expect(page.get_by_test_id("weight-value")).to_have_value("3.5")
+    page.screenshot(path=shots / "playground-edit-zh.png")
+    page.get_by_test_id("lang").click()  # the network is drawn again, the editor closed
     # a value out of range: the server's message in the error box, the network unchanged
     expect(page.get_by_test_id("error")).to_be_hidden()
+    page.get_by_test_id("weight-2-1-1").click(force=True)
     value.fill("1e9")
     value.press("Enter")
     expect(page.get_by_test_id("error")).to_contain_text("value: expected a weight from -100 to 100")
-    assert session.net.get_weights()[1][1] == -0.75
-    # training goes on from the edited network
+    assert session.net.get_weights()[2][0, 0] == 3.5
+    # training goes on from the edited network (and the old message goes)
     page.get_by_test_id("step").click()
     expect(page.get_by_test_id("epoch")).to_have_text("000002")
-    page.get_by_test_id("weight-2-1-1").click(force=True)
-    page.get_by_test_id("lang").click()
-    page.get_by_test_id("weight-2-1-1").click(force=True)
-    expect(page.get_by_test_id("weight-value")).to_be_visible()
-    page.screenshot(path=shots / "playground-edit-zh.png")
-    page.get_by_test_id("lang").click()
+    expect(page.get_by_test_id("error")).to_be_hidden()
+    assert session.net.get_weights()[2][0, 0] != 3.5
 
 
 # -- bias squares --------------------------------------------------------------------------------------

@@ -209,7 +209,7 @@ function bindControls() {
   });
   ["train", "noise", "batch"].forEach((id) => $(id).addEventListener("input", () => { $(id + "-value").textContent = $(id).value; }));
   $("play").onclick = () => send({ type: st.playing ? "pause" : "play" });
-  $("step").onclick = () => send({ type: "step" });
+  $("step").onclick = () => { hideError(); send({ type: "step" }); };
   $("reset").onclick = () => { hideError(); send({ type: "reset" }); };
   $("regenerate").onclick = () => send({ type: "regenerate" });
   $("add-layer").onclick = () => {
@@ -667,7 +667,7 @@ function showEditor(target, anchor) {
   box.style.top = Math.min(r.top + r.height / 2 + 10, window.innerHeight - 50) + "px";
   $("editor-what").textContent = (target.from ? `w_${target.from}${target.neuron}^[${target.layer}]` : `b_${target.neuron}^[${target.layer}]`) + " =";
   const input = $("weight-value");
-  input.value = currentValue(target); input.title = tr("edit_value");
+  input.value = Number(currentValue(target).toPrecision(6)); input.title = tr("edit_value");
   box.hidden = false; box.target = target;
   input.focus(); input.select();
 }
