@@ -230,11 +230,12 @@ def test_a_50_neuron_layer_is_compact_and_every_neuron_and_weight_is_reachable(p
     assert float(page.get_by_test_id("explain-weight").text_content()) == pytest.approx(weight, rel=1e-5)
     page.get_by_test_id("editor").locator("button").click()
     page.locator("#explain-close").click()
-    # hover enlarges a picture
-    page.get_by_test_id("neuron-1-25").hover()
+    # hover enlarges a picture, and brings out the neuron's weights
+    page.get_by_test_id("neuron-2-40").hover()
     zoom = page.get_by_test_id("zoom")
     expect(zoom).to_be_visible()
     assert zoom.bounding_box()["width"] >= 150 and canvas_pixels(page, "zoom").std() > 10
+    assert "faint" not in (page.get_by_test_id("weight-2-3-40").get_attribute("class") or "")
     page.screenshot(path=shots / "playground-wide.png")
     page.mouse.move(5, 5)
     expect(zoom).to_be_hidden()
