@@ -275,7 +275,7 @@ def test_upload_uses_bpnn_trains_checks_and_messages(tmp_path):
         session.load_csv("big.csv", b"a,b,c\n" + b"1,2,3\n" * 400_000)
 
 
-def test_an_uploaded_file_trains_and_a_third_class_is_refused():
+def test_an_uploaded_file_trains_and_a_fifth_class_is_refused():
     rng = np.random.default_rng(1)
     P = rng.normal(size=(200, 2)) * [100.0, 0.01]
     label = (P[:, 0] / 100 + P[:, 1] / 0.01 > 0).astype(int)
@@ -288,8 +288,8 @@ def test_an_uploaded_file_trains_and_a_third_class_is_refused():
     session.step(40)
     out = session.net.predict(session.X_test)[:, 0]
     assert np.mean((out >= 0.5) == (session.y_test >= 0.5)) > 0.9
-    session.load_csv("three.csv", b"p,q,r\n" + b"".join(f"{i},{i % 7},{i % 3}\n".encode() for i in range(30)))
-    with pytest.raises(SettingsError, match="exactly two values"):
+    session.load_csv("five.csv", b"p,q,r\n" + b"".join(f"{i},{i % 7},{i % 5}\n".encode() for i in range(30)))
+    with pytest.raises(SettingsError, match="2 to 4 values"):
         session.apply({"dataset": "upload", "ux": "p", "uy": "q", "ut": "r"})
     session.apply({"dataset": "upload", "ux": "p", "uy": "q", "ut": "r", "problem": "regression"})
 

@@ -82,6 +82,23 @@ def test_the_four_blobs_sit_in_the_four_quadrants():
     assert np.mean(by_sign == y) > 0.99
 
 
+def test_an_uploaded_file_with_three_classes_gets_a_softmax_output():
+    rng = np.random.default_rng(3)
+    P = rng.normal(size=(240, 2))
+    kind = np.array([30, 10, 20])[np.digitize(np.arctan2(P[:, 1], P[:, 0]), [-np.pi / 3, np.pi / 3])]
+    text = "u,v,kind\n" + "".join(f"{a},{b},{k}\n" for (a, b), k in zip(P, kind))
+    session = Session()
+    session.load_csv("pets.csv", text.encode())
+    session.apply({"dataset": "upload", "ux": "u", "uy": "v", "ut": "kind", "optimizer": "adam", "hidden": [6]})
+    assert session.classes == 3 and session.network_spec()["sizes"] == [2, 6, 3]
+    # class k is the k-th smallest value: 10, 20, 30
+    labels = np.concatenate([session.y_train, session.y_test]).astype(int)
+    np.testing.assert_array_equal(np.bincount(labels), [np.sum(kind == v) for v in (10, 20, 30)])
+    session.step(60)
+    predicted = np.argmax(session.net.predict(session.X_test), axis=1)
+    assert np.mean(predicted == session.y_test) > 0.85
+
+
 def test_the_cos_features_are_the_formulas():
     session = Session()
     session.apply({"features": ["x1", "cosx1", "cosx2"], "hidden": [3]})

@@ -42,6 +42,7 @@ MAX_POINTS = 2000
 MIN_POINTS = 20
 MAX_LEARNING_RATE = 10.0
 MAX_REG_RATE = 10.0
+MAX_CLASSES = 4  # the page has a colour for each
 MAX_DROPOUT = 0.9
 MAX_EDIT = 100.0  # a weight or bias typed into the page
 MAX_LM_PARAMS = 400  # LM solves a (parameters x parameters) system every epoch
@@ -305,14 +306,14 @@ class Session:
             extent = (-1.1, 1.1, -1.1, 1.1)
             classes = 2
             if s.problem == CLASSIFICATION:
-                values = np.unique(y)
-                if len(values) != 2:
+                values, labels = np.unique(y, return_inverse=True)
+                if not 2 <= len(values) <= MAX_CLASSES:
                     raise SettingsError(
                         "ut",
-                        f"ut: classification needs a target with exactly two values; column {s.ut!r} has "
-                        f"{len(values)} (choose regression, or another column)",
+                        f"ut: classification needs a target with 2 to {MAX_CLASSES} values (the classes); column "
+                        f"{s.ut!r} has {len(values)} (choose regression, or another column)",
                     )
-                y = (y == values[1]).astype(float)
+                y, classes = labels.astype(float), len(values)  # class k: the k-th smallest value
             n = len(P)
         else:
             d = DATASETS[s.dataset]
