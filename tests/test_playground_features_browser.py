@@ -279,12 +279,16 @@ def test_per_layer_activation_and_dropout_change_the_sessions_network(page, serv
 
 # -- embedding flags, fonts, the file chooser ---------------------------------------------------------
 def test_embedding_flags_hide_the_text_and_the_named_controls(page):
-    load(page, "hideText=true&learningRate_hide=true&data_hide=true&explain_hide=1")
+    load(page, "hideText=true&learningRate_hide=true&data_hide=true&explain_hide=1&xTimesY_hide=true&sinx1_hide=1")
     expect(page.locator("header .sub")).to_be_hidden()
     expect(page.locator(".hint")).to_be_hidden()
     expect(page.get_by_test_id("learning-rate")).to_be_hidden()
     expect(page.get_by_test_id("dataset")).to_be_hidden()
     expect(page.get_by_test_id("optimizer")).to_be_visible()
+    # features by TensorFlow Playground's name or the page's
+    expect(page.get_by_test_id("feature-x1x2")).to_be_hidden()
+    expect(page.get_by_test_id("feature-sinx1")).to_be_hidden()
+    expect(page.get_by_test_id("feature-x1sq")).to_be_visible()
     page.get_by_test_id("neuron-1-1").click()
     expect(page.get_by_test_id("explain")).to_be_hidden()
     # the flags stay in the link through changes

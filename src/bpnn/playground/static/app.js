@@ -73,7 +73,10 @@ const T = {
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const DROPOUT_RATES = [0, 0.1, 0.2, 0.3, 0.5];
-const COMPACT = 12;  // a layer with more neurons is drawn compact: small pictures in several columns
+const COMPACT = 12;
+// TensorFlow Playground's names of the features, for its links' NAME_hide flags (e.g. xTimesY_hide)
+const TF_FEATURES = { x1: "x", x2: "y", x1sq: "xSquared", x2sq: "ySquared", x1x2: "xTimesY", sinx1: "sinX",
+  sinx2: "sinY", cosx1: "cosX", cosx2: "cosY" };  // a layer with more neurons is drawn compact: small pictures in several columns
 
 const $ = (id) => document.getElementById(id);
 const st = {
@@ -516,14 +519,14 @@ function buildNetwork() {
       const node = { el, canvas, x: cx, y: y + size / 2, size, feature: c === 0 ? allFeatures[j] : null, layer: c, neuron: j + 1 };
       if (c === 0) {
         const name = allFeatures[j];
-        el.setAttribute("data-testid", "feature-" + name); el.dataset.ui = name;
+        el.setAttribute("data-testid", "feature-" + name); el.dataset.ui = `${name} ${TF_FEATURES[name] || name}`;
         if (!s.features.includes(name)) el.classList.add("off");
         el.title = st.catalog.features[name];
         el.onclick = () => {
           const on = s.features.includes(name);
           change({ features: on ? s.features.filter((f) => f !== name) : [...s.features, name] });
         };
-        const label = document.createElement("div"); label.className = "node-label"; label.dataset.ui = name;
+        const label = document.createElement("div"); label.className = "node-label"; label.dataset.ui = el.dataset.ui;
         label.textContent = st.catalog.features[name]; label.style.left = (x - 52) + "px"; label.style.top = (y + size / 2 - 7) + "px";
         net.appendChild(label);
       } else {
