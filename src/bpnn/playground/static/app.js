@@ -91,6 +91,7 @@ function tr(key) { return (T[st.lang] && T[st.lang][key]) || T.en[key] || key; }
 function readUrl() {
   const params = new URLSearchParams(location.hash.slice(1));
   const settings = {};
+  st.flags = {};
   for (const [k, v] of params) {
     if (k === "lang") st.lang = v === "zh" ? "zh" : "en";
     else if (k === "showtest") st.showTest = v === "1";
