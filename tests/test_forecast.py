@@ -279,7 +279,7 @@ def test_each_bad_input_gets_one_line_and_exit_2(tmp_path, capsys):
         "unsorted": ({"t": unsorted, "v": y}, ["--time", "t"], "not sorted"),
         "duplicate": ({"t": dup, "v": y}, ["--time", "t"], "appears twice"),
         "gap": ({"t": gap, "v": y}, ["--time", "t"], "gap"),
-        "horizon": ({"v": y}, ["--horizon", "20"], "longer than the validation period"),
+        "horizon": ({"v": y}, ["--horizon", "20"], "--horizon 20 is longer than the test period (9 rows)"),
         "lags": ({"v": y}, ["--lags", "30"], "at least"),
         "text": ({"v": text}, [], "'n/a?', which is not a number"),
         "all text": ({"v": ["a", "b"] * 30}, [], "must hold numbers"),
@@ -329,3 +329,69 @@ def test_bpregressor_inside_skforecast_uses_the_same_lag_matrix():
     np.testing.assert_allclose(y_sk.to_numpy(), Y[:, 0])
     forecaster.fit(y)
     assert np.isfinite(forecaster.predict(steps=5).to_numpy()).all()
+
+
+def test_exog_columns_are_lagged_inputs_and_limit_the_continuation(tmp_path, capsys):
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=160)
+    y = np.round(10 + 3 * np.concatenate([[0.0], x[:-1]]) + rng.normal(0, 0.1, 160), 4)  # y[t] = 10 + 3 x[t-1]
+    table = write_csv(tmp_path / "x.csv", {"x": np.round(x, 4), "y": y})
+    code, out, err = run(
+        capsys, "forecast", table, "--target", "y", "--exog", "x", "--lags", "2", "--json", "-o", tmp_path / "m.bpnn"
+    )
+    assert code == 0, err
+    one = json.loads(out)["test"]["one_step"]
+    assert one["network"]["rmse"] < 0.5 * one["naive"]["rmse"]  # the x column carries what y does next
+    model = ForecastModel.load(tmp_path / "m.bpnn")
+    assert model.exog == ["x"] and model.network.n_inputs == 4
+    code, out, err = run(capsys, "forecast", tmp_path / "m.bpnn", "--steps", "1")
+    assert code == 0, err
+    lo, hi = model.y_scaler.data_min_[0], model.y_scaler.data_max_[0]
+    xlo, xhi = model.x_scaler.data_min_[0], model.x_scaler.data_max_[0]
+    window = [(y[-1] - lo) / (hi - lo) * 2 - 1, (y[-2] - lo) / (hi - lo) * 2 - 1]
+    window += [(x[-1].round(4) - xlo) / (xhi - xlo) * 2 - 1, (x[-2].round(4) - xlo) / (xhi - xlo) * 2 - 1]
+    expected = (model.network.forward(np.array([window]))[0, 0] + 1) / 2 * (hi - lo) + lo
+    assert float(out.strip().splitlines()[1].split(",")[1]) == pytest.approx(expected, rel=1e-10)
+    assert "future values" in error_line(capsys, "forecast", tmp_path / "m.bpnn", "--steps", "2")
+
+
+def test_dates_test_from_and_scoring_a_new_stretch(tmp_path, capsys):
+    import pandas as pd
+
+    y = np.round(seasonal_series(200), 4)
+    months = pd.date_range("2000-01-01", periods=200, freq="MS").strftime("%Y-%m-%d")
+    table = write_csv(tmp_path / "m.csv", {"month": months[:170], "sales": y[:170]})
+    code, out, err = run(
+        capsys,
+        "forecast",
+        table,
+        "--target",
+        "sales",
+        "--time",
+        "month",
+        "--lags",
+        "12",
+        "--test-from",
+        "2012-01-01",
+        "--json",
+        "-o",
+        tmp_path / "m.bpnn",
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["periods"]["test"]["from"] == "2012-01-01" and report["periods"]["test"]["to"] == "2014-02-01"
+    code, out, err = run(capsys, "forecast", tmp_path / "m.bpnn", "--steps", "2")
+    assert out.strip().splitlines()[1:] and out.splitlines()[1].startswith("2014-03-01,")
+    # the next 30 months: the stored window leads into them, so every row is scored
+    new = write_csv(tmp_path / "new.csv", {"month": months[170:], "sales": y[170:]})
+    code, out, err = run(capsys, "forecast", tmp_path / "m.bpnn", "--score", new, "-o", tmp_path / "scored.csv")
+    assert code == 0, err
+    assert "Scored 30 one-step forecasts" in out
+    scored = pd.read_csv(tmp_path / "scored.csv")
+    model = ForecastModel.load(tmp_path / "m.bpnn")
+    hand = model.forecast(y, np.arange(170, 200), 1)[:, 0]  # the whole series, forecast one step at each time
+    np.testing.assert_allclose(scored["forecast"], hand, rtol=1e-10)
+    assert list(scored["month"][:2]) == ["2014-03-01", "2014-04-01"]
+    # a month missing from the dates is a gap
+    gappy = write_csv(tmp_path / "gap.csv", {"month": np.delete(months, 50), "sales": np.delete(y, 50)})
+    assert "gap after" in error_line(capsys, "forecast", gappy, "--target", "sales", "--time", "month")

@@ -86,7 +86,7 @@ class ForecastModel:
         if exog is None:
             raise ValueError(f"this model also reads the columns {self.exog}; pass their values as exog")
         e = np.asarray(exog, dtype=np.float64).reshape(len(z), -1)
-        return z, self.x_scaler.transform(e)  # type: ignore[union-attr]
+        return z, self.x_scaler.transform(e)
 
     def _unscaled(self, z: np.ndarray) -> np.ndarray:
         return self.y_scaler.inverse_transform(z.reshape(-1, 1)).reshape(z.shape)

@@ -182,15 +182,24 @@ def _step(stamps: np.ndarray, kind: str):
     import pandas as pd
 
     index = pd.DatetimeIndex(stamps)
-    freq = pd.infer_freq(index) if len(index) >= 3 else None
+    freq = _infer_freq(pd, index) if len(index) >= 3 else None
     if freq is None:
         # a gap hides the frequency of the whole: take the most common one of short stretches
-        found = [pd.infer_freq(index[i : i + 4]) for i in range(0, max(1, len(index) - 3))]
+        found = [_infer_freq(pd, index[i : i + 4]) for i in range(0, max(1, len(index) - 3))]
         found = [f for f in found if f]
-        freq = (
-            max(set(found), key=found.count) if found else pd.tseries.frequencies.to_offset(index[1] - index[0]).freqstr
-        )
+        first_step = pd.tseries.frequencies.to_offset(index[1] - index[0]).freqstr
+        freq = max(set(found), key=found.count) if found else first_step
     return freq
+
+
+def _infer_freq(pd, index) -> str | None:
+    """pandas' inferred frequency as a string (``"MS"``, ``"D"``, ...), whatever pandas' version returns."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # newer pandas announce that an offset object will replace the string
+        freq = pd.infer_freq(index)
+    return None if freq is None else getattr(freq, "freqstr", freq)
 
 
 def _regular_grid(stamps: np.ndarray, info: dict) -> np.ndarray:

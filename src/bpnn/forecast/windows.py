@@ -89,7 +89,7 @@ def lag_matrix(y, lags, *, exog=None, exog_lags=None, steps: int = 1, targets=No
         raise ValueError(f"every target time must be in [{first}, {n - steps}]; got {t.min()}..{t.max()}")
     columns = [y[t - lag] for lag in lags]
     if exog is not None:
-        columns += [exog[t - lag, j] for j in range(exog.shape[1]) for lag in exog_lags]  # type: ignore[union-attr]
+        columns += [exog[t - lag, j] for j in range(exog.shape[1]) for lag in exog_lags]
     X = np.stack(columns, axis=1) if t.size else np.empty((0, len(columns)))
     Y = np.stack([y[t + h] for h in range(steps)], axis=1) if t.size else np.empty((0, steps))
     return X, Y, t
@@ -196,7 +196,7 @@ def recursive_forecast(predict, y, origins, horizon: int, lags, *, exog=None, ex
     for h in range(horizon):
         columns = [buffer[:, first + h - lag] for lag in lags]
         if exog is not None:
-            columns += [exog[origins + h - lag, j] for j in range(exog.shape[1]) for lag in exog_lags]  # type: ignore[union-attr]
+            columns += [exog[origins + h - lag, j] for j in range(exog.shape[1]) for lag in exog_lags]
         X = np.stack(columns, axis=1)
         buffer[:, first + h] = np.asarray(predict(X)).reshape(len(origins), -1)[:, 0]
     return buffer[:, first:]

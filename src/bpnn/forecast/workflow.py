@@ -9,6 +9,7 @@ keeping the best of the restarts on validation -> forecast the test period one s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -181,7 +182,7 @@ def fit_forecast(
         )
     split = chronological_split(n, fractions, test_from)
     sizes = split.sizes()
-    for period in ("validation", "test"):
+    for period in ("test", "validation"):
         if sizes[period] < horizon:
             raise ValueError(
                 f"--horizon {horizon} is longer than the {period} period ({sizes[period]} rows); "
@@ -250,7 +251,7 @@ def _evaluate(model: ForecastModel, series: Series, split: Split, horizon: int, 
         out[f"AR({ar_order})"] = ar.forecast(y, origins, h)
         return out
 
-    report = {
+    report: dict[str, Any] = {
         "target": series.target,
         "rows": len(series),
         "periods": _periods(series, split),
