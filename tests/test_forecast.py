@@ -395,3 +395,20 @@ def test_dates_test_from_and_scoring_a_new_stretch(tmp_path, capsys):
     # a month missing from the dates is a gap
     gappy = write_csv(tmp_path / "gap.csv", {"month": np.delete(months, 50), "sales": np.delete(y, 50)})
     assert "gap after" in error_line(capsys, "forecast", gappy, "--target", "sales", "--time", "month")
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".parquet"])
+def test_excel_and_parquet_tables_are_read_like_csv(tmp_path, capsys, suffix):
+    import pandas as pd
+
+    y = np.round(seasonal_series(120), 4)
+    frame = pd.DataFrame({"load": y})
+    path = tmp_path / f"s{suffix}"
+    frame.to_excel(path, index=False) if suffix == ".xlsx" else frame.to_parquet(path)
+    write_csv(tmp_path / "s.csv", {"load": y})
+    reports = []
+    for table in (path, tmp_path / "s.csv"):
+        code, out, err = run(capsys, "forecast", table, "--lags", "3", "--epochs", "30", "--json")
+        assert code == 0, err
+        reports.append(json.loads(out)["test"])
+    assert reports[0] == reports[1]

@@ -192,8 +192,8 @@ def _score(model, args, time_name: str) -> int:
 
     new = read_series(args.score, model.target, time=model.time["column"], exog=model.exog, fill=args.fill)
     follows = new.times is not None and model.future_times(1)[0] == new.times[0]
-    if follows and model.history is not None:
-        hist = model.history.reshape(model.first, -1)
+    if follows and model.last_window is not None:
+        hist = model.last_window.reshape(model.first, -1)
         y = np.concatenate([hist[:, 0], new.y])
         exog = np.concatenate([hist[:, 1:], new.exog]) if model.exog else None
         lead = model.first

@@ -42,7 +42,7 @@ class ForecastModel:
     time : dict, optional
         ``{"column": name or None, "kind": "index" | "number" | "datetime", "last": ...,
         "step": ...}``: how to name the times after the last observation.
-    history : ndarray of shape (max(lags),) or (max(lags), 1 + n_exog), optional
+    last_window : ndarray of shape (max(lags),) or (max(lags), 1 + n_exog), optional
         The last observations (series first, then the exogenous columns), in their units.
     season : int or None
     """
@@ -57,14 +57,14 @@ class ForecastModel:
         target: str = "y",
         exog=(),
         time: dict | None = None,
-        history=None,
+        last_window=None,
         season: int | None = None,
     ):
         self.network, self.lags = network, check_lags(lags)
         self.y_scaler, self.x_scaler = y_scaler, x_scaler
         self.target, self.exog = target, list(exog)
         self.time = time or {"column": None, "kind": "index", "last": -1, "step": 1}
-        self.history = None if history is None else np.asarray(history, dtype=np.float64)
+        self.last_window = None if last_window is None else np.asarray(last_window, dtype=np.float64)
         self.season = season
 
     # -- the arithmetic -----------------------------------------------------------------
@@ -114,7 +114,7 @@ class ForecastModel:
 
     def continue_series(self, steps: int) -> np.ndarray:
         """The next ``steps`` values after the last observation stored in the model."""
-        if self.history is None:
+        if self.last_window is None:
             raise ValueError("this model holds no last window; it cannot continue the series")
         if self.exog and steps > min(self.lags):
             raise ValueError(
@@ -124,7 +124,7 @@ class ForecastModel:
             )
         if self.steps > 1 and steps > self.steps:
             raise ValueError(f"this direct model forecasts {self.steps} steps at most; got --steps {steps}")
-        hist = self.history.reshape(self.first, -1)
+        hist = self.last_window.reshape(self.first, -1)
         y = np.concatenate([hist[:, 0], np.zeros(steps)])
         exog = np.concatenate([hist[:, 1:], np.zeros((steps, hist.shape[1] - 1))]) if self.exog else None
         return self.forecast(y, [self.first], steps, exog)[0]
@@ -158,8 +158,8 @@ class ForecastModel:
         if self.x_scaler is not None:
             arrays.update({f"x_scaler.{k}": v for k, v in self.x_scaler.get_state().items()})
             meta["x_scaler"] = [self.x_scaler.name, self.x_scaler.get_config()]
-        if self.history is not None:
-            arrays["history"] = self.history
+        if self.last_window is not None:
+            arrays["last_window"] = self.last_window
         save_container(path, arrays, meta, kind=KIND)
 
     @classmethod
@@ -184,7 +184,7 @@ class ForecastModel:
                 target=meta["target"],
                 exog=meta["exog"],
                 time=meta["time"],
-                history=arrays.get("history"),
+                last_window=arrays.get("last_window"),
                 season=meta["season"],
             )
         except (KeyError, TypeError, ValueError) as exc:

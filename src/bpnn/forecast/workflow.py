@@ -210,9 +210,8 @@ def fit_forecast(
             lags = tuple(sorted({*lags, season}))
     model, best = _train(series, split, lags, steps, scaled, restarts=restarts, **settings)
     model.season = season
-    model.history = np.column_stack([series.y, series.exog])[-model.first :] if series.exog is not None else None
-    if model.history is None:
-        model.history = series.y[-model.first :].copy()
+    observed = series.y if series.exog is None else np.column_stack([series.y, series.exog])
+    model.last_window = observed[-model.first :].copy()
     report, forecasts = _evaluate(model, series, split, horizon, season)
     report.update(
         {
