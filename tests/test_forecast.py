@@ -412,3 +412,12 @@ def test_excel_and_parquet_tables_are_read_like_csv(tmp_path, capsys, suffix):
         assert code == 0, err
         reports.append(json.loads(out)["test"])
     assert reports[0] == reports[1]
+
+
+@pytest.mark.parametrize("module", ["bpnn.forecast", "bpnn.forecast.windows"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
