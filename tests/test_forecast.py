@@ -88,8 +88,11 @@ def test_no_scaling_statistic_depends_on_a_test_value():
     shifted = y.copy()
     split = chronological_split(len(y))
     shifted[split.test :] += 1000.0  # a level shift in the test period only
-    a = fit_forecast(y, lags=4, epochs=60)
-    b = fit_forecast(shifted, lags=4, epochs=60)
+    # lags chosen on validation and the best of two restarts: neither may look at the test period either
+    a = fit_forecast(y, season=12, restarts=2, epochs=60)
+    b = fit_forecast(shifted, season=12, restarts=2, epochs=60)
+    assert a.report["lags"] == b.report["lags"]
+    assert a.report["lag_search_validation_rmse"] == b.report["lag_search_validation_rmse"]
     train = y[: split.validation]
     for run_ in (a, b):
         assert run_.model.y_scaler.data_min_[0] == train.min()
@@ -130,6 +133,31 @@ def test_recursive_forecast_of_a_linear_rule_is_the_hand_loop():
         for h in range(4):
             buf.append(0.6 * buf[-1] + 0.3 * buf[-2] + 1.0)
             assert got[row, h] == pytest.approx(buf[-1])
+
+
+def test_direct_from_the_command_line(tmp_path, capsys):
+    table = write_csv(tmp_path / "s.csv", {"v": np.round(seasonal_series(150), 4)})
+    code, out, err = run(
+        capsys,
+        "forecast",
+        table,
+        "--lags",
+        "6",
+        "--horizon",
+        "4",
+        "--direct",
+        "--json",
+        "--epochs",
+        "50",
+        "-o",
+        tmp_path / "d.bpnn",
+    )
+    assert code == 0, err
+    assert json.loads(out)["mode"] == "direct"
+    assert ForecastModel.load(tmp_path / "d.bpnn").network.n_outputs == 4
+    code, out, err = run(capsys, "forecast", tmp_path / "d.bpnn", "--steps", "4")
+    assert code == 0 and len(out.strip().splitlines()) == 5
+    assert "4 steps at most" in error_line(capsys, "forecast", tmp_path / "d.bpnn", "--steps", "5")
 
 
 def test_direct_forecast_is_the_network_on_the_observed_window():
@@ -181,6 +209,12 @@ def test_the_model_file_continues_the_series(tmp_path, capsys):
     np.testing.assert_allclose([float(line.split(",")[1]) for line in lines[1:]], expected, rtol=1e-10)
     code, _, err = run(capsys, "forecast", tmp_path / "m.bpnn", "--steps", "4", "-o", tmp_path / "next.csv")
     assert code == 0 and (tmp_path / "next.csv").read_text().strip().splitlines() == lines
+    # a new stretch right after the last time is scored from the stored window on
+    more = seasonal_series(160)[150:]
+    new = write_csv(tmp_path / "new.csv", {"t": times[-1] + 5 * np.arange(1, 11), "load": np.round(more, 4)})
+    code, out, err = run(capsys, "forecast", tmp_path / "m.bpnn", "--score", new, "--json")
+    assert code == 0, err
+    assert json.loads(out)["rows_scored"] == 10
 
 
 # -- baselines and metrics -----------------------------------------------------------------

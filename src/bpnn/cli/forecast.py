@@ -191,7 +191,8 @@ def _score(model, args, time_name: str) -> int:
     from bpnn.forecast.baselines import metrics, naive
 
     new = read_series(args.score, model.target, time=model.time["column"], exog=model.exog, fill=args.fill)
-    follows = new.times is not None and model.future_times(1)[0] == new.times[0]
+    # the series' times are kept as text ("2014-03-01", "1005"), as the model file names the next one
+    follows = new.times is not None and str(model.future_times(1)[0]) == new.times[0]
     if follows and model.last_window is not None:
         hist = model.last_window.reshape(model.first, -1)
         y = np.concatenate([hist[:, 0], new.y])
