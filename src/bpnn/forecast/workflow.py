@@ -230,7 +230,7 @@ def fit_forecast(
 
 def _evaluate(model: ForecastModel, series: Series, split: Split, horizon: int, season: int | None):
     y = series.y
-    first = max(model.first, season or 0, max(model.lags))
+    first = max(model.first, season or 0)
     # K of AR(K): the run of lags 1, 2, ..., K at the start of the network's lags
     ar_order = next((k for k in range(1, len(model.lags) + 1) if model.lags[k - 1] != k), len(model.lags) + 1) - 1
     ar_order = max(ar_order, 1)
