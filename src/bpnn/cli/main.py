@@ -429,6 +429,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_table_commands(sub)  # train, predict, info, export
     _add_playground_parser(sub)
+    from bpnn.cli.forecast import add_forecast_parser
+
+    add_forecast_parser(sub)  # forecast: series, lags, baselines
     return parser
 
 
