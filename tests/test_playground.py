@@ -376,3 +376,137 @@ def test_the_cli_says_when_the_port_is_taken(capsys):
         assert main(["playground", "--no-browser", "--port", str(port)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"cannot listen on 127.0.0.1:{port}" in err and "--port" in err
+
+
+# -- who may use it: Host, Origin, token -----------------------------------------------------------------
+def _status(address, path, method="GET", headers=None, body=None):
+    """The HTTP status and JSON body of one request, made with the standard library."""
+    import http.client
+
+    host, port = address.split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=20)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+    finally:
+        conn.close()
+    return response.status, (
+        json.loads(data) if response.getheader("content-type", "").startswith("application/json") else data
+    )
+
+
+UPGRADE = {
+    "Connection": "Upgrade",
+    "Upgrade": "websocket",
+    "Sec-WebSocket-Version": "13",
+    "Sec-WebSocket-Key": base64.b64encode(b"0123456789abcdef").decode(),
+}
+
+
+def _multipart(name: str, content: bytes) -> tuple[bytes, dict]:
+    boundary = "bpnnboundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            f"Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def test_another_origin_gets_403_before_a_session_is_made(server):
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    address, app = server
+    before = len(app.state.tabs)
+    with pytest.raises(InvalidStatus) as info:
+        connect(f"ws://{address}/ws", origin="http://evil.example")
+    assert info.value.response.status_code == 403 and len(app.state.tabs) == before
+    status, body = _status(address, "/ws", headers=UPGRADE | {"Origin": "http://127.0.0.1:1"})
+    assert status == 403 and body["type"] == "error" and body["field"] == "origin"
+    # the page's own origin is let in; so is a client that sends none (not a browser: no page drives it)
+    with connect(f"ws://{address}/ws", origin=f"http://{address}") as ws:
+        key = _receive(ws, "hello")["session"]
+        csv, headers = _multipart("ok.csv", b"a,b,c\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n")
+        status, body = _status(
+            address, f"/upload?session={key}", "POST", headers | {"Origin": "http://evil.example"}, csv
+        )
+        assert status == 403 and body["field"] == "origin" and "evil.example" in body["message"]
+        assert app.state.tabs[key].session.upload is None  # refused before it was read
+        status, body = _status(
+            address, f"/upload?session={key}", "POST", headers | {"Origin": f"http://{address}"}, csv
+        )
+        assert status == 200 and body["rows"] == 4
+
+
+def test_a_wrong_host_is_refused_so_dns_rebinding_gets_nothing(server):
+    address, app = server
+    port = address.split(":")[1]
+    for path, extra in (("/", {}), ("/ws", UPGRADE), ("/healthz", {})):
+        status, body = _status(address, path, headers={"Host": f"evil.example:{port}"} | extra)
+        assert status == 403 and body["field"] == "host" and "evil.example" in body["message"], path
+    for name in ("localhost", "127.0.0.1", "[::1]"):
+        assert _status(address, "/healthz", headers={"Host": f"{name}:{port}"})[0] == 200
+
+
+def test_listening_everywhere_accepts_any_host_name_but_the_token_guards_it():
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    with running_server(token="s3cret", host="0.0.0.0") as (port, app):
+        address, named = f"127.0.0.1:{port}", {"Host": f"box.lan:{port}"}
+        assert _status(address, "/healthz", headers=named)[0] == 200  # any name: the machine's, a LAN address...
+        status, body = _status(address, "/", headers=named)
+        assert status == 403 and body["field"] == "token" and "?token=" in body["message"]
+        assert _status(address, "/?token=wrong", headers=named)[0] == 403
+        assert _status(address, "/?token=s3cret", headers=named)[0] == 200
+        assert _status(address, "/", headers=named | {"Authorization": "token s3cret"})[0] == 200
+        assert _status(address, "/static/app.js", headers=named)[0] == 200  # nothing private in it
+        with pytest.raises(InvalidStatus) as info:
+            connect(f"ws://{address}/ws")
+        assert info.value.response.status_code == 403 and app.state.tabs == {}
+        with connect(f"ws://{address}/ws?token=s3cret") as ws:
+            key = _receive(ws, "hello")["session"]
+            assert _status(address, f"/export/script?session={key}")[0] == 403
+            assert _status(address, f"/export/script?session={key}&token=s3cret")[0] == 200
+
+
+def test_the_printed_link_carries_the_token_and_works_without_it_nothing(tmp_path):
+    import os
+
+    from playground_helpers import free_port
+
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    command = [sys.executable, "-m", "bpnn.cli.main", "playground", "--no-browser", "--token", "--port", str(port)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env) as proc:
+        try:
+            _check_the_printed_link(proc, port)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
+def _check_the_printed_link(proc, port):
+    """The link bpnn playground printed opens the page; the address without its token is refused."""
+    line = proc.stdout.readline()
+    assert line.startswith(f"bpnn playground: http://127.0.0.1:{port}/?token="), line
+    url = line.split()[2]
+    token = url.split("token=")[1]
+    assert len(token) >= 32
+    deadline = time.time() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(url) as r:
+                assert r.status == 200 and b'data-testid="play"' in r.read()
+            break
+        except urllib.error.URLError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.1)
+    status, body = _status(f"127.0.0.1:{port}", "/")
+    assert status == 403 and "?token=" in body["message"]

@@ -12,6 +12,12 @@ A session lives as long as its WebSocket: closing the tab frees it. The CPU work
 in a worker thread, one piece at a time (a lock per session), so the server keeps answering.
 Every message from the page is checked; a bad one gets ``{"type": "error", "field", "message"}``
 back and never stops the server.
+
+Who may talk to it (as Jupyter does it): every request's ``Host`` must name an address the server
+listens on (loopback names by default: a page whose DNS name was rebound to 127.0.0.1 is refused),
+and the WebSocket and every POST whose ``Origin`` is not the page's own are refused, with 403, before
+a session is made. When the server listens beyond this computer (or is asked to), the page, the
+WebSocket, uploads and exports also need the token printed in the link (``?token=...``).
 """
 
 from __future__ import annotations
@@ -32,9 +38,101 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from bpnn.playground.session import MAX_UPLOAD_BYTES, Session, SettingsError, catalog
 
 STATIC = Path(__file__).parent / "static"
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+WILDCARD = frozenset({"0.0.0.0", "::", ""})
 MAX_SESSIONS = 64
 MAX_MESSAGE_BYTES = 100_000
 FRAME_TIMEOUT = 2.0  # seconds to wait for the page to draw a frame before sending the next
+
+
+def error_body(field: str, message: str) -> dict:
+    """The one shape of every error the server sends: over the WebSocket and as an HTTP body."""
+    return {"type": "error", "field": field, "message": message}
+
+
+def _refusal(field: str, message: str, status: int) -> JSONResponse:
+    return JSONResponse(error_body(field, message), status)
+
+
+def _host_name(host: str) -> str:
+    """The name in a ``Host`` header, without its port (``[::1]:8765`` -> ``::1``)."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    if host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.rstrip(".")
+
+
+def allowed_hosts(host: str) -> frozenset | None:
+    """The ``Host`` names accepted when listening on ``host``: loopback names, and ``host`` itself
+    (None, that is any, when listening on every address: the token guards the door then)."""
+    if host in WILDCARD:
+        return None
+    return LOOPBACK | {_host_name(host)}
+
+
+class Guard:
+    """ASGI middleware: refuses, with 403 and before any session exists, a request whose ``Host`` is
+    not one of ``hosts``, a WebSocket or POST whose ``Origin`` is not the page's own, and (with a
+    ``token``) a page, WebSocket, upload or export without it."""
+
+    OPEN = ("/healthz", "/static/")  # no token needed: nothing in them is private
+
+    def __init__(self, app, hosts: frozenset | None, token: str | None):
+        self.app, self.hosts, self.token = app, hosts, token
+        self.state = app.state  # the app's sessions (``.state.tabs``), for tests and benchmarks
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        refusal = self.refusal(scope)
+        if refusal is None:
+            return await self.app(scope, receive, send)
+        logging.getLogger("bpnn.playground").info("refused %s %s: %s", scope["type"], scope["path"], refusal[1])
+        response = _refusal(*refusal, 403)
+        if scope["type"] == "http":
+            return await response(scope, receive, send)
+        await receive()  # websocket.connect
+        if "websocket.http.response" in scope.get("extensions", {}):  # the handshake answered with the JSON
+            await send({"type": "websocket.http.response.start", "status": 403, "headers": response.raw_headers})
+            await send({"type": "websocket.http.response.body", "body": response.body})
+        else:  # closing before accepting answers the handshake with 403
+            await send({"type": "websocket.close", "code": 1008})
+
+    def refusal(self, scope) -> tuple[str, str] | None:
+        """``(field, message)`` when the request must be refused, else None."""
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        host = headers.get("host", "")
+        if self.hosts is not None and _host_name(host) not in self.hosts:
+            return "host", (
+                f"host: this playground answers to {', '.join(sorted(self.hosts))} only; got {host[:100]!r} "
+                "(open the address bpnn playground printed)"
+            )
+        origin = headers.get("origin")
+        if origin is not None and (scope["type"] == "websocket" or scope["method"] not in ("GET", "HEAD")):
+            scheme = "https" if scope.get("scheme") in ("https", "wss") else "http"
+            if origin.lower() != f"{scheme}://{host.lower()}":
+                return "origin", (
+                    f"origin: only the playground's own page may use it ({scheme}://{host[:100]}); "
+                    f"got a request from {origin[:100]!r}"
+                )
+        if self.token is not None and not scope["path"].startswith(self.OPEN):
+            given = _query_token(scope.get("query_string", b"")) or headers.get("authorization", "")
+            given = given.removeprefix("token ").strip()
+            if not secrets.compare_digest(given.encode(), self.token.encode()):
+                return "token", (
+                    "token: this playground needs the token of its link; open the address "
+                    "bpnn playground printed (it ends with ?token=...)"
+                )
+        return None
+
+
+def _query_token(query: bytes) -> str:
+    from urllib.parse import parse_qs
+
+    values = parse_qs(query.decode("latin-1")).get("token", [""])
+    return values[0]
 
 
 class _Tab:
@@ -59,8 +157,22 @@ class _Tab:
             return await asyncio.to_thread(function, *args, **kwargs)
 
 
-def create_app() -> Starlette:
-    """The ASGI application (``uvicorn.run(create_app())``)."""
+def create_app(host: str = "127.0.0.1", token: str | None = None) -> Guard:
+    """The ASGI application (``uvicorn.run(create_app())``).
+
+    Parameters
+    ----------
+    host : str, default="127.0.0.1"
+        The address the server listens on: requests must name it (or a loopback name) in ``Host``;
+        any name is accepted for ``0.0.0.0`` and ``::``.
+    token : str, optional
+        When given, the page, the WebSocket, uploads and exports need it (``?token=...``).
+
+    Returns
+    -------
+    Guard
+        The Starlette app behind the host, origin and token checks; ``.state.tabs`` holds the sessions.
+    """
     tabs: dict[str, _Tab] = {}
 
     async def index(request: Request) -> Response:
@@ -75,38 +187,30 @@ def create_app() -> Starlette:
     async def upload(request: Request) -> Response:
         tab = tab_of(request)
         if tab is None:
-            return JSONResponse({"field": "upload", "message": "upload: no such session (reload the page)"}, 404)
+            return _refusal("upload", "upload: no such session (reload the page)", 404)
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > MAX_UPLOAD_BYTES + 10_000:
-            return JSONResponse(
-                {
-                    "field": "upload",
-                    "message": f"upload: the file is larger than the limit of {MAX_UPLOAD_BYTES:,} bytes",
-                },
-                413,
-            )
+            return _refusal("upload", f"upload: the file is larger than the limit of {MAX_UPLOAD_BYTES:,} bytes", 413)
         try:
             async with request.form(max_files=1, max_fields=5, max_part_size=MAX_UPLOAD_BYTES + 1) as form:
                 item = form.get("file")
                 if item is None or isinstance(item, str):
-                    return JSONResponse(
-                        {"field": "upload", "message": "upload: expected a file in the field 'file'"}, 400
-                    )
+                    return _refusal("upload", "upload: expected a file in the field 'file'", 400)
                 content = await item.read(MAX_UPLOAD_BYTES + 1)
                 name = item.filename or "upload.csv"
         except Exception as exc:  # a malformed or oversized form: say so, keep serving
-            return JSONResponse({"field": "upload", "message": f"upload: the form could not be read ({exc})"}, 400)
+            return _refusal("upload", f"upload: the form could not be read ({exc})", 400)
         try:
             info = await tab.run(tab.session.load_csv, name, content)
         except SettingsError as exc:
-            return JSONResponse({"field": exc.field, "message": str(exc)}, 400)
+            return _refusal(exc.field, str(exc), 400)
         return JSONResponse(info)
 
     async def export(request: Request) -> Response:
         tab = tab_of(request)
         kind = request.path_params["kind"]
         if tab is None:
-            return PlainTextResponse("export: no such session (reload the page)", 404)
+            return _refusal("export", "export: no such session (reload the page)", 404)
         if kind == "model":
             data = await tab.run(tab.session.export_model)
             return Response(
@@ -123,12 +227,12 @@ def create_app() -> Starlette:
                 media_type="text/x-python; charset=utf-8",
                 headers={"Content-Disposition": f'attachment; filename="{name}"'},
             )
-        return PlainTextResponse(f"export: expected model, predict or script; got {kind!r}", 404)
+        return _refusal("export", f"export: expected model, predict or script; got {kind[:100]!r}", 404)
 
     async def websocket(ws: WebSocket) -> None:
         await ws.accept()
         if len(tabs) >= MAX_SESSIONS:
-            await ws.send_json({"type": "error", "field": "session", "message": "too many open tabs; close one"})
+            await ws.send_json(error_body("session", "too many open tabs; close one"))
             await ws.close()
             return
         key = secrets.token_urlsafe(12)
@@ -139,7 +243,7 @@ def create_app() -> Starlette:
             while True:
                 text = await ws.receive_text()
                 if len(text) > MAX_MESSAGE_BYTES:
-                    await tab.send({"type": "error", "field": "message", "message": "message too long"})
+                    await tab.send(error_body("message", f"message: longer than {MAX_MESSAGE_BYTES:,} characters"))
                     continue
                 await _handle(tab, text)
         except WebSocketDisconnect:
@@ -163,7 +267,7 @@ def create_app() -> Starlette:
         ]
     )
     app.state.tabs = tabs
-    return app
+    return Guard(app, allowed_hosts(host), token)
 
 
 async def _handle(tab: _Tab, text: str) -> None:
@@ -175,19 +279,17 @@ async def _handle(tab: _Tab, text: str) -> None:
             raise SettingsError("message", "message: expected an object with a 'type'")
         await _dispatch(tab, message)
     except json.JSONDecodeError:
-        await tab.send({"type": "error", "field": "message", "message": "message: not JSON"})
+        await tab.send(error_body("message", "message: not JSON"))
     except SettingsError as exc:
-        await tab.send({"type": "error", "field": exc.field, "message": str(exc)})
+        await tab.send(error_body(exc.field, str(exc)))
     except (ValueError, TypeError, FloatingPointError) as exc:
         # anything else the engine refuses: the page shows it, the server goes on
-        await tab.send({"type": "error", "field": "", "message": " ".join(str(exc).split())})
+        await tab.send(error_body("", " ".join(str(exc).split())))
     except (WebSocketDisconnect, asyncio.CancelledError):
         raise
     except Exception as exc:  # a bug: say so in the page, log it, keep the tab and the server
         logging.getLogger("bpnn.playground").exception("error while handling %r", text[:200])
-        await tab.send(
-            {"type": "error", "field": "", "message": f"internal error ({type(exc).__name__}: {exc}); please report it"}
-        )
+        await tab.send(error_body("", f"internal error ({type(exc).__name__}: {exc}); please report it"))
 
 
 async def _dispatch(tab: _Tab, message: dict) -> None:
@@ -281,8 +383,27 @@ async def _play(tab: _Tab) -> None:
             return
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True) -> None:
-    """Run the playground until Ctrl-C (``bpnn playground``)."""
+def link(host: str, port: int, token: str | None) -> str:
+    """The address to open: the page on ``host:port`` (this computer for a wildcard), with the token."""
+    shown = "127.0.0.1" if host in WILDCARD else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+
+
+def config(app, host: str, port: int):
+    """uvicorn's configuration for the playground (the message size limit is the server's)."""
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", ws_max_size=MAX_MESSAGE_BYTES)
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True, token: bool = False) -> None:
+    """Run the playground until Ctrl-C (``bpnn playground``).
+
+    A random token is made at each start and required whenever ``host`` is not a loopback address,
+    or when ``token`` is true; the printed (and opened) link carries it.
+    """
     import socket
     import threading
     import webbrowser
@@ -290,17 +411,18 @@ def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True) 
     import uvicorn
 
     try:  # say plainly when the port is taken, before uvicorn logs it and exits
-        with socket.create_server((host, port)):
+        with socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET):
             pass
     except OSError as exc:
         raise ValueError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port") from None
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    config = uvicorn.Config(create_app(), host=host, port=port, log_level="warning", ws_max_size=MAX_MESSAGE_BYTES)
-    server = uvicorn.Server(config)
+    secret = secrets.token_urlsafe(24) if token or host not in LOOPBACK else None
+    url = link(host, port, secret)
+    server = uvicorn.Server(config(create_app(host, secret), host, port))
     print(f"bpnn playground: {url}  (Ctrl-C to stop)", flush=True)
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if host not in LOOPBACK:
         print(
-            f"bpnn playground: listening on {host}: anyone who can reach this computer can use it (there is no login)",
+            f"bpnn playground: listening on {host}: anyone who can reach this computer and has the link "
+            "(its token) can use it",
             flush=True,
         )
     if open_browser:
@@ -308,4 +430,4 @@ def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True) 
     server.run()
 
 
-__all__ = ["create_app", "serve"]
+__all__ = ["Guard", "allowed_hosts", "config", "create_app", "error_body", "link", "serve"]

@@ -94,6 +94,10 @@ function writeUrl() {
 }
 
 // -- talking to the server ----------------------------------------------------------------------
+// the token of the link bpnn playground printed (when it asks for one), sent with every request
+const TOKEN = new URLSearchParams(location.search).get("token");
+function withToken(path) { return TOKEN ? `${path}${path.includes("?") ? "&" : "?"}token=${encodeURIComponent(TOKEN)}` : path; }
+
 function send(msg) { if (st.ws && st.ws.readyState === 1) st.ws.send(JSON.stringify(msg)); }
 
 function change(settings) {
@@ -103,7 +107,7 @@ function change(settings) {
 
 function connect() {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  st.ws = new WebSocket(`${proto}//${location.host}/ws`);
+  st.ws = new WebSocket(`${proto}//${location.host}${withToken("/ws")}`);
   st.ws.onmessage = (ev) => {
     const msg = JSON.parse(ev.data);
     if (msg.type === "hello") {
@@ -197,7 +201,7 @@ function bindControls() {
   };
   $("export").onclick = () => {
     const menu = $("export-menu");
-    for (const kind of ["model", "predict", "script"]) $("export-" + kind).href = `/export/${kind}?session=${st.session}`;
+    for (const kind of ["model", "predict", "script"]) $("export-" + kind).href = withToken(`/export/${kind}?session=${st.session}`);
     menu.hidden = !menu.hidden;
   };
   document.querySelectorAll(".menu-items a").forEach((a) => a.addEventListener("click", () => { $("export-menu").hidden = true; }));
@@ -215,8 +219,13 @@ async function upload() {
   if (!file) return;
   hideError();
   const body = new FormData(); body.append("file", file);
-  const resp = await fetch(`/upload?session=${st.session}`, { method: "POST", body });
-  const info = await resp.json();
+  let resp, info;
+  try {
+    resp = await fetch(withToken(`/upload?session=${st.session}`), { method: "POST", body });
+    info = await resp.json();
+  } catch (e) {  // not the server's JSON (a proxy's page, a lost connection): still say so
+    showError(`upload: ${resp ? `${resp.status} ${resp.statusText}` : e}`); return;
+  }
   if (!resp.ok) { showError(info.message); return; }
   showUploadColumns(info);
 }
