@@ -510,3 +510,44 @@ def _check_the_printed_link(proc, port):
             time.sleep(0.1)
     status, body = _status(f"127.0.0.1:{port}", "/")
     assert status == 403 and "?token=" in body["message"]
+
+
+# -- turns at the CPU ------------------------------------------------------------------------------------
+def test_turns_go_one_at_a_time_to_the_least_served_session_and_a_cancelled_wait_never_runs():
+    import asyncio
+    import threading
+
+    from bpnn.playground.turns import Turns
+
+    runs = []  # (name, start, end, thread)
+
+    def work(name, seconds):
+        start = time.perf_counter()
+        time.sleep(seconds)
+        runs.append((name, start, time.perf_counter(), threading.get_ident()))
+        return name
+
+    async def scenario():
+        turns = Turns(workers=1, slice=0.01)
+        await turns.run("heavy1", work, "h1", 0.1)  # the heavy tabs have used 0.1 s each
+        await turns.run("heavy2", work, "h2", 0.1)
+        blocker = asyncio.create_task(turns.run("heavy1", work, "h1-again", 0.1))
+        await asyncio.sleep(0.02)  # it runs; everything below waits
+        queued = [asyncio.create_task(turns.run(o, work, o, 0.01)) for o in ("heavy2", "heavy1", "light")]
+        dropped = asyncio.create_task(turns.run("gone", work, "gone", 0.01))
+        await asyncio.sleep(0.01)
+        assert turns.waiting("gone") and not turns.waiting("nobody")
+        dropped.cancel()
+        results = await asyncio.gather(blocker, *queued)
+        with pytest.raises(asyncio.CancelledError):
+            await dropped
+        turns.close()
+        return results
+
+    assert asyncio.run(scenario()) == ["h1-again", "heavy2", "heavy1", "light"]
+    names = [r[0] for r in runs]
+    # the light session, new and least served, goes right after the piece under way
+    assert names == ["h1", "h2", "h1-again", "light", "heavy2", "heavy1"]
+    ordered = sorted(runs, key=lambda r: r[1])
+    assert all(a[2] <= b[1] for a, b in zip(ordered, ordered[1:]))  # never two at once
+    assert len({r[3] for r in runs}) == 1  # in the scheduler's one worker thread, not the event loop's

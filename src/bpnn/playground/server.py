@@ -36,11 +36,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from bpnn.playground.session import MAX_UPLOAD_BYTES, Session, SettingsError, catalog
+from bpnn.playground.turns import Turns
 
 STATIC = Path(__file__).parent / "static"
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 WILDCARD = frozenset({"0.0.0.0", "::", ""})
 MAX_SESSIONS = 64
+MAX_SESSIONS_PER_CLIENT = 20  # tabs open from one address: one computer cannot take every session
 MAX_MESSAGE_BYTES = 100_000
 FRAME_TIMEOUT = 2.0  # seconds to wait for the page to draw a frame before sending the next
 
@@ -135,14 +137,42 @@ def _query_token(query: bytes) -> str:
     return values[0]
 
 
+class _MemoryTrim:
+    """Gives the memory of closed sessions back to the system a moment after the last tab closes.
+
+    Python frees a closed session's arrays, but the C allocator keeps the pages for reuse, so the
+    server would stay at its largest size; ``malloc_trim`` (glibc) returns them.
+    """
+
+    DELAY = 1.0  # seconds: many tabs closing together are trimmed once
+
+    def __init__(self):
+        self.handle: asyncio.TimerHandle | None = None
+
+    def soon(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
+        self.handle = asyncio.get_running_loop().call_later(self.DELAY, self.now)
+
+    def now(self) -> None:
+        import ctypes
+        import gc
+
+        self.handle = None
+        gc.collect()
+        with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 class _Tab:
     """A session and what its WebSocket needs around it."""
 
-    def __init__(self, ws: WebSocket):
-        self.ws = ws
+    def __init__(self, ws: WebSocket, turns: Turns):
+        self.ws, self.turns = ws, turns
         self.session = Session()
         self.lock = asyncio.Lock()  # one piece of CPU work at a time
         self.send_lock = asyncio.Lock()
+        self.client = ""  # the address the tab's browser connects from
         self.playing = False
         self.player: asyncio.Task | None = None
         self.drawn = asyncio.Event()
@@ -152,9 +182,21 @@ class _Tab:
         async with self.send_lock:
             await self.ws.send_json(message)
 
-    async def run(self, function, *args, **kwargs):
+    async def run(self, function, *args):
+        """``function(*args)`` in a worker thread, when this tab's turn at the CPU comes (see :mod:`.turns`)."""
         async with self.lock:
-            return await asyncio.to_thread(function, *args, **kwargs)
+            return await self.turns.run(self, function, *args)
+
+    async def stop_playing(self) -> None:
+        """Stop after the epoch under way; an epoch still waiting for its turn is dropped at once."""
+        self.playing = False
+        self.drawn.set()
+        player, self.player = self.player, None
+        if player is None:
+            return
+        if self.turns.waiting(self):
+            player.cancel()
+        await asyncio.wait([player])  # its own error or cancellation stays with it
 
 
 def create_app(host: str = "127.0.0.1", token: str | None = None) -> Guard:
@@ -174,6 +216,8 @@ def create_app(host: str = "127.0.0.1", token: str | None = None) -> Guard:
         The Starlette app behind the host, origin and token checks; ``.state.tabs`` holds the sessions.
     """
     tabs: dict[str, _Tab] = {}
+    turns = Turns(workers=1)
+    trim = _MemoryTrim()
 
     async def index(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", media_type="text/html")
@@ -231,12 +275,16 @@ def create_app(host: str = "127.0.0.1", token: str | None = None) -> Guard:
 
     async def websocket(ws: WebSocket) -> None:
         await ws.accept()
-        if len(tabs) >= MAX_SESSIONS:
-            await ws.send_json(error_body("session", "too many open tabs; close one"))
+        client = ws.client.host if ws.client else ""
+        mine = sum(1 for t in tabs.values() if t.client == client)
+        if len(tabs) >= MAX_SESSIONS or mine >= MAX_SESSIONS_PER_CLIENT:
+            limit = f"{MAX_SESSIONS} in all" if len(tabs) >= MAX_SESSIONS else f"{MAX_SESSIONS_PER_CLIENT} per computer"
+            await ws.send_json(error_body("session", f"session: too many open tabs ({limit}); close one and reload"))
             await ws.close()
             return
         key = secrets.token_urlsafe(12)
-        tab = _Tab(ws)
+        tab = _Tab(ws, turns)
+        tab.client = client
         tabs[key] = tab
         try:
             await tab.send({"type": "hello", "session": key, "catalog": catalog()})
@@ -249,12 +297,10 @@ def create_app(host: str = "127.0.0.1", token: str | None = None) -> Guard:
         except WebSocketDisconnect:
             pass
         finally:
-            tab.playing = False
-            tab.drawn.set()
-            if tab.player is not None:
-                with contextlib.suppress(Exception):
-                    await tab.player
+            await tab.stop_playing()
             tabs.pop(key, None)  # the session and its network go with the tab
+            turns.forget(tab)
+            trim.soon()
 
     app = Starlette(
         routes=[
@@ -298,13 +344,17 @@ async def _dispatch(tab: _Tab, message: dict) -> None:
     if kind == "drawn":
         tab.drawn.set()
         return
-    if kind == "settings":
+    if kind in ("settings", "reset", "regenerate"):
         await _pause(tab)
-        try:
-            await tab.run(session.apply, message.get("settings", {}))
-        finally:
-            await tab.send(session.state())
-            await tab.send(await tab.run(session.frame))
+        if kind == "settings":
+            change = message.get("settings", {})
+        else:
+            change = None if kind == "reset" else {"seed": (session.settings.seed + 1) % (2**31 - 1)}
+        state, frame, error = await tab.run(_change, session, change)
+        await tab.send(state)
+        await tab.send(frame)
+        if error is not None:
+            raise error
         return
     if kind == "play":
         if not tab.playing:
@@ -318,23 +368,7 @@ async def _dispatch(tab: _Tab, message: dict) -> None:
         return
     if kind == "step":
         await _pause(tab)
-        await tab.run(session.step, 1)
-        await tab.send(await tab.run(session.frame))
-        return
-    if kind == "reset":
-        await _pause(tab)
-        await tab.run(session.reset)
-        await tab.send(session.state())
-        await tab.send(await tab.run(session.frame))
-        return
-    if kind == "regenerate":
-        await _pause(tab)
-        seed = (session.settings.seed + 1) % (2**31 - 1)
-        try:
-            await tab.run(session.apply, {"seed": seed})
-        finally:
-            await tab.send(session.state())
-            await tab.send(await tab.run(session.frame))
+        await tab.send(await tab.run(_step_and_frame, session))
         return
     if kind == "explain":
         reply = await tab.run(
@@ -346,20 +380,31 @@ async def _dispatch(tab: _Tab, message: dict) -> None:
         )
         await tab.send(reply)
         return
-    raise SettingsError("type", f"type: unknown message {kind!r}")
+    raise SettingsError("type", f"type: unknown message {str(kind)[:100]!r}")
 
 
 async def _pause(tab: _Tab) -> None:
     """Stop playing after the epoch under way (a worker thread cannot be cancelled halfway)."""
     was = tab.playing
-    tab.playing = False
-    tab.drawn.set()
-    if tab.player is not None:
-        with contextlib.suppress(Exception):
-            await tab.player
-        tab.player = None
+    await tab.stop_playing()
     if was:
         await tab.send({"type": "playing", "playing": False})
+
+
+def _change(session: Session, settings: dict | None) -> tuple[dict, dict, Exception | None]:
+    """New ``settings`` (None: a reset) and the state and frame that show the outcome, in one turn.
+
+    A refused change leaves the session as it was; the error comes back to be sent after them.
+    """
+    error = None
+    try:
+        if settings is None:
+            session.reset()
+        else:
+            session.apply(settings)
+    except Exception as exc:  # noqa: BLE001 (sent to the page by _handle, after the state in force)
+        error = exc
+    return session.state(), session.frame(), error
 
 
 def _step_and_frame(session: Session) -> dict:
