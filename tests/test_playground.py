@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import importlib.util
 import json
+import logging
 import socket
 import subprocess
 import sys
@@ -551,3 +552,108 @@ def test_turns_go_one_at_a_time_to_the_least_served_session_and_a_cancelled_wait
     ordered = sorted(runs, key=lambda r: r[1])
     assert all(a[2] <= b[1] for a, b in zip(ordered, ordered[1:]))  # never two at once
     assert len({r[3] for r in runs}) == 1  # in the scheduler's one worker thread, not the event loop's
+
+
+# -- every bad input a message ------------------------------------------------------------------------------
+def test_every_bad_message_is_answered_with_a_message_and_nothing_reaches_the_log(server, caplog):
+    import warnings
+
+    from websockets.sync.client import connect
+
+    address, _ = server
+    settings = '{"type": "settings", "settings": {"seed": SEED}}'
+    cases = [
+        (
+            settings.replace("SEED", "1" + "0" * 400),
+            "seed",
+            "seed: expected a whole number from 0 to 2.14748e+09; got a number of 401 digits",
+        ),
+        (settings.replace("SEED", "1e400"), "seed", "got inf"),
+        (settings.replace("SEED", "-1"), "seed", "got -1"),
+        (settings.replace("SEED", "7" * 5000), "message", "message: not JSON"),  # beyond Python's int reading
+        ("[" * 40_000 + "]" * 40_000, "message", "message: nested at most 8 levels deep"),
+        ('{"type": "settings", "settings": {"lr": "' + "9" * 50_000 + '"}}', "lr", "..."),
+        (
+            '{"type": "explain", "layer": 1, "neuron": 1, "sample": ' + "9" * 400 + "}",
+            "sample",
+            "got a number of 400 digits",
+        ),
+        ('{"type": "' + "x" * 300 + '"}', "type", "unknown message"),
+        ("x" * 150_000, None, None),  # longer than the WebSocket's limit: the connection closes, the server goes on
+    ]
+    caplog.set_level(logging.INFO)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for text, field, words in cases:
+            with connect(f"ws://{address}/ws", max_size=2**24) as ws:
+                _receive(ws, "hello")
+                ws.send(text)
+                if field is None:
+                    with pytest.raises(Exception):  # noqa: B017 (closed with 1009, message too big)
+                        _receive(ws, "error", timeout=5)
+                    continue
+                error = _receive(ws, "error")
+                assert set(error) == {"type", "field", "message"}
+                assert error["field"] == field and words in error["message"], (text[:80], error)
+                assert len(error["message"]) < 400
+                ws.send(b"\x00\x01")  # binary data
+                assert _receive(ws, "error")["message"] == "message: expected JSON text; got binary data"
+                ws.send('{"type": "step"}')  # and the tab still works
+                assert _receive(ws, "frame")["epoch"] == 1
+        # a run that diverges: the page's divergence message, no numerical warning
+        with connect(f"ws://{address}/ws", max_size=2**24) as ws:
+            _receive(ws, "hello")
+            change = {"dataset": "xor4", "hidden": [8, 8], "activation": "identity", "lr": 10, "batch": 1}
+            ws.send(json.dumps({"type": "settings", "settings": change}))
+            _receive(ws, "frame")
+            ws.send(json.dumps({"type": "play"}))
+            while True:
+                frame = _receive(ws, "frame")
+                if frame["message"]:
+                    break
+                ws.send(json.dumps({"type": "drawn"}))
+            assert frame["message"].startswith("Training diverged") and "learning_rate" in frame["message"]
+            assert _receive(ws, "playing")["playing"] is False
+            assert np.isfinite(floats(frame["output"])).all()
+    assert [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)] == []
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info] == []
+
+
+@pytest.mark.parametrize(
+    "name, shown",
+    [
+        ("..", "upload.csv"),
+        (".", "upload.csv"),
+        ("", "upload.csv"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\me\\data.csv", "data.csv"),
+        ("tab\there\x00.csv", "tabhere.csv"),
+        ("n" * 300 + ".csv", "n" * 93 + "....csv"),
+    ],
+)
+def test_upload_names_are_made_safe_and_never_an_internal_error(server, name, shown):
+    from websockets.sync.client import connect
+
+    address, app = server
+    with connect(f"ws://{address}/ws") as ws:
+        key = _receive(ws, "hello")["session"]
+        body, headers = _multipart(name.replace('"', ""), b"a,b,c\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n")
+        status, info = _status(address, f"/upload?session={key}", "POST", headers, body)
+        assert status == 200 and info["name"] == shown and len(info["name"]) <= 100
+        bad, headers = _multipart(name, b"a,b,c\n1,x,0\n")
+        status, info = _status(address, f"/upload?session={key}", "POST", headers, bad)
+        assert status == 400 and set(info) == {"type", "field", "message"}
+        assert info["message"].startswith(shown + ", line 2") and "/tmp" not in info["message"]
+
+
+def test_a_name_too_long_for_the_form_reader_is_a_message_too(server):
+    from websockets.sync.client import connect
+
+    address, _ = server
+    with connect(f"ws://{address}/ws") as ws:
+        key = _receive(ws, "hello")["session"]
+        body, headers = _multipart("n" * 5000 + ".csv", b"a,b,c\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n")
+        status, info = _status(address, f"/upload?session={key}", "POST", headers, body)
+    assert (
+        status == 400 and info["type"] == "error" and info["message"].startswith("upload: the form could not be read")
+    )

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import secrets
 from pathlib import Path
 
@@ -44,6 +45,8 @@ WILDCARD = frozenset({"0.0.0.0", "::", ""})
 MAX_SESSIONS = 64
 MAX_SESSIONS_PER_CLIENT = 20  # tabs open from one address: one computer cannot take every session
 MAX_MESSAGE_BYTES = 100_000
+MAX_DEPTH = 8  # levels of nesting in a message (the page's deepest is 3: {"settings": {"hidden": [...]}})
+_JSON_SYNTAX = re.compile(r'[\[\]{}"\\]')
 FRAME_TIMEOUT = 2.0  # seconds to wait for the page to draw a frame before sending the next
 
 
@@ -248,6 +251,11 @@ def create_app(host: str = "127.0.0.1", token: str | None = None) -> Guard:
             info = await tab.run(tab.session.load_csv, name, content)
         except SettingsError as exc:
             return _refusal(exc.field, str(exc), 400)
+        except (ValueError, TypeError) as exc:
+            return _refusal("upload", "upload: " + " ".join(str(exc).split()), 400)
+        except Exception as exc:  # a bug: the page still gets a message in the one shape
+            logging.getLogger("bpnn.playground").exception("error while reading an upload")
+            return _refusal("upload", f"upload: internal error ({type(exc).__name__}); please report it", 500)
         return JSONResponse(info)
 
     async def export(request: Request) -> Response:
@@ -289,11 +297,10 @@ def create_app(host: str = "127.0.0.1", token: str | None = None) -> Guard:
         try:
             await tab.send({"type": "hello", "session": key, "catalog": catalog()})
             while True:
-                text = await ws.receive_text()
-                if len(text) > MAX_MESSAGE_BYTES:
-                    await tab.send(error_body("message", f"message: longer than {MAX_MESSAGE_BYTES:,} characters"))
-                    continue
-                await _handle(tab, text)
+                received = await ws.receive()
+                if received["type"] == "websocket.disconnect":
+                    raise WebSocketDisconnect(received.get("code", 1000))
+                await _handle(tab, received.get("text"))
         except WebSocketDisconnect:
             pass
         finally:
@@ -316,16 +323,56 @@ def create_app(host: str = "127.0.0.1", token: str | None = None) -> Guard:
     return Guard(app, allowed_hosts(host), token)
 
 
-async def _handle(tab: _Tab, text: str) -> None:
+def parse_message(text) -> dict:
+    """A message from the page: JSON text of an object with a ``type``, at most ``MAX_MESSAGE_BYTES``
+    long and ``MAX_DEPTH`` levels deep (checked before parsing: no deep recursion in the parser)."""
     import json
 
+    if not isinstance(text, str):
+        raise SettingsError("message", "message: expected JSON text; got binary data")
+    if len(text) > MAX_MESSAGE_BYTES:
+        raise SettingsError("message", f"message: longer than {MAX_MESSAGE_BYTES:,} characters; got {len(text):,}")
+    depth = json_depth(text)
+    if depth > MAX_DEPTH:
+        raise SettingsError("message", f"message: nested at most {MAX_DEPTH} levels deep; got deeper")
     try:
         message = json.loads(text)
-        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-            raise SettingsError("message", "message: expected an object with a 'type'")
-        await _dispatch(tab, message)
-    except json.JSONDecodeError:
-        await tab.send(error_body("message", "message: not JSON"))
+    except ValueError:  # not JSON, or a number too long to read
+        raise SettingsError("message", "message: not JSON") from None
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        raise SettingsError("message", "message: expected an object with a 'type'")
+    return message
+
+
+def json_depth(text: str, stop: int = MAX_DEPTH) -> int:
+    """How deep the arrays and objects of JSON ``text`` nest (brackets inside strings not counted),
+    counted up to one more than ``stop``."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for match in _JSON_SYNTAX.finditer(text):
+        char = match.group()
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > stop:
+                break
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+async def _handle(tab: _Tab, text: str | None) -> None:
+    try:
+        await _dispatch(tab, parse_message(text))
     except SettingsError as exc:
         await tab.send(error_body(exc.field, str(exc)))
     except (ValueError, TypeError, FloatingPointError) as exc:
@@ -334,7 +381,7 @@ async def _handle(tab: _Tab, text: str) -> None:
     except (WebSocketDisconnect, asyncio.CancelledError):
         raise
     except Exception as exc:  # a bug: say so in the page, log it, keep the tab and the server
-        logging.getLogger("bpnn.playground").exception("error while handling %r", text[:200])
+        logging.getLogger("bpnn.playground").exception("error while handling %r", (text or "")[:200])
         await tab.send(error_body("", f"internal error ({type(exc).__name__}: {exc}); please report it"))
 
 

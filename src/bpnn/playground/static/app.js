@@ -120,7 +120,8 @@ function connect() {
     else if (msg.type === "explain") onExplain(msg);
     else if (msg.type === "error") showError(msg.message);
   };
-  st.ws.onclose = () => showError("The connection to the playground server was closed; reload the page.");
+  // the server's own reason (too many tabs, a refused link) stays in view; otherwise say what happened
+  st.ws.onclose = () => { if ($("error").hidden) showError("The connection to the playground server was closed; reload the page."); };
 }
 
 function showError(text) { const e = $("error"); e.textContent = text; e.hidden = false; }
