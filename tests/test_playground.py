@@ -25,7 +25,9 @@ pytest.importorskip("uvicorn")
 from bpnn.explain.render import render  # noqa: E402
 from bpnn.explain.step import explain_step  # noqa: E402
 from bpnn.io.csvdata import DataError, read_csv  # noqa: E402
+from bpnn.playground.datasets import DATASETS  # noqa: E402
 from bpnn.playground.session import (  # noqa: E402
+    OPTIMIZER_NAMES,
     PRESETS,
     Session,
     Settings,
@@ -657,3 +659,34 @@ def test_a_name_too_long_for_the_form_reader_is_a_message_too(server):
     assert (
         status == 400 and info["type"] == "error" and info["message"].startswith("upload: the form could not be read")
     )
+
+
+# -- every dataset of the menu trains with every optimizer -------------------------------------------------
+@pytest.mark.parametrize("dataset", sorted(DATASETS))
+def test_every_dataset_of_the_menu_trains_with_every_optimizer(server, dataset):
+    """As a page does it: a fresh tab, the dataset chosen from the menu (which sends its problem type
+    too), then each optimizer from its menu, and five steps; no error, and the training loss goes down.
+    The seed's four XOR points keep the batch size of 10 set for the others, with a note."""
+    from websockets.sync.client import connect
+
+    address, _ = server
+    kind = DATASETS[dataset].kind
+    with connect(f"ws://{address}/ws", max_size=2**24) as ws:
+        _receive(ws, "hello")
+        for optimizer in OPTIMIZER_NAMES:
+            for change in ({"dataset": dataset, "problem": kind}, {"optimizer": optimizer}):
+                ws.send(json.dumps({"type": "settings", "settings": change}))
+                state = _receive(ws, "state")
+                first = _receive(ws, "frame")
+            assert (state["settings"]["dataset"], state["settings"]["optimizer"]) == (dataset, optimizer)
+            for epoch in range(1, 6):
+                ws.send('{"type": "step"}')
+                msg = json.loads(ws.recv(timeout=30))
+                assert msg["type"] == "frame", (optimizer, msg)
+                assert msg["epoch"] == epoch and "diverged" not in msg["message"], (optimizer, msg["message"])
+            assert msg["train_loss"] < first["train_loss"], optimizer
+            full_batch = optimizer in ("rprop", "lbfgs", "lm", "br")
+            if dataset == "xor4" and not full_batch:
+                assert msg["message"] == "batch: 10 is more than the 4 training points; each batch is all 4 of them"
+            else:
+                assert msg["message"] == ""

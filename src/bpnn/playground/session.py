@@ -346,10 +346,6 @@ class Session:
                 f"optimizer: Levenberg-Marquardt is for small networks (at most {MAX_LM_PARAMS} weights "
                 f"and biases); this one has {net.n_params}",
             )
-        if s.batch > len(self.P_train) and s.optimizer not in _FULL_BATCH:
-            raise SettingsError(
-                "batch", f"batch: expected at most the {len(self.P_train)} training points; got {s.batch}"
-            )
         self.net = net
         self.optimizer = _make_optimizer(s.optimizer, s.lr)
         self.X_train = features(self.P_train, s.features)
@@ -359,7 +355,7 @@ class Session:
         self.epoch = 0
         self.history: list[tuple[int, float, float]] = []
         self.previous_weights = net.get_weights()
-        self.message = ""
+        self.message = self.batch_note()
         self.diverged = False
         self.history.append((0, *self.losses()))
 
@@ -367,6 +363,15 @@ class Session:
     def batch_size(self) -> int | None:
         s = self.settings
         return None if s.optimizer in _FULL_BATCH or s.batch >= len(self.P_train) else s.batch
+
+    def batch_note(self) -> str:
+        """What the page says when the batch size is more than the training points (each batch is then
+        all of them): a dataset chosen from the menu (the seed's four XOR points) keeps the batch size set
+        for the others, and trains."""
+        s, n = self.settings, len(self.P_train)
+        if s.batch <= n or s.optimizer in _FULL_BATCH:
+            return ""
+        return f"batch: {s.batch} is more than the {n} training points; each batch is all {n} of them"
 
     def step(self, epochs: int = 1) -> None:
         """Train ``epochs`` epochs, each one call of ``Network.fit`` (seeded by the run's seed and the epoch)."""
