@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import importlib.util
 import json
 import logging
@@ -690,3 +691,42 @@ def test_every_dataset_of_the_menu_trains_with_every_optimizer(server, dataset):
                 assert msg["message"] == "batch: 10 is more than the 4 training points; each batch is all 4 of them"
             else:
                 assert msg["message"] == ""
+
+
+def test_one_computer_may_open_twenty_tabs_and_the_next_is_told_why():
+    from websockets.sync.client import connect
+
+    from bpnn.playground.server import MAX_SESSIONS_PER_CLIENT
+
+    with running_server() as (port, app), contextlib.ExitStack() as stack:
+        for _ in range(MAX_SESSIONS_PER_CLIENT):
+            _receive(stack.enter_context(connect(f"ws://127.0.0.1:{port}/ws")), "hello")
+        assert len(app.state.tabs) == MAX_SESSIONS_PER_CLIENT == 20
+        with connect(f"ws://127.0.0.1:{port}/ws") as extra:
+            error = json.loads(extra.recv(timeout=20))
+            assert error == {
+                "type": "error",
+                "field": "session",
+                "message": "session: too many open tabs (20 per computer); close one and reload",
+            }
+        assert len(app.state.tabs) == MAX_SESSIONS_PER_CLIENT
+
+
+def test_listening_beyond_this_computer_prints_a_link_with_a_token_and_the_warning(monkeypatch, capsys):
+    import uvicorn
+
+    from bpnn.cli.main import main
+    from playground_helpers import free_port
+
+    served = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self: served.append(self.config))
+    port = free_port()
+    assert main(["playground", "--no-browser", "--host", "0.0.0.0", "--port", str(port)]) == 0
+    assert main(["playground", "--no-browser", "--port", str(port)]) == 0
+    first, warning, plain = capsys.readouterr().out.splitlines()
+    assert first.startswith(f"bpnn playground: http://127.0.0.1:{port}/?token=")
+    assert "listening on 0.0.0.0" in warning and "has the link (its token)" in warning
+    assert plain == f"bpnn playground: http://127.0.0.1:{port}/  (Ctrl-C to stop)"  # on loopback: no token
+    token = first.split("token=")[1].split()[0]
+    assert served[0].app.token == token and served[0].app.hosts is None and served[1].app.token is None
+    assert served[0].ws_max_size == 100_000

@@ -560,3 +560,20 @@ def test_with_a_token_the_printed_link_works_and_a_link_without_it_is_refused(br
         finally:
             proc.terminate()
             proc.wait(10)
+
+
+def test_the_page_shows_the_servers_messages_for_hostile_input(page):
+    load(page)
+    page.goto(page.base + "#seed=1" + "0" * 400)
+    expect(page.get_by_test_id("error")).to_contain_text(
+        "seed: expected a whole number from 0 to 2.14748e+09; got '1000"
+    )
+    assert len(page.get_by_test_id("error").text_content()) < 200
+    page.goto(page.base)
+    load(page)
+    bad = b"a,b,c\n1,2,0\n2,x,1\n"
+    page.get_by_test_id("upload").set_input_files(files=[{"name": "..", "mimeType": "text/csv", "buffer": bad}])
+    expect(page.get_by_test_id("error")).to_contain_text("upload.csv, line 3")
+    good = b"a,b,c\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n"
+    page.get_by_test_id("upload").set_input_files(files=[{"name": ".", "mimeType": "text/csv", "buffer": good}])
+    expect(page.locator("#upload-name")).to_have_text("upload.csv: 4 rows")

@@ -309,7 +309,13 @@ def create_app(host: str = "127.0.0.1", token: str | None = None) -> Guard:
             turns.forget(tab)
             trim.soon()
 
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        turns.close()
+
     app = Starlette(
+        lifespan=lifespan,
         routes=[
             Route("/", index),
             Route("/healthz", healthz),
@@ -317,7 +323,7 @@ def create_app(host: str = "127.0.0.1", token: str | None = None) -> Guard:
             Route("/export/{kind}", export),
             WebSocketRoute("/ws", websocket),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
-        ]
+        ],
     )
     app.state.tabs = tabs
     return Guard(app, allowed_hosts(host), token)
