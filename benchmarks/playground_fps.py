@@ -120,19 +120,23 @@ HEAVY = {"dataset": "circle", "points": 2000, "hidden": [50, 50, 50], "activatio
 
 class ServerProcess:
     """``bpnn playground`` in a process of its own (the door a user uses), from ``src`` if given
-    (another checkout's ``src`` folder: how the benchmark measures the code before a change)."""
+    (another checkout's ``src`` folder: how the benchmark measures the code before a change), with
+    more command-line ``options`` if given; ``link`` is the address it printed."""
 
-    def __init__(self, src: str | None = None):
+    def __init__(self, src: str | None = None, options: tuple[str, ...] = ()):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         path = [src] if src else []
         self.env = dict(os.environ, PYTHONPATH=os.pathsep.join(path + sys.path))
-        self.src = src
+        self.src, self.options = src, options
 
     def __enter__(self):
         command = [sys.executable, "-m", "bpnn.cli.main", "playground", "--no-browser", "--port", str(self.port)]
-        self.proc = subprocess.Popen(command, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [*command, *self.options], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+        self.link = self.proc.stdout.readline().split("  ")[0].removeprefix("bpnn playground: ")
         deadline = time.time() + 60
         while not self.answers("/healthz", 1.0):
             if time.time() > deadline or self.proc.poll() is not None:
@@ -148,6 +152,7 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self.proc.stdout.close()
 
     def answers(self, path: str, timeout: float) -> bool:
         import urllib.request

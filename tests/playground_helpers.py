@@ -2,8 +2,14 @@
 
 import contextlib
 import socket
+import sys
 import threading
 import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # `benchmarks/` (its ServerProcess runs `bpnn playground`) sits next to `src/`
+    sys.path.insert(0, str(REPO))
 
 
 def free_port() -> int:

@@ -479,41 +479,16 @@ def test_listening_everywhere_accepts_any_host_name_but_the_token_guards_it():
             assert _status(address, f"/export/script?session={key}&token=s3cret")[0] == 200
 
 
-def test_the_printed_link_carries_the_token_and_works_without_it_nothing(tmp_path):
-    import os
+def test_the_printed_link_carries_the_token_and_works_without_it_nothing():
+    from benchmarks.playground_fps import ServerProcess
 
-    from playground_helpers import free_port
-
-    port = free_port()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    command = [sys.executable, "-m", "bpnn.cli.main", "playground", "--no-browser", "--token", "--port", str(port)]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env) as proc:
-        try:
-            _check_the_printed_link(proc, port)
-        finally:
-            proc.terminate()
-            proc.wait(10)
-
-
-def _check_the_printed_link(proc, port):
-    """The link bpnn playground printed opens the page; the address without its token is refused."""
-    line = proc.stdout.readline()
-    assert line.startswith(f"bpnn playground: http://127.0.0.1:{port}/?token="), line
-    url = line.split()[2]
-    token = url.split("token=")[1]
-    assert len(token) >= 32
-    deadline = time.time() + 20
-    while True:
-        try:
-            with urllib.request.urlopen(url) as r:
-                assert r.status == 200 and b'data-testid="play"' in r.read()
-            break
-        except urllib.error.URLError:
-            if time.time() > deadline:
-                raise
-            time.sleep(0.1)
-    status, body = _status(f"127.0.0.1:{port}", "/")
-    assert status == 403 and "?token=" in body["message"]
+    with ServerProcess(options=("--token",)) as server:
+        assert server.link.startswith(f"http://127.0.0.1:{server.port}/?token=")
+        assert len(server.link.split("token=")[1]) >= 32
+        with urllib.request.urlopen(server.link) as r:
+            assert r.status == 200 and b'data-testid="play"' in r.read()
+        status, body = _status(f"127.0.0.1:{server.port}", "/")
+        assert status == 403 and "?token=" in body["message"]
 
 
 # -- turns at the CPU ------------------------------------------------------------------------------------

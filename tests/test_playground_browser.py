@@ -516,50 +516,31 @@ def test_a_wrong_host_is_refused(browser, server):
 
 
 def test_with_a_token_the_printed_link_works_and_a_link_without_it_is_refused(browser, tmp_path):
-    import subprocess
-    import sys
+    from benchmarks.playground_fps import ServerProcess
 
-    from playground_helpers import free_port
-
-    port = free_port()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    command = [sys.executable, "-m", "bpnn.cli.main", "playground", "--no-browser", "--token", "--port", str(port)]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env) as proc:
-        try:
-            printed = proc.stdout.readline().split()[2]
-            assert "?token=" in printed
-            context = browser.new_context(accept_downloads=True)
-            page = context.new_page()
-            page.set_default_timeout(TIMEOUT)
-            deadline = time.time() + 20
-            while True:
-                try:
-                    refused = page.goto(f"http://127.0.0.1:{port}/#hidden=3")
-                    break
-                except Exception:
-                    if time.time() > deadline:
-                        raise
-                    time.sleep(0.2)
-            assert refused.status == 403 and "token" in page.content()
-            page.base = printed
-            load(page, "hidden=3")
-            page.get_by_test_id("step").click()
-            expect(page.get_by_test_id("epoch")).to_have_text("000001")
-            # uploads and exports carry the token too
-            page.get_by_test_id("upload").set_input_files(
-                files=[{"name": "mine.csv", "mimeType": "text/csv", "buffer": b"u,v,t\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n"}]
-            )
-            expect(page.get_by_test_id("upload-x")).to_be_visible()
-            page.get_by_test_id("export").click()
-            with page.expect_download() as info:
-                page.get_by_test_id("export-script").click()
-            path = tmp_path / info.value.suggested_filename
-            info.value.save_as(path)
-            assert "EPOCHS = 1" in path.read_text()
-            context.close()
-        finally:
-            proc.terminate()
-            proc.wait(10)
+    with ServerProcess(options=("--token",)) as server:
+        assert "?token=" in server.link
+        context = browser.new_context(accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        refused = page.goto(f"http://127.0.0.1:{server.port}/#hidden=3")
+        assert refused.status == 403 and "token" in page.content()
+        page.base = server.link
+        load(page, "hidden=3")
+        page.get_by_test_id("step").click()
+        expect(page.get_by_test_id("epoch")).to_have_text("000001")
+        # uploads and exports carry the token too
+        page.get_by_test_id("upload").set_input_files(
+            files=[{"name": "mine.csv", "mimeType": "text/csv", "buffer": b"u,v,t\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n"}]
+        )
+        expect(page.get_by_test_id("upload-x")).to_be_visible()
+        page.get_by_test_id("export").click()
+        with page.expect_download() as info:
+            page.get_by_test_id("export-script").click()
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        assert "EPOCHS = 1" in path.read_text()
+        context.close()
 
 
 def test_the_page_shows_the_servers_messages_for_hostile_input(page):

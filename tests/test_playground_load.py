@@ -14,15 +14,14 @@ several seconds without turns and about a third of a second with them (``benchma
 from __future__ import annotations
 
 import statistics
-import sys
-from pathlib import Path
 
 import pytest
+
+import playground_helpers  # noqa: F401 (puts benchmarks/ on the path)
 
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 pytest.importorskip("websockets")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.playground_fps import ServerProcess, light_tab_under_load  # noqa: E402
 

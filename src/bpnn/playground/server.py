@@ -8,8 +8,9 @@ Routes
 ``POST /upload?session=`` a CSV file for the tab's session (multipart field ``file``)
 ``GET /export/{kind}?session=``  ``model`` (.bpnn), ``predict`` (NumPy predict()), ``script`` (the run in bpnn)
 
-A session lives as long as its WebSocket: closing the tab frees it. The CPU work of a session runs
-in a worker thread, one piece at a time (a lock per session), so the server keeps answering.
+A session lives as long as its WebSocket: closing the tab frees it. The sessions' CPU work runs in
+a worker thread, in turns that go to the least-served session first (:mod:`bpnn.playground.turns`),
+so the server keeps answering and a light tab is not starved by heavy ones.
 Every message from the page is checked; a bad one gets ``{"type": "error", "field", "message"}``
 back and never stops the server.
 
