@@ -45,6 +45,7 @@ MAX_REG_RATE = 10.0
 MAX_LM_PARAMS = 400  # LM solves a (parameters x parameters) system every epoch
 MAX_UPLOAD_BYTES = 2_000_000
 MAX_UPLOAD_ROWS = 5000
+F32_MAX = float(np.finfo(np.float32).max)  # the pictures go to the page in float32
 GRID = 100  # the decision surface is GRID x GRID
 THUMB = 24  # each neuron's small heat map is THUMB x THUMB
 
@@ -217,9 +218,6 @@ def validate_settings(raw: dict, upload_columns=None, base: Settings | None = No
             "reg", f"reg: the 'br' optimizer sets its own weight decay; choose none; got {out['reg']!r}"
         )
     return Settings(**out)
-
-
-F32_MAX = float(np.finfo(np.float32).max)
 
 
 def _b64(array) -> str:
