@@ -177,6 +177,7 @@ class _Tab:
         self.lock = asyncio.Lock()  # one piece of CPU work at a time
         self.send_lock = asyncio.Lock()
         self.client = ""  # the address the tab's browser connects from
+        self.closed = False
         self.playing = False
         self.player: asyncio.Task | None = None
         self.drawn = asyncio.Event()
@@ -189,6 +190,8 @@ class _Tab:
     async def run(self, function, *args):
         """``function(*args)`` in a worker thread, when this tab's turn at the CPU comes (see :mod:`.turns`)."""
         async with self.lock:
+            if self.closed:  # an upload or export that came as the tab closed: its session is gone
+                raise SettingsError("session", "session: the tab was closed (reload the page)")
             return await self.turns.run(self, function, *args)
 
     async def stop_playing(self) -> None:
@@ -259,28 +262,26 @@ def create_app(host: str = "127.0.0.1", token: str | None = None) -> Guard:
             return _refusal("upload", f"upload: internal error ({type(exc).__name__}); please report it", 500)
         return JSONResponse(info)
 
+    # what each export is: the session's method, its file name and its media type
+    exports = {
+        "model": ("export_model", "playground.bpnn", "application/octet-stream"),
+        "predict": ("export_predict", "predict_model.py", "text/x-python; charset=utf-8"),
+        "script": ("export_script", "playground_run.py", "text/x-python; charset=utf-8"),
+    }
+
     async def export(request: Request) -> Response:
         tab = tab_of(request)
         kind = request.path_params["kind"]
         if tab is None:
             return _refusal("export", "export: no such session (reload the page)", 404)
-        if kind == "model":
-            data = await tab.run(tab.session.export_model)
-            return Response(
-                data,
-                media_type="application/octet-stream",
-                headers={"Content-Disposition": 'attachment; filename="playground.bpnn"'},
-            )
-        if kind in ("predict", "script"):
-            function = tab.session.export_predict if kind == "predict" else tab.session.export_script
-            text = await tab.run(function)
-            name = "predict_model.py" if kind == "predict" else "playground_run.py"
-            return Response(
-                text,
-                media_type="text/x-python; charset=utf-8",
-                headers={"Content-Disposition": f'attachment; filename="{name}"'},
-            )
-        return _refusal("export", f"export: expected model, predict or script; got {kind[:100]!r}", 404)
+        if kind not in exports:
+            return _refusal("export", f"export: expected model, predict or script; got {kind[:100]!r}", 404)
+        method, name, media_type = exports[kind]
+        try:
+            data = await tab.run(getattr(tab.session, method))
+        except SettingsError as exc:  # the tab closed meanwhile
+            return _refusal(exc.field, str(exc), 404)
+        return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     async def websocket(ws: WebSocket) -> None:
         await ws.accept()
@@ -306,8 +307,10 @@ def create_app(host: str = "127.0.0.1", token: str | None = None) -> Guard:
             pass
         finally:
             await tab.stop_playing()
+            tab.closed = True
             tabs.pop(key, None)  # the session and its network go with the tab
-            turns.forget(tab)
+            async with tab.lock:  # (after the work under way, if any)
+                turns.forget(tab)
             trim.soon()
 
     @contextlib.asynccontextmanager
