@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import importlib.util
 import json
+import logging
 import socket
 import subprocess
 import sys
@@ -24,7 +26,9 @@ pytest.importorskip("uvicorn")
 from bpnn.explain.render import render  # noqa: E402
 from bpnn.explain.step import explain_step  # noqa: E402
 from bpnn.io.csvdata import DataError, read_csv  # noqa: E402
+from bpnn.playground.datasets import DATASETS  # noqa: E402
 from bpnn.playground.session import (  # noqa: E402
+    OPTIMIZER_NAMES,
     PRESETS,
     Session,
     Settings,
@@ -380,3 +384,328 @@ def test_the_cli_says_when_the_port_is_taken(capsys):
         assert main(["playground", "--no-browser", "--port", str(port)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"cannot listen on 127.0.0.1:{port}" in err and "--port" in err
+
+
+# -- who may use it: Host, Origin, token -----------------------------------------------------------------
+def _status(address, path, method="GET", headers=None, body=None):
+    """The HTTP status and JSON body of one request, made with the standard library."""
+    import http.client
+
+    host, port = address.split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=20)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+    finally:
+        conn.close()
+    return response.status, (
+        json.loads(data) if response.getheader("content-type", "").startswith("application/json") else data
+    )
+
+
+UPGRADE = {
+    "Connection": "Upgrade",
+    "Upgrade": "websocket",
+    "Sec-WebSocket-Version": "13",
+    "Sec-WebSocket-Key": base64.b64encode(b"0123456789abcdef").decode(),
+}
+
+
+def _multipart(name: str, content: bytes) -> tuple[bytes, dict]:
+    boundary = "bpnnboundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            f"Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def test_another_origin_gets_403_before_a_session_is_made(server):
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    address, app = server
+    before = len(app.state.tabs)
+    with pytest.raises(InvalidStatus) as info:
+        connect(f"ws://{address}/ws", origin="http://evil.example")
+    assert info.value.response.status_code == 403 and len(app.state.tabs) == before
+    status, body = _status(address, "/ws", headers=UPGRADE | {"Origin": "http://127.0.0.1:1"})
+    assert status == 403 and body["type"] == "error" and body["field"] == "origin"
+    # the page's own origin is let in; so is a client that sends none (not a browser: no page drives it)
+    with connect(f"ws://{address}/ws", origin=f"http://{address}") as ws:
+        key = _receive(ws, "hello")["session"]
+        csv, headers = _multipart("ok.csv", b"a,b,c\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n")
+        status, body = _status(
+            address, f"/upload?session={key}", "POST", headers | {"Origin": "http://evil.example"}, csv
+        )
+        assert status == 403 and body["field"] == "origin" and "evil.example" in body["message"]
+        assert app.state.tabs[key].session.upload is None  # refused before it was read
+        status, body = _status(
+            address, f"/upload?session={key}", "POST", headers | {"Origin": f"http://{address}"}, csv
+        )
+        assert status == 200 and body["rows"] == 4
+
+
+def test_a_wrong_host_is_refused_so_dns_rebinding_gets_nothing(server):
+    address, app = server
+    port = address.split(":")[1]
+    for path, extra in (("/", {}), ("/ws", UPGRADE), ("/healthz", {})):
+        status, body = _status(address, path, headers={"Host": f"evil.example:{port}"} | extra)
+        assert status == 403 and body["field"] == "host" and "evil.example" in body["message"], path
+    for name in ("localhost", "127.0.0.1", "[::1]"):
+        assert _status(address, "/healthz", headers={"Host": f"{name}:{port}"})[0] == 200
+
+
+def test_listening_everywhere_accepts_any_host_name_but_the_token_guards_it():
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    with running_server(token="s3cret", host="0.0.0.0") as (port, app):
+        address, named = f"127.0.0.1:{port}", {"Host": f"box.lan:{port}"}
+        assert _status(address, "/healthz", headers=named)[0] == 200  # any name: the machine's, a LAN address...
+        status, body = _status(address, "/", headers=named)
+        assert status == 403 and body["field"] == "token" and "?token=" in body["message"]
+        assert _status(address, "/?token=wrong", headers=named)[0] == 403
+        assert _status(address, "/?token=s3cret", headers=named)[0] == 200
+        assert _status(address, "/", headers=named | {"Authorization": "token s3cret"})[0] == 200
+        assert _status(address, "/static/app.js", headers=named)[0] == 200  # nothing private in it
+        with pytest.raises(InvalidStatus) as info:
+            connect(f"ws://{address}/ws")
+        assert info.value.response.status_code == 403 and app.state.tabs == {}
+        with connect(f"ws://{address}/ws?token=s3cret") as ws:
+            key = _receive(ws, "hello")["session"]
+            assert _status(address, f"/export/script?session={key}")[0] == 403
+            assert _status(address, f"/export/script?session={key}&token=s3cret")[0] == 200
+
+
+def test_the_printed_link_carries_the_token_and_works_without_it_nothing():
+    from benchmarks.playground_fps import ServerProcess
+
+    with ServerProcess(options=("--token",)) as server:
+        assert server.link.startswith(f"http://127.0.0.1:{server.port}/?token=")
+        assert len(server.link.split("token=")[1]) >= 32
+        with urllib.request.urlopen(server.link) as r:
+            assert r.status == 200 and b'data-testid="play"' in r.read()
+        status, body = _status(f"127.0.0.1:{server.port}", "/")
+        assert status == 403 and "?token=" in body["message"]
+
+
+# -- turns at the CPU ------------------------------------------------------------------------------------
+def test_turns_go_one_at_a_time_to_the_least_served_session_and_a_cancelled_wait_never_runs():
+    import asyncio
+    import threading
+
+    from bpnn.playground.turns import Turns
+
+    runs = []  # (name, start, end, thread)
+
+    def work(name, seconds):
+        start = time.perf_counter()
+        time.sleep(seconds)
+        runs.append((name, start, time.perf_counter(), threading.get_ident()))
+        return name
+
+    async def scenario():
+        turns = Turns(workers=1, slice=0.01)
+        await turns.run("heavy1", work, "h1", 0.1)  # the heavy tabs have used 0.1 s each
+        await turns.run("heavy2", work, "h2", 0.1)
+        blocker = asyncio.create_task(turns.run("heavy1", work, "h1-again", 0.1))
+        await asyncio.sleep(0.02)  # it runs; everything below waits
+        queued = [asyncio.create_task(turns.run(o, work, o, 0.01)) for o in ("heavy2", "heavy1", "light")]
+        dropped = asyncio.create_task(turns.run("gone", work, "gone", 0.01))
+        await asyncio.sleep(0.01)
+        assert turns.waiting("gone") and not turns.waiting("nobody")
+        dropped.cancel()
+        results = await asyncio.gather(blocker, *queued)
+        with pytest.raises(asyncio.CancelledError):
+            await dropped
+        turns.close()
+        return results
+
+    assert asyncio.run(scenario()) == ["h1-again", "heavy2", "heavy1", "light"]
+    names = [r[0] for r in runs]
+    # the light session, new and least served, goes right after the piece under way
+    assert names == ["h1", "h2", "h1-again", "light", "heavy2", "heavy1"]
+    ordered = sorted(runs, key=lambda r: r[1])
+    assert all(a[2] <= b[1] for a, b in zip(ordered, ordered[1:]))  # never two at once
+    assert len({r[3] for r in runs}) == 1  # in the scheduler's one worker thread, not the event loop's
+
+
+# -- every bad input a message ------------------------------------------------------------------------------
+def test_every_bad_message_is_answered_with_a_message_and_nothing_reaches_the_log(server, caplog):
+    import warnings
+
+    from websockets.sync.client import connect
+
+    address, _ = server
+    settings = '{"type": "settings", "settings": {"seed": SEED}}'
+    cases = [
+        (
+            settings.replace("SEED", "1" + "0" * 400),
+            "seed",
+            "seed: expected a whole number from 0 to 2.14748e+09; got a number of 401 digits",
+        ),
+        (settings.replace("SEED", "1e400"), "seed", "got inf"),
+        (settings.replace("SEED", "-1"), "seed", "got -1"),
+        (settings.replace("SEED", "7" * 5000), "message", "message: not JSON"),  # beyond Python's int reading
+        ("[" * 40_000 + "]" * 40_000, "message", "message: nested at most 8 levels deep"),
+        ('{"type": "settings", "settings": {"lr": "' + "9" * 50_000 + '"}}', "lr", "..."),
+        (
+            '{"type": "explain", "layer": 1, "neuron": 1, "sample": ' + "9" * 400 + "}",
+            "sample",
+            "got a number of 400 digits",
+        ),
+        ('{"type": "' + "x" * 300 + '"}', "type", "unknown message"),
+        ("x" * 150_000, None, None),  # longer than the WebSocket's limit: the connection closes, the server goes on
+    ]
+    caplog.set_level(logging.INFO)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for text, field, words in cases:
+            with connect(f"ws://{address}/ws", max_size=2**24) as ws:
+                _receive(ws, "hello")
+                ws.send(text)
+                if field is None:
+                    with pytest.raises(Exception):  # noqa: B017 (closed with 1009, message too big)
+                        _receive(ws, "error", timeout=5)
+                    continue
+                error = _receive(ws, "error")
+                assert set(error) == {"type", "field", "message"}
+                assert error["field"] == field and words in error["message"], (text[:80], error)
+                assert len(error["message"]) < 400
+                ws.send(b"\x00\x01")  # binary data
+                assert _receive(ws, "error")["message"] == "message: expected JSON text; got binary data"
+                ws.send('{"type": "step"}')  # and the tab still works
+                assert _receive(ws, "frame")["epoch"] == 1
+        # a run that diverges: the page's divergence message, no numerical warning
+        with connect(f"ws://{address}/ws", max_size=2**24) as ws:
+            _receive(ws, "hello")
+            change = {"dataset": "xor4", "hidden": [8, 8], "activation": "identity", "lr": 10, "batch": 1}
+            ws.send(json.dumps({"type": "settings", "settings": change}))
+            _receive(ws, "frame")
+            ws.send(json.dumps({"type": "play"}))
+            while True:
+                frame = _receive(ws, "frame")
+                if frame["message"]:
+                    break
+                ws.send(json.dumps({"type": "drawn"}))
+            assert frame["message"].startswith("Training diverged") and "learning_rate" in frame["message"]
+            assert _receive(ws, "playing")["playing"] is False
+            assert np.isfinite(floats(frame["output"])).all()
+    assert [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)] == []
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info] == []
+
+
+@pytest.mark.parametrize(
+    "name, shown",
+    [
+        ("..", "upload.csv"),
+        (".", "upload.csv"),
+        ("", "upload.csv"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\me\\data.csv", "data.csv"),
+        ("tab\there\x00.csv", "tabhere.csv"),
+        ("n" * 300 + ".csv", "n" * 93 + "....csv"),
+    ],
+)
+def test_upload_names_are_made_safe_and_never_an_internal_error(server, name, shown):
+    from websockets.sync.client import connect
+
+    address, app = server
+    with connect(f"ws://{address}/ws") as ws:
+        key = _receive(ws, "hello")["session"]
+        body, headers = _multipart(name.replace('"', ""), b"a,b,c\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n")
+        status, info = _status(address, f"/upload?session={key}", "POST", headers, body)
+        assert status == 200 and info["name"] == shown and len(info["name"]) <= 100
+        bad, headers = _multipart(name, b"a,b,c\n1,x,0\n")
+        status, info = _status(address, f"/upload?session={key}", "POST", headers, bad)
+        assert status == 400 and set(info) == {"type", "field", "message"}
+        assert info["message"].startswith(shown + ", line 2") and "/tmp" not in info["message"]
+
+
+def test_a_name_too_long_for_the_form_reader_is_a_message_too(server):
+    from websockets.sync.client import connect
+
+    address, _ = server
+    with connect(f"ws://{address}/ws") as ws:
+        key = _receive(ws, "hello")["session"]
+        body, headers = _multipart("n" * 5000 + ".csv", b"a,b,c\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n")
+        status, info = _status(address, f"/upload?session={key}", "POST", headers, body)
+    assert (
+        status == 400 and info["type"] == "error" and info["message"].startswith("upload: the form could not be read")
+    )
+
+
+# -- every dataset of the menu trains with every optimizer -------------------------------------------------
+@pytest.mark.parametrize("dataset", sorted(DATASETS))
+def test_every_dataset_of_the_menu_trains_with_every_optimizer(server, dataset):
+    """As a page does it: a fresh tab, the dataset chosen from the menu (which sends its problem type
+    too), then each optimizer from its menu, and five steps; no error, and the training loss goes down.
+    The seed's four XOR points keep the batch size of 10 set for the others, with a note."""
+    from websockets.sync.client import connect
+
+    address, _ = server
+    kind = DATASETS[dataset].kind
+    with connect(f"ws://{address}/ws", max_size=2**24) as ws:
+        _receive(ws, "hello")
+        for optimizer in OPTIMIZER_NAMES:
+            for change in ({"dataset": dataset, "problem": kind}, {"optimizer": optimizer}):
+                ws.send(json.dumps({"type": "settings", "settings": change}))
+                state = _receive(ws, "state")
+                first = _receive(ws, "frame")
+            assert (state["settings"]["dataset"], state["settings"]["optimizer"]) == (dataset, optimizer)
+            for epoch in range(1, 6):
+                ws.send('{"type": "step"}')
+                msg = json.loads(ws.recv(timeout=30))
+                assert msg["type"] == "frame", (optimizer, msg)
+                assert msg["epoch"] == epoch and "diverged" not in msg["message"], (optimizer, msg["message"])
+            assert msg["train_loss"] < first["train_loss"], optimizer
+            full_batch = optimizer in ("rprop", "lbfgs", "lm", "br")
+            if dataset == "xor4" and not full_batch:
+                assert msg["message"] == "batch: 10 is more than the 4 training points; each batch is all 4 of them"
+            else:
+                assert msg["message"] == ""
+
+
+def test_one_computer_may_open_twenty_tabs_and_the_next_is_told_why():
+    from websockets.sync.client import connect
+
+    from bpnn.playground.server import MAX_SESSIONS_PER_CLIENT
+
+    with running_server() as (port, app), contextlib.ExitStack() as stack:
+        for _ in range(MAX_SESSIONS_PER_CLIENT):
+            _receive(stack.enter_context(connect(f"ws://127.0.0.1:{port}/ws")), "hello")
+        assert len(app.state.tabs) == MAX_SESSIONS_PER_CLIENT == 20
+        with connect(f"ws://127.0.0.1:{port}/ws") as extra:
+            error = json.loads(extra.recv(timeout=20))
+            assert error == {
+                "type": "error",
+                "field": "session",
+                "message": "session: too many open tabs (20 per computer); close one and reload",
+            }
+        assert len(app.state.tabs) == MAX_SESSIONS_PER_CLIENT
+
+
+def test_listening_beyond_this_computer_prints_a_link_with_a_token_and_the_warning(monkeypatch, capsys):
+    import uvicorn
+
+    from bpnn.cli.main import main
+    from playground_helpers import free_port
+
+    served = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self: served.append(self.config))
+    port = free_port()
+    assert main(["playground", "--no-browser", "--host", "0.0.0.0", "--port", str(port)]) == 0
+    assert main(["playground", "--no-browser", "--port", str(port)]) == 0
+    first, warning, plain = capsys.readouterr().out.splitlines()
+    assert first.startswith(f"bpnn playground: http://127.0.0.1:{port}/?token=")
+    assert "listening on 0.0.0.0" in warning and "has the link (its token)" in warning
+    assert plain == f"bpnn playground: http://127.0.0.1:{port}/  (Ctrl-C to stop)"  # on loopback: no token
+    token = first.split("token=")[1].split()[0]
+    assert served[0].app.token == token and served[0].app.hosts is None and served[1].app.token is None
+    assert served[0].ws_max_size == 100_000

@@ -418,3 +418,143 @@ def test_each_tab_has_its_own_session_and_a_closed_tab_frees_it(browser, server)
         time.sleep(0.05)
     assert len(app.state.tabs) == before + 1
     context.close()
+
+
+# -- who may use it: another origin, a rebound name, the token -------------------------------------------
+ATTACK = """<!doctype html><title>another site</title><script>
+window.result = {ws: "pending", upload: "pending"};
+const ws = new WebSocket("ws://127.0.0.1:PORT/ws");
+ws.onmessage = () => { window.result.ws = "answered"; };
+ws.onclose = () => { if (window.result.ws === "pending") window.result.ws = "closed"; };
+const body = new FormData();
+body.append("file", new Blob(["a,b,c\\n1,2,0\\n2,1,1\\n3,3,0\\n4,1,1\\n"], {type: "text/csv"}), "x.csv");
+fetch("http://127.0.0.1:PORT/upload?session=KEY", {method: "POST", body, mode: "no-cors"})
+  .then(() => { window.result.upload = "sent"; }, () => { window.result.upload = "failed"; });
+</script>"""
+
+
+@pytest.fixture
+def another_site():
+    """A page served from another origin (another port of 127.0.0.1); yields a function setting its HTML."""
+    import http.server
+    import threading
+
+    from playground_helpers import free_port
+
+    html = {"text": ""}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            data = html["text"].encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    port = free_port()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}/", lambda text: html.__setitem__("text", text)
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_page_from_another_origin_cannot_open_a_session_or_upload(browser, server, another_site):
+    from websockets.sync.client import connect
+
+    url, app = server
+    port = urlparse(url).port
+    site, set_html = another_site
+    with connect(f"ws://127.0.0.1:{port}/ws") as ws:  # a real tab's session, whose key the other page knows
+        while (hello := __import__("json").loads(ws.recv(timeout=20)))["type"] != "hello":
+            pass
+        key = hello["session"]
+        before = set(app.state.tabs)
+        set_html(ATTACK.replace("PORT", str(port)).replace("KEY", key))
+        context = browser.new_context()
+        page = context.new_page()
+        console, statuses = [], {}
+        page.on("console", lambda m: console.append(m.text))
+        page.on("response", lambda r: statuses.__setitem__(urlparse(r.url).path, r.status))
+        page.goto(site)
+        page.wait_for_function("window.result.ws !== 'pending' && window.result.upload !== 'pending'", timeout=TIMEOUT)
+        result = page.evaluate("window.result")
+        deadline = time.time() + 5
+        while "/upload" not in statuses and time.time() < deadline:
+            time.sleep(0.05)
+        context.close()
+        assert result["ws"] == "closed"  # never a message: no session
+        assert any("403" in line for line in console), console  # Chromium: "Unexpected response code: 403"
+        assert statuses.get("/upload") == 403
+        # no new session (earlier tests' closed tabs may still be going away), and nothing uploaded
+        assert set(app.state.tabs) <= before and app.state.tabs[key].session.upload is None
+
+
+def test_a_wrong_host_is_refused(browser, server):
+    """DNS rebinding: a name of the attacker's that now points to 127.0.0.1 gets 403, not the page."""
+    url, app = server
+    port = urlparse(url).port
+    rules = "--host-resolver-rules=MAP rebound.test 127.0.0.1"  # what a rebound DNS answer does
+    rebound = browser.browser_type.launch(executable_path=CHROMIUM, args=[*ARGS, rules])
+    try:
+        page = rebound.new_page()
+        before = len(app.state.tabs)
+        response = page.goto(f"http://rebound.test:{port}/")
+        assert response.status == 403
+        assert "host: this playground answers to" in page.content() and "rebound.test" in page.content()
+        # the same server by its own name answers
+        assert page.goto(url).status == 200
+        expect(page.get_by_test_id("epoch")).to_have_text("000000")
+        assert len(app.state.tabs) == before + 1
+    finally:
+        rebound.close()
+
+
+def test_with_a_token_the_printed_link_works_and_a_link_without_it_is_refused(browser, tmp_path):
+    from benchmarks.playground_fps import ServerProcess
+
+    with ServerProcess(options=("--token",)) as server:
+        assert "?token=" in server.link
+        context = browser.new_context(accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        refused = page.goto(f"http://127.0.0.1:{server.port}/#hidden=3")
+        assert refused.status == 403 and "token" in page.content()
+        page.base = server.link
+        load(page, "hidden=3")
+        page.get_by_test_id("step").click()
+        expect(page.get_by_test_id("epoch")).to_have_text("000001")
+        # uploads and exports carry the token too
+        page.get_by_test_id("upload").set_input_files(
+            files=[{"name": "mine.csv", "mimeType": "text/csv", "buffer": b"u,v,t\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n"}]
+        )
+        expect(page.get_by_test_id("upload-x")).to_be_visible()
+        page.get_by_test_id("export").click()
+        with page.expect_download() as info:
+            page.get_by_test_id("export-script").click()
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        assert "EPOCHS = 1" in path.read_text()
+        context.close()
+
+
+def test_the_page_shows_the_servers_messages_for_hostile_input(page):
+    load(page)
+    page.goto(page.base + "#seed=1" + "0" * 400)
+    expect(page.get_by_test_id("error")).to_contain_text(
+        "seed: expected a whole number from 0 to 2.14748e+09; got '1000"
+    )
+    assert len(page.get_by_test_id("error").text_content()) < 200
+    page.goto(page.base)
+    load(page)
+    bad = b"a,b,c\n1,2,0\n2,x,1\n"
+    page.get_by_test_id("upload").set_input_files(files=[{"name": "..", "mimeType": "text/csv", "buffer": bad}])
+    expect(page.get_by_test_id("error")).to_contain_text("upload.csv, line 3")
+    good = b"a,b,c\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n"
+    page.get_by_test_id("upload").set_input_files(files=[{"name": ".", "mimeType": "text/csv", "buffer": good}])
+    expect(page.locator("#upload-name")).to_have_text("upload.csv: 4 rows")

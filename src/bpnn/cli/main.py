@@ -391,7 +391,12 @@ def _add_playground_parser(sub) -> None:
         "--host",
         default="127.0.0.1",
         metavar="ADDRESS",
-        help="address to listen on (default 127.0.0.1: this computer only)",
+        help="address to listen on (default 127.0.0.1: this computer only; any other needs the link's token)",
+    )
+    p.add_argument(
+        "--token",
+        action="store_true",
+        help="require a random token in the link on this computer too (always on beyond it)",
     )
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.set_defaults(func=_run_playground)
@@ -406,7 +411,7 @@ def _run_playground(args) -> int:
             "pip install starlette uvicorn websockets python-multipart "
             "(or, in bpnn's folder, pip install -e '.[playground]')"
         ) from None
-    serve(host=args.host, port=args.port, open_browser=not args.no_browser)
+    serve(host=args.host, port=args.port, open_browser=not args.no_browser, token=args.token)
     return 0
 
 

@@ -16,6 +16,7 @@ import base64
 import copy
 import math
 import os
+import re
 import tempfile
 from dataclasses import asdict, dataclass
 
@@ -48,6 +49,7 @@ MAX_EDIT = 100.0  # a weight or bias typed into the page
 MAX_LM_PARAMS = 400  # LM solves a (parameters x parameters) system every epoch
 MAX_UPLOAD_BYTES = 2_000_000
 MAX_UPLOAD_ROWS = 5000
+F32_MAX = float(np.finfo(np.float32).max)  # the pictures go to the page in float32
 GRID = 100  # the decision surface is GRID x GRID
 THUMB = 24  # each neuron's small heat map is THUMB x THUMB
 
@@ -101,26 +103,38 @@ class Settings:
         return d
 
 
+def shown(raw, limit: int = 60) -> str:
+    """``repr(raw)`` for a message, cut to about ``limit`` characters (a value may be huge)."""
+    if isinstance(raw, int) and abs(raw) >= 10**limit:  # (str() of a huge int is itself refused)
+        digits = int((abs(raw).bit_length() - 1) * math.log10(2)) + 1
+        return f"a number of {digits + (abs(raw) >= 10**digits)} digits"
+    text = repr(raw)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _number(raw, name: str, what: str, low: float, high: float, integer: bool, low_open: bool = False):
     expected = f"{what} {'above' if low_open else 'from'} {low:g} {'up to' if low_open else 'to'} {high:g}"
-    if isinstance(raw, bool):
-        raise SettingsError(name, f"{name}: expected {expected}; got {raw!r}")
+    refused = SettingsError(name, f"{name}: expected {expected}; got {shown(raw)}")
+    if isinstance(raw, bool) or (isinstance(raw, str) and len(raw) > 40):
+        raise refused
+    if isinstance(raw, int) and not low <= raw <= high:
+        raise refused  # checked as an integer: float() of a huge one overflows
     try:
         value = float(raw)
-    except (TypeError, ValueError):
-        raise SettingsError(name, f"{name}: expected {expected}; got {raw!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise refused from None
     if not math.isfinite(value) or value > high or value < low or (low_open and value == low):
-        raise SettingsError(name, f"{name}: expected {expected}; got {raw!r}")
+        raise refused
     if integer:
         if value != int(value):
-            raise SettingsError(name, f"{name}: expected {expected}; got {raw!r}")
+            raise refused
         return int(value)
     return value
 
 
 def _choice(raw, name: str, choices) -> str:
     if not isinstance(raw, str) or raw not in choices:
-        raise SettingsError(name, f"{name}: expected one of {', '.join(choices)}; got {raw!r}")
+        raise SettingsError(name, f"{name}: expected one of {', '.join(choices)}; got {shown(raw)}")
     return raw
 
 
@@ -147,7 +161,7 @@ def validate_settings(raw: dict, upload_columns=None, base: Settings | None = No
     known = set(Settings.__dataclass_fields__)
     unknown = sorted(set(raw) - known)
     if unknown:
-        raise SettingsError(unknown[0], f"{unknown[0]}: not a setting (known: {', '.join(sorted(known))})")
+        raise SettingsError(unknown[0][:40], f"{unknown[0][:40]}: not a setting (known: {', '.join(sorted(known))})")
     s = base.to_dict() | raw
     out: dict = {}
     out["dataset"] = _choice(s["dataset"], "dataset", (*DATASETS, UPLOAD))
@@ -165,18 +179,18 @@ def validate_settings(raw: dict, upload_columns=None, base: Settings | None = No
     if isinstance(feats, str):
         feats = [f for f in feats.split(",") if f]
     if not isinstance(feats, (list, tuple)) or not feats or not all(isinstance(f, str) for f in feats):
-        raise SettingsError("features", f"features: expected at least one of {', '.join(FEATURES)}; got {feats!r}")
+        raise SettingsError("features", f"features: expected at least one of {', '.join(FEATURES)}; got {shown(feats)}")
     for f in feats:
         _choice(f, "features", tuple(FEATURES))
     if len(set(feats)) != len(feats):
-        raise SettingsError("features", f"features: each feature at most once; got {list(feats)!r}")
+        raise SettingsError("features", f"features: each feature at most once; got {shown(list(feats))}")
     out["features"] = tuple(f for f in FEATURES if f in feats)  # the page's order
     hidden = s["hidden"]
     if isinstance(hidden, str):
         hidden = [h for h in hidden.split(",") if h != ""]
     if not isinstance(hidden, (list, tuple)) or len(hidden) > MAX_LAYERS:
         raise SettingsError(
-            "hidden", f"hidden: expected at most {MAX_LAYERS} hidden layers (network size limit); got {hidden!r}"
+            "hidden", f"hidden: expected at most {MAX_LAYERS} hidden layers (network size limit); got {shown(hidden)}"
         )
     out["hidden"] = tuple(
         _number(h, "hidden", f"neurons per layer (network size limit {MAX_NEURONS})", 1, MAX_NEURONS, True)
@@ -190,7 +204,7 @@ def validate_settings(raw: dict, upload_columns=None, base: Settings | None = No
     out["rate"] = _number(s["rate"], "rate", "a regularization rate", 0, MAX_REG_RATE, False)
     for key in ("ux", "uy", "ut"):
         if not isinstance(s[key], str):
-            raise SettingsError(key, f"{key}: expected a column name; got {s[key]!r}")
+            raise SettingsError(key, f"{key}: expected a column name; got {shown(s[key])}")
         out[key] = s[key]
     if out["dataset"] == UPLOAD:
         if not upload_columns:
@@ -200,7 +214,7 @@ def validate_settings(raw: dict, upload_columns=None, base: Settings | None = No
                 raise SettingsError(
                     key,
                     f"{key}: the {what} must be a column of the uploaded file ({', '.join(upload_columns)}); "
-                    f"got {out[key]!r}",
+                    f"got {shown(out[key])}",
                 )
         if len({out["ux"], out["uy"], out["ut"]}) != 3:
             raise SettingsError("ut", "ut: the two features and the target must be three different columns")
@@ -246,7 +260,9 @@ def _validate_layers(s: dict, out: dict, all_layers: bool) -> dict:
 
 
 def _b64(array) -> str:
-    return base64.b64encode(np.ascontiguousarray(array, dtype=np.float32).tobytes()).decode("ascii")
+    # a picture in float32: values beyond its range are drawn at its largest (see Session.diverge_if_undrawable)
+    values = np.clip(np.nan_to_num(np.asarray(array, dtype=np.float64)), -F32_MAX, F32_MAX)
+    return base64.b64encode(values.astype(np.float32).tobytes()).decode("ascii")
 
 
 def symbol(name: str, layer, *index) -> str:
@@ -380,10 +396,6 @@ class Session:
                 f"optimizer: Levenberg-Marquardt is for small networks (at most {MAX_LM_PARAMS} weights "
                 f"and biases); this one has {net.n_params}",
             )
-        if s.batch > len(self.P_train) and s.optimizer not in _FULL_BATCH:
-            raise SettingsError(
-                "batch", f"batch: expected at most the {len(self.P_train)} training points; got {s.batch}"
-            )
         self.net = net
         self.optimizer = _make_optimizer(s.optimizer, s.lr)
         self.X_train = features(self.P_train, s.features)
@@ -394,7 +406,7 @@ class Session:
         self.edits: list[tuple] = []  # (epoch, layer, from, neuron, value) of each weight set by hand
         self.history: list[tuple[int, float, float]] = []
         self.previous_weights = net.get_weights()
-        self.message = ""
+        self.message = self.batch_note()
         self.diverged = False
         self.history.append((0, *self.losses()))
 
@@ -402,6 +414,15 @@ class Session:
     def batch_size(self) -> int | None:
         s = self.settings
         return None if s.optimizer in _FULL_BATCH or s.batch >= len(self.P_train) else s.batch
+
+    def batch_note(self) -> str:
+        """What the page says when the batch size is more than the training points (each batch is then
+        all of them): a dataset chosen from the menu (the seed's four XOR points) keeps the batch size set
+        for the others, and trains."""
+        s, n = self.settings, len(self.P_train)
+        if s.batch <= n or s.optimizer in _FULL_BATCH:
+            return ""
+        return f"batch: {s.batch} is more than the {n} training points; each batch is all {n} of them"
 
     def step(self, epochs: int = 1) -> None:
         """Train ``epochs`` epochs, each one call of ``Network.fit`` (seeded by the run's seed and the epoch)."""
@@ -483,6 +504,7 @@ class Session:
         with np.errstate(all="ignore"):
             out = net.predict(self.X_grid)  # (cells, classes) for more than two classes, else (cells, 1)
             thumbs = self._activations(self.X_thumb)
+        self.diverge_if_undrawable([out, *thumbs])
         layers = net._dense_layers()
         epoch, train, test = self.history[-1]
         return {
@@ -497,6 +519,22 @@ class Session:
             "accuracy": self.accuracies(),
             "message": self.message,
         }
+
+    def diverge_if_undrawable(self, arrays) -> None:
+        """Stop the run with the divergence message when the network's values on the plane are no longer
+        numbers a picture can hold (infinite, NaN, or beyond float32) although the loss was still finite."""
+        if self.diverged:
+            return
+        worst = max(float(np.max(np.abs(np.nan_to_num(a, nan=np.inf)), initial=0.0)) for a in arrays)
+        if worst <= F32_MAX:
+            return
+        self.diverged = True
+        lr = getattr(self.optimizer, "learning_rate", None)
+        self.message = (
+            f"Training diverged: at epoch {self.epoch} the network's values on the plane grew beyond "
+            f"{F32_MAX:.3g}, too large to draw. Try a smaller learning_rate"
+            + (f" (it was {lr})." if isinstance(lr, float) else ".")
+        )
 
     def state(self) -> dict:
         """Everything but the frames: settings, points, sizes, the loss curve so far."""
@@ -612,9 +650,9 @@ class Session:
             raise SettingsError(
                 "upload", f"upload: the file is {len(content):,} bytes; the limit is {MAX_UPLOAD_BYTES:,} bytes"
             )
-        safe = os.path.basename(name or "upload.csv").replace("\x00", "") or "upload.csv"
+        safe = upload_name(name)
         with tempfile.TemporaryDirectory(prefix="bpnn-playground-") as tmp:
-            path = os.path.join(tmp, safe)
+            path = os.path.join(tmp, "upload.csv")  # the name the browser sent never reaches the disk
             with open(path, "wb") as f:
                 f.write(content)
             try:
@@ -677,6 +715,22 @@ class Session:
 
 
 _FULL_BATCH = ("rprop", "lbfgs", "lm", "br")
+MAX_NAME = 100  # characters of an uploaded file's name kept to show it
+
+
+def upload_name(name) -> str:
+    """The name an uploaded file is shown by: the last part of the name the browser sent, its
+    printable characters, at most ``MAX_NAME`` of them (the extension kept); ``upload.csv`` when
+    nothing is left of it, or only ``.`` or ``..``."""
+    base = re.split(r"[\\/]", name if isinstance(name, str) else "")[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    if base in ("", ".", ".."):
+        return "upload.csv"
+    if len(base) > MAX_NAME:
+        stem, dot, ext = base.rpartition(".")
+        ext = ext if dot and stem and len(ext) <= 10 else ""
+        base = base[: MAX_NAME - len(ext) - 4] + "..." + (f".{ext}" if ext else "")
+    return base
 
 
 def build_network(spec: dict, seed: int) -> Network:
@@ -723,7 +777,7 @@ def learning_rule(optimizer) -> str:
 
 def _index(value, name: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise SettingsError(name, f"{name}: expected a whole number from {low} to {high}; got {value!r}")
+        raise SettingsError(name, f"{name}: expected a whole number from {low} to {high}; got {shown(value)}")
     return value
 
 

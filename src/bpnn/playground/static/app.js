@@ -130,6 +130,10 @@ function writeUrl() {
 }
 
 // -- talking to the server ----------------------------------------------------------------------
+// the token of the link bpnn playground printed (when it asks for one), sent with every request
+const TOKEN = new URLSearchParams(location.search).get("token");
+function withToken(path) { return TOKEN ? `${path}${path.includes("?") ? "&" : "?"}token=${encodeURIComponent(TOKEN)}` : path; }
+
 function send(msg) { if (st.ws && st.ws.readyState === 1) st.ws.send(JSON.stringify(msg)); }
 
 function change(settings) {
@@ -139,7 +143,7 @@ function change(settings) {
 
 function connect() {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  st.ws = new WebSocket(`${proto}//${location.host}/ws`);
+  st.ws = new WebSocket(`${proto}//${location.host}${withToken("/ws")}`);
   st.ws.onmessage = (ev) => {
     const msg = JSON.parse(ev.data);
     if (msg.type === "hello") {
@@ -152,7 +156,8 @@ function connect() {
     else if (msg.type === "explain") onExplain(msg);
     else if (msg.type === "error") showError(msg.message);
   };
-  st.ws.onclose = () => showError("The connection to the playground server was closed; reload the page.");
+  // the server's own reason (too many tabs, a refused link) stays in view; otherwise say what happened
+  st.ws.onclose = () => { if ($("error").hidden) showError("The connection to the playground server was closed; reload the page."); };
 }
 
 function showError(text) { const e = $("error"); e.textContent = text; e.hidden = false; }
@@ -234,7 +239,7 @@ function bindControls() {
   };
   $("export").onclick = () => {
     const menu = $("export-menu");
-    for (const kind of ["model", "predict", "script"]) $("export-" + kind).href = `/export/${kind}?session=${st.session}`;
+    for (const kind of ["model", "predict", "script"]) $("export-" + kind).href = withToken(`/export/${kind}?session=${st.session}`);
     menu.hidden = !menu.hidden;
   };
   document.querySelectorAll(".menu-items a").forEach((a) => a.addEventListener("click", () => { $("export-menu").hidden = true; }));
@@ -259,8 +264,13 @@ async function upload() {
   if (!file) return;
   hideError();
   const body = new FormData(); body.append("file", file);
-  const resp = await fetch(`/upload?session=${st.session}`, { method: "POST", body });
-  const info = await resp.json();
+  let resp, info;
+  try {
+    resp = await fetch(withToken(`/upload?session=${st.session}`), { method: "POST", body });
+    info = await resp.json();
+  } catch (e) {  // not the server's JSON (a proxy's page, a lost connection): still say so
+    showError(`upload: ${resp ? `${resp.status} ${resp.statusText}` : e}`); return;
+  }
   if (!resp.ok) { showError(info.message); return; }
   showUploadColumns(info);
 }
