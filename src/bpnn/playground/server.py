@@ -429,10 +429,7 @@ async def _dispatch(tab: _Tab, message: dict) -> None:
         return
     if kind == "edit":  # a weight or bias typed into the page
         await _pause(tab)
-        await tab.run(
-            session.edit, message.get("layer"), message.get("neuron"), message.get("from"), message.get("value")
-        )
-        await tab.send(await tab.run(session.frame))
+        await tab.send(await tab.run(_edit_and_frame, session, message))
         return
     if kind == "explain":
         reply = await tab.run(
@@ -469,6 +466,12 @@ def _change(session: Session, settings: dict | None) -> tuple[dict, dict, Except
     except Exception as exc:  # noqa: BLE001 (sent to the page by _handle, after the state in force)
         error = exc
     return session.state(), session.frame(), error
+
+
+def _edit_and_frame(session: Session, message: dict) -> dict:
+    """One turn: set the weight or bias the page sent, then the frame that shows it."""
+    session.edit(message.get("layer"), message.get("neuron"), message.get("from"), message.get("value"))
+    return session.frame()
 
 
 def _step_and_frame(session: Session) -> dict:

@@ -235,7 +235,7 @@ def _per_layer(raw, name: str) -> list:
     if isinstance(raw, str):
         raw = [v for v in raw.split(",") if v != ""]
     if not isinstance(raw, (list, tuple)):
-        raise SettingsError(name, f"{name}: expected one value per hidden layer; got {raw!r}")
+        raise SettingsError(name, f"{name}: expected one value per hidden layer; got {shown(raw)}")
     return list(raw)
 
 
