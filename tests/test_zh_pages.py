@@ -72,7 +72,7 @@ def test_every_page_has_a_chinese_source():
 
 def test_no_chinese_page_is_mostly_latin(site):
     pages = chinese_pages(site)
-    assert len(pages) >= 20, [str(p) for p in pages]
+    assert len(pages) >= 15, [str(p) for p in pages]
     shares = {str(p.relative_to(site)): chinese_share(prose(p.read_text(encoding="utf-8"))) for p in pages}
     latin = {page: round(share, 2) for page, share in shares.items() if share < MIN_CHINESE_SHARE}
     assert not latin, latin
@@ -105,7 +105,7 @@ def test_every_tutorial_ends_with_exercises_answered_at_build(site, lang):
         raw = (site / f"{lang}{name}" / "index.html").read_text(encoding="utf-8")
         heading = "练习" if lang else "Exercise"
         assert re.search(rf"<h2[^>]*>{heading}", raw), name
-        answers = raw[raw.index("answers" if not lang else "答案（由 bpnn 核对）") :]
+        answers = raw[raw.index("由 bpnn 核对" if lang else "checked by bpnn") :]
         # the answer block ran: its output is on the page, and no traceback is
         assert "<pre" in answers and "Traceback" not in raw, name
 
