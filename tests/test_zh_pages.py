@@ -136,3 +136,21 @@ def test_chinese_figures_have_chinese_labels():
             labels = re.findall(r'(?:title|xlabel|ylabel|label)=f?"([^"]*)"', block)
             labels += re.findall(r'draw_step\(step, "([^"]*)"\)', block)
             assert labels and all(CJK.search(label) or "{" in label for label in labels), (page.name, labels)
+
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def table_numbers(text: str) -> list[str]:
+    """Every number in the rows of a page's Markdown tables, in order."""
+    rows = [line for line in text.splitlines() if line.startswith("|") and not set(line) <= set("|-: ")]
+    return [number for row in rows for number in NUMBER.findall(row)]
+
+
+@pytest.mark.parametrize("name", ["demos", "optimizers", "sklearn", "playground", "reliability", "tables"])
+def test_chinese_guides_show_the_english_pages_numbers(name):
+    """A translated table keeps every number of the English one, in the same order: the two cannot drift apart
+    unnoticed when the English page is updated (benchmarks and performance read theirs at build)."""
+    english = table_numbers((DOCS / f"{name}.md").read_text(encoding="utf-8"))
+    chinese = table_numbers((DOCS / f"{name}.zh.md").read_text(encoding="utf-8"))
+    assert chinese == english
