@@ -3,10 +3,7 @@ tutorial code fail), in English and Chinese, and the Chinese tutorial of seed ar
 every quantity the article prints, with its value."""
 
 import html
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,19 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TUTORIALS = ["000-xor", "001-chain-rule", "002-worked-example", "003-classifier", "004-moons"]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    # not -q: it hides warnings from --strict, which would then pass a build with broken references
-    out = tmp_path_factory.mktemp("site")
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    return out
+# the built site: the session fixture `site` of tests/conftest.py (one build for every module)
 
 
 def page_text(site: Path, page: str) -> str:
