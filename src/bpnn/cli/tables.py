@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from bpnn.cli.argtypes import add_command, non_negative_int, positive_float, positive_int, refuse_overwriting_inputs
+from bpnn.cli.lang import add_lang_option, fail, say, usage_line
 from bpnn.io.container import atomic_write
 from bpnn.io.csvdata import DataError, write_csv
 from bpnn.io.frames import read_frame
@@ -26,11 +27,6 @@ __all__ = ["add_table_commands"]
 _USER_ERRORS = (ValueError, TypeError, OSError, FloatingPointError)
 
 
-def _fail(message: str) -> int:
-    print(f"bpnn: error: {message}", file=sys.stderr)
-    return 2
-
-
 def _guarded(command):
     """Run ``command(args)``, turning user errors into one line and status 2."""
 
@@ -38,7 +34,7 @@ def _guarded(command):
         try:
             return command(args)
         except KeyboardInterrupt as exc:
-            return _fail(str(exc) or "interrupted (Ctrl-C)")
+            return fail(str(exc) or "interrupted (Ctrl-C)")
         except BrokenPipeError:
             # The reader (e.g. `| head`) went away: stop quietly, as Python's docs advise,
             # pointing stdout at devnull so the final flush does not fail again.
@@ -47,10 +43,9 @@ def _guarded(command):
             return 1
         except MemoryError:
             # the up-front estimates refuse what cannot fit; this is for what slips past them
-            return _fail("out of memory; try fewer rows (--chunksize), fewer columns or a smaller --hidden")
+            return fail("out of memory; try fewer rows (--chunksize), fewer columns or a smaller --hidden")
         except _USER_ERRORS as exc:
-            text = " ".join(str(exc).split()) or type(exc).__name__
-            return _fail(text)
+            return fail(str(exc) or type(exc).__name__)
 
     run.__name__ = command.__name__
     return run
@@ -60,10 +55,7 @@ def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     """Make argparse report bad options as one ``bpnn: error:`` line (status 2), like the commands."""
 
     def error(message: str):
-        print(
-            f"bpnn: error: {parser.prog.split()[-1]}: {message} (see 'bpnn {parser.prog.split()[-1]} --help')",
-            file=sys.stderr,
-        )
+        print(usage_line(message, parser.prog, command=parser.prog.split()[-1]), file=sys.stderr)
         sys.exit(2)
 
     parser.error = error  # type: ignore[method-assign]
@@ -189,6 +181,7 @@ def add_table_commands(subparsers) -> None:
     export.set_defaults(run=_guarded(_export))
 
     for parser in (train, predict, info, export):
+        add_lang_option(parser)
         _one_line_errors(parser)
 
 
@@ -419,7 +412,7 @@ def _export(args) -> int:
     code = export_python(obj, source=os.path.basename(args.model), module=module)
     with atomic_write(args.out, "w", encoding="utf-8", newline="\n") as f:
         f.write(code)
-    print(f"wrote {args.out}")
+    print(say("wrote {path}", path=args.out))
     return 0
 
 
@@ -569,5 +562,5 @@ def _export_onnx(obj, args) -> int:
     if os.path.abspath(out) == os.path.abspath(args.model):
         raise ValueError(f"-o {out} is the model file itself; give another file name")
     save_onnx(obj, out)
-    print(f"wrote {out}")
+    print(say("wrote {path}", path=out))
     return 0

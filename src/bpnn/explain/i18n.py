@@ -18,11 +18,23 @@ Examples
 '第 2 层'
 >>> Translator("en")("Layer {l}", l=2)
 'Layer 2'
+
+Text that was written in English before the language was known (an error raised deep in a
+library, a note in a report) is translated by :meth:`Translator.written`: the text is matched
+against the catalogue's templates and its fields are carried over exactly as written. A field
+marked ``!t`` (``"argument {option}: {problem!t}"``) is itself a message and is translated too;
+the other fields (column names, file names, numbers) are never touched.
+
+>>> t("bpnn: error: {message!t}", message="--lags K must be 1 or more")
+'bpnn：错误：--lags K must be 1 or more'
 """
 
 from __future__ import annotations
 
 import os
+import re
+import string
+import unicodedata
 from collections.abc import Mapping
 
 LANGUAGES = ("en", "zh")
@@ -70,16 +82,115 @@ class Translator:
     def __init__(self, lang: str | None = None):
         self.lang = language(lang)
 
-    def __call__(self, message: str, **fields) -> str:
+    def __call__(self, message: str, /, **fields) -> str:
         template = message
         if self.lang == "zh":
             template = ZH.get(message, message)
             if message not in ZH:
                 missing.add(message)
-        return template.format(**fields) if fields else template
+        return _Fill(self).format(template, **fields) if fields else template
+
+    def written(self, text: str) -> str:
+        """``text``, an English message already filled in, in the chosen language.
+
+        The text (its whitespace runs made single spaces) is matched against the catalogue's
+        templates, the most specific first; the fields it holds are carried over as written, and
+        those marked ``!t`` are translated in turn. Text no template matches stays as it is (and
+        is remembered in :data:`missing` when the language is Chinese).
+
+        Parameters
+        ----------
+        text : str
+            An English message, such as an exception's text.
+
+        Returns
+        -------
+        str
+        """
+        text = " ".join(text.split())
+        if self.lang == "en" or not text:
+            return text
+        if text in ZH:
+            return ZH[text]
+        for pattern, key in _patterns():
+            match = pattern.fullmatch(text)
+            if match is None:
+                continue
+            before = set(missing)
+            values = {_field_name(name): _Written(value) for name, value in match.groupdict().items()}
+            result = _Fill(self).format(ZH[key], **values)
+            if missing <= before:
+                return result
+            # a field marked !t held no message of the catalogue: this template cut the text wrongly
+            missing.intersection_update(before)
+        missing.add(text)
+        return text
 
     def __repr__(self) -> str:
         return f"Translator({self.lang!r})"
+
+
+def width(text: str) -> int:
+    """The columns ``text`` takes on a terminal: two for each wide (CJK) character, one for the others."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, columns: int, align: str = "<") -> str:
+    """``text`` padded with spaces to ``columns`` terminal columns, left (``"<"``) or right (``">"``) aligned."""
+    fill = " " * max(columns - width(text), 0)
+    return text + fill if align == "<" else fill + text
+
+
+class _Written(str):
+    """A field's text taken from a message already written: printed as it is, whatever the spec."""
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+
+class _Fill(string.Formatter):
+    """``str.format`` plus the conversion ``!t``: the field is a message, translated as well."""
+
+    def __init__(self, translator: Translator):
+        self.translator = translator
+
+    def convert_field(self, value, conversion):
+        if conversion == "t":
+            return _Written(self.translator.written(str(value)))
+        if isinstance(value, _Written):
+            return value  # already written with its conversion
+        return super().convert_field(value, conversion)
+
+
+def _field_name(group: str) -> str:
+    return group.split("__", 1)[1]
+
+
+_COMPILED: list[tuple[re.Pattern, str]] = []
+
+
+def _patterns() -> list[tuple[re.Pattern, str]]:
+    """The catalogue's templates that have fields, as regular expressions, the most literal text first."""
+    if len(_COMPILED) != sum(1 for key in ZH if "{" in key):
+        found = []
+        for key in ZH:
+            if "{" not in key:
+                continue
+            regex, seen, literal = [], [], 0
+            for text, name, _spec, _conv in string.Formatter().parse(" ".join(key.split())):
+                regex.append(re.escape(text))
+                literal += len(text)
+                if name is None:
+                    continue
+                if name in seen:  # the same field twice: the same text twice
+                    regex.append(f"(?P=f{seen.index(name)}__{name})")
+                else:  # group names must be identifiers: the field's rank makes one
+                    seen.append(name)
+                    regex.append(f"(?P<f{len(seen) - 1}__{name}>.+?)")
+            found.append((literal, re.compile("".join(regex), re.DOTALL), key))
+        found.sort(key=lambda item: -item[0])
+        _COMPILED[:] = [(pattern, key) for _, pattern, key in found]
+    return _COMPILED
 
 
 #: English message -> Chinese message. The fields ({name}, {value:.6f}) must match exactly.
@@ -264,4 +375,227 @@ ZH: dict[str, str] = {
         "测试准确率 {test:.2%}({n} 张测试图像中错了 {wrong} 张)"
     ),
     "confusion matrix (rows: true digit, columns: predicted):": "混淆矩阵(行:真实数字,列:预测):",
+    # -- the bpnn command: its one-line errors (cli/lang.py), argparse's own messages ----------
+    "bpnn: error: {message!t}": "bpnn：错误：{message!t}",
+    "bpnn: error: {message!t} (see '{prog} --help')": "bpnn：错误：{message!t}（参见 '{prog} --help'）",
+    "bpnn: error: {command}: {message!t} (see 'bpnn {command} --help')": (
+        "bpnn：错误：{command}：{message!t}（参见 'bpnn {command} --help'）"
+    ),
+    "argument {option}: {problem!t}": "参数 {option}：{problem!t}",
+    "the following arguments are required: {names}": "缺少必需的参数：{names}",
+    "unrecognized arguments: {names}": "无法识别的参数：{names}",
+    "invalid choice: {value} (choose from {choices})": "无效的选项 {value}（可选：{choices}）",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多只能给一个值",
+    "expected at least one argument": "至少要给一个值",
+    "not allowed with argument {other}": "不能与参数 {other} 同时使用",
+    "one of the arguments {names} is required": "参数 {names} 必须给出其中一个",
+    "ambiguous option: {option} could match {matches}": "选项 {option} 有歧义，可能是 {matches}",
+    "invalid {kind} value: {value}": "无效的 {kind} 值：{value}",
+    "interrupted (Ctrl-C)": "已中断（Ctrl-C）",
+    "out of memory; try a smaller network or fewer rows": "内存不足；请换个小一些的网络，或减少行数",
+    "out of memory; try fewer rows (--chunksize), fewer columns or a smaller --hidden": (
+        "内存不足；请减少行数（--chunksize）、减少列数，或把 --hidden 调小"
+    ),
+    # argument types (cli/argtypes.py, cli/main.py, cli/forecast.py)
+    "expected a whole number >= {minimum}; got {text}": "应为不小于 {minimum} 的整数，收到的是 {text}",
+    "expected a positive number; got {text}": "应为正数，收到的是 {text}",
+    "expected a number > 0; got {text}": "应为大于 0 的数，收到的是 {text}",
+    "expected a whole number from 0 to 17; got {text}": "应为 0 到 17 之间的整数，收到的是 {text}",
+    "expected comma-separated layer widths >= 1 such as 25,50,25; got {text}": (
+        "应为逗号分隔、每个不小于 1 的层宽，例如 25,50,25；收到的是 {text}"
+    ),
+    "expected one of {names}; got {text}": "应为 {names} 之一，收到的是 {text}",
+    "expected a whole number >= 1 or 'full'; got {text}": "应为不小于 1 的整数或 'full'，收到的是 {text}",
+    "expected {what!t}; got {text}": "应为{what!t}，收到的是 {text}",
+    "expected finite numbers in {what!t}; got {text}": "{what!t}中应全是有限的数，收到的是 {text}",
+    "one number, or each layer's weights row by row (w_11,w_12,...,w_21,...) with layers separated by ';'": (
+        "一个数，或逐层按行给出的权重（w_11,w_12,...,w_21,...），层与层之间用 ';' 分隔"
+    ),
+    "one number, or each layer's biases with layers separated by ';'": (
+        "一个数，或逐层给出的偏置，层与层之间用 ';' 分隔"
+    ),
+    "comma-separated inputs, samples separated by ';'": "逗号分隔的输入，样本之间用 ';' 分隔",
+    "comma-separated targets, samples separated by ';'": "逗号分隔的目标值，样本之间用 ';' 分隔",
+    "expected a port number from 1 to 65535; got {text}": "应为 1 到 65535 之间的端口号，收到的是 {text}",
+    "{option} does not apply to this demo; its settings are listed by --help": (
+        "{option} 不适用于这个演示；它的设置见 --help"
+    ),
+    "{flag} {out} is {what!t} this command reads ({path}); writing there would destroy it. "
+    "Give {flag} another file name": (
+        "{flag} {out} 是本命令要读取的{what!t}（{path}），写到那里会把它毁掉。请给 {flag} 另一个文件名"
+    ),
+    "the input file": "输入文件",
+    "the table to score": "要评分的表格",
+    "the data file": "数据文件",
+    "the model file": "模型文件",
+    # bpnn explain
+    "--{what} must give one number or {n} groups separated by ';' (one per layer); got {got} group(s)": (
+        "--{what} 应给出一个数，或用 ';' 分隔的 {n} 组（每层一组）；收到的是 {got} 组"
+    ),
+    "--{what}: layer {l} ({n_in} → {n_out}) needs {n} numbers; got {got}": (
+        "--{what}：第 {l} 层（{n_in} → {n_out}）需要 {n} 个数，收到的是 {got} 个"
+    ),
+    "--{what} must give {width} numbers per sample (samples separated by ';'); got {got}": (
+        "--{what} 每个样本应给出 {width} 个数（样本之间用 ';' 分隔），收到的是 {got} 个"
+    ),
+    "--layers needs at least two widths (inputs and outputs); got {got}": (
+        "--layers 至少要有两个层宽（输入和输出），收到的是 {got}"
+    ),
+    "--activation must give one name or {n} names (one per layer); got {got}": (
+        "--activation 应给出一个名称或 {n} 个名称（每层一个），收到的是 {got} 个"
+    ),
+    "--targets must give one sample per sample of --inputs ({m}); got {got}": (
+        "--targets 的样本数应与 --inputs 相同（{m} 个），收到的是 {got} 个"
+    ),
+    # -- bpnn playground ------------------------------------------------------------------------
+    "bpnn playground: {url}  (Ctrl-C to stop)": "bpnn playground：{url}  （按 Ctrl-C 停止）",
+    "bpnn playground: listening on {host}: anyone who can reach this computer and has the link "
+    "(its token) can use it": (
+        "bpnn playground：正在监听 {host}：凡是能连到这台计算机并持有链接（其中的令牌）的人都能使用它"
+    ),
+    "the playground needs the 'playground' extra ({name} is missing): pip install starlette uvicorn websockets "
+    "python-multipart (or, in bpnn's folder, pip install -e '.[playground]')": (
+        "playground 需要安装 'playground' 附加依赖（缺少 {name}）：pip install starlette uvicorn websockets "
+        "python-multipart（或在 bpnn 的目录下运行 pip install -e '.[playground]'）"
+    ),
+    "cannot listen on {host}:{port}: {reason}; try another --port": "无法监听 {host}:{port}：{reason}；请换一个 --port",
+    # -- bpnn export ------------------------------------------------------------------------------
+    "wrote {path}": "已写入 {path}",
+    "-o {out} is the model file itself; give another file name": "-o {out} 就是模型文件本身；请换一个文件名",
+    # -- bpnn forecast (cli/forecast.py, forecast/report.py, forecast/workflow.py) ---------------
+    "Forecast of {target!r}: {rows} rows in time order ({train}; {validation}; {test}).": (
+        "{target!r} 的预测：{rows} 行，按时间顺序（{train}；{validation}；{test}）。"
+    ),
+    "{period!t} {rows}, {start} to {end}": "{period!t} {rows} 行，{start} 至 {end}",
+    "{period!t} {rows}": "{period!t} {rows} 行",
+    "train": "训练期",
+    "validation": "验证期",
+    "test": "测试期",
+    "Scaling fitted on the training period only; no training window reaches into validation or test.": (
+        "缩放只在训练期上拟合；没有哪个训练窗口伸进验证期或测试期。"
+    ),
+    "Lags: {lags} (given).": "滞后阶：{lags}（指定）。",
+    "Lags: {lags}, chosen by the validation RMSE of each candidate ({tried}).": (
+        "滞后阶：{lags}，按各候选在验证期上的 RMSE 选出（{tried}）。"
+    ),
+    "Restarts: best of {n} initialisations on validation (#{best}; losses {losses}).": (
+        "多次初始化：{n} 次初始化中验证期上最好的一次（第 {best} 次；损失 {losses}）。"
+    ),
+    "Test period, one step ahead:": "测试期，向前一步：",
+    "Test period, {horizon} steps ahead ({mode!t}):": "测试期，向前 {horizon} 步（{mode!t}）：",
+    "recursive": "递推",
+    "direct": "直接",
+    "naive": "朴素预测",
+    "seasonal naive ({season})": "季节朴素预测 ({season})",
+    "Note: {note!t}.": "注：{note!t}。",
+    "MAPE is not reported: the series touches or crosses zero, where percentages mean nothing": (
+        "不报告 MAPE：序列碰到或穿过了零，此时百分比没有意义"
+    ),
+    "{n} missing time step(s) filled ({fill!t})": "补上了 {n} 个缺失的时间步（{fill!t}）",
+    "{n} empty cell(s) filled ({fill!t})": "补上了 {n} 个空单元格（{fill!t}）",
+    "interpolate": "插值",
+    "previous": "沿用前值",
+    "The network does not beat the best baseline ({best}) {what!t}: test RMSE {rmse} against {baseline}.": (
+        "{what!t}，网络没有胜过最好的基线 {best}：测试 RMSE 为 {rmse}，基线为 {baseline}。"
+    ),
+    "one step ahead": "向前一步时",
+    "at the horizon": "在预测步长处",
+    "The network beats every baseline on the test period (RMSE).": "在测试期上，网络胜过了所有基线（按 RMSE）。",
+    "Model saved to {path}; continue the series with: bpnn forecast {path} --steps N": (
+        "模型已保存到 {path}；接着预测这个序列：bpnn forecast {path} --steps N"
+    ),
+    "Scored {n} one-step forecasts of {target!r}: RMSE {rmse:.4g}, MAE {mae:.4g} "
+    "(naive: RMSE {naive_rmse:.4g}, MAE {naive_mae:.4g}).": (
+        "对 {target!r} 的 {n} 个向前一步预测评分：RMSE {rmse:.4g}，MAE {mae:.4g}"
+        "（朴素预测：RMSE {naive_rmse:.4g}，MAE {naive_mae:.4g}）。"
+    ),
+    "give --steps or --score, not both": "--steps 和 --score 只能给一个",
+    "--hidden expects comma-separated widths >= 1 such as 10 or 10,5; got {text}": (
+        "--hidden 应为逗号分隔、每个不小于 1 的层宽，例如 10 或 10,5；收到的是 {text}"
+    ),
+    "--test-from without --time takes a 0-based row number; got {text}": (
+        "没有 --time 时，--test-from 取从 0 数起的行号；收到的是 {text}"
+    ),
+    "--test-from expects a date like those of --time {column}; got {text}": (
+        "--test-from 应为与 --time {column} 同样格式的日期；收到的是 {text}"
+    ),
+    "--test-from expects a number like those of --time {column}; got {text}": (
+        "--test-from 应为与 --time {column} 同类的数；收到的是 {text}"
+    ),
+    "--test-from {text} is not inside the series ({first} to {last})": (
+        "--test-from {text} 不在序列之内（{first} 至 {last}）"
+    ),
+    "--seasonal-lag needs --season S": "--seasonal-lag 需要同时给出 --season S",
+    "{path} has {rows} rows; scoring needs more than the model's {lags} lag(s)": (
+        "{path} 只有 {rows} 行；评分需要的行数要多于模型的滞后阶数 {lags}"
+    ),
+    "this model also reads the columns {columns}; pass their values as exog": (
+        "这个模型还要读取列 {columns}；请把它们的值作为 exog 传入"
+    ),
+    "this model holds no last window; it cannot continue the series": "这个模型没有保存最后一个窗口，无法接着预测序列",
+    "this model reads the columns {columns} too; beyond {k} step(s) it would need their future values, "
+    "which the model file does not have. Use --steps {k} or fewer": (
+        "这个模型还要读取列 {columns}；超过 {k} 步就需要它们将来的值，而模型文件里没有。请用 --steps {k} 或更小"
+    ),
+    "this direct model forecasts {n} steps at most; got --steps {steps}": (
+        "这个直接预测模型最多预测 {n} 步；收到的是 --steps {steps}"
+    ),
+    "this direct model forecasts {n} steps; got horizon={horizon}": (
+        "这个直接预测模型预测 {n} 步；收到的是 horizon={horizon}"
+    ),
+    "{source} is damaged: its network takes {n} inputs, its lags give {got}": (
+        "{source} 已损坏：其网络有 {n} 个输入，而滞后阶给出 {got} 个"
+    ),
+    "{source} is damaged: its forecast settings are incomplete ({reason})": (
+        "{source} 已损坏：预测设置不完整（{reason}）"
+    ),
+    "fill must be one of {names}; got {fill}": "fill 应为 {names} 之一，收到的是 {fill}",
+    "{name} has no rows": "{name} 没有数据行",
+    "{name} has {n} row; a series needs more": "{name} 只有 {n} 行；一个序列需要更多行",
+    "{name}: the time {time} appears twice, at {first} and {second} in column {column}; keep one row per time": (
+        "{name}：时间 {time} 出现了两次，在列 {column} 的 {first} 和 {second}；每个时间只保留一行"
+    ),
+    "{name}: the time column {column} is not sorted: {where} ({later}) comes after {earlier}; sort the rows by time": (
+        "{name}：时间列 {column} 没有排序：{where}（{later}）排在 {earlier} 之后；请按时间排序各行"
+    ),
+    "the time column {column} is not on a regular step ({step})": "时间列 {column} 的步长不固定（{step}）",
+    "the time column {column} is not on a regular step of {step}": "时间列 {column} 不是以 {step} 为固定步长",
+    "{name} has {n} columns besides the time; name the one to forecast with --target": (
+        "{name} 除时间列外还有 {n} 列；请用 --target 指定要预测的那一列"
+    ),
+    "{name}, {where}: column {column} holds {value}; a series to forecast (and every --exog column) "
+    "must hold numbers": ("{name}，{where}：列 {column} 的值是 {value}；要预测的序列（以及每个 --exog 列）必须是数"),
+    "{message!t}; fill it with --fill": "{message!t}；请用 --fill 补上",
+    "{name}: the first value of a column is missing; {fill!t} filling cannot invent it": (
+        "{name}：某列的第一个值缺失；用“{fill!t}”无法凭空补出它"
+    ),
+    "{name}: the time column {column} has a gap after {where} ({start} to {end}, step {step}); "
+    "fill it with --fill interpolate or --fill previous": (
+        "{name}：时间列 {column} 在 {where} 之后有缺口（{start} 至 {end}，步长 {step}）；"
+        "请用 --fill interpolate 或 --fill previous 补上"
+    ),
+    "{name}: the time column {column} holds values that are neither numbers nor dates": (
+        "{name}：时间列 {column} 中有既不是数也不是日期的值"
+    ),
+    "the training period has {rows} rows, which give {windows} windows of {lags} lag(s) and {steps} target(s); "
+    "at least {needed} are needed. Use fewer --lags, a shorter --horizon or a longer series": (
+        "训练期有 {rows} 行，只能得到 {windows} 个窗口（{lags} 阶滞后、{steps} 个目标值）；至少需要 {needed} 个。"
+        "请减少 --lags、缩短 --horizon，或用更长的序列"
+    ),
+    "the validation period ({rows} rows) holds no window of {steps} step(s); "
+    "use a longer series or a shorter --horizon": (
+        "验证期（{rows} 行）放不下一个 {steps} 步的窗口；请用更长的序列或更短的 --horizon"
+    ),
+    "the series has {n} rows; a forecast with training, validation and test periods needs 20 or more": (
+        "序列只有 {n} 行；分出训练期、验证期和测试期的预测至少需要 20 行"
+    ),
+    "--horizon {h} is longer than the {period!t} period ({rows} rows); use a shorter horizon or a longer series": (
+        "--horizon {h} 比{period!t}（{rows} 行）还长；请用更短的预测步长或更长的序列"
+    ),
+    "the training period ({rows} rows) is too short for even one lag": "训练期（{rows} 行）太短，连一阶滞后都不够",
+    "the test period ({rows} rows) holds no forecast of {h} step(s) after the first {first} values; "
+    "use a shorter --horizon or a longer series": (
+        "测试期（{rows} 行）在前 {first} 个值之后放不下一个 {h} 步的预测；请用更短的 --horizon 或更长的序列"
+    ),
 }
