@@ -488,6 +488,7 @@ ZH: dict[str, str] = {
     "direct": "直接",
     "naive": "朴素预测",
     "seasonal naive ({season})": "季节朴素预测 ({season})",
+    "AR({k})": "AR({k})",
     "Note: {note!t}.": "注：{note!t}。",
     "MAPE is not reported: the series touches or crosses zero, where percentages mean nothing": (
         "不报告 MAPE：序列碰到或穿过了零，此时百分比没有意义"
@@ -598,4 +599,9 @@ ZH: dict[str, str] = {
     "use a shorter --horizon or a longer series": (
         "测试期（{rows} 行）在前 {first} 个值之后放不下一个 {h} 步的预测；请用更短的 --horizon 或更长的序列"
     ),
+    "horizon must be a whole number >= 1; got {horizon}": "horizon 应为不小于 1 的整数，收到的是 {horizon}",
+    "season must be a whole number >= 2; got {season}": "season 应为不小于 2 的整数，收到的是 {season}",
+    "y must be a 1-D series; got an array of shape {shape}": "y 应为一维序列，收到的是形状为 {shape} 的数组",
+    "y must hold finite numbers; value {i} is not": "y 中应全是有限的数，第 {i} 个值不是",
+    "exog must have {n} rows of finite numbers; got shape {shape}": ("exog 应有 {n} 行有限的数，收到的形状是 {shape}"),
 }
