@@ -186,7 +186,7 @@ def _patterns() -> list[tuple[re.Pattern, str]]:
                     regex.append(f"(?P=f{seen.index(name)}__{name})")
                 else:  # group names must be identifiers: the field's rank makes one
                     seen.append(name)
-                    regex.append(f"(?P<f{len(seen) - 1}__{name}>.+?)")
+                    regex.append(f"(?P<f{len(seen) - 1}__{name}>.*?)")
             found.append((literal, re.compile("".join(regex), re.DOTALL), key))
         found.sort(key=lambda item: -item[0])
         _COMPILED[:] = [(pattern, key) for _, pattern, key in found]
@@ -601,7 +601,316 @@ ZH: dict[str, str] = {
     ),
     "horizon must be a whole number >= 1; got {horizon}": "horizon 应为不小于 1 的整数，收到的是 {horizon}",
     "season must be a whole number >= 2; got {season}": "season 应为不小于 2 的整数，收到的是 {season}",
-    "y must be a 1-D series; got an array of shape {shape}": "y 应为一维序列，收到的是形状为 {shape} 的数组",
+    "y must be a 1-D series; got an array of shape {shape}": "y 应为 1 维序列，收到的是形状为 {shape} 的数组",
     "y must hold finite numbers; value {i} is not": "y 中应全是有限的数，第 {i} 个值不是",
     "exog must have {n} rows of finite numbers; got shape {shape}": ("exog 应有 {n} 行有限的数，收到的形状是 {shape}"),
+    # -- reading tables (io/csvdata.py, io/frames.py, io/dates.py) -------------------------------
+    "chunksize must be a positive int, got {kind} {chunksize}": "chunksize 应为正整数，收到的是 {kind} {chunksize}",
+    "chunksize must be a positive int, got {chunksize}": "chunksize 应为正整数，收到的是 {chunksize}",
+    "dropna must be True or False, got {kind} {dropna}": "dropna 应为 True 或 False，收到的是 {kind} {dropna}",
+    "columns must be a list of str, got the str {columns}; use [{same}]": (
+        "columns 应为 str 的列表，收到的是字符串 {columns}；请写成 [{same}]"
+    ),
+    "data must have shape (n_rows, {n}) to match {m} columns, got shape {shape}": (
+        "data 的形状应为 (n_rows, {n})，与 {m} 列对应，收到的形状是 {shape}"
+    ),
+    "data must have shape (n_rows, {n}) to match columns, got shape {shape}": (
+        "data 的形状应为 (n_rows, {n})，与各列对应，收到的形状是 {shape}"
+    ),
+    "data must be real numbers or strings, got complex numbers": "data 应为实数或字符串，收到的是复数",
+    "{name} is empty; expected a header line with column names": "{name} 是空的；第一行应是列名",
+    "{name} has a header line but no data rows": "{name} 只有表头，没有数据行",
+    "{name}: column {column} holds {value}, which is too large for {dtype}": (
+        "{name}：列 {column} 的值 {value} 超出了 {dtype} 的范围"
+    ),
+    "sep must be a one-character str such as ',' or ';', got {kind} {sep}": (
+        "sep 应为单个字符，例如 ',' 或 ';'，收到的是 {kind} {sep}"
+    ),
+    "sep must be one character other than a quote or newline, such as ',' or ';', got {sep}": (
+        "sep 应为引号和换行以外的单个字符，例如 ',' 或 ';'，收到的是 {sep}"
+    ),
+    "dtype must be a floating-point dtype such as np.float64 or np.float32, got {dtype}": (
+        "dtype 应为浮点类型，例如 np.float64 或 np.float32，收到的是 {dtype}"
+    ),
+    "dtype must be a floating-point dtype such as np.float64, got {dtype}": (
+        "dtype 应为浮点类型，例如 np.float64，收到的是 {dtype}"
+    ),
+    "decimal (--decimal) must be '.' or ','; got {decimal}": "小数点（--decimal）应为 '.' 或 ','，收到的是 {decimal}",
+    "thousands (--thousands) must be one of {choices}; got {thousands}": (
+        "千位分隔符（--thousands）应为 {choices} 之一，收到的是 {thousands}"
+    ),
+    "decimal and thousands must differ; both are {decimal}": "小数点与千位分隔符不能相同；两者都是 {decimal}",
+    "comment (--comment) must be one character other than the separator; got {comment}": (
+        "注释符（--comment）应为分隔符以外的单个字符，收到的是 {comment}"
+    ),
+    "skiprows (--skiprows) must be a whole number >= 0; got {skiprows}": (
+        "跳过的行数（--skiprows）应为不小于 0 的整数，收到的是 {skiprows}"
+    ),
+    "{name}, line {line}: longer than {limit} characters without a line break; it is not a CSV table "
+    "(or not one bpnn can read line by line)": (
+        "{name}，第 {line} 行：超过 {limit} 个字符仍没有换行；它不是 CSV 表格（至少不是 bpnn 能逐行读取的那种）"
+    ),
+    "{where}: column names must be str, got {kind} {column}": "{where}：列名应为 str，收到的是 {kind} {column}",
+    "{where}: column {j} has an empty name": "{where}：第 {j} 列没有列名",
+    "{where}: column name {column} appears twice (columns {i} and {j})": (
+        "{where}：列名 {column} 出现了两次（第 {i} 列和第 {j} 列）"
+    ),
+    "{text} has a '.' but the decimal mark is ','": "{text} 里有 '.'，但小数点是 ','",
+    "column names must be str, got {kind} {name}": "列名应为 str，收到的是 {kind} {name}",
+    "{name}, line {line}: {problem!t}": "{name}，第 {line} 行：{problem!t}",
+    "{name}: all {n} data rows have missing values; nothing is left after dropna": (
+        "{name}：全部 {n} 个数据行都有缺失值；去掉它们（dropna）之后什么也不剩"
+    ),
+    "{name}, line {line} (data row {row}): column {column} holds {value}, which is infinite; "
+    "only finite numbers can be used": (
+        "{name}，第 {line} 行（数据第 {row} 行）：列 {column} 的值 {value} 是无穷大；只能使用有限的数"
+    ),
+    "{name}: the header {header} reads as a single column, but it contains {label}; is the separator {other}? "
+    "(pass sep={sep}; --sep {flag} on the command line)": (
+        "{name}：表头 {header} 被读成了一列，但其中含有 {label}；分隔符是不是 {other}？"
+        "（传入 sep={sep}；命令行上用 --sep {flag}）"
+    ),
+    "encoding (--encoding) must be a text encoding such as utf-8, latin-1 or cp1252; got {encoding}": (
+        "编码（--encoding）应为文本编码，例如 utf-8、latin-1 或 cp1252，收到的是 {encoding}"
+    ),
+    "{name}, line {line}: {header} {detail}": "{name}，第 {line} 行：{header} {detail}",
+    "--sheet is only for Excel files (.xlsx); {name} is read as {fmt}": (
+        "--sheet 只用于 Excel 文件（.xlsx）；{name} 是按 {fmt} 读取的"
+    ),
+    "--sep is only for CSV and TSV files; {name} is read as {fmt}": (
+        "--sep 只用于 CSV 和 TSV 文件；{name} 是按 {fmt} 读取的"
+    ),
+    "{options} is only for CSV and TSV files; {name} is read as {fmt}": (
+        "{options} 只用于 CSV 和 TSV 文件；{name} 是按 {fmt} 读取的"
+    ),
+    "{options} are only for CSV and TSV files; {name} is read as {fmt}": (
+        "{options} 只用于 CSV 和 TSV 文件；{name} 是按 {fmt} 读取的"
+    ),
+    "{name}: no such file": "{name}：没有这个文件",
+    "{name} is a directory, not a {fmt} file": "{name} 是一个目录，不是 {fmt} 文件",
+    "{name}, line {line} (data row {row}): column {column} holds {value}: its cells are numbers written "
+    "another way; {hint!t}": (
+        "{name}，第 {line} 行（数据第 {row} 行）：列 {column} 的值是 {value}：这一列的数是用另一种写法记的；{hint!t}"
+    ),
+    "{name}: column {column} holds dates or times, which a network cannot use as they are; convert them to "
+    "numbers, or leave the column out when training (bpnn train --ignore COL)": (
+        "{name}：列 {column} 中是日期或时间，网络不能直接使用；请把它们转换成数，"
+        "或在训练时把这一列排除在外（bpnn train --ignore COL）"
+    ),
+    "{name}, row {row}: column {column} holds {value}, which is infinite; only finite numbers can be used": (
+        "{name}，第 {row} 行：列 {column} 的值 {value} 是无穷大；只能使用有限的数"
+    ),
+    "every column must have the same length; got lengths {lengths}": "每一列的长度应相同，收到的长度是 {lengths}",
+    "kinds must give one of {kinds} for every column; missing or unknown for {bad}": (
+        "kinds 应为每一列给出 {kinds} 之一；{bad} 缺少或不认识"
+    ),
+    "reading {ext} files needs the {module} package (bpnn's '{extra}' extra); install it with: pip install {package}": (
+        "读取 {ext} 文件需要 {module} 包（bpnn 的 '{extra}' 附加依赖）；安装方法：pip install {package}"
+    ),
+    "{name} cannot be read as {fmt}: {kind}: {reason}": "{name} 无法按 {fmt} 读取：{kind}：{reason}",
+    "{name} has no sheet {sheet}; its sheets are {names}": "{name} 中没有工作表 {sheet}；它的工作表有 {names}",
+    "{name} has {n} sheets; sheet {sheet} does not exist": "{name} 有 {n} 个工作表；工作表 {sheet} 不存在",
+    "{name}, row {row}: column {column} holds {value}: numbers stored as text with a decimal comma or thousands "
+    "separators; store them as numbers in the file, or save it as CSV and {hint!t}": (
+        "{name}，第 {row} 行：列 {column} 的值是 {value}：这是以文本存放、带小数逗号或千位分隔符的数；"
+        "请在文件里把它们存成数，或另存为 CSV 后{hint!t}"
+    ),
+    "{name}, row 1: column {j} has an empty name": "{name}，第 1 行：第 {j} 列没有列名",
+    "{name}, row {row}: column {column} holds {value}, which is not a number (the column's other cells are numbers)": (
+        "{name}，第 {row} 行：列 {column} 的值 {value} 不是数（这一列的其他单元格都是数）"
+    ),
+    "expected one character; got {text}": "应为单个字符，收到的是 {text}",
+    # -- bpnn train, predict, info (cli/tables.py) --------------------------------------------------
+    "--out {path} is a directory; give a file name such as {example}": (
+        "--out {path} 是一个目录；请给出文件名，例如 {example}"
+    ),
+    "--out {path}: the folder {folder} does not exist": "--out {path}：目录 {folder} 不存在",
+    "{path} holds {what!t}, not a model from 'bpnn train'; it has no feature names or scaling to apply to a table": (
+        "{path} 中保存的是{what!t}，不是 'bpnn train' 得到的模型；它没有可用于表格的特征名和缩放"
+    ),
+    "a bare network": "一个单独的网络",
+    "a {kind}": "一个 {kind}",
+    "--proba is for classification models; this model does regression": "--proba 只用于分类模型；这个模型做的是回归",
+    "--chunksize reads CSV files of numbers only; {options} cannot be used with it": (
+        "--chunksize 只读取全是数的 CSV 文件；不能与 {options} 同时使用"
+    ),
+    "--ignore {columns}: the model needs these feature columns": "--ignore {columns}：模型需要这些特征列",
+    "columns {columns} are both --keep and --ignore": "列 {columns} 同时出现在 --keep 和 --ignore 中",
+    "{data} lacks the model's feature column{s} {missing} (the model expects {expected})": (
+        "{data} 缺少模型的特征列 {missing}（模型需要 {expected}）"
+    ),
+    "--plot {path} is the model file itself; give another file name": "--plot {path} 就是模型文件本身；请换一个文件名",
+    "--plot must name a .png or .svg file; got {path}": "--plot 应为 .png 或 .svg 文件，收到的是 {path}",
+    "{source}, {where}: column {name} holds {value}, which is not a number": (
+        "{source}，{where}：列 {name} 的值 {value} 不是数"
+    ),
+    "{data} {problems!t} (the model expects {expected})": "{data} {problems!t}（模型需要 {expected}）",
+    "lacks the model's feature column{s} {missing}": "缺少模型的特征列 {missing}",
+    "has column{s} {extra} that the model was not trained on (copy it to the output with --keep)": (
+        "有模型训练时没有的列 {extra}（用 --keep 可把它复制到输出中）"
+    ),
+    "{first!t} and {second!t}": "{first!t}，并且{second!t}",
+    "{message!t}; the model was trained without --impute, so it cannot fill it in": (
+        "{message!t}；模型训练时没有用 --impute，无法补上它"
+    ),
+    # -- the table workflow (tables/workflow.py, tables/schema.py, tables/prepare.py, io/encoding.py) -----
+    "column{s} {spans} cannot be scaled with --scale {scale}: the range overflows double precision; "
+    "divide the column by a power of ten first": (
+        "列 {spans} 无法用 --scale {scale} 缩放：取值范围超出了双精度浮点数；请先把该列除以十的若干次幂"
+    ),
+    "--hidden sizes must be positive integers; got {text}": "--hidden 的层宽应为正整数，收到的是 {text}",
+    "--split must be three non-negative numbers train,validation,test such as 0.7,0.15,0.15; got {text}": (
+        "--split 应为三个非负数 train,validation,test，例如 0.7,0.15,0.15；收到的是 {text}"
+    ),
+    "--split must give the training set a positive share; got {text}": (
+        "--split 给训练集的份额应为正数，收到的是 {text}"
+    ),
+    "--solver {solver} is not available in this bpnn; choose one of {choices}": (
+        "这个 bpnn 中没有 --solver {solver}；请从 {choices} 中选一个"
+    ),
+    "--task must be auto, classification or regression; got {task}": (
+        "--task 应为 auto、classification 或 regression，收到的是 {task}"
+    ),
+    "too few rows to split: {n} row{s} cannot fill non-empty {sets} sets with --split {shares}; "
+    "add rows or use --split 1,0,0": (
+        "行数太少，无法划分：用 --split {shares}，{n} 行填不满非空的 {sets} 集；请增加行数或用 --split 1,0,0"
+    ),
+    "{where}() takes the settings {settings}; got {unknown}.": (
+        "{where}() 接受的设置是 {settings}；收到的是 {unknown}。"
+    ),
+    "give at least one --target column": "请至少用 --target 指定一列",
+    "--target names a column twice: {targets}": "--target 把同一列给了两次：{targets}",
+    "columns {columns} are both --target and --ignore": "列 {columns} 同时出现在 --target 和 --ignore 中",
+    "no feature columns left: every column of {table} is a target or ignored": (
+        "没有剩下特征列：{table} 的每一列都是目标或被忽略"
+    ),
+    "no feature columns left in {table}: every column is a target, ignored, an identifier or constant (see --role)": (
+        "{table} 中没有剩下特征列：每一列都是目标、被忽略、标识符或常数（见 --role）"
+    ),
+    "the {solver} solver works on the whole training set at once; leave out --batch-size": (
+        "求解器 {solver} 每次用整个训练集；请去掉 --batch-size"
+    ),
+    "--hidden must be layer sizes separated by commas, such as 10 or 10,5; got {text}": (
+        "--hidden 应为逗号分隔的层宽，例如 10 或 10,5；收到的是 {text}"
+    ),
+    "--split fractions must add up to 1 (or 100); got {text}, which adds up to {total}": (
+        "--split 的份额之和应为 1（或 100）；收到的是 {text}，和为 {total}"
+    ),
+    "classification takes one target column; got {n}. Train one model per target, or use --task regression": (
+        "分类只接受一个目标列，收到的是 {n} 个。请为每个目标各训练一个模型，或改用 --task regression"
+    ),
+    "classification takes one target column; got {n}": "分类只接受一个目标列，收到的是 {n} 个",
+    "classification needs at least 2 classes; the target holds only one value ({value})": (
+        "分类至少需要 2 个类别；目标列只有一个值（{value}）"
+    ),
+    "--task classification: the target holds {n} distinct values in {rows} rows, more classes than the data can "
+    "support (at most {most}, with {per_class} rows each on average); if the target is a quantity, "
+    "use --task regression": (
+        "--task classification：目标列在 {rows} 行中有 {n} 个不同的值，类别多到数据撑不起"
+        "（最多 {most} 类，平均每类 {per_class} 行）；如果目标是一个数量，请用 --task regression"
+    ),
+    "--max-categories must be a whole number of at least 2; got {value}": (
+        "--max-categories 应为不小于 2 的整数，收到的是 {value}"
+    ),
+    "--min-frequency must be a positive whole number; got {value}": "--min-frequency 应为正整数，收到的是 {value}",
+    "--role names the target column {column}; a target has no other role": (
+        "--role 指定了目标列 {column}；目标列不能有别的角色"
+    ),
+    "--role {name}={role}: the column holds numbers; its values would be read as text first": (
+        "--role {name}={role}：这一列是数；它的值会先被当作文本读取"
+    ),
+    "the schema is missing its 'columns' list": "schema 缺少 'columns' 列表",
+    "--role takes COL=ROLE with ROLE one of {roles}; got {spec}": (
+        "--role 的写法是 COL=ROLE，ROLE 为 {roles} 之一；收到的是 {spec}"
+    ),
+    "--role {name}=number: the column holds text; choose category or text": (
+        "--role {name}=number：这一列是文本；请选 category 或 text"
+    ),
+    "--role {name}=date: the column's cells are not dates in one of the formats bpnn reads "
+    "(such as 2007-11-28, 11/28/2007, 28.11.2007)": (
+        "--role {name}=date：这一列的单元格不是 bpnn 能读的日期格式（例如 2007-11-28、11/28/2007、28.11.2007）"
+    ),
+    "schema column {j} needs a name and one of the roles {roles}; got {column}": (
+        "schema 的第 {j} 列需要一个名称和 {roles} 中的一个角色；收到的是 {column}"
+    ),
+    "schema column {name} is a date without a known format and parts": (
+        "schema 的列 {name} 是日期，却没有已知的格式和组成部分"
+    ),
+    "--task regression needs a target of numbers, but it holds text or true/false ({shown}); "
+    "use --task classification": (
+        "--task regression 需要由数组成的目标列，但它是文本或 true/false（{shown}）；请用 --task classification"
+    ),
+    "target columns {targets} mix text or true/false with other columns; several targets must all hold numbers "
+    "(regression)": ("目标列 {targets} 中文本或 true/false 与其他列混在一起；多个目标列必须全是数（回归）"),
+    "too few rows to split: {n} rows gave no {empty} rows with --split {split}; add rows or use --split 1,0,0": (
+        "行数太少，无法划分：用 --split {split}，{n} 行分不出 {empty} 行；请增加行数或用 --split 1,0,0"
+    ),
+    "--chunksize trains on one chunk at a time, which the {solver} solver cannot do (it needs the whole training "
+    "set at once); use a mini-batch solver such as sgd or adam, or leave out --chunksize": (
+        "--chunksize 每次只用一块数据训练，求解器 {solver} 做不到（它每次需要整个训练集）；"
+        "请用 sgd 或 adam 这类小批量求解器，或去掉 --chunksize"
+    ),
+    "Training diverged: the loss {what!t} at epoch {epoch}.{kept!t} Try a smaller --learning-rate": (
+        "训练发散了：损失在第 {epoch} 轮{what!t}。{kept!t}请试试更小的 --learning-rate"
+    ),
+    "encoder column {name} has date format {fmt}, not one bpnn reads": (
+        "编码器的列 {name} 的日期格式为 {fmt}，bpnn 读不了"
+    ),
+    "encoder column {name} needs distinct calendar parts from {parts}; got {got}": (
+        "编码器的列 {name} 需要取自 {parts} 的互不相同的日期部分；收到的是 {got}"
+    ),
+    "encoder column {name} of kind 'date' cannot have categories": "编码器中类型为 'date' 的列 {name} 不能有类别",
+    "encoder column {name} has fill {fill}; expected one finite number per part": (
+        "编码器的列 {name} 的填充值为 {fill}；每个部分应为一个有限的数"
+    ),
+    "column {name} has no values in the training rows to impute from": "列 {name} 在训练行中没有值，无法据此填补",
+    "--ordinal takes COL or COL=first,second,...; got {spec}": (
+        "--ordinal 的写法是 COL 或 COL=first,second,...；收到的是 {spec}"
+    ),
+    "--ordinal {spec}: the order must list distinct, non-empty categories": (
+        "--ordinal {spec}：顺序中的类别必须互不相同且不为空"
+    ),
+    "--impute must be one of {choices}; got {impute}": "--impute 应为 {choices} 之一，收到的是 {impute}",
+    "--unknown must be error or ignore; got {unknown}": "--unknown 应为 error 或 ignore，收到的是 {unknown}",
+    "--ordinal names {names}, which is not a feature column": "--ordinal 指定的 {names} 不是特征列",
+    "{frame}: column {name} holds {value}, which is not a date written as the training rows were ({fmt})": (
+        "{frame}：列 {name} 的值 {value} 不是按训练行的写法（{fmt}）写的日期"
+    ),
+    "X must have shape (n_samples, {n}), one column per feature ({names}); got shape {shape}": (
+        "X 的形状应为 (n_samples, {n})，每个特征一列（{names}）；收到的形状是 {shape}"
+    ),
+    "the encoder description is missing its 'columns' list": "编码器的描述缺少 'columns' 列表",
+    "the encoder's 'unknown' must be one of {choices}; got {unknown}": (
+        "编码器的 'unknown' 应为 {choices} 之一，收到的是 {unknown}"
+    ),
+    "the encoder's 'impute' must be one of {choices} or null; got {impute}": (
+        "编码器的 'impute' 应为 {choices} 之一或 null，收到的是 {impute}"
+    ),
+    "the encoder has no columns": "编码器没有列",
+    "{frame}: column {name} holds {value}, which is not {expected!t}": (
+        "{frame}：列 {name} 的值 {value} 不是{expected!t}"
+    ),
+    "a category seen in training": "训练中出现过的类别",
+    "the table lacks the model's feature columns {names}": "表格缺少模型的特征列 {names}",
+    "the columns lack the model's features {names}": "这些列缺少模型的特征 {names}",
+    "encoder column {j} has a missing or repeated name: {name}": "编码器的第 {j} 列名称缺失或重复：{name}",
+    "encoder column {name} has unknown kind {kind} (written by a newer bpnn?)": (
+        "编码器的列 {name} 类型 {kind} 未知（是较新版本的 bpnn 写的吗？）"
+    ),
+    "encoder column {name} has 'infrequent' {value}; only a one-hot column may have it, true or false": (
+        "编码器的列 {name} 的 'infrequent' 为 {value}；只有独热编码的列才能有它，且只能是 true 或 false"
+    ),
+    "encoder column {name} needs a non-empty list of text categories": "编码器的列 {name} 需要一个非空的文本类别列表",
+    "encoder column {name} lists a category twice": "编码器的列 {name} 把一个类别列了两次",
+    "encoder column {name} fills with {fill}, which is not a category": (
+        "编码器的列 {name} 用 {fill} 填充，但它不是一个类别"
+    ),
+    "--ordinal {name}: the column holds {value}": "--ordinal {name}：这一列的值是 {value}",
+    "encoder column {name} of kind {kind} cannot have categories": "编码器中类型为 {kind} 的列 {name} 不能有类别",
+    "encoder column {name} has fill {fill}; expected a finite number": (
+        "编码器的列 {name} 的填充值为 {fill}；应为一个有限的数"
+    ),
+    "--ordinal {name}: the column also holds {extra}, which the given order lacks": (
+        "--ordinal {name}：这一列还有 {extra}，给出的顺序里没有"
+    ),
 }
