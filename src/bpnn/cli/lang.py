@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from bpnn.explain.i18n import LANGUAGES, Translator
 
-__all__ = ["add_lang_option", "choose", "current", "error_line", "fail", "say", "usage_line"]
+__all__ = ["add_lang_option", "choose", "current", "error_line", "fail", "say", "say_lines", "usage_line"]
 
 LANG_HELP = "language of the printed words: en or zh; the numbers are the same (default: the locale, LC_ALL/LANG)"
 
@@ -50,6 +50,31 @@ def current() -> Translator:
 def say(message: str, /, **fields) -> str:
     """``message`` (an English template of the catalogue) in the run's language, filled in."""
     return _chosen[0](message, **fields)
+
+
+def say_lines(lines: list[str]) -> list[str]:
+    """Report lines written in English (``bpnn info``'s description, the training report's head),
+    in the run's language.
+
+    A line is translated by the catalogue template its text matches (see
+    :meth:`~bpnn.explain.i18n.Translator.written`), keeping its indentation. An indented line
+    that no template matches is data continued from the line above (a setting, an encoding) and
+    is kept as it is; so are empty lines.
+    """
+    t = _chosen[0]
+    if t.lang == "en":
+        return list(lines)
+    out = []
+    for line in lines:
+        text = line.lstrip()
+        indent = line[: len(line) - len(text)]
+        if not text:
+            out.append(line)
+        elif indent and not t.knows(text):
+            out.append(line)
+        else:
+            out.append(indent + t.written(text))
+    return out
 
 
 def error_line(text: str) -> str:

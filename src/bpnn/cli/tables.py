@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from bpnn.cli.argtypes import add_command, non_negative_int, positive_float, positive_int, refuse_overwriting_inputs
-from bpnn.cli.lang import add_lang_option, fail, say, usage_line
+from bpnn.cli.lang import add_lang_option, fail, say, say_lines, usage_line
+from bpnn.explain.i18n import pad
 from bpnn.io.container import atomic_write
 from bpnn.io.csvdata import DataError, write_csv
 from bpnn.io.frames import read_frame
@@ -223,9 +224,9 @@ def _train(args) -> int:
     written = tables.save_plots(run, args.plots) if args.plots else []
     if not args.quiet:
         print(_report(run, args, n_dropped))
-        print(f"saved {args.out}")
+        print(say("saved {path}", path=args.out))
         for path in written:
-            print(f"plot  {path}")
+            print(say("plot  {path}", path=path))
     return 0
 
 
@@ -258,29 +259,32 @@ def _report(run, args, n_dropped) -> str:
     lines.append(f"trained  {s['epochs_run']} epochs: {run.stop}{best}")
     for note in run.notes:
         lines.append(f"note     {note}")
-    lines.append("")
+    lines = say_lines(lines) + [""]
     lines += _metrics_table(model)
     return "\n".join(lines)
 
 
 def _fmt(value: Any, r2: bool = False) -> str:
     if value is None:
-        return "n/a"
+        return say("n/a")
     # R2 near 1 is what good fits give: show its decimals rather than round it to 1.
     return f"{value:.6f}" if r2 else f"{value:.4g}"
 
 
 def _metrics_table(model) -> list[str]:
+    """The scores per split: words in the run's language, padded by the columns they take on a terminal."""
     lines = []
     splits = list(model.metrics)
     if model.task == "regression":
         for target in model.target_names:
-            lines.append(f"{target:<12}{'rows':>6}{'R2':>11}{'RMSE':>12}{'MAE':>12}")
+            head = [pad(target, 12), pad(say("rows"), 6, ">"), f"{'R2':>11}{'RMSE':>12}{'MAE':>12}"]
+            lines.append("".join(head))
             for split in splits:
                 m = model.metrics[split]
                 # a score left out of the file (it is validated on load) shows as n/a
                 r2, rmse, mae = (m.get(key, {}).get(target) for key in ("r2", "rmse", "mae"))
-                lines.append(f"  {split:<10}{m['rows']:>6}{_fmt(r2, r2=True):>11}{_fmt(rmse):>12}{_fmt(mae):>12}")
+                scores = f"{m['rows']:>6}{_fmt(r2, r2=True):>11}{_fmt(rmse):>12}{_fmt(mae):>12}"
+                lines.append("  " + pad(say(split), 10) + scores)
         return lines
     from bpnn.tables.workflow import _label_text
 
@@ -289,12 +293,14 @@ def _metrics_table(model) -> list[str]:
     for split in splits:
         m = model.metrics[split]
         accuracy = m.get("accuracy")
-        lines.append(f"{split}: {m['rows']} rows, accuracy {'n/a' if accuracy is None else format(accuracy, '.4f')}")
-        lines.append(f"  {'class':<{width}}{'precision':>10}{'recall':>8}   confusion (rows true, columns predicted)")
+        shown = say("n/a") if accuracy is None else format(accuracy, ".4f")
+        lines.append(say("{split!t}: {rows} rows, accuracy {accuracy}", split=split, rows=m["rows"], accuracy=shown))
+        words = [pad(say("class"), width), pad(say("precision"), 10, ">"), pad(say("recall"), 8, ">")]
+        lines.append("  " + "".join(words) + "   " + say("confusion (rows true, columns predicted)"))
         for i, label in enumerate(labels):
-            counts = " ".join(f"{c:>5}" for c in m["confusion_matrix"][i]) if "confusion_matrix" in m else "n/a"
+            counts = " ".join(f"{c:>5}" for c in m["confusion_matrix"][i]) if "confusion_matrix" in m else say("n/a")
             precision, recall = (_fmt(m.get(key, {}).get(label)) for key in ("precision", "recall"))
-            lines.append(f"  {label:<{width}}{precision:>10}{recall:>8}   {counts}")
+            lines.append(f"  {pad(label, width)}{pad(precision, 10, '>')}{pad(recall, 8, '>')}   {counts}")
     return lines
 
 
@@ -343,7 +349,15 @@ def _predict(args) -> int:
         values = np.column_stack([_kept_cells(table, keep), values]) if len(values) else values
     if args.out:
         write_csv(args.out, columns, values)
-        print(f"wrote {args.out}: {len(values)} rows, column{'s' if len(columns) > 1 else ''} {', '.join(columns)}")
+        print(
+            say(
+                "wrote {path}: {rows} rows, column{s} {columns}",
+                path=args.out,
+                rows=len(values),
+                s="s" if len(columns) > 1 else "",
+                columns=", ".join(columns),
+            )
+        )
     else:
         _write_stdout(columns, values)
     return 0
@@ -377,26 +391,29 @@ def _info(args) -> int:
     if args.plot:
         _check_plot_target(args.plot, args.model)
     if isinstance(obj, Model):
-        print(obj.describe())
+        print("\n".join(say_lines(obj.describe().splitlines())))
         if obj.metrics:
             print()
             print("\n".join(_metrics_table(obj)))
     elif hasattr(obj, "get_params"):  # a scikit-learn estimator
         fitted = hasattr(obj, "network_")
-        print(f"bpnn scikit-learn estimator {type(obj).__name__} ({'fitted' if fitted else 'not fitted'})")
-        print(f"parameters {obj!r}")
+        state = "fitted" if fitted else "not fitted"
+        print(say("bpnn scikit-learn estimator {name} ({state!t})", name=type(obj).__name__, state=state))
+        print(say("parameters {parameters}", parameters=repr(obj)))
         if fitted:
-            print(f"network   {obj.network_!r}")
+            print(say("network   {network}", network=repr(obj.network_)))
             for key in ("n_features_in_", "classes_", "n_iter_", "best_loss_", "best_validation_score_"):
                 if getattr(obj, key, None) is not None:
                     value = getattr(obj, key)
                     print(f"{key:<23}{value.tolist() if hasattr(value, 'tolist') else value}")
     else:
-        print(f"bpnn network (no table settings)\n{obj!r}\n  epochs trained {obj.epochs_trained}")
+        print(say("bpnn network (no table settings)"))
+        print(repr(obj))
+        print(say("  epochs trained {epochs}", epochs=obj.epochs_trained))
     if args.plot:
         from bpnn.plots import network as plot_network
 
-        print(f"plot  {plot_network(obj, args.plot)}")
+        print(say("plot  {path}", path=plot_network(obj, args.plot)))
     return 0
 
 

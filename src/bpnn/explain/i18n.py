@@ -90,6 +90,10 @@ class Translator:
                 missing.add(message)
         return _Fill(self).format(template, **fields) if fields else template
 
+    def knows(self, text: str) -> bool:
+        """Whether :meth:`written` finds ``text`` (an English message filled in) in the catalogue."""
+        return Translator("zh")._find(" ".join(text.split())) is not None
+
     def written(self, text: str) -> str:
         """``text``, an English message already filled in, in the chosen language.
 
@@ -110,6 +114,13 @@ class Translator:
         text = " ".join(text.split())
         if self.lang == "en" or not text:
             return text
+        found = self._find(text)
+        if found is None:
+            missing.add(text)
+            return text
+        return found
+
+    def _find(self, text: str) -> str | None:
         if text in ZH:
             return ZH[text]
         for pattern, key in _patterns():
@@ -119,12 +130,12 @@ class Translator:
             before = set(missing)
             values = {_field_name(name): _Written(value) for name, value in match.groupdict().items()}
             result = _Fill(self).format(ZH[key], **values)
-            if missing <= before:
+            clean = missing <= before
+            missing.intersection_update(before)
+            if clean:
                 return result
             # a field marked !t held no message of the catalogue: this template cut the text wrongly
-            missing.intersection_update(before)
-        missing.add(text)
-        return text
+        return None
 
     def __repr__(self) -> str:
         return f"Translator({self.lang!r})"
@@ -467,11 +478,15 @@ ZH: dict[str, str] = {
     "Forecast of {target!r}: {rows} rows in time order ({train}; {validation}; {test}).": (
         "{target!r} 的预测：{rows} 行，按时间顺序（{train}；{validation}；{test}）。"
     ),
-    "{period!t} {rows}, {start} to {end}": "{period!t} {rows} 行，{start} 至 {end}",
-    "{period!t} {rows}": "{period!t} {rows} 行",
-    "train": "训练期",
-    "validation": "验证期",
-    "test": "测试期",
+    "train {rows}, {start} to {end}": "训练集 {rows} 行，{start} 至 {end}",
+    "validation {rows}, {start} to {end}": "验证集 {rows} 行，{start} 至 {end}",
+    "test {rows}, {start} to {end}": "测试集 {rows} 行，{start} 至 {end}",
+    "train {rows}": "训练集 {rows} 行",
+    "validation {rows}": "验证集 {rows} 行",
+    "test {rows}": "测试集 {rows} 行",
+    "train": "训练集",
+    "validation": "验证集",
+    "test": "测试集",
     "Scaling fitted on the training period only; no training window reaches into validation or test.": (
         "缩放只在训练期上拟合；没有哪个训练窗口伸进验证期或测试期。"
     ),
@@ -913,4 +928,118 @@ ZH: dict[str, str] = {
     "--ordinal {name}: the column also holds {extra}, which the given order lacks": (
         "--ordinal {name}：这一列还有 {extra}，给出的顺序里没有"
     ),
+    # -- bpnn train's report, the scores, bpnn predict and bpnn info -------------------------------
+    "{data}: {rows} rows, {n} features -> {targets}": "{data}：{rows} 行，{n} 个特征 -> {targets}",
+    "dropped {n} rows with missing cells (--dropna)": "去掉了 {n} 个有缺失单元格的行（--dropna）",
+    "task {task!t} ({reason!t})": "任务     {task!t}（{reason!t}）",
+    "classification": "分类",
+    "regression": "回归",
+    "split train {train}, validation {validation}, test {test} (seed {seed})": (
+        "划分     训练集 {train}，验证集 {validation}，测试集 {test}（随机种子 {seed}）"
+    ),
+    "network {sizes}, {activation} hidden, solver {solver}, loss {loss}, scaling {scale}": (
+        "网络     {sizes}，隐藏层 {activation}，求解器 {solver}，损失 {loss}，缩放 {scale}"
+    ),
+    "trained {n} epochs: {stop!t}; kept epoch {best}": "训练     {n} 轮：{stop!t}；保留第 {best} 轮的权重",
+    "trained {n} epochs: {stop!t}": "训练     {n} 轮：{stop!t}",
+    "reached {n} epochs": "已达 {n} 轮",
+    "validation loss did not improve for {n} epochs": "验证损失连续 {n} 轮没有改善",
+    "interrupted (Ctrl-C) after {n} epochs": "第 {n} 轮后被中断（Ctrl-C）",
+    "the solver stopped: {reason!t}": "求解器停止：{reason!t}",
+    "note {note!t}": "注       {note!t}",
+    "warning {note!t}": "警告     {note!t}",
+    "plot  {path}": "图  {path}",
+    "rows": "行数",
+    "R2": "R2",
+    "n/a": "无",
+    "{split!t}: {rows} rows, accuracy {accuracy}": "{split!t}：{rows} 行，准确率 {accuracy}",
+    "class": "类别",
+    "precision": "精确率",
+    "recall": "召回率",
+    "confusion (rows true, columns predicted)": "混淆矩阵（行为真实类别，列为预测类别）",
+    "wrote {path}: {rows} rows, column{s} {columns}": "已写入 {path}：{rows} 行，列 {columns}",
+    "bpnn model ({task!t}), written by bpnn {version}": "bpnn 模型（{task!t}），由 bpnn {version} 写出",
+    "network {sizes} ({activations}), loss {loss}, {n} parameters, {dtype}, {epochs} epochs trained": (
+        "网络      {sizes}（{activations}），损失 {loss}，{n} 个参数，{dtype}，已训练 {epochs} 轮"
+    ),
+    "features {names}": "特征      {names}",
+    "targets {names}": "目标      {names}",
+    "classes {names}": "类别      {names}",
+    "scaling inputs {x}, targets {y}": "缩放      输入 {x}，目标 {y}",
+    "scaling inputs {x}": "缩放      输入 {x}",
+    "encoding {text}": "编码      {text}",
+    "settings {text}": "设置      {text}",
+    "columns {text}": "列        {text}",
+    "bpnn scikit-learn estimator {name} ({state!t})": "bpnn 的 scikit-learn 估计器 {name}（{state!t}）",
+    "fitted": "已拟合",
+    "not fitted": "未拟合",
+    "parameters {parameters}": "参数 {parameters}",
+    "network   {network}": "网络      {network}",
+    "bpnn network (no table settings)": "bpnn 网络（没有表格设置）",
+    "  epochs trained {epochs}": "  已训练 {epochs} 轮",
+    # why the task (tables/workflow.py, tables/prepare.py)
+    "as asked (--task regression)": "按要求（--task regression）",
+    "as asked (--task classification)": "按要求（--task classification）",
+    "{n} target columns": "{n} 个目标列",
+    "the target holds non-integer values": "目标列中有非整数的值",
+    "the target holds {many} distinct integers in {rows} rows; classification needs 2, or at most {most} with "
+    "{per_class} rows each (use --task to choose)": (
+        "目标列在 {rows} 行中有 {many} 个不同的整数；分类需要 2 个，或者至多 {most} 个且每个各有 {per_class} 行"
+        "（用 --task 自己选）"
+    ),
+    "more than {n}": "多于 {n}",
+    "the target holds {n} distinct integers in {rows} rows": "目标列在 {rows} 行中有 {n} 个不同的整数",
+    "the target holds text: {n} distinct labels": "目标列是文本：{n} 个不同的标签",
+    "the target holds true/false: {n} distinct labels": "目标列是真/假值：{n} 个不同的标签",
+    # why the solver stopped (training/solvers.py)
+    "the gradient norm is below gtol={gtol}": "梯度范数低于 gtol={gtol}",
+    "the line search found no step that decreases the loss (at a minimum, to rounding)": (
+        "线搜索找不到能让损失下降的步长（在舍入误差以内已到极小点）"
+    ),
+    "max_fun={n} evaluations of the loss were made": "损失已计算了 max_fun={n} 次",
+    "the loss decreased by a relative amount of at most ftol={ftol}": "损失的相对下降量不超过 ftol={ftol}",
+    "the loss reached goal={goal}": "损失达到了 goal={goal}",
+    "the gradient norm is below min_grad={min_grad}": "梯度范数低于 min_grad={min_grad}",
+    "mu exceeded mu_max={mu_max}": "mu 超过了 mu_max={mu_max}",
+    # notes and warnings of bpnn train (tables/workflow.py, tables/schema.py, tables/chunked.py)
+    "solver {solver}: the network has {n} weights, more than the {most} up to which br is the default "
+    "(its step solves a weights x weights system)": (
+        "求解器 {solver}：网络有 {n} 个权重，超过了以 br 为默认求解器的上限 {most}"
+        "（br 每一步要解一个权重数 x 权重数的方程组）"
+    ),
+    "{n} inputs and {rows} training rows: with more inputs than rows a network can fit the training rows by chance "
+    "and learn nothing that holds (compare the train and validation scores); fewer columns (--ignore, "
+    "--role COL=ignored) or more rows help": (
+        "{n} 个输入，{rows} 个训练行：输入比行多时，网络可能碰巧拟合了训练行，却没学到站得住的东西"
+        "（请比较训练集和验证集上的得分）；减少列（--ignore、--role COL=ignored）或增加行会有帮助"
+    ),
+    "{n} input is constant in the training rows and carries no information: {names}": (
+        "{n} 个输入在训练行中是常数，不带任何信息：{names}"
+    ),
+    "{n} inputs are constant in the training rows and carry no information: {names}": (
+        "{n} 个输入在训练行中是常数，不带任何信息：{names}"
+    ),
+    "class {names} has fewer rows than the {n} the split needs (one per split); add rows or merge classes": (
+        "类别 {names} 的行数少于划分所需的 {n} 行（每个部分一行）；请增加行数或合并类别"
+    ),
+    "classes {names} have fewer rows than the {n} the split needs (one per split); add rows or merge classes": (
+        "类别 {names} 的行数少于划分所需的 {n} 行（每个部分一行）；请增加行数或合并类别"
+    ),
+    "the {split!t} split lacks class {names}: its scores say nothing about it": (
+        "{split!t}中没有类别 {names}：它在这里的得分说明不了什么"
+    ),
+    "the {split!t} split lacks classes {names}: its scores say nothing about them": (
+        "{split!t}中没有类别 {names}：它们在这里的得分说明不了什么"
+    ),
+    "{n} identifier column dropped (one distinct value per row): {names}": (
+        "去掉了 {n} 个标识符列（每行一个不同的值）：{names}"
+    ),
+    "{n} identifier columns dropped (one distinct value per row): {names}": (
+        "去掉了 {n} 个标识符列（每行一个不同的值）：{names}"
+    ),
+    "{n} constant column dropped (no information): {names}": "去掉了 {n} 个常数列（不带信息）：{names}",
+    "{n} constant columns dropped (no information): {names}": "去掉了 {n} 个常数列（不带信息）：{names}",
+    "{names} and {n} more": "{names} 等，另有 {n} 个",
+    "rows were split by a seeded random draw per row (not stratified): train {train}, validation {validation}, "
+    "test {test}": "各行按随机种子逐行随机抽取划分（未分层）：训练集 {train}，验证集 {validation}，测试集 {test}",
 }

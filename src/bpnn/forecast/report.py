@@ -14,6 +14,14 @@ __all__ = ["format_report", "save_plots"]
 _COLUMNS = (("rmse", "RMSE"), ("mae", "MAE"), ("mape", "MAPE %"), ("mase", "MASE"))
 
 
+#: Each period as the report names it: rows alone, and rows with the first and last time.
+_PERIODS = {
+    "train": ("train {rows}", "train {rows}, {start} to {end}"),
+    "validation": ("validation {rows}", "validation {rows}, {start} to {end}"),
+    "test": ("test {rows}", "test {rows}, {start} to {end}"),
+}
+
+
 def _cell(value) -> str:
     return "-" if value is None else f"{value:.4g}"
 
@@ -43,14 +51,8 @@ def format_report(report: dict, lang: str = "en") -> str:
     def period(name):
         entry = p[name]
         if "from" in entry:
-            return t(
-                "{period!t} {rows}, {start} to {end}",
-                period=name,
-                rows=entry["rows"],
-                start=entry["from"],
-                end=entry["to"],
-            )
-        return t("{period!t} {rows}", period=name, rows=entry["rows"])
+            return t(_PERIODS[name][1], rows=entry["rows"], start=entry["from"], end=entry["to"])
+        return t(_PERIODS[name][0], rows=entry["rows"])
 
     lags = report["lags"]
     shown = f"1..{lags[-1]}" if lags == list(range(1, lags[-1] + 1)) else ", ".join(map(str, lags))
