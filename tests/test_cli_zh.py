@@ -135,7 +135,10 @@ def test_catalogue_templates_read_back_the_english_text():
     # an English message filled in is found again by its template, and its fields carried over unchanged
     t = i18n.Translator("zh")
     i18n.missing.clear()
-    text = "--out m.bpnn is the data file this command reads (m.bpnn); writing there would destroy it. Give --out another file name"
+    text = (
+        "--out m.bpnn is the data file this command reads (m.bpnn); writing there would destroy it. "
+        "Give --out another file name"
+    )
     assert (
         t.written(text)
         == "--out m.bpnn 是本命令要读取的数据文件（m.bpnn），写到那里会把它毁掉。请给 --out 另一个文件名"
@@ -201,6 +204,66 @@ def test_forecast_errors_in_chinese(capsys, series_csv, tmp_path):
     assert "不在序列之内" in chinese_error(
         capsys, "forecast", series_csv, "--target", "sales", "--time", "month", "--test-from", "500"
     )
+
+
+# -- train, predict, info ---------------------------------------------------------------------------------
+
+DATA = ROOT / "examples" / "data"
+
+
+@pytest.mark.parametrize(
+    "table, options",
+    [
+        ("fruit.csv", ["--target", "fruit", "--impute", "median", "--ignore", "id"]),
+        ("regression.csv", ["--target", "period_s"]),
+    ],
+)
+def test_train_predict_info_in_chinese_carry_the_english_numbers(capsys, tmp_path, table, options):
+    model = tmp_path / "model.bpnn"
+    en, zh = both(capsys, "train", DATA / table, *options, "--epochs", "15", "-o", model)
+    same_numbers_in_chinese(en, zh, at_least=20)
+    assert len(zh.splitlines()) == len(en.splitlines())
+    assert "划分     训练集" in zh and "已保存" in zh
+    # the scores' table: the numbers in the same columns, the words Chinese
+    table_en = [line for line in en.splitlines() if "0." in line and "  " in line]
+    table_zh = [line for line in zh.splitlines() if "0." in line and "  " in line]
+    assert [line.split()[-3:] for line in table_zh] == [line.split()[-3:] for line in table_en]
+
+    en, zh = both(capsys, "info", model)
+    same_numbers_in_chinese(en, zh, at_least=20)
+    assert zh.startswith("bpnn 模型（") and "特征" in zh
+
+    out = tmp_path / "predictions.csv"
+    en, zh = both(capsys, "predict", model, DATA / table, "-o", out)
+    same_numbers_in_chinese(en, zh, at_least=1)
+    assert zh.startswith(f"已写入 {out}")
+    code, stdout, _ = run(capsys, "predict", model, DATA / table, "--lang", "zh")
+    assert code == 0 and stdout == out.read_text(encoding="utf-8")  # the predictions themselves: data, unchanged
+
+
+def test_table_errors_in_chinese(capsys, tmp_path):
+    fruit = DATA / "fruit.csv"
+    assert "没有这个文件" in chinese_error(capsys, "train", tmp_path / "none.csv", "--target", "y")
+    assert "是一个目录" in chinese_error(capsys, "train", fruit, "--target", "fruit", "-o", tmp_path)
+    assert "--split 的份额之和应为 1" in chinese_error(
+        capsys, "train", fruit, "--target", "fruit", "--split", "0.5,0.1,0.1"
+    )
+    assert "--hidden" in chinese_error(capsys, "train", fruit, "--target", "fruit", "--hidden", "a")
+    assert "要读取的数据文件" in chinese_error(capsys, "train", fruit, "--target", "fruit", "-o", fruit)
+
+
+def test_lang_zh_locale_makes_bpnn_train_report_in_chinese(tmp_path):
+    env = {**os.environ, "LANG": "zh_CN.UTF-8", "PYTHONPATH": str(ROOT / "src")}
+    env.pop("LC_ALL", None)
+    env.pop("LC_MESSAGES", None)
+    command = [sys.executable, "-m", "bpnn", "train", str(DATA / "regression.csv"), "--target", "period_s"]
+    done = subprocess.run(
+        [*command, "--epochs", "5", "-o", str(tmp_path / "m.bpnn")], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "划分     训练集 210，验证集 45，测试集 45" in done.stdout and "已保存" in done.stdout
+    done = subprocess.run([*command, "--split", "2,2"], env=env, capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.startswith("bpnn：错误：") and done.stderr.count("\n") == 1
 
 
 # -- export, playground, the parser ----------------------------------------------------------------------
