@@ -122,7 +122,7 @@ def _forget_last_batch(net: Network) -> None:
     predicting, those caches would keep the last data alive (and inside a pickle).
     """
     for layer in net.layers:
-        for name in ("_input", "_output", "_mask"):
+        for name in ("_input", "_output", "_z", "_mask"):
             if getattr(layer, name, None) is not None:
                 setattr(layer, name, None)
 
