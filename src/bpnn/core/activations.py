@@ -240,6 +240,15 @@ class ReLU(Activation):
         return np.multiply(grad_a, a > 0, out=out)
 
 
+def _onnx_leaky_relu(g, z, slope, dtype):
+    # relu(z) + slope * (z - relu(z)): z where z > 0, slope * z elsewhere, exactly. ONNX's LeakyRelu
+    # would do, but ONNX Runtime implements it for float only, and a network may compute in double.
+    relu = g.node("Relu", [z], "leaky_relu_pos")
+    negative = g.node("Sub", [z, relu], "leaky_relu_neg")
+    scaled = g.node("Mul", [negative, g.const(np.asarray(slope, dtype))], "leaky_relu_scaled")
+    return g.node("Add", [relu, scaled], "leaky_relu")
+
+
 @ACTIVATIONS.register(
     "leaky_relu",
     formula=Formula(
@@ -251,7 +260,7 @@ class ReLU(Activation):
     ),
     python="""def leaky_relu(z, slope):
     return np.where(z > 0, z, slope * z)""",
-    onnx=lambda g, z, act, dtype: g.node("LeakyRelu", [z], "leaky_relu", alpha=float(act.slope)),
+    onnx=lambda g, z, act, dtype: _onnx_leaky_relu(g, z, act.slope, dtype),
     kernel="leaky_relu",
 )
 class LeakyReLU(Activation):
@@ -362,9 +371,15 @@ def _normal_cdf(z: np.ndarray) -> np.ndarray:
 
 
 def _onnx_gelu(g, z, act, dtype):
-    # z * Phi(z) with Phi(z) = (1 + erf(z / sqrt 2)) / 2
+    # z * Phi(z) with Phi(z) = (1 + erf(z / sqrt 2)) / 2. ONNX Runtime implements Erf for float
+    # only: a double network's erf is taken in float (its output then agrees to about 1e-7).
     half, root = g.const(np.asarray(0.5, dtype)), g.const(np.asarray(_SQRT_HALF, dtype))
-    erf = g.node("Erf", [g.node("Mul", [z, root], "gelu_scaled")], "gelu_erf")
+    scaled = g.node("Mul", [z, root], "gelu_scaled")
+    if np.dtype(dtype) == np.float32:
+        erf = g.node("Erf", [scaled], "gelu_erf")
+    else:
+        as_float = g.node("Cast", [scaled], "gelu_float", to=1)  # 1: TensorProto.FLOAT
+        erf = g.node("Cast", [g.node("Erf", [as_float], "gelu_erf")], "gelu_erf_double", to=11)  # 11: DOUBLE
     one = g.const(np.asarray(1.0, dtype))
     phi = g.node("Mul", [g.node("Add", [erf, one], "gelu_sum"), half], "gelu_cdf")
     return g.node("Mul", [z, phi], "gelu")
@@ -488,13 +503,21 @@ class SiLU(Activation):
         return s * (1.0 + z * (1.0 - s))
 
 
+def _onnx_softplus(g, z, dtype):
+    # relu(z) + log(1 + exp(-|z|)), without overflow; ONNX's Softplus is implemented for float
+    # only by ONNX Runtime. (log(1 + e) is 0 where e < 1e-16: an absolute error below 1e-16.)
+    tail = g.node("Exp", [g.node("Neg", [g.node("Abs", [z], "softplus_abs")], "softplus_neg")], "softplus_exp")
+    tail = g.node("Log", [g.node("Add", [tail, g.const(np.asarray(1.0, dtype))], "softplus_1p")], "softplus_log")
+    return g.node("Add", [g.node("Relu", [z], "softplus_relu"), tail], "softplus")
+
+
 @ACTIVATIONS.register(
     "softplus",
     formula=Formula("softplus", r"\operatorname{softplus}", "1 - e^(-a)", r"1-e^{-a}"),
     python='''def softplus(z):
     """log(1 + exp(z)) without overflow: max(z, 0) + log1p(exp(-|z|))."""
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))''',
-    onnx=lambda g, z, act, dtype: g.node("Softplus", [z], "softplus"),
+    onnx=lambda g, z, act, dtype: _onnx_softplus(g, z, dtype),
 )
 class Softplus(Activation):
     """``f(z) = log(1 + exp(z))``, computed as ``max(z, 0) + log1p(exp(-|z|))`` (no overflow);

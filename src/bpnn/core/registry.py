@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable, Set
 from types import MappingProxyType
 from typing import Any
 
@@ -37,12 +38,17 @@ class Registry(dict):
     capabilities : dict
         Every capability an entry of this concept may declare, with its default (the
         value of an entry that does not declare it). ``None`` or ``False`` means "lacks it".
+    derived : dict, optional
+        Capabilities read off the factory itself rather than declared (so a fact the
+        class already states, such as an optimizer's ``full_batch``, is written once):
+        capability -> function of the factory.
     """
 
-    def __init__(self, concept: str, capabilities: dict[str, Any]):
+    def __init__(self, concept: str, capabilities: dict[str, Any], derived: dict[str, Callable] | None = None):
         super().__init__()
         self.concept = concept
         self.defaults = MappingProxyType(dict(capabilities))
+        self.derived = MappingProxyType(dict(derived or {}))
         self._caps: dict[str, MappingProxyType] = {}  # canonical name -> capabilities
         self._canonical: dict[str, str] = {}  # every name (aliases too) -> canonical name
 
@@ -55,7 +61,7 @@ class Registry(dict):
         """
         if factory is None:
             return lambda cls: self.register(name, cls, aliases=aliases, **capabilities)
-        unknown = sorted(set(capabilities) - set(self.defaults))
+        unknown = sorted(set(capabilities) - set(self.defaults) - set(self.derived))
         if unknown:
             raise TypeError(
                 f"Unknown {self.concept} capabilities {unknown} for {name!r}; "
@@ -63,7 +69,8 @@ class Registry(dict):
             )
         if not (isinstance(name, str) and name):
             raise TypeError(f"A registered {self.concept} name must be a non-empty str; got {name!r}.")
-        self._caps[name] = MappingProxyType({**self.defaults, **capabilities})
+        derived = {key: read(factory) for key, read in self.derived.items()}
+        self._caps[name] = MappingProxyType({**self.defaults, **derived, **capabilities})
         for key in (name, *aliases):
             self[key] = factory
             self._canonical[key] = name
@@ -96,8 +103,8 @@ class Registry(dict):
         aliases of the matching entries too.
         """
         for key in required:
-            if key not in self.defaults:
-                known = sorted(self.defaults)
+            if key not in self.defaults and key not in self.derived:
+                known = sorted({*self.defaults, *self.derived})
                 raise TypeError(f"Unknown {self.concept} capability {key!r}; the known ones are {known}.")
 
         def matches(caps) -> bool:
@@ -108,6 +115,11 @@ class Registry(dict):
 
         keep = {name for name, caps in self._caps.items() if matches(caps)}
         return [k for k in self if (k in keep if not aliases else self._canonical[k] in keep)]
+
+    def view(self, aliases: bool = False, **required) -> NamesView:
+        """A live, read-only sequence of :meth:`names` (``aliases``, ``required``): it reads the
+        registry at every use, so a module-level constant made from it never goes stale."""
+        return NamesView(self, aliases, required)
 
     def name_of(self, obj) -> str | None:
         """The canonical name of the entry whose factory is exactly ``type(obj)`` (not a
@@ -132,4 +144,37 @@ class Registry(dict):
         return value
 
 
-__all__ = ["Registry"]
+class NamesView(Set):
+    """The names of a :class:`Registry` that match some capabilities, read afresh at every use.
+
+    A set (``in``, ``-``, comparisons; what scikit-learn's ``StrOptions`` takes) that iterates
+    in registration order and can be indexed.
+    """
+
+    def __init__(self, registry: Registry, aliases: bool, required: dict):
+        self._registry, self._aliases, self._required = registry, aliases, dict(required)
+
+    def _names(self) -> list[str]:
+        return self._registry.names(self._aliases, **self._required)
+
+    def __getitem__(self, index):
+        return self._names()[index]
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __contains__(self, name) -> bool:
+        return name in self._names()
+
+    def __iter__(self):
+        return iter(self._names())
+
+    def __repr__(self) -> str:
+        return repr(tuple(self._names()))
+
+    @classmethod
+    def _from_iterable(cls, it):
+        return frozenset(it)  # the result of a set operation: a plain set
+
+
+__all__ = ["NamesView", "Registry"]

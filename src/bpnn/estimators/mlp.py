@@ -41,6 +41,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d, validate_data
 
+from bpnn.core.activations import ACTIVATIONS
 from bpnn.core.initializers import Uniform
 from bpnn.core.layers import Dense, Dropout
 from bpnn.core.losses import get_loss
@@ -50,37 +51,21 @@ from bpnn.training.callbacks import Callback
 from bpnn.training.loop import DivergenceError
 from bpnn.training.optimizers import OPTIMIZERS
 
-# Hidden-layer activations a user may choose (softmax belongs to the output layer only);
-# "logistic" is scikit-learn's name for the sigmoid.
-_HIDDEN_ACTIVATIONS = {"identity", "linear", "logistic", "sigmoid", "tanh", "relu", "leaky_relu"}
+# Hidden-layer activations a user may choose: the registry's, read at every use ("logistic" is
+# scikit-learn's name for the sigmoid; softmax and exp are output activations only).
+_HIDDEN_ACTIVATIONS = ACTIVATIONS.view(hidden=True, aliases=True)
 
-# The estimator hyperparameters each optimizer takes, beyond learning_rate_init. As in
-# scikit-learn's MLP, momentum belongs to SGD alone (RMSprop's own momentum stays at
-# its default of 0) and the betas to Adam; L-BFGS stops when no partial derivative exceeds tol, at a
-# relative decrease of the loss of ftol, or after max_fun evaluations of the loss.
-_OPTIMIZER_ARGS = {
-    "sgd": ("momentum", "nesterov"),
-    "gd": ("momentum", "nesterov"),
-    "momentum": ("momentum",),
-    "nesterov": ("momentum",),
-    "adam": ("beta_1", "beta_2", "epsilon"),
-    "adamw": ("beta_1", "beta_2", "epsilon"),
-    "rmsprop": ("epsilon",),
-    "adagrad": ("epsilon",),
-    "lbfgs": ("gtol", "norm", "ftol", "max_fun"),
-}
 
-# Whole-batch solvers that need a deterministic network (no dropout), and those among them
-# that minimise a sum of squared errors: a classifier trained by lm or br uses the MSE loss
-# on its sigmoid/softmax outputs, as MATLAB's patternnet does with trainlm.
-_EXACT_SOLVERS = {"lbfgs", "lm", "br"}
-_SQUARED_ERROR_SOLVERS = {"lm", "br"}
-# Solvers whose step size follows learning_rate="invscaling"/"adaptive": MLP's sgd, and the
-# other first-order rules with a plain step size. Adam ignores it, as in MLP.
-_SCHEDULED_SOLVERS = {"sgd", "gd", "momentum", "nesterov", "rmsprop", "adagrad"}
-# Solvers that stop by their own test and to which the n_iter_no_change rule on the
-# training loss does not apply: MLP applies that rule to sgd and adam, not to lbfgs.
-_SELF_STOPPING_SOLVERS = {"lbfgs"}
+def _solver_is(solver: str, capability: str) -> bool:
+    """Whether the optimizer registered as ``solver`` has ``capability`` (see :data:`bpnn.OPTIMIZERS`):
+    ``schedulable`` (learning_rate="invscaling"/"adaptive" applies, as to MLP's sgd; Adam ignores
+    it, as in MLP), ``self_stopping`` (the n_iter_no_change rule on the training loss does not
+    apply: MLP applies it to sgd and adam, not to lbfgs), ``squared_error`` (a classifier trained
+    by lm or br uses the MSE loss on its sigmoid/softmax outputs, as MATLAB's patternnet does with
+    trainlm), ``deterministic`` (no dropout) or ``full_batch`` (batch_size and partial_fit do not apply)."""
+    return bool(OPTIMIZERS.capability(solver, capability))
+
+
 # L-BFGS also stops when an iteration lowers the loss by a relative 2.2e-9 or less: SciPy's
 # L-BFGS-B default (1e7 times the float64 machine epsilon), which MLP's lbfgs runs with
 _LBFGS_FTOL = 1e7 * float(np.finfo(np.float64).eps)
@@ -160,12 +145,12 @@ class _StoppingRule(Callback):
         if self.validation is not None:
             self._watch_validation_score()
         else:
-            if est.solver not in _SELF_STOPPING_SOLVERS:
+            if not _solver_is(est.solver, "self_stopping"):
                 worse = loss > est.best_loss_ - est.tol
                 est._no_improvement_count = est._no_improvement_count + 1 if worse else 0
             est.best_loss_ = min(est.best_loss_, loss)
         optimizer = self.network.optimizer
-        scheduled = est.solver in _SCHEDULED_SOLVERS
+        scheduled = _solver_is(est.solver, "schedulable")
         if scheduled and est.learning_rate == "invscaling":
             # the step of the next epoch, from the number of samples seen (as MLP counts)
             optimizer.learning_rate = est.learning_rate_init / (est.t_ + 1) ** est.power_t
@@ -210,7 +195,7 @@ class _BaseBP(BaseEstimator):
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(_HIDDEN_ACTIVATIONS)],
-        "solver": [StrOptions(set(OPTIMIZERS))],
+        "solver": [StrOptions(OPTIMIZERS.view(aliases=True))],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
@@ -324,7 +309,7 @@ class _BaseBP(BaseEstimator):
 
     def _check_solver_settings(self) -> None:
         name = type(self).__name__
-        if self.dropout and self.solver in _EXACT_SOLVERS:
+        if self.dropout and _solver_is(self.solver, "deterministic"):
             raise ValueError(
                 f"The 'dropout' parameter of {name} must be 0 with "
                 f"solver={self.solver!r}, which evaluates the network several times per epoch and "
@@ -358,7 +343,10 @@ class _BaseBP(BaseEstimator):
         return Network(layers, loss=loss, seed=seed, alpha=self.alpha, l1=self.l1, dtype=dtype)
 
     def _make_optimizer(self):
+        """The optimizer ``solver`` names, given every estimator parameter it takes (its ``params``
+        in :data:`bpnn.OPTIMIZERS`); the others it ignores, as scikit-learn's MLP documents."""
         factory = OPTIMIZERS[self.solver]
+        # the estimator's parameters under the keywords the optimizers take them as
         values = {
             "momentum": self.momentum,
             "beta_1": self.beta_1,
@@ -371,12 +359,17 @@ class _BaseBP(BaseEstimator):
             "norm": np.inf,  # tol bounds the largest partial derivative, as in MLP's L-BFGS-B
             "max_fun": int(self.max_fun),
         }
-        kwargs = {name: values[name] for name in _OPTIMIZER_ARGS.get(self.solver, ())}
-        if getattr(factory, "uses_learning_rate", True):
+        takes = OPTIMIZERS.capability(self.solver, "params")
+        unknown = [name for name in takes if name not in values]
+        if unknown:
+            raise ValueError(
+                f"{type(self).__name__} cannot use solver={self.solver!r}: it is registered as taking "
+                f"{unknown}, which are not parameters {type(self).__name__} has (it has {sorted(values)})."
+            )
+        kwargs = {name: values[name] for name in takes}
+        if _solver_is(self.solver, "learning_rate"):
             kwargs["learning_rate"] = self.learning_rate_init
-        # a solver ignores what it does not take (lm, br and lbfgs have no learning rate)
-        accepted = inspect.signature(factory).parameters
-        return factory(**{name: value for name, value in kwargs.items() if name in accepted})
+        return factory(**kwargs)
 
     def _adopt_coefs(self) -> None:
         """Make ``network_`` compute with ``coefs_`` and ``intercepts_`` when they are not its
@@ -453,7 +446,7 @@ class _BaseBP(BaseEstimator):
     # -- training ------------------------------------------------------------------------
     def _check_solver(self) -> bool:
         """Whether ``partial_fit`` exists: for the solvers that update per batch (MLP: sgd, adam)."""
-        if getattr(OPTIMIZERS.get(self.solver), "full_batch", False):
+        if self.solver in OPTIMIZERS and _solver_is(self.solver, "full_batch"):
             raise AttributeError(
                 f"partial_fit is only available for solvers that update the weights batch by batch; "
                 f"solver={self.solver!r} works on the whole training set at once."
@@ -601,7 +594,7 @@ class _BaseBP(BaseEstimator):
         elif not rule.stopped and not self.network_.stop_training and self.n_iter_ == self.max_iter:
             if self.early_stopping:
                 unconverged = f"the validation score was still improving by more than tol={self.tol}"
-            elif self.solver in _SELF_STOPPING_SOLVERS:
+            elif _solver_is(self.solver, "self_stopping"):
                 unconverged = f"the norm of the gradient was still above tol={self.tol}"
             else:
                 unconverged = f"the training loss was still improving by more than tol={self.tol}"
@@ -616,7 +609,7 @@ class _BaseBP(BaseEstimator):
         return {}
 
     def _batch_size(self, n_samples: int) -> int | None:
-        if getattr(OPTIMIZERS[self.solver], "full_batch", False):
+        if _solver_is(self.solver, "full_batch"):
             return None  # whole-batch solvers (lm, br, lbfgs) ignore batch_size
         if self.batch_size == "auto":
             return min(200, n_samples)
@@ -912,7 +905,7 @@ class BPClassifier(ClassifierMixin, _BaseBP):
         return kind
 
     def _output_layer(self):
-        squared = self.solver in _SQUARED_ERROR_SOLVERS
+        squared = _solver_is(self.solver, "squared_error")
         if self._kind() == "multiclass":
             return "softmax", "mse" if squared else "categorical_crossentropy"
         return "sigmoid", "mse" if squared else "binary_crossentropy"
@@ -1197,7 +1190,7 @@ class BPRegressor(RegressorMixin, _BaseBP):
 
     def _check_solver_settings(self):
         super()._check_solver_settings()
-        if self.loss == "poisson" and self.solver in _SQUARED_ERROR_SOLVERS:
+        if self.loss == "poisson" and _solver_is(self.solver, "squared_error"):
             raise ValueError(
                 f"The 'loss' parameter of {type(self).__name__} must be 'squared_error' with "
                 f"solver={self.solver!r}, which fits squared errors. Got loss='poisson' instead."

@@ -30,6 +30,7 @@ import unicodedata
 
 import numpy as np
 
+from bpnn.core.activations import ACTIVATIONS
 from bpnn.explain.i18n import Translator
 
 #: Longest sum written out term by term; longer sums show only their value.
@@ -43,20 +44,11 @@ _TEXT_WIDTH = 100
 # one symbol (a_j^[2], m, α) or one number: needs no parentheses as a numerator or denominator
 _SIMPLE = re.compile(r"[^\W\d]\w*(\^\[[^\]]*\])?|\d+(\.\d+)?")
 
-# activation name -> (text symbol, LaTeX symbol, derivative written from a: text, LaTeX)
-_ACTIVATIONS = {
-    "sigmoid": ("σ", r"\sigma", "a(1 - a)", "a(1-a)"),
-    "tanh": ("tanh", r"\tanh", "1 - a²", "1-a^2"),
-    "relu": ("ReLU", r"\operatorname{ReLU}", "1 if z > 0, else 0", r"[z>0]"),
-    "leaky_relu": (
-        "LeakyReLU",
-        r"\operatorname{LeakyReLU}",
-        "1 if z > 0, else the slope",
-        r"1 \text{ if } z>0 \text{ else the slope}",
-    ),
-    "identity": ("id", r"\operatorname{id}", "1", "1"),
-    "softmax": ("softmax", r"\operatorname{softmax}", "", ""),
-}
+
+def _formula(name: str):
+    """The activation's :class:`~bpnn.core.activations.Formula` from its registry entry, or None."""
+    return ACTIVATIONS.capability(name, "formula") if name in ACTIVATIONS else None
+
 
 _FUSED_WHY = {
     "identity": "the identity's derivative is 1",
@@ -100,13 +92,14 @@ class _Text:
         return f"∂L/∂{of}"
 
     def act(self, name: str) -> str:
-        return _ACTIVATIONS.get(name, (name,))[0]
+        formula = _formula(name)
+        return formula.symbol if formula else name
 
     def act_derivative(self, name: str) -> str:
-        entry = _ACTIVATIONS.get(name)
-        if not (entry and entry[2]):
+        formula = _formula(name)
+        if not (formula and formula.derivative):
             return f"{name}'(z)"
-        return self.t(entry[2]) if name in ("relu", "leaky_relu") else entry[2]  # those two are in words
+        return self.t(formula.derivative) if formula.words else formula.derivative
 
     def sq(self, x: str) -> str:
         return f"{x}²"
@@ -195,12 +188,12 @@ class _Markdown(_Text):
         return rf"\frac{{\partial L}}{{\partial {of}}}"
 
     def act(self, name: str) -> str:
-        entry = _ACTIVATIONS.get(name)
-        return entry[1] if entry else rf"\operatorname{{{name}}}"
+        formula = _formula(name)
+        return formula.latex if formula else rf"\operatorname{{{name}}}"
 
     def act_derivative(self, name: str) -> str:
-        entry = _ACTIVATIONS.get(name)
-        return entry[3] if entry and entry[3] else rf"\operatorname{{{name}}}'(z)"
+        formula = _formula(name)
+        return formula.derivative_latex if formula and formula.derivative_latex else rf"\operatorname{{{name}}}'(z)"
 
     def sq(self, x: str) -> str:
         return f"{x}^2"

@@ -369,6 +369,7 @@ _POSV: dict = {}
 
 
 # -- Rprop ---------------------------------------------------------------------------------------
+@OPTIMIZERS.register("rprop")
 class Rprop(Optimizer):
     """Resilient backpropagation, iRprop- (MATLAB's ``trainrp``; PyTorch's ``Rprop``).
 
@@ -436,6 +437,7 @@ class Rprop(Optimizer):
 
 
 # -- L-BFGS --------------------------------------------------------------------------------------
+@OPTIMIZERS.register("lbfgs", params=("gtol", "norm", "ftol", "max_fun"), self_stopping=True, deterministic=True)
 class LBFGS(Optimizer):
     """Limited-memory BFGS: a quasi-Newton step from the last ``history_size`` gradient changes.
 
@@ -640,6 +642,7 @@ class LBFGS(Optimizer):
 
 
 # -- Levenberg-Marquardt -------------------------------------------------------------------------
+@OPTIMIZERS.register("lm", squared_error=True, deterministic=True)
 class LevenbergMarquardt(Optimizer):
     """Levenberg-Marquardt, as MATLAB's ``trainlm`` does it (with a smarter damping by default).
 
@@ -875,6 +878,7 @@ class LevenbergMarquardt(Optimizer):
         }
 
 
+@OPTIMIZERS.register("br", squared_error=True, deterministic=True)
 class BayesianRegularization(LevenbergMarquardt):
     """Bayesian regularization, as MATLAB's ``trainbr`` does it: LM on ``beta E_D + alpha E_W``.
 
@@ -960,11 +964,6 @@ class BayesianRegularization(LevenbergMarquardt):
 LM = LevenbergMarquardt
 BR = BayesianRegularization
 
-SOLVERS = {
-    "rprop": Rprop,
-    "lbfgs": LBFGS,
-    "lm": LevenbergMarquardt,
-    "br": BayesianRegularization,
-}
-# The solvers are reached by name through bpnn.get_optimizer like the first-order optimizers.
-OPTIMIZERS.update(SOLVERS)
+#: The whole-batch solvers' entries of :data:`~bpnn.training.optimizers.OPTIMIZERS` (registered above,
+#: each next to its class), kept under their old name.
+SOLVERS = {name: OPTIMIZERS[name] for name in OPTIMIZERS.names(full_batch=True)}
