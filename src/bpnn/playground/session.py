@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from bpnn.core.activations import ACTIVATIONS
 from bpnn.core.layers import Dense
 from bpnn.core.network import Network
 from bpnn.playground.datasets import (
@@ -47,8 +48,9 @@ MAX_UPLOAD_ROWS = 5000
 GRID = 100  # the decision surface is GRID x GRID
 THUMB = 24  # each neuron's small heat map is THUMB x THUMB
 
-HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity", "leaky_relu")
-OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "adagrad", "rprop", "lbfgs", "lm", "br")
+# the engine's registries, read at every use: a registered activation or optimizer appears here
+HIDDEN_ACTIVATIONS = ACTIVATIONS.view(hidden=True)
+OPTIMIZER_NAMES = OPTIMIZERS.view()
 REGULARIZATIONS = ("none", "l1", "l2")
 PROBLEMS = (CLASSIFICATION, REGRESSION)
 UPLOAD = "upload"
@@ -578,7 +580,7 @@ class Session:
         return script(self)
 
 
-_FULL_BATCH = ("rprop", "lbfgs", "lm", "br")
+_FULL_BATCH = OPTIMIZERS.view(full_batch=True)
 
 
 def _make_optimizer(name: str, lr: float):
