@@ -539,6 +539,13 @@ class Softplus(Activation):
 BUILTIN = (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, Exp, Softmax, GELU, GELUTanh, SiLU, Softplus)
 
 
+def kernel_of(activation) -> str | None:
+    """The ``kernel`` capability of the registry entry whose class is exactly ``type(activation)``
+    (a subclass may change the arithmetic, so it has none), or None."""
+    name = ACTIVATIONS.name_of(activation)
+    return None if name is None else ACTIVATIONS.capability(name, "kernel")
+
+
 def get_activation(activation) -> Activation:
     """Return an activation object from a name, ``None`` (identity) or an object.
 

@@ -23,6 +23,7 @@ from bpnn.core.checks import check_array, check_float, check_int, check_same_row
 from bpnn.training import _fast, _online
 from bpnn.training.callbacks import Callback, InterruptGuard, ModelCheckpoint, PrintProgress  # noqa: F401 (Callback re-exported)
 from bpnn.training.optimizers import get_optimizer
+from bpnn.training.paths import COMPILED, GENERAL, ONLINE, epoch_path
 
 #: Rows per call of the compiled epoch: small enough that Ctrl-C is seen within a fraction
 #: of a second, large enough that copying the weights in and out per call costs little.
@@ -51,9 +52,13 @@ class History:
     every epoch; ``"val_loss"``, ``"accuracy"``, ``"val_accuracy"`` appear when
     validation data and metrics are given. ``epochs`` holds the epoch numbers
     (counting from 1, continuing across calls of ``fit`` on the same network).
+    ``path`` is the loop that ran the epochs (``"compiled"``, ``"online"`` or ``"general"``)
+    and ``path_reason`` why, as :func:`bpnn.training.paths.epoch_path` decided.
     """
 
     def __init__(self):
+        self.path: str | None = None
+        self.path_reason: str | None = None
         self.history: dict[str, list[float]] = {}
         self.epochs: list[int] = []
         self.interrupted = False
@@ -427,11 +432,14 @@ def train(
         if fast not in (None, True, False):
             raise TypeError(f"The 'fast' parameter must be None, True or False; got {fast!r}.")
         sparse = is_sparse(X)
-        if sparse and fast:
-            raise ValueError("fast=True, but the compiled path cannot train this: X is a sparse matrix.")
-        compiled = None if sparse else _fast.epoch_runner(net, opt, bs, sample_weight, callbacks, fast)
+        path, path_reason = epoch_path(net, opt, bs, sample_weight, callbacks, fast, sparse)
+        compiled = _fast.epoch_runner(net, opt, bs, sample_weight, callbacks, fast) if path == COMPILED else None
         # without the compiled epoch, one sample per update runs in a lean NumPy loop when it can (same bits)
-        online = None if compiled is not None or sparse else _online.epoch_runner(net, opt, bs, sample_weight)
+        online = None if path == COMPILED or sparse else _online.epoch_runner(net, opt, bs, sample_weight)
+        if (path == COMPILED and compiled is None) or (path == ONLINE and online is None):
+            path, path_reason = GENERAL, f"the {path} loop declined this case"  # (a replaced runner, in tests)
+        if verbose:
+            print(f"Training path: {path} ({path_reason})")
 
         # The order the rows are visited in, redrawn every epoch when shuffling; shuffled
         # batches are gathered into these one-batch buffers.
@@ -446,6 +454,7 @@ def train(
             ]
 
         history = History()
+        history.path, history.path_reason = path, path_reason
         snapshots: list[tuple[int, list[np.ndarray]]] = []  # (epochs done, weights), the last two
         # (loss, epochs done, weights) of the lowest epoch loss: what divergence falls back to
         best: tuple[float, int, list[np.ndarray] | None] = (np.inf, net.epochs_trained, None)
