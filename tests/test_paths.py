@@ -66,3 +66,18 @@ def test_verbose_prints_the_path_once(capsys):
     out = capsys.readouterr().out
     assert out.count("Training path: compiled (") == 1
     assert _fast.why_not(_net(), bpnn.SGD(0.01), 8) is None
+
+
+def test_the_performance_page_explains_the_same_decision():
+    """docs/performance.md names the decision function, the three paths and the kernels each loop has."""
+    from pathlib import Path
+
+    from bpnn.training import _online, paths
+
+    page = (Path(__file__).parents[1] / "docs" / "performance.md").read_text()
+    section = page.split("## Which path runs, and why")[1].split("\n## ")[0]
+    assert "bpnn.training.paths.epoch_path" in section
+    for path in (paths.COMPILED, paths.ONLINE, paths.GENERAL):
+        assert f'"{path}"' in section
+    assert ", ".join(_fast._KERNEL_CODES) in section
+    assert ", ".join(_online.KERNELS) in section
