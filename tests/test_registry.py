@@ -284,3 +284,24 @@ def test_registry_refuses_unknown_capabilities_and_names_the_missing_one():
         ACTIVATIONS.require("nope", "python", "The Python export")
     assert ACTIVATIONS.canonical("logistic") == "sigmoid"
     assert "logistic" in ACTIVATIONS.names(aliases=True) and "logistic" not in ACTIVATIONS.names()
+
+
+def _table_paths(text: str) -> list[list[str]]:
+    """For each row of the "where a change goes" table: the file paths it names, in order."""
+    import re
+
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "`" in line]
+    return [re.findall(r"`((?:src|tests|docs)/[^`]*|[\w/]*\.py)`", row) for row in rows]
+
+
+def test_the_contributing_table_names_real_files_in_both_languages():
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    english = _table_paths((root / "CONTRIBUTING.md").read_text())
+    chinese = _table_paths((root / "docs" / "contributing.zh.md").read_text())
+    assert english and english == chinese  # the same rows, naming the same files
+    for row in english:
+        for path in row:
+            if path.startswith(("src/", "tests/", "docs/")):
+                assert list(root.glob(path.rstrip("/"))), path

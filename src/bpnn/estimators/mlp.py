@@ -730,8 +730,10 @@ class BPClassifier(ClassifierMixin, _BaseBP):
     ----------
     hidden_layer_sizes : int or sequence of int, default=(100,)
         Neurons in each hidden layer; ``()`` means none (logistic regression).
-    activation : {"relu", "tanh", "logistic", "sigmoid", "leaky_relu", "identity"}, default="relu"
-        Activation of the hidden layers.
+    activation : str, default="relu"
+        Activation of the hidden layers: a name of :data:`bpnn.ACTIVATIONS` registered as usable
+        in a hidden layer (``"relu"``, ``"tanh"``, ``"logistic"``/``"sigmoid"``, ``"leaky_relu"``,
+        ``"identity"``, ``"gelu"``, ``"gelu_tanh"``, ``"silu"``, ``"softplus"`` ...).
     solver : str, default="adam"
         Any optimizer name of :data:`bpnn.OPTIMIZERS` (``"sgd"``, ``"adam"``, ``"lbfgs"``,
         ``"lm"``, ...). Whole-batch solvers (``"lbfgs"``, ``"rprop"``, ``"lm"``, ``"br"``)

@@ -300,12 +300,11 @@ def train(
     resume_from=None,
     fast: bool | None = None,
 ) -> History:
-    """Train ``net`` on ``(X, y)`` by backpropagation and the given optimizer; what
+    """Train the network ``net`` on ``(X, y)`` by backpropagation and the given optimizer; what
     :meth:`bpnn.Network.fit` does (it presents this signature and these options).
 
     Parameters
     ----------
-    net : Network
     X : array or SciPy sparse matrix of shape (n_samples, n_inputs)
         A sparse ``X`` (any SciPy format, taken as CSR) is never densified: the first
         layer multiplies it by its own sparse products, and batches are CSR matrices of
