@@ -612,6 +612,54 @@ class Adagrad(Optimizer):
         }
 
 
+@OPTIMIZERS.register("lion", params=("beta_1", "beta_2"))
+class Lion(Optimizer):
+    """Lion (evolved sign momentum): every step moves each weight by exactly the learning rate,
+    in the direction of the sign of a blend of the momentum and the gradient.
+
+        c <- beta_1 * m + (1 - beta_1) * g
+        w <- w - lr * sign(c)
+        m <- beta_2 * m + (1 - beta_2) * g          (m starts at 0)
+
+    Because every step has the size ``lr``, its learning rate is typically 3 to 10 times
+    smaller than Adam's. (The paper's decoupled weight decay is left out: bpnn's weight
+    penalty is the network's ``alpha``.)
+
+    Parameters
+    ----------
+    learning_rate : float or schedule, default=1e-4
+    beta_1 : float, default=0.9
+        Weight of the momentum in the direction of the step, in [0, 1).
+    beta_2 : float, default=0.99
+        Decay of the momentum, in [0, 1).
+    global_clipnorm : float or None, default=None
+
+    References
+    ----------
+    X. Chen, C. Liang, D. Huang et al., "Symbolic discovery of optimization algorithms",
+    NeurIPS 2023 (arXiv:2302.06675).
+    """
+
+    _slots = ("m",)
+
+    def __init__(
+        self, learning_rate=1e-4, beta_1: float = 0.9, beta_2: float = 0.99, global_clipnorm: float | None = None
+    ):
+        super().__init__(learning_rate, global_clipnorm)
+        self.beta_1 = check_float(beta_1, "beta_1", low=0.0, high=1.0, high_inclusive=False)
+        self.beta_2 = check_float(beta_2, "beta_2", low=0.0, high=1.0, high_inclusive=False)
+
+    def _update(self, i, param, grad):
+        m = self.m[i]
+        direction = np.sign(self.beta_1 * m + (1.0 - self.beta_1) * grad)
+        param -= self.lr * direction
+        m *= self.beta_2
+        m += (1.0 - self.beta_2) * grad
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2}
+
+
 def get_optimizer(optimizer, learning_rate=None) -> Optimizer:
     """Return an optimizer from a name (built with ``learning_rate``) or an optimizer object.
 
