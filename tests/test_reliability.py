@@ -612,16 +612,16 @@ def test_predict_to_a_file_says_what_it_wrote(tmp_path, capsys, period_model):
 # -- 10. what runs is what was asked -------------------------------------------------------------------
 @pytest.mark.parametrize("demo", ["moons", "sine", "digits"])
 def test_demo_batch_size_full_trains_on_the_full_batch(capsys, demo, monkeypatch):
-    from bpnn.training import loop
+    from bpnn.core import network
 
     seen = []
-    original = loop._train
+    original = network._METHODS["fit"]  # the training loop, as Network.fit calls it
 
     def spy(net, X, y, **kwargs):
         seen.append((kwargs.get("batch_size"), len(X)))
         return original(net, X, y, **kwargs)
 
-    monkeypatch.setattr(loop, "_train", spy)
+    monkeypatch.setitem(network._METHODS, "fit", spy)
     code, out, _ = run(capsys, "demo", demo, "--batch-size", "full", "--epochs", "1", "--json")
     assert code == 0 and json.loads(out)["settings"]["batch_size"] is None
     assert seen and all(batch is None for batch, _ in seen)
@@ -668,7 +668,8 @@ def test_a_second_fit_counts_its_own_epochs(capsys):
     net.fit(X, X, epochs=10, verbose=10)
     capsys.readouterr()
     net.fit(X, X, epochs=100, verbose=10)
-    lines = capsys.readouterr().out.splitlines()
+    path, *lines = capsys.readouterr().out.splitlines()
+    assert path.startswith("Training path: ")  # printed once, before the epochs
     assert [line.split("  ")[0] for line in lines[:2]] == ["epoch 10/100 (20 in all)", "epoch 20/100 (30 in all)"]
     assert lines[-1].startswith("epoch 100/100 (110 in all)") and len(lines) == 10
 

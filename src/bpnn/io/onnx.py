@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from bpnn.core.activations import ACTIVATIONS
 from bpnn.core.network import Network
 from bpnn.io.container import atomic_write
 from bpnn.io.model import Model, network_to_parts
@@ -200,9 +201,6 @@ def _unscale(g: _Graph, z: str, scaler) -> str:
     raise ValueError(f"Cannot export a {type(scaler).__name__} to ONNX; only minmax, standard and none scaling.")
 
 
-_ACTIVATION_OPS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu", "exp": "Exp"}
-
-
 def _network(g: _Graph, x: str, net: Network) -> str:
     """The dense layers (dropout is skipped, as at predict time), in the network's dtype; returns double."""
     from onnx import TensorProto
@@ -217,17 +215,9 @@ def _network(g: _Graph, x: str, net: Network) -> str:
         z = g.node("MatMul", [a, g.const(layer.weights)], f"layer{i}_matmul")
         if layer.bias is not None:
             z = g.node("Add", [z, g.const(layer.bias)], f"layer{i}_z")
-        act = spec["activation"]
-        if act in ("identity", "linear"):
-            a = z
-        elif act in _ACTIVATION_OPS:
-            a = g.node(_ACTIVATION_OPS[act], [z], f"layer{i}_{act}")
-        elif act == "leaky_relu":
-            a = g.node("LeakyRelu", [z], f"layer{i}_leaky_relu", alpha=float(spec["activation_config"]["slope"]))
-        elif act == "softmax":
-            a = g.node("Softmax", [z], f"layer{i}_softmax", axis=-1)
-        else:
-            raise ValueError(f"Cannot export activation {act!r} to ONNX.")
+        # the activation's own nodes, from its registry entry (its ``onnx`` capability)
+        build = ACTIVATIONS.require(spec["activation"], "onnx", "The ONNX export")
+        a = build(g, z, layer.activation, net.dtype)
     return a if net_type == TensorProto.DOUBLE else g.node("Cast", [a], "out", to=TensorProto.DOUBLE)
 
 
