@@ -291,3 +291,27 @@ def test_a_one_row_class_is_named_in_a_warning(capsys, tmp_path):
     assert "warning  the test split lacks class 'rare': its scores say nothing about it" in out
     run_ = train_table(read_frame(tmp_path / "c.csv"), ["label"], epochs=2)
     assert "rare" not in np.asarray(label)[run_.rows["test"]] and "rare" in np.asarray(label)[run_.rows["train"]]
+
+
+def test_onnx_replays_the_infrequent_category_and_refuses_dates(tmp_path):
+    import onnxruntime as ort
+
+    from bpnn.io.onnx import save_onnx
+
+    rng = np.random.default_rng(8)
+    n = 400
+    city = rng.choice([f"c{k:02d}" for k in range(40)], size=n)
+    x = rng.normal(size=n)
+    pd.DataFrame({"city": city, "x": x, "y": np.where(x > 0, "up", "down")}).to_csv(tmp_path / "c.csv", index=False)
+    model = train_table(read_frame(tmp_path / "c.csv"), ["y"], epochs=3, max_categories=5).model
+    save_onnx(model, tmp_path / "m.onnx", dtype="float64")
+    session = ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"])
+    cells = np.array(["c00", "c01", "c39", "never seen"], dtype=object)
+    xs = np.array([0.1, -0.2, 0.3, 1.0])
+    _, proba = session.run(None, {"city": cells.reshape(-1, 1), "x": xs.reshape(-1, 1)})
+    np.testing.assert_allclose(proba, model.predict_proba({"city": cells, "x": xs}), rtol=1e-12)
+
+    dated_table().to_csv(tmp_path / "d.csv", index=False)
+    dated = train_table(read_frame(tmp_path / "d.csv"), ["y"], epochs=2).model
+    with pytest.raises(ValueError, match="the column 'Date' holds dates"):
+        save_onnx(dated, tmp_path / "d.onnx")

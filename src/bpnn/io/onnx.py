@@ -18,8 +18,11 @@ Inside, everything runs in float64 (the network in its own dtype), as
 :meth:`bpnn.io.model.Model.predict` does; only the graph's float inputs and outputs
 are float32 (``dtype="float64"`` makes them double). A graph cannot raise an error,
 so it treats a category unseen in training as ``--unknown ignore`` does (all
-one-hot columns 0, ordinal code -1), and a missing cell of a model trained without
-imputation gives NaN outputs.
+one-hot columns 0, ordinal code -1; the ``infrequent`` input of a column that has
+one), and a missing cell of a model trained without imputation gives NaN outputs;
+with imputation every column has a fill value, so a row with gaps in every column
+gives what ``bpnn predict`` gives. Date columns (calendar parts) are not exported:
+an ONNX graph has no operator that reads a date from text.
 """
 
 from __future__ import annotations
@@ -157,6 +160,11 @@ def _encoded_inputs(g: _Graph, encoder, io_type: int) -> str:
                 x = g.node("Where", [g.node("IsNaN", [x]), g.const(np.array([[float(c["fill"])]])), x], "imputed")
             parts.append(x)
             continue
+        if c["kind"] == "date":
+            raise ValueError(
+                f"Cannot export to ONNX: the column {name!r} holds dates, and an ONNX graph cannot read dates "
+                "from text; train with --role " + name + "=ignored, or use bpnn predict."
+            )
         s = g.input(name, TensorProto.STRING, ["N", 1])
         if c["fill"] is not None:
             empty = g.node("Equal", [s, g.const(np.array([[""]], dtype=object))], "empty")
@@ -165,6 +173,9 @@ def _encoded_inputs(g: _Graph, encoder, io_type: int) -> str:
         onehot = g.node("Cast", [g.node("Equal", [s, g.const(cats)], "match")], "onehot", to=TensorProto.DOUBLE)
         if c["kind"] == "onehot":
             parts.append(onehot)
+            if c.get("infrequent"):  # 1 where no kept category matched: a rare or unseen one
+                known = g.node("ReduceSum", [onehot, g.const(np.array([1], dtype=np.int64))], "known", keepdims=1)
+                parts.append(g.node("Sub", [g.const(np.array([[1.0]])), known], "infrequent"))
             continue
         # ordinal: index of the match, or -1 when nothing matched (known = 0)
         k = len(c["categories"])
