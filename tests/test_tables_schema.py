@@ -315,3 +315,45 @@ def test_onnx_replays_the_infrequent_category_and_refuses_dates(tmp_path):
     dated = train_table(read_frame(tmp_path / "d.csv"), ["y"], epochs=2).model
     with pytest.raises(ValueError, match="the column 'Date' holds dates"):
         save_onnx(dated, tmp_path / "d.onnx")
+
+
+# --------------------------------------------------------------------------- defaults
+
+
+def test_a_wide_table_trains_with_adam_and_says_why_it_may_not_generalize(capsys, tmp_path):
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(60, 300))
+    df = pd.DataFrame(X, columns=[f"x{j}" for j in range(300)]).assign(y=X[:, 0] + 0.1 * rng.normal(size=60))
+    df.to_csv(tmp_path / "wide.csv", index=False)
+    code, out, err = run(capsys, "train", tmp_path / "wide.csv", "--target", "y", "--epochs", "5",
+                         "-o", tmp_path / "m.bpnn")  # fmt: skip
+    assert code == 0, err
+    assert "solver adam, loss mse" in out
+    assert "note     solver adam: the network has 3,021 weights, more than the 2,000 up to which br is" in out
+    assert "warning  300 inputs and 42 training rows: with more inputs than rows a network can fit" in out
+
+
+def test_defaults_br_for_regression_and_a_refit_for_classification(tmp_path):
+    from bpnn.tables.workflow import make_network, split_indices
+    from bpnn.training.optimizers import get_optimizer
+
+    rng = np.random.default_rng(10)
+    x = rng.normal(size=(120, 2))
+    df = pd.DataFrame(x, columns=["a", "b"]).assign(label=np.where(x[:, 0] + x[:, 1] > 0, "yes", "no"))
+    df.to_csv(tmp_path / "c.csv", index=False)
+    run_ = train_table(read_frame(tmp_path / "c.csv"), ["label"], epochs=40)
+    assert run_.model.settings["solver"] == "adam" and "refitted on train + validation rows" in run_.stop
+    # the kept network is a fresh one trained for the chosen epochs on the train and validation rows
+    parts = split_indices(120, (0.7, 0.15, 0.15), 0, labels=df["label"].to_numpy())
+    both = np.concatenate([parts["train"], parts["validation"]])
+    model = run_.model
+    Z = model.x_scaler.transform(x)
+    T = (df["label"].to_numpy()[:, None] == model.classes[None, :]).astype(float)
+    twin = make_network(2, (10,), 2, "classification", "tanh", "adam", 0)
+    twin.fit(Z[both], T[both], epochs=run_.best_epoch, batch_size=32, seed=0, optimizer=get_optimizer("adam"),
+             fast=False)  # fmt: skip
+    for p, q in zip(model.network.params, twin.params):
+        np.testing.assert_array_equal(p, q)
+    df.assign(label=x[:, 0] * 2).to_csv(tmp_path / "r.csv", index=False)
+    run_ = train_table(read_frame(tmp_path / "r.csv"), ["label"], epochs=5)
+    assert run_.model.settings["solver"] == "br" and "refitted" not in run_.stop

@@ -101,8 +101,8 @@ def add_table_commands(subparsers) -> None:
     train.add_argument(
         "--solver",
         default=None,
-        help="lm, br, adam, sgd, lbfgs, rprop, ... (default: lm for regression, adam for "
-        "classification and with --chunksize)",
+        help="br, lm, adam, sgd, lbfgs, rprop, ... (default: br for regression, adam for "
+        "classification, with --chunksize and for networks of more than 2000 weights)",
     )
     train.add_argument(
         "--scale",
@@ -508,6 +508,13 @@ def _add_schema_options(train: argparse.ArgumentParser) -> None:
         help="override the role bpnn decides for a column: number, category, text, date, identifier "
         "or ignored (repeatable)",
     )
+    train.add_argument(
+        "--refit",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="after early stopping, train again for the chosen epochs on train + validation rows "
+        "(default: for classification, not for regression)",
+    )
 
 
 def _frame_options(args) -> dict:
@@ -520,6 +527,7 @@ def _frame_options(args) -> dict:
         unknown=args.unknown,
         dropna=args.dropna,
         roles=parse_roles(args.role),
+        refit=args.refit,
         max_categories=args.max_categories,
         min_frequency=args.min_frequency,
     )
@@ -534,6 +542,7 @@ def _check_chunked(args) -> None:
             ("--sheet", args.sheet),
             ("--role", args.role),
             ("--min-frequency", args.min_frequency > 1),
+            ("--refit", args.refit),
         )
         if value
     ]
