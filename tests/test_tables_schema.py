@@ -21,6 +21,14 @@ def _rows(text: str):
     return rows[0], rows[1:]
 
 
+def train_cli(capsys, tmp_path, df: pd.DataFrame, target: str, *extra) -> str:
+    """Write ``df`` to ``t.csv``, run ``bpnn train`` on it (model ``m.bpnn``) and return what it printed."""
+    df.to_csv(tmp_path / "t.csv", index=False)
+    code, out, err = run(capsys, "train", tmp_path / "t.csv", "--target", target, "-o", tmp_path / "m.bpnn", *extra)
+    assert code == 0, err
+    return out
+
+
 def dated_table(n=80, seed=0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     dates = pd.Timestamp("2007-11-11") + pd.to_timedelta(np.sort(rng.choice(900, n, replace=False)), unit="D")
@@ -125,10 +133,7 @@ def test_identifier_columns_are_dropped_with_a_note_and_measurements_kept(capsys
             "y": (2 * x + 1).round(6),
         }
     )
-    df.to_csv(tmp_path / "ids.csv", index=False)
-    code, out, err = run(capsys, "train", tmp_path / "ids.csv", "--target", "y", "--epochs", "3",
-                         "-o", tmp_path / "m.bpnn")  # fmt: skip
-    assert code == 0, err
+    out = train_cli(capsys, tmp_path, df, "y", "--epochs", "3")
     assert "note     2 identifier columns dropped (one distinct value per row): 'code', 'row'" in out
     assert "identifier code: text with one distinct value per row (N1A1, N1A2, ...), dropped" in out
     assert "identifier row: whole numbers counting the rows (1, 2, ...), dropped" in out
@@ -137,12 +142,10 @@ def test_identifier_columns_are_dropped_with_a_note_and_measurements_kept(capsys
     # the schema is stored and shown by `bpnn info`; predict takes the file with the dropped columns
     code, out, _ = run(capsys, "info", tmp_path / "m.bpnn")
     assert "identifier code: text with one distinct value per row" in out
-    assert run(capsys, "predict", tmp_path / "m.bpnn", tmp_path / "ids.csv")[0] == 0
+    assert run(capsys, "predict", tmp_path / "m.bpnn", tmp_path / "t.csv")[0] == 0
     # --role overrides the decision
-    code, out, err = run(capsys, "train", tmp_path / "ids.csv", "--target", "y", "--epochs", "3",
-                         "--role", "row=number", "-o", tmp_path / "m2.bpnn")  # fmt: skip
-    assert code == 0, err
-    assert bpnn.load(tmp_path / "m2.bpnn").feature_names == ["row", "x"]
+    train_cli(capsys, tmp_path, df, "y", "--epochs", "3", "--role", "row=number")
+    assert bpnn.load(tmp_path / "m.bpnn").feature_names == ["row", "x"]
 
 
 @pytest.mark.parametrize(
@@ -283,13 +286,10 @@ def test_a_one_row_class_is_named_in_a_warning(capsys, tmp_path):
     rng = np.random.default_rng(6)
     x = np.concatenate([rng.normal(0, 1, 40), rng.normal(5, 1, 40), [10.0]])
     label = ["low"] * 40 + ["high"] * 40 + ["rare"]
-    pd.DataFrame({"x": x.round(4), "label": label}).to_csv(tmp_path / "c.csv", index=False)
-    code, out, err = run(capsys, "train", tmp_path / "c.csv", "--target", "label", "--epochs", "5",
-                         "-o", tmp_path / "m.bpnn")  # fmt: skip
-    assert code == 0, err
+    out = train_cli(capsys, tmp_path, pd.DataFrame({"x": x.round(4), "label": label}), "label", "--epochs", "5")
     assert "warning  class 'rare' (1 row) has fewer rows than the 3 the split needs (one per split)" in out
     assert "warning  the test split lacks class 'rare': its scores say nothing about it" in out
-    run_ = train_table(read_frame(tmp_path / "c.csv"), ["label"], epochs=2)
+    run_ = train_table(read_frame(tmp_path / "t.csv"), ["label"], epochs=2)
     assert "rare" not in np.asarray(label)[run_.rows["test"]] and "rare" in np.asarray(label)[run_.rows["train"]]
 
 
@@ -324,10 +324,7 @@ def test_a_wide_table_trains_with_adam_and_says_why_it_may_not_generalize(capsys
     rng = np.random.default_rng(9)
     X = rng.normal(size=(60, 300))
     df = pd.DataFrame(X, columns=[f"x{j}" for j in range(300)]).assign(y=X[:, 0] + 0.1 * rng.normal(size=60))
-    df.to_csv(tmp_path / "wide.csv", index=False)
-    code, out, err = run(capsys, "train", tmp_path / "wide.csv", "--target", "y", "--epochs", "5",
-                         "-o", tmp_path / "m.bpnn")  # fmt: skip
-    assert code == 0, err
+    out = train_cli(capsys, tmp_path, df, "y", "--epochs", "5")
     assert "solver adam, loss mse" in out
     assert "note     solver adam: the network has 3,021 weights, more than the 2,000 up to which br is" in out
     assert "warning  300 inputs and 42 training rows: with more inputs than rows a network can fit" in out
