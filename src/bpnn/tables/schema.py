@@ -336,7 +336,8 @@ def _counts_rows(values: np.ndarray) -> bool:
     n = len(values)
     if n < MIN_ROWS_TO_DROP or not np.isfinite(values).all() or values[0] != np.round(values[0]):
         return False
-    return bool(np.array_equal(values - values[0], np.arange(n, dtype=np.float64)))
+    with np.errstate(over="ignore", invalid="ignore"):  # a column spanning +-1.7e308 is no row count
+        return bool(np.array_equal(values - values[0], np.arange(n, dtype=np.float64)))
 
 
 def _cell(value: Any) -> str:
