@@ -311,9 +311,40 @@ def test_onnx_replays_the_infrequent_category_and_refuses_dates(tmp_path):
     _, proba = session.run(None, {"city": cells.reshape(-1, 1), "x": xs.reshape(-1, 1)})
     np.testing.assert_allclose(proba, model.predict_proba({"city": cells, "x": xs}), rtol=1e-12)
 
-    dated_table().to_csv(tmp_path / "d.csv", index=False)
+
+@pytest.mark.parametrize(
+    ("fmt", "timed"),
+    [("%Y-%m-%d", False), ("%Y-%m-%dT%H:%M:%S", True), ("%Y-%m-%d %H:%M", True), ("%m/%d/%Y", False),
+     ("%d/%m/%Y %H:%M", True), ("%d.%m.%Y", False)],
+)  # fmt: skip
+def test_onnx_reads_dates_as_bpnn_predict_does(tmp_path, fmt, timed):
+    import onnxruntime as ort
+
+    from bpnn.io.onnx import save_onnx
+
+    df = dated_table(n=120)
+    rng = np.random.default_rng(2)
+    stamps = df["Date"] + pd.to_timedelta(rng.integers(0, 24 * 60, len(df)) if timed else 0, unit="min")
+    df["Date"] = stamps.dt.strftime(fmt)
+    df.to_csv(tmp_path / "d.csv", index=False)
+    model = train_table(read_frame(tmp_path / "d.csv"), ["y"], epochs=3, impute="median").model
+    save_onnx(model, tmp_path / "d.onnx", dtype="float64")
+    session = ort.InferenceSession(str(tmp_path / "d.onnx"), providers=["CPUExecutionProvider"])
+    cells = np.append(df["Date"].to_numpy(dtype=object), "")  # and a gap
+    xs = np.append(df["x"].to_numpy(), np.nan)
+    (prediction,) = session.run(None, {"Date": cells.reshape(-1, 1), "x": xs.reshape(-1, 1)})
+    expected = model.predict({"Date": np.where(cells == "", None, cells), "x": xs})
+    np.testing.assert_allclose(prediction, expected, rtol=1e-12)
+
+
+def test_onnx_refuses_dates_with_month_names(tmp_path):
+    from bpnn.io.onnx import save_onnx
+
+    df = dated_table()
+    df["Date"] = df["Date"].dt.strftime("%d-%b-%Y")
+    df.to_csv(tmp_path / "d.csv", index=False)
     dated = train_table(read_frame(tmp_path / "d.csv"), ["y"], epochs=2).model
-    with pytest.raises(ValueError, match="the column 'Date' holds dates"):
+    with pytest.raises(ValueError, match="the column 'Date' holds dates written %d-%b-%Y, which the graph cannot"):
         save_onnx(dated, tmp_path / "d.onnx")
 
 
