@@ -24,6 +24,8 @@ conventions: outputs ``label`` and ``probabilities`` (a ZipMap of them unless
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from onnx import TensorProto, numpy_helper
 from skl2onnx import update_registered_converter
@@ -33,7 +35,7 @@ from skl2onnx.common.shape_calculator import (
 )
 
 from bpnn.estimators.mlp import BPClassifier, BPRegressor
-from bpnn.io.onnx import _label_tensor, _network, _sklearn_inverse
+from bpnn.io.onnx import _Graph, _label_tensor, _network, _sklearn_inverse
 
 __all__ = ["register"]
 
@@ -70,7 +72,7 @@ def _layers(scope, operator, container) -> tuple[_ContainerGraph, str]:
     estimator._adopt_coefs()
     g = _ContainerGraph(scope, container)
     x = g.node("Cast", [operator.inputs[0].full_name], "x", to=TensorProto.DOUBLE)
-    return g, _network(g, x, estimator.network_)
+    return g, _network(cast(_Graph, g), x, estimator.network_)  # duck-typed: name, const, node
 
 
 def _convert_classifier(scope, operator, container) -> None:
@@ -94,7 +96,7 @@ def _convert_regressor(scope, operator, container) -> None:
     estimator = operator.raw_operator
     g, out = _layers(scope, operator, container)
     if getattr(estimator, "target_scaler_", None) is not None:
-        out = _sklearn_inverse(g, out, estimator.target_scaler_)
+        out = _sklearn_inverse(cast(_Graph, g), out, estimator.target_scaler_)
     g.node("Cast", [out], output=operator.outputs[0].full_name, to=TensorProto.FLOAT)
 
 
