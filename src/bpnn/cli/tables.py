@@ -482,16 +482,22 @@ def _add_predict_options(predict: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_schema_options(train: argparse.ArgumentParser) -> None:
+def _max_categories() -> int:
     from bpnn.tables.schema import MAX_CATEGORIES
+
+    return MAX_CATEGORIES
+
+
+def _add_schema_options(train: argparse.ArgumentParser) -> None:
+    limit = _max_categories()
 
     train.add_argument(
         "--max-categories",
         type=_positive_int,
-        default=MAX_CATEGORIES,
+        default=limit,
         metavar="N",
         help="a text column with more distinct values keeps its N-1 most frequent categories and one "
-        f"'infrequent' input for the rest (default: {MAX_CATEGORIES})",
+        f"'infrequent' input for the rest (default: {limit})",
     )
     train.add_argument(
         "--min-frequency",
@@ -543,6 +549,7 @@ def _check_chunked(args) -> None:
             ("--role", args.role),
             ("--min-frequency", args.min_frequency > 1),
             ("--refit", args.refit),
+            ("--max-categories", args.max_categories != _max_categories()),
         )
         if value
     ]
