@@ -263,7 +263,7 @@ def _report(run, args, n_dropped) -> str:
         f"network  {'-'.join(map(str, sizes))}, {s['activation']} hidden, solver {s['solver']}, "
         f"loss {net.loss_fn.name}, scaling {s['scale']}"
     )
-    best = f"; kept epoch {run.best_epoch}" if run.best_epoch else ""
+    best = f"; kept epoch {run.best_epoch}" if run.best_epoch and "refitted" not in run.stop else ""
     lines.append(f"trained  {s['epochs_run']} epochs: {run.stop}{best}")
     for note in run.notes:
         warning = note.startswith("warning: ")

@@ -641,7 +641,7 @@ def train_table(
         net = make_network(X.shape[1], hidden, T.shape[1], task, activation, solver, seed)
         net.fit(Z[both], Tz[both], epochs=best_epoch, batch_size=bs, seed=seed,
                 optimizer=get_optimizer(solver, learning_rate), fast=False)  # fmt: skip
-        stop += f"; refitted on train + validation rows for {best_epoch} epochs"
+        stop += f"; best epoch {best_epoch}, then refitted on train + validation rows for {best_epoch} epochs"
     chosen = dict(hidden=hidden, activation=activation, scale=scale, split=split, seed=seed, epochs=epochs)
     chosen.update(patience=patience, ignore=ignore, batch_size=bs or "full", refit=refit)
     settings = run_settings(table.source, len(X), task, solver, opt, chosen)
