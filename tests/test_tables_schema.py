@@ -385,3 +385,16 @@ def test_defaults_br_for_regression_and_a_refit_for_classification(tmp_path):
     df.assign(label=x[:, 0] * 2).to_csv(tmp_path / "r.csv", index=False)
     run_ = train_table(read_frame(tmp_path / "r.csv"), ["label"], epochs=5)
     assert run_.model.settings["solver"] == "br" and "refitted" not in run_.stop
+
+
+def test_info_names_thirty_fill_values_in_one_line(tmp_path):
+    rng = np.random.default_rng(11)
+    df = pd.DataFrame(rng.normal(size=(40, 30)).round(3), columns=[f"c{j}" for j in range(30)])
+    df.assign(y=df.sum(axis=1)).to_csv(tmp_path / "t.csv", index=False)
+    run_ = train_table(read_frame(tmp_path / "t.csv"), ["y"], impute="mean", epochs=2)
+    lines = run_.model.encoder.describe()
+    train = df.iloc[run_.rows["train"]]
+    assert lines[0] == "missing numbers -> " + ", ".join(f"c{j} {float(train[f'c{j}'].mean())!r}" for j in range(6)) + (
+        " and 24 more"
+    )
+    assert lines[1:] == ["imputation mean (training rows)"]

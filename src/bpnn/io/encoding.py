@@ -404,6 +404,13 @@ class TableEncoder:
     def describe(self) -> list[str]:
         """Lines for ``bpnn info``."""
         lines = []
+        numbers = [
+            f"{c['name']} {c['fill']!r}"
+            for c in self.columns
+            if c["kind"] in ("number", "bool") and c["fill"] is not None
+        ]
+        if numbers:  # one line however many columns: every one has a fill value with --impute
+            lines.append(f"missing numbers -> {_shown(numbers, first=6)}")
         for c in self.columns:
             fill = "" if c["fill"] is None else f", missing -> {c['fill']!r}"
             if c["kind"] == "onehot":
@@ -413,8 +420,6 @@ class TableEncoder:
                 lines.append(f"{c['name']}: date ({c['format']}) -> {', '.join(c['parts'])}{fill}")
             elif c["kind"] == "ordinal":
                 lines.append(f"{c['name']}: ordinal {' < '.join(c['categories'])}{fill}")
-            elif fill:
-                lines.append(f"{c['name']}: {c['kind']}{fill}")
         if self.impute:
             lines.append(f"imputation {self.impute} (training rows)")
         if self.text_columns:
