@@ -269,7 +269,9 @@ def test_compressed_arrays_are_capped_and_arrays_stream_with_their_checksum(tmp_
 
 def test_lm_refuses_a_jacobian_that_cannot_fit_with_the_memory_it_needs(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("BPNN_MAX_MEMORY", str(8 * 2**30))
-    message = error_line(capsys, "train", REGRESSION, "--target", "period_s", "--hidden", "20000", "-o", tmp_path / "m")
+    message = error_line(
+        capsys, "train", REGRESSION, "--target", "period_s", "--hidden", "20000", "--solver", "lm", "-o", tmp_path / "m"
+    )
     # 4-20000-1: 120,001 parameters; three 120,001 x 120,001 float64 matrices are 322 GiB, by hand
     p = 4 * 20000 + 20000 + 20000 + 1
     assert p == 120_001 and "120,001 parameters" in message
@@ -292,7 +294,8 @@ def test_a_very_wide_table_is_refused_up_front(tmp_path, capsys, monkeypatch):
     wide.write_text(
         ",".join(f"c{j}" for j in range(5000)) + ",y\n" + "\n".join(",".join(map(repr, r)) for r in values.tolist())
     )
-    message = error_line(capsys, "train", wide, "--target", "y", "-o", tmp_path / "m.bpnn")
+    # lm's refusal (the default, adam, trains it and warns that the columns outnumber the rows)
+    message = error_line(capsys, "train", wide, "--target", "y", "--solver", "lm", "-o", tmp_path / "m.bpnn")
     assert "50,021 parameters" in message and "GiB of memory" in message
 
 

@@ -101,8 +101,8 @@ def add_table_commands(subparsers) -> None:
     train.add_argument(
         "--solver",
         default=None,
-        help="lm, br, adam, sgd, lbfgs, rprop, ... (default: lm for regression, adam for "
-        "classification and with --chunksize)",
+        help="br, lm, adam, sgd, lbfgs, rprop, ... (default: br for regression, adam for "
+        "classification, with --chunksize and for networks of more than 2000 weights)",
     )
     train.add_argument(
         "--scale",
@@ -255,19 +255,27 @@ def _report(run, args, n_dropped) -> str:
     lines = [f"{args.data}: {s['rows']} rows, {len(model.feature_names)} features -> {', '.join(model.target_names)}"]
     if n_dropped:
         lines.append(f"  dropped {n_dropped} rows with missing cells (--dropna)")
+    if run.schema is not None:
+        lines += _schema_lines(run.schema.lines())
     lines.append(f"task     {model.task} ({run.reason})")
     lines.append("split    " + ", ".join(f"{k} {run.split_rows[k]}" for k in SPLITS) + f" (seed {s['seed']})")
     lines.append(
         f"network  {'-'.join(map(str, sizes))}, {s['activation']} hidden, solver {s['solver']}, "
         f"loss {net.loss_fn.name}, scaling {s['scale']}"
     )
-    best = f"; kept epoch {run.best_epoch}" if run.best_epoch else ""
+    best = f"; kept epoch {run.best_epoch}" if run.best_epoch and "refitted" not in run.stop else ""
     lines.append(f"trained  {s['epochs_run']} epochs: {run.stop}{best}")
     for note in run.notes:
-        lines.append(f"note     {note}")
+        warning = note.startswith("warning: ")
+        lines.append(f"warning  {note[len('warning: ') :]}" if warning else f"note     {note}")
     lines.append("")
     lines += _metrics_table(model)
     return "\n".join(lines)
+
+
+def _schema_lines(lines: list[str]) -> list[str]:
+    """The schema under the heading ``columns``, as in the report and ``bpnn info``."""
+    return [("columns  " if i == 0 else "         ") + line for i, line in enumerate(lines)]
 
 
 def _fmt(value: Any, r2: bool = False) -> str:
@@ -385,6 +393,10 @@ def _info(args) -> int:
         _check_plot_target(args.plot, args.model)
     if isinstance(obj, Model):
         print(obj.describe())
+        if obj.schema is not None:
+            from bpnn.tables.schema import Schema
+
+            print("\n".join(_schema_lines(Schema.from_config(obj.schema).lines())))
         if obj.metrics:
             print()
             print("\n".join(_metrics_table(obj)))
@@ -450,6 +462,7 @@ def _add_frame_options(train: argparse.ArgumentParser) -> None:
         help="what a category unseen in training does at predict time: error, or ignore "
         "(all one-hot columns 0, ordinal -1) (default: error)",
     )
+    _add_schema_options(train)
 
 
 def _add_predict_options(predict: argparse.ArgumentParser) -> None:
@@ -469,21 +482,75 @@ def _add_predict_options(predict: argparse.ArgumentParser) -> None:
     )
 
 
+def _max_categories() -> int:
+    from bpnn.tables.schema import MAX_CATEGORIES
+
+    return MAX_CATEGORIES
+
+
+def _add_schema_options(train: argparse.ArgumentParser) -> None:
+    limit = _max_categories()
+
+    train.add_argument(
+        "--max-categories",
+        type=_positive_int,
+        default=limit,
+        metavar="N",
+        help="a text column with more distinct values keeps its N-1 most frequent categories and one "
+        f"'infrequent' input for the rest (default: {limit})",
+    )
+    train.add_argument(
+        "--min-frequency",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="a category seen in fewer than N training rows counts as 'infrequent' (default: 1)",
+    )
+    train.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="COL=ROLE",
+        help="override the role bpnn decides for a column: number, category, text, date, identifier "
+        "or ignored (repeatable)",
+    )
+    train.add_argument(
+        "--refit",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="after early stopping, train again for the chosen epochs on train + validation rows "
+        "(default: for classification, not for regression)",
+    )
+
+
 def _frame_options(args) -> dict:
     from bpnn.io.encoding import parse_ordinal
+    from bpnn.tables.schema import parse_roles
 
     return dict(
         impute=args.impute,
         ordinal=parse_ordinal(args.ordinal),
         unknown=args.unknown,
         dropna=args.dropna,
+        roles=parse_roles(args.role),
+        refit=args.refit,
+        max_categories=args.max_categories,
+        min_frequency=args.min_frequency,
     )
 
 
 def _check_chunked(args) -> None:
     used = [
         flag
-        for flag, value in (("--impute", args.impute), ("--ordinal", args.ordinal), ("--sheet", args.sheet))
+        for flag, value in (
+            ("--impute", args.impute),
+            ("--ordinal", args.ordinal),
+            ("--sheet", args.sheet),
+            ("--role", args.role),
+            ("--min-frequency", args.min_frequency > 1),
+            ("--refit", args.refit),
+            ("--max-categories", args.max_categories != _max_categories()),
+        )
         if value
     ]
     if used or args.unknown != "error":
@@ -497,7 +564,7 @@ def _check_predict_columns(model, table, args) -> list[str]:
     keep = list(dict.fromkeys(args.keep))
     if keep:
         table.check_columns(keep)
-    allowed = set(model.target_names) | set(model.settings.get("ignore", [])) | set(keep)
+    allowed = set(model.target_names) | set(model.settings.get("ignore", [])) | set(keep) | set(model.schema_columns)
     missing = [c for c in model.feature_names if c not in table.columns]
     extra = [c for c in table.columns if c not in model.feature_names and c not in allowed]
     if missing or extra:
