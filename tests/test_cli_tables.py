@@ -477,8 +477,25 @@ def test_constant_column_is_reported_and_harmless(capsys, tmp_path):
     data = np.column_stack([np.full(len(table), 4.2), table.data])
     bpnn.io.write_csv(tmp_path / "const.csv", ["gauge"] + table.columns, data)
     model, out = trained(capsys, tmp_path, "const.csv")
-    assert "note     column 'gauge' is constant in the training rows and carries no information" in out
-    assert np.isfinite(model.predict(data[:, :5])).all()
+    assert "note     1 constant column dropped (no information): 'gauge'" in out
+    assert "constant   gauge: every cell holds 4.2, dropped" in out
+    assert "gauge" not in model.feature_names
+    assert np.isfinite(model.predict(data[:, 1:5])).all()
+
+
+def test_many_constant_columns_make_one_short_note(capsys, tmp_path):
+    table = read_csv(REGRESSION)
+    names = [f"gauge{i}" for i in range(30)]
+    data = np.column_stack([np.full((len(table), 30), 4.2), table.data])
+    bpnn.io.write_csv(tmp_path / "const.csv", names + table.columns, data)
+    _, out = trained(capsys, tmp_path, "const.csv")
+    (note,) = [line for line in out.splitlines() if "constant column" in line]
+    assert (
+        note
+        == "note     30 constant columns dropped (no information): "
+        + ", ".join(repr(n) for n in names[:6])
+        + " and 24 more"
+    )
 
 
 def test_dropna(capsys, tmp_path):

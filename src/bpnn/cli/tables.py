@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from bpnn.cli.argtypes import add_command, non_negative_int, positive_float, positive_int, refuse_overwriting_inputs
-from bpnn.cli.lang import add_lang_option, fail, say, say_lines, usage_line
+from bpnn.cli.lang import add_lang_option, current, fail, say, say_lines, usage_line
 from bpnn.explain.i18n import pad
 from bpnn.io.container import atomic_write
 from bpnn.io.csvdata import DataError, write_csv
@@ -94,8 +94,8 @@ def add_table_commands(subparsers) -> None:
     train.add_argument(
         "--solver",
         default=None,
-        help="lm, br, adam, sgd, lbfgs, rprop, ... (default: lm for regression, adam for "
-        "classification and with --chunksize)",
+        help="br, lm, adam, sgd, lbfgs, rprop, ... (default: br for regression, adam for "
+        "classification, with --chunksize and for networks of more than 2000 weights)",
     )
     train.add_argument(
         "--scale",
@@ -246,22 +246,76 @@ def _report(run, args, n_dropped) -> str:
     s = model.settings
     net = model.network
     sizes = [net.n_inputs] + [layer.n_out for layer in net._dense_layers()]
-    lines = [f"{args.data}: {s['rows']} rows, {len(model.feature_names)} features -> {', '.join(model.target_names)}"]
+    lines = [
+        say(
+            "{data}: {rows} rows, {n} features -> {targets}",
+            data=args.data,
+            rows=s["rows"],
+            n=len(model.feature_names),
+            targets=", ".join(model.target_names),
+        )
+    ]
     if n_dropped:
-        lines.append(f"  dropped {n_dropped} rows with missing cells (--dropna)")
-    lines.append(f"task     {model.task} ({run.reason})")
-    lines.append("split    " + ", ".join(f"{k} {run.split_rows[k]}" for k in SPLITS) + f" (seed {s['seed']})")
+        lines.append(say("  dropped {n} rows with missing cells (--dropna)", n=n_dropped))
+    if run.schema is not None:
+        lines += _schema_lines(run.schema.lines())
+    lines.append(say("task     {task!t} ({reason!t})", task=model.task, reason=run.reason))
+    rows = {k: run.split_rows[k] for k in SPLITS}
     lines.append(
-        f"network  {'-'.join(map(str, sizes))}, {s['activation']} hidden, solver {s['solver']}, "
-        f"loss {net.loss_fn.name}, scaling {s['scale']}"
+        say("split    train {train}, validation {validation}, test {test} (seed {seed})", **rows, seed=s["seed"])
     )
-    best = f"; kept epoch {run.best_epoch}" if run.best_epoch else ""
-    lines.append(f"trained  {s['epochs_run']} epochs: {run.stop}{best}")
+    lines.append(
+        say(
+            "network  {sizes}, {activation} hidden, solver {solver}, loss {loss}, scaling {scale}",
+            sizes="-".join(map(str, sizes)),
+            activation=s["activation"],
+            solver=s["solver"],
+            loss=net.loss_fn.name,
+            scale=s["scale"],
+        )
+    )
+    if run.best_epoch and "refitted" not in run.stop:
+        lines.append(
+            say(
+                "trained  {n} epochs: {stop!t}; kept epoch {best}",
+                n=s["epochs_run"],
+                stop=run.stop,
+                best=run.best_epoch,
+            )
+        )
+    else:
+        lines.append(say("trained  {n} epochs: {stop!t}", n=s["epochs_run"], stop=run.stop))
     for note in run.notes:
-        lines.append(f"note     {note}")
-    lines = say_lines(lines) + [""]
+        if note.startswith("warning: "):
+            lines.append(say("warning  {note!t}", note=note[len("warning: ") :]))
+        else:
+            lines.append(say("note     {note!t}", note=note))
+    lines.append("")
     lines += _metrics_table(model)
     return "\n".join(lines)
+
+
+def _schema_lines(lines: list[str]) -> list[str]:
+    """The schema under the heading ``columns``, as in the report and ``bpnn info``; in Chinese,
+    each line's role and reason translated, the column names as they are."""
+    heading = pad(say("columns"), 9)
+    return [(heading if i == 0 else " " * 9) + _schema_line(line) for i, line in enumerate(lines)]
+
+
+def _schema_line(line: str) -> str:
+    """``"number     a, b: numbers"`` in the run's language (its role is padded to 10 characters)."""
+    t = current()
+    if t.lang == "en":
+        return line
+    role, rest = line[:10].strip(), line[11:]
+    dropped = rest.endswith(", dropped")
+    rest = rest[: -len(", dropped")] if dropped else rest
+    # the names may hold ": " too: the reason is the longest tail the catalogue knows
+    cut = next((i for i in range(len(rest)) if rest.startswith(": ", i) and t.knows(rest[i + 2 :])), None)
+    if cut is None:
+        return pad(say(role), 10) + " " + t.written(rest)
+    message = "{names}: {reason!t}, dropped" if dropped else "{names}: {reason!t}"
+    return pad(say(role), 10) + " " + say(message, names=rest[:cut], reason=rest[cut + 2 :])
 
 
 def _fmt(value: Any, r2: bool = False) -> str:
@@ -391,7 +445,16 @@ def _info(args) -> int:
     if args.plot:
         _check_plot_target(args.plot, args.model)
     if isinstance(obj, Model):
-        print("\n".join(say_lines(obj.describe().splitlines())))
+        # the settings are option names and their values: data, shown as they are after the heading
+        described, _, settings = obj.describe().partition("\nsettings  ")
+        print("\n".join(say_lines(described.splitlines())))
+        if settings:
+            first, *rest = settings.splitlines()
+            print("\n".join([say("settings  {text}", text=first), *rest]))
+        if obj.schema is not None:
+            from bpnn.tables.schema import Schema
+
+            print("\n".join(_schema_lines(Schema.from_config(obj.schema).lines())))
         if obj.metrics:
             print()
             print("\n".join(_metrics_table(obj)))
@@ -460,6 +523,7 @@ def _add_frame_options(train: argparse.ArgumentParser) -> None:
         help="what a category unseen in training does at predict time: error, or ignore "
         "(all one-hot columns 0, ordinal -1) (default: error)",
     )
+    _add_schema_options(train)
 
 
 def _add_predict_options(predict: argparse.ArgumentParser) -> None:
@@ -479,21 +543,75 @@ def _add_predict_options(predict: argparse.ArgumentParser) -> None:
     )
 
 
+def _max_categories() -> int:
+    from bpnn.tables.schema import MAX_CATEGORIES
+
+    return MAX_CATEGORIES
+
+
+def _add_schema_options(train: argparse.ArgumentParser) -> None:
+    limit = _max_categories()
+
+    train.add_argument(
+        "--max-categories",
+        type=_positive_int,
+        default=limit,
+        metavar="N",
+        help="a text column with more distinct values keeps its N-1 most frequent categories and one "
+        f"'infrequent' input for the rest (default: {limit})",
+    )
+    train.add_argument(
+        "--min-frequency",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="a category seen in fewer than N training rows counts as 'infrequent' (default: 1)",
+    )
+    train.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="COL=ROLE",
+        help="override the role bpnn decides for a column: number, category, text, date, identifier "
+        "or ignored (repeatable)",
+    )
+    train.add_argument(
+        "--refit",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="after early stopping, train again for the chosen epochs on train + validation rows "
+        "(default: for classification, not for regression)",
+    )
+
+
 def _frame_options(args) -> dict:
     from bpnn.io.encoding import parse_ordinal
+    from bpnn.tables.schema import parse_roles
 
     return dict(
         impute=args.impute,
         ordinal=parse_ordinal(args.ordinal),
         unknown=args.unknown,
         dropna=args.dropna,
+        roles=parse_roles(args.role),
+        refit=args.refit,
+        max_categories=args.max_categories,
+        min_frequency=args.min_frequency,
     )
 
 
 def _check_chunked(args) -> None:
     used = [
         flag
-        for flag, value in (("--impute", args.impute), ("--ordinal", args.ordinal), ("--sheet", args.sheet))
+        for flag, value in (
+            ("--impute", args.impute),
+            ("--ordinal", args.ordinal),
+            ("--sheet", args.sheet),
+            ("--role", args.role),
+            ("--min-frequency", args.min_frequency > 1),
+            ("--refit", args.refit),
+            ("--max-categories", args.max_categories != _max_categories()),
+        )
         if value
     ]
     if used or args.unknown != "error":
@@ -507,7 +625,7 @@ def _check_predict_columns(model, table, args) -> list[str]:
     keep = list(dict.fromkeys(args.keep))
     if keep:
         table.check_columns(keep)
-    allowed = set(model.target_names) | set(model.settings.get("ignore", [])) | set(keep)
+    allowed = set(model.target_names) | set(model.settings.get("ignore", [])) | set(keep) | set(model.schema_columns)
     missing = [c for c in model.feature_names if c not in table.columns]
     extra = [c for c in table.columns if c not in model.feature_names and c not in allowed]
     if missing or extra:

@@ -111,8 +111,10 @@ class Translator:
         -------
         str
         """
+        if self.lang == "en":
+            return text
         text = " ".join(text.split())
-        if self.lang == "en" or not text:
+        if not text:
             return text
         found = self._find(text)
         if found is None:
@@ -930,24 +932,27 @@ ZH: dict[str, str] = {
     ),
     # -- bpnn train's report, the scores, bpnn predict and bpnn info -------------------------------
     "{data}: {rows} rows, {n} features -> {targets}": "{data}：{rows} 行，{n} 个特征 -> {targets}",
-    "dropped {n} rows with missing cells (--dropna)": "去掉了 {n} 个有缺失单元格的行（--dropna）",
-    "task {task!t} ({reason!t})": "任务     {task!t}（{reason!t}）",
+    "  dropped {n} rows with missing cells (--dropna)": "  去掉了 {n} 个有缺失单元格的行（--dropna）",
+    "task     {task!t} ({reason!t})": "任务     {task!t}（{reason!t}）",
     "classification": "分类",
     "regression": "回归",
-    "split train {train}, validation {validation}, test {test} (seed {seed})": (
+    "split    train {train}, validation {validation}, test {test} (seed {seed})": (
         "划分     训练集 {train}，验证集 {validation}，测试集 {test}（随机种子 {seed}）"
     ),
-    "network {sizes}, {activation} hidden, solver {solver}, loss {loss}, scaling {scale}": (
+    "network  {sizes}, {activation} hidden, solver {solver}, loss {loss}, scaling {scale}": (
         "网络     {sizes}，隐藏层 {activation}，求解器 {solver}，损失 {loss}，缩放 {scale}"
     ),
-    "trained {n} epochs: {stop!t}; kept epoch {best}": "训练     {n} 轮：{stop!t}；保留第 {best} 轮的权重",
-    "trained {n} epochs: {stop!t}": "训练     {n} 轮：{stop!t}",
+    "trained  {n} epochs: {stop!t}; kept epoch {best}": "训练     {n} 轮：{stop!t}；保留第 {best} 轮的权重",
+    "trained  {n} epochs: {stop!t}": "训练     {n} 轮：{stop!t}",
+    "reached {n} epochs; best epoch {best}, then refitted on train + validation rows for {m} epochs": (
+        "已达 {n} 轮；最好的是第 {best} 轮，随后在训练集和验证集的行上重新训练了 {m} 轮"
+    ),
     "reached {n} epochs": "已达 {n} 轮",
     "validation loss did not improve for {n} epochs": "验证损失连续 {n} 轮没有改善",
     "interrupted (Ctrl-C) after {n} epochs": "第 {n} 轮后被中断（Ctrl-C）",
     "the solver stopped: {reason!t}": "求解器停止：{reason!t}",
-    "note {note!t}": "注       {note!t}",
-    "warning {note!t}": "警告     {note!t}",
+    "note     {note!t}": "注       {note!t}",
+    "warning  {note!t}": "警告     {note!t}",
     "plot  {path}": "图  {path}",
     "rows": "行数",
     "R2": "R2",
@@ -967,9 +972,18 @@ ZH: dict[str, str] = {
     "classes {names}": "类别      {names}",
     "scaling inputs {x}, targets {y}": "缩放      输入 {x}，目标 {y}",
     "scaling inputs {x}": "缩放      输入 {x}",
-    "encoding {text}": "编码      {text}",
-    "settings {text}": "设置      {text}",
-    "columns {text}": "列        {text}",
+    "encoding  {text!t}": "编码      {text!t}",
+    "missing numbers -> {values}": "缺失的数 -> {values}",
+    "{name}: one-hot over {categories}": "{name}：独热编码，类别为 {categories}",
+    "{name}: one-hot over {categories}, missing -> {fill}": "{name}：独热编码，类别为 {categories}，缺失 -> {fill}",
+    "{name}: date ({fmt}) -> {parts}": "{name}：日期（{fmt}）-> {parts}",
+    "{name}: date ({fmt}) -> {parts}, missing -> {fill}": "{name}：日期（{fmt}）-> {parts}，缺失 -> {fill}",
+    "{name}: ordinal {order}": "{name}：有序编码 {order}",
+    "{name}: ordinal {order}, missing -> {fill}": "{name}：有序编码 {order}，缺失 -> {fill}",
+    "imputation {strategy} (training rows)": "填补方式 {strategy}（按训练行计算）",
+    "unknown categories: {policy}": "未知类别：{policy}",
+    "{names} and infrequent": "{names} 以及 infrequent",
+    "settings  {text}": "设置      {text}",
     "bpnn scikit-learn estimator {name} ({state!t})": "bpnn 的 scikit-learn 估计器 {name}（{state!t}）",
     "fitted": "已拟合",
     "not fitted": "未拟合",
@@ -1042,4 +1056,35 @@ ZH: dict[str, str] = {
     "{names} and {n} more": "{names} 等，另有 {n} 个",
     "rows were split by a seeded random draw per row (not stratified): train {train}, validation {validation}, "
     "test {test}": "各行按随机种子逐行随机抽取划分（未分层）：训练集 {train}，验证集 {validation}，测试集 {test}",
+    # the schema: each column's role and its reason (tables/schema.py)
+    "columns": "列",
+    "{names}: {reason!t}": "{names}：{reason!t}",
+    "{names}: {reason!t}, dropped": "{names}：{reason!t}，已去掉",
+    "number": "数值",
+    "category": "类别",
+    "text": "文本",
+    "date": "日期",
+    "identifier": "标识符",
+    "constant": "常数",
+    "ignored": "忽略",
+    "--target": "--target",
+    "--ignore": "--ignore",
+    "every cell holds {value}": "每个单元格都是 {value}",
+    "every cell is empty": "每个单元格都是空的",
+    "every cell holds {value} or is empty": "每个单元格要么是 {value}，要么是空的",
+    "true/false, as 1 and 0": "真/假值，记为 1 和 0",
+    "whole numbers counting the rows ({first}, {second}, ...)": "逐行计数的整数（{first}, {second}, ...）",
+    "numbers": "数",
+    "codes 0, 1, ... (--ordinal)": "编码为 0, 1, ...（--ordinal）",
+    "text with one distinct value per row ({sample}, ...)": "每行一个不同值的文本（{sample}, ...）",
+    "{k} categories, more than --max-categories {m}: the {kept} most frequent one-hot, the others as one "
+    "'infrequent'": "{k} 个类别，多于 --max-categories {m}：最常见的 {kept} 个做独热编码，其余合为一个 'infrequent'",
+    "{k} categories, one-hot": "{k} 个类别，独热编码",
+    "dates written {fmt}, as {parts}": "日期，写法为 {fmt}，拆成 {parts}",
+    "--role {role}": "--role {role}",
+    "numbers (--role)": "数（--role）",
+    "{k} categories (--role): the most frequent one-hot, the others 'infrequent'": (
+        "{k} 个类别（--role）：最常见的做独热编码，其余归为 'infrequent'"
+    ),
+    "{k} categories, one-hot (--role)": "{k} 个类别，独热编码（--role）",
 }

@@ -306,10 +306,12 @@ def _type_pandas_column(series, column: str, name: str, rows: np.ndarray) -> tup
         _check_finite(out, column, name, rows)
         return out, "number"
     if types.is_datetime64_any_dtype(series.dtype):
-        raise DataError(
-            f"{name}: column {column!r} holds dates or times, which a network cannot use as they are; "
-            "convert them to numbers or leave the column out with --ignore"
-        )
+        # as ISO 8601 text, the way a CSV file writes them: the table schema then treats
+        # dates alike whatever the file format (bpnn.io.dates)
+        stamps = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
+        timed = bool((stamps.dropna() != stamps.dropna().dt.normalize()).any())
+        text = stamps.dt.strftime("%Y-%m-%d %H:%M:%S" if timed else "%Y-%m-%d")
+        return _object(text.to_numpy(dtype=object), series.isna().to_numpy()), "text"
     values = series.to_numpy(dtype=object)
     missing = series.isna().to_numpy()
     for i, v in enumerate(values):
