@@ -75,6 +75,14 @@ COVERED = [
     "forecast/series.py",
     "forecast/model.py",
     "playground/server.py",
+    "tables/workflow.py",
+    "tables/schema.py",
+    "tables/prepare.py",
+    "tables/chunked.py",
+    "io/csvdata.py",
+    "io/frames.py",
+    "io/encoding.py",
+    "io/dates.py",
 ]
 
 

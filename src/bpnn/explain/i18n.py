@@ -1087,4 +1087,66 @@ ZH: dict[str, str] = {
         "{k} 个类别（--role）：最常见的做独热编码，其余归为 'infrequent'"
     ),
     "{k} categories, one-hot (--role)": "{k} 个类别，独热编码（--role）",
+    # where a cell is, and the messages put together from pieces (io/frames.py, io/csvdata.py)
+    "{name}, line {line} (data row {row})": "{name}，第 {line} 行（数据第 {row} 行）",
+    "line {line} (data row {row})": "第 {line} 行（数据第 {row} 行）",
+    "{name}, row {row}": "{name}，第 {row} 行",
+    "row {row}": "第 {row} 行",
+    "{where!t}: column {column} is empty, a missing value": "{where!t}：列 {column} 是空的，即缺失值",
+    "{where!t}: column {column} holds {mark}, a missing value": "{where!t}：列 {column} 的值是 {mark}，即缺失值",
+    "{name}, line {line} (data row {row}): column {column} holds {value}, which is not a number": (
+        "{name}，第 {line} 行（数据第 {row} 行）：列 {column} 的值 {value} 不是数"
+    ),
+    "{name}, line {line} (data row {row}): column {column} holds {value}, which is not a number ({hint!t})": (
+        "{name}，第 {line} 行（数据第 {row} 行）：列 {column} 的值 {value} 不是数（{hint!t}）"
+    ),
+    "pass --thousands , to read numbers written like 1,016,620": "请加 --thousands , 来读取 1,016,620 这种写法的数",
+    "pass --decimal , if ',' is the decimal mark (3,14), or --thousands , if it groups thousands": (
+        "如果 ',' 是小数点（3,14），请加 --decimal ,；如果它是千位分隔符，请加 --thousands ,"
+    ),
+    "pass --decimal , to read numbers written with a decimal comma, like 3,14": (
+        "请加 --decimal , 来读取用小数逗号写的数，例如 3,14"
+    ),
+    "pass --decimal , --thousands . to read numbers written like 1.016.620,5": (
+        "请加 --decimal , --thousands . 来读取 1.016.620,5 这种写法的数"
+    ),
+    "pass --thousands ' ' to read numbers written like 1 016 620": "请加 --thousands ' ' 来读取 1 016 620 这种写法的数",
+    "pass --thousands ' ' --decimal , to read numbers written like 1 016 620": (
+        "请加 --thousands ' ' --decimal , 来读取 1 016 620 这种写法的数"
+    ),
+    "pass --thousands \"'\" to read numbers written like 1'016'620": (
+        "请加 --thousands \"'\" 来读取 1'016'620 这种写法的数"
+    ),
+    "{message!t}; the header line starts with {mark}: if it is a comment, pass --comment {comment}": (
+        "{message!t}；表头行以 {mark} 开头：如果它是注释，请加 --comment {comment}"
+    ),
+    "column {names} not found in {source} (available: {available})": (
+        "{source} 中找不到列 {names}（现有的列：{available}）"
+    ),
+    "columns {names} not found in {source} (available: {available})": (
+        "{source} 中找不到列 {names}（现有的列：{available}）"
+    ),
+    "column {names} not found (available: {available})": "找不到列 {names}（现有的列：{available}）",
+    "columns {names} not found (available: {available})": "找不到列 {names}（现有的列：{available}）",
+    "column {names} not found in {source}; did you mean {hint}? (available: {available})": (
+        "{source} 中找不到列 {names}；是不是 {hint}？（现有的列：{available}）"
+    ),
+    "columns {names} not found in {source}; did you mean {hint}? (available: {available})": (
+        "{source} 中找不到列 {names}；是不是 {hint}？（现有的列：{available}）"
+    ),
+    "column {names} not found; did you mean {hint}? (available: {available})": (
+        "找不到列 {names}；是不是 {hint}？（现有的列：{available}）"
+    ),
+    "columns {names} not found; did you mean {hint}? (available: {available})": (
+        "找不到列 {names}；是不是 {hint}？（现有的列：{available}）"
+    ),
+    "{name}, line {line}: expected {n} fields like the header, found {found}": (
+        "{name}，第 {line} 行：应与表头一样有 {n} 个字段，实际有 {found} 个"
+    ),
+    "{name} is not UTF-8 text ({reason}); save it as UTF-8 CSV": (
+        "{name} 不是 UTF-8 文本（{reason}）；请另存为 UTF-8 编码的 CSV"
+    ),
+    "[Errno 2] No such file or directory: {path}": "[Errno 2] 没有那个文件或目录：{path}",
+    "[Errno 13] Permission denied: {path}": "[Errno 13] 权限不够：{path}",
+    "[Errno 21] Is a directory: {path}": "[Errno 21] 是一个目录：{path}",
 }
