@@ -24,7 +24,7 @@ from bpnn.cli.argtypes import (
     read_options,
     refuse_overwriting_inputs,
 )
-from bpnn.io.container import atomic_write
+from bpnn.io.container import atomic_write, writes_in_place
 from bpnn.io.csvdata import DataError, Table, write_csv
 from bpnn.io.frames import read_frame
 
@@ -168,7 +168,13 @@ def add_table_commands(subparsers) -> None:
     predict = add_command(subparsers, "predict")
     predict.add_argument("model", help="model file from 'bpnn train'")
     predict.add_argument("data", help="table with a header line: .csv, .tsv, .xlsx or .parquet")
-    predict.add_argument("-o", "--out", default=None, help="write predictions to this CSV file (default: stdout)")
+    predict.add_argument(
+        "-o",
+        "--out",
+        default=None,
+        help="write predictions to this CSV file; '-' or leaving it out: standard output (a FIFO or device is "
+        "written in place, a symbolic link's target is replaced)",
+    )
     predict.add_argument("--proba", action="store_true", help="add one probability column per class")
     predict.add_argument(
         "--sep",
@@ -352,7 +358,8 @@ def _load_model(path: str):
 
 
 def _predict(args) -> int:
-    refuse_overwriting_inputs(args.out, "--out", {"the model file": args.model, "the data file": args.data})
+    out = None if args.out == "-" else args.out
+    refuse_overwriting_inputs(out, "--out", {"the model file": args.model, "the data file": args.data})
     model = _load_model(args.model)
     if args.proba and model.task != "classification":
         raise ValueError("--proba is for classification models; this model does regression")
@@ -376,9 +383,14 @@ def _predict(args) -> int:
         # a kept target column (to compare with) keeps its name; the prediction is then "<name>_predicted"
         columns = keep + [f"{c}_predicted" if c in keep else c for c in columns]
         values = np.column_stack([_kept_cells(table, keep), values]) if len(values) else values
-    if args.out:
+    if args.out and args.out != "-":
+        in_place = writes_in_place(args.out)
         write_csv(args.out, columns, values)
-        print(f"wrote {args.out}: {len(values)} rows, column{'s' if len(columns) > 1 else ''} {', '.join(columns)}")
+        # a FIFO or /dev/stdout may be where the predictions go: the message goes to stderr then
+        print(
+            f"wrote {args.out}: {len(values)} rows, column{'s' if len(columns) > 1 else ''} {', '.join(columns)}",
+            file=sys.stderr if in_place else sys.stdout,
+        )
     else:
         _write_stdout(columns, values)
     return 0
