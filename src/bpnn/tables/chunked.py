@@ -12,6 +12,7 @@ validation and test losses; a last pass adds up the scores (:class:`MetricAccumu
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import tempfile
@@ -36,6 +37,7 @@ from bpnn.tables.workflow import (
     _label_text,
     _predict_rows,
     _stop_reason,
+    _worth_compiling,
     check_scaled,
     check_solver,
     check_trained,
@@ -44,6 +46,7 @@ from bpnn.tables.workflow import (
     run_settings,
     shared_settings,
 )
+from bpnn.training import _fast
 from bpnn.training.callbacks import EarlyStopping, InterruptGuard
 from bpnn.training.loop import DivergenceError, History, _grew_apart
 from bpnn.training.optimizers import get_optimizer
@@ -73,10 +76,13 @@ class BinaryCache:
 
     Vowpal Wabbit's cache, in NumPy: the first pass parses the CSV chunk by chunk and
     appends each chunk's feature and target columns, as float64 rows, to ``data.f64`` in
-    a temporary folder (``cache_dir``, next to the model being written); every later pass
-    maps that file (:class:`numpy.memmap`) and cuts it into the same chunks, so an epoch
-    reads binary numbers instead of parsing text. The folder is deleted when the ``with``
-    block ends, whether training finished, failed or was interrupted.
+    a temporary folder (``cache_dir``, next to the model being written); the passes that
+    need the numbers as they are (scaling statistics, scores) map that file
+    (:class:`numpy.memmap`) and cut it into the same chunks. Once the scalers are known,
+    :meth:`write_scaled` stores what the network sees, one file per split, so an epoch
+    reads binary numbers ready to use instead of parsing and scaling text. The folder is
+    deleted when the ``with`` block ends, whether training finished, failed or was
+    interrupted.
 
     Parameters
     ----------
@@ -97,6 +103,7 @@ class BinaryCache:
         self.lengths: list[int] = []
         self.data: np.ndarray | None = None
         self._folder: tempfile.TemporaryDirectory | None = None
+        self._scaled = [None, None, None]
 
     def __enter__(self) -> BinaryCache:
         self._folder = tempfile.TemporaryDirectory(prefix=".bpnn-cache-", dir=self.cache_dir)
@@ -116,8 +123,42 @@ class BinaryCache:
 
     def __exit__(self, *exc) -> None:
         self.data = None  # unmapped before the folder goes
+        self._scaled = [None, None, None]
         if self._folder is not None:
             self._folder.cleanup()
+
+    def write_scaled(self, split, seed, scaled) -> None:
+        """Cache, per split, what the network sees: ``scaled(X, Y) -> (Z, T)`` of every chunk's
+        rows of that split, so that an epoch neither parses nor scales anything."""
+        assert self._folder is not None, "use BinaryCache in a with block"
+        self.scaled_lengths: list[list[int]] = [[], [], []]
+        self._scaled: list[np.ndarray | None] = [None, None, None]
+        files = [os.path.join(self._folder.name, f"scaled{code}.f64") for code in range(3)]
+        width = None
+        with contextlib.ExitStack() as stack:
+            outs = [stack.enter_context(open(file, "wb")) for file in files]
+            for X, Y, codes in self.chunks(split, seed):
+                for code in range(3):
+                    rows = np.flatnonzero(codes == code)
+                    self.scaled_lengths[code].append(len(rows))
+                    if len(rows):
+                        Z, T = scaled(X[rows], Y[rows])
+                        self._n_inputs, width = Z.shape[1], Z.shape[1] + T.shape[1]
+                        np.hstack([Z, T]).astype(np.float64).tofile(outs[code])
+        for code, file in enumerate(files):
+            n = sum(self.scaled_lengths[code])
+            if n:
+                self._scaled[code] = np.memmap(file, dtype=np.float64, mode="r", shape=(n, width))
+
+    def scaled_chunks(self, code: int, dtype):
+        """``(Z, T)`` per chunk that has rows of split ``code`` (0 train, 1 validation, 2 test),
+        as :meth:`write_scaled` stored them; Z of ``dtype``, both C-contiguous."""
+        start = 0
+        for length in self.scaled_lengths[code]:
+            if length:
+                block = self._scaled[code][start : start + length]  # type: ignore[index]
+                start += length
+                yield np.array(block[:, : self._n_inputs], dtype=dtype), np.array(block[:, self._n_inputs :])
 
     def chunks(self, split, seed):
         """``(X, Y, codes)`` per chunk, as :func:`_chunks_with_split` yields them from the CSV file."""
@@ -244,8 +285,12 @@ def _train_from_cache(cache: BinaryCache, name: str, targets, features, s: dict)
         check_scaled(Tz, T, targets, scale, y_scaler)
         return Z.astype(net.dtype), Tz
 
+    cache.write_scaled(split, seed, scaled)
     if callable(getattr(opt, "prepare", None)):
         opt.prepare(net)
+    # numba's compiled epoch where train_table would use it (the same arithmetic, batch for batch)
+    worth = _worth_compiling(int(counts[0]), bs, epochs)
+    compiled = _fast.epoch_runner(net, opt, bs, None, (), None if worth else False)
     stopper = EarlyStopping("val_loss", patience=patience, restore_best_weights=True) if counts[1] else None
     record = TrainingRecord(early_stopping=stopper)
     callbacks = [c for c in (stopper, record) if c]
@@ -259,21 +304,22 @@ def _train_from_cache(cache: BinaryCache, name: str, targets, features, s: dict)
     with InterruptGuard() as guard:
         for epoch in range(net.epochs_trained + 1, net.epochs_trained + epochs + 1):
             total = 0.0
-            for X, Y, codes in cache.chunks(split, seed):
-                rows = np.flatnonzero(codes == 0)
-                if not len(rows) or guard.interrupted:
+            for Z, T in cache.scaled_chunks(0, net.dtype):
+                if guard.interrupted:
                     continue
-                Z, T = scaled(X[rows], Y[rows])
-                order = shuffle.permutation(len(rows))
+                order = shuffle.permutation(len(Z))
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-                    for start in range(0, len(rows), bs):
+                    if compiled is not None:
+                        total += float(compiled(Z, T, order))
+                        continue
+                    for start in range(0, len(Z), bs):
                         b = order[start : start + bs]
                         total += float(opt.train_batch(net, Z[b], T[b])) * len(b)
             if guard.interrupted:
                 history.interrupted = True
                 break
             logs = {"loss": total / n_train}
-            logs.update(_evaluate_chunks(net, cache, split, seed, scaled, (n_train, n_val, n_test)))
+            logs.update(_evaluate_chunks(net, cache, (n_train, n_val, n_test)))
             losses = history.history.get("loss", [])
             first_loss = losses[0] if losses else logs["loss"]
             lowest = min(losses, default=math.inf)
@@ -345,27 +391,20 @@ def _stack(parts: list) -> tuple:
     return (np.concatenate(truth), np.concatenate(pred), None if proba[0] is None else np.concatenate(proba))
 
 
-def _evaluate_chunks(net, cache: BinaryCache, split, seed, scaled, counts) -> dict:
+def _evaluate_chunks(net, cache: BinaryCache, counts) -> dict:
     """Validation and test loss, and the norm of the training gradient, at the current weights."""
     n_train, n_val, n_test = counts
     sums = np.zeros(3)
     grad = [np.zeros_like(p) for p in net.params]
-    n_chunks_with_train = 0
-    for X, Y, codes in cache.chunks(split, seed):
-        for code in (1, 2):
-            rows = np.flatnonzero(codes == code)
-            if len(rows):
-                Z, T = scaled(X[rows], Y[rows])
-                sums[code] += float(net.loss_fn.value(T, net.predict(Z))) * len(rows)
-        rows = np.flatnonzero(codes == 0)
-        if len(rows):
-            Z, T = scaled(X[rows], Y[rows])
-            net._forward_backward(Z, T, training=False)
-            # Each chunk's gradient is a mean over its rows plus alpha/m * W; weigh the
-            # means by the row counts, and add the L2 part once, below.
-            for g, part in zip(grad, [g for layer in net._dense_layers() for g in layer.grads]):
-                g += part * len(rows)
-            n_chunks_with_train += 1
+    for code in (1, 2):
+        for Z, T in cache.scaled_chunks(code, net.dtype):
+            sums[code] += float(net.loss_fn.value(T, net.predict(Z))) * len(Z)
+    for Z, T in cache.scaled_chunks(0, net.dtype):
+        net._forward_backward(Z, T, training=False)
+        # Each chunk's gradient is a mean over its rows plus alpha/m * W; weigh the
+        # means by the row counts, and add the L2 part once, below.
+        for g, part in zip(grad, [g for layer in net._dense_layers() for g in layer.grads]):
+            g += part * len(Z)
     out = {}
     if n_val:
         out["val_loss"] = sums[1] / n_val + float(net._penalty(n_val))
