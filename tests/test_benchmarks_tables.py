@@ -25,9 +25,10 @@ def test_children_read_and_train(tmp_path):
         result = tables_read.child({"kind": kind, "path": str(tmp_path / "t.csv")})
         assert result["rows"] == 400 and result["seconds"] > 0 and result["peak_added"] >= 0
     for kind in tables_read.EPOCHS:
-        request = {"kind": kind, "path": str(tmp_path / "t.csv"), "e1": 1, "e2": 2, "chunksize": 100}
+        request = {"kind": kind, "path": str(tmp_path / "t.csv"), "epochs": 3, "chunksize": 100}
         result = tables_read.child(request)
-        assert len(result["runs"]) == 2 and np.isfinite(result["test_r2"]) and result["test_r2"] <= 1
+        assert len(result["epochs"]) == 2 and result["seconds"] == np.median(result["epochs"]) > 0
+        assert np.isfinite(result["test_r2"]) and result["test_r2"] <= 1
     assert not [name for name in tmp_path.iterdir() if name.name.startswith(".bpnn-cache-")]
 
 
@@ -41,7 +42,7 @@ def fake_results(read_seconds=(2.0, 2.5, 2.2), epoch_seconds=(0.3, 0.5)):
         "cores_usable": 2,
         "load_average": [1.0, 1.0, 1.0],
         "read": {"rows": 10**6, "columns": 20, "array_bytes": 1.6e8, "file_bytes": 4e8, "runs": runs},
-        "epoch": {"rows": 200_000, "columns": 20, "e1": 5, "e2": 15, "chunksize": 10_000, "runs": epochs},
+        "epoch": {"rows": 200_000, "columns": 20, "epochs": 12, "chunksize": 10_000, "runs": epochs},
     }
     results["summary"] = tables_read.summary(results)
     return results

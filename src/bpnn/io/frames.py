@@ -322,7 +322,7 @@ def _numbers_by_column(
 ) -> dict[int, np.ndarray]:
     """The columns ``read`` of an all-number file, each a contiguous float64 array (NaN
     where empty), filled block by block so the peak memory stays near the data's size."""
-    out = np.empty((len(read), n_lines - header_line), dtype=np.float64)
+    out = np.empty((len(read), max(0, n_lines - header_line)), dtype=np.float64)
     n = 0
     for block in numeric_blocks(name, options, header_line, n_cols, FAST_BLOCK_ROWS, np.dtype(np.float64), read):
         if n + len(block) > out.shape[1]:

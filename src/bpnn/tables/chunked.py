@@ -55,6 +55,10 @@ __all__ = ["MetricAccumulator", "train_csv_chunks"]
 
 #: The plots show at most this many rows of each split.
 PLOT_ROWS = 5000
+#: The losses and the gradient of an epoch are added up over blocks of about this many
+#: bytes of cached inputs (or one chunk, if larger): memory stays bounded, and a few large
+#: matrix products cost less than many small ones.
+EVAL_BLOCK_BYTES = 1 << 25
 
 
 def _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed, read=None):
@@ -150,15 +154,23 @@ class BinaryCache:
             if n:
                 self._scaled[code] = np.memmap(file, dtype=np.float64, mode="r", shape=(n, width))
 
-    def scaled_chunks(self, code: int, dtype):
+    def scaled_chunks(self, code: int, dtype, block_bytes: int = 0):
         """``(Z, T)`` per chunk that has rows of split ``code`` (0 train, 1 validation, 2 test),
-        as :meth:`write_scaled` stored them; Z of ``dtype``, both C-contiguous."""
+        as :meth:`write_scaled` stored them; Z of ``dtype``, both C-contiguous. With
+        ``block_bytes``, consecutive chunks are joined into blocks of about that size (for
+        passes that only add up, where a few large products beat many small ones)."""
+        if self._scaled[code] is None:
+            return
+        data = self._scaled[code]
+        lengths = [n for n in self.scaled_lengths[code] if n]
+        if block_bytes:
+            step = max(max(lengths), block_bytes // (8 * data.shape[1]))  # type: ignore[union-attr]
+            lengths = [min(step, len(data) - start) for start in range(0, len(data), step)]  # type: ignore[arg-type]
         start = 0
-        for length in self.scaled_lengths[code]:
-            if length:
-                block = self._scaled[code][start : start + length]  # type: ignore[index]
-                start += length
-                yield np.array(block[:, : self._n_inputs], dtype=dtype), np.array(block[:, self._n_inputs :])
+        for length in lengths:
+            block = data[start : start + length]  # type: ignore[index]
+            start += length
+            yield np.array(block[:, : self._n_inputs], dtype=dtype), np.array(block[:, self._n_inputs :])
 
     def chunks(self, split, seed):
         """``(X, Y, codes)`` per chunk, as :func:`_chunks_with_split` yields them from the CSV file."""
@@ -397,9 +409,9 @@ def _evaluate_chunks(net, cache: BinaryCache, counts) -> dict:
     sums = np.zeros(3)
     grad = [np.zeros_like(p) for p in net.params]
     for code in (1, 2):
-        for Z, T in cache.scaled_chunks(code, net.dtype):
+        for Z, T in cache.scaled_chunks(code, net.dtype, EVAL_BLOCK_BYTES):
             sums[code] += float(net.loss_fn.value(T, net.predict(Z))) * len(Z)
-    for Z, T in cache.scaled_chunks(0, net.dtype):
+    for Z, T in cache.scaled_chunks(0, net.dtype, EVAL_BLOCK_BYTES):
         net._forward_backward(Z, T, training=False)
         # Each chunk's gradient is a mean over its rows plus alpha/m * W; weigh the
         # means by the row counts, and add the L2 part once, below.
