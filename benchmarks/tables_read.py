@@ -217,8 +217,9 @@ def markdown(results: dict) -> str:
         BEGIN,
         "## Tables: reading a CSV file, and a `--chunksize` epoch",
         "",
-        f"Measured on {results['date']} by `python -m benchmarks --section tables"
-        f"{' --quick' if results['quick'] else ''}` ({results['cores_usable']} usable cores, load average "
+        f"Measured on {results['date']} by the tables section of the suite (`python -m benchmarks "
+        f"--section tables{' --quick' if results['quick'] else ''}`, or `python -m benchmarks.tables_read`; "
+        f"{results['cores_usable']} usable cores, shared, load average "
         f"{results['load_average'][0]} at the start; the median of {results['repeats']} interleaved rounds, "
         "every run in a fresh process). See `benchmarks/tables_read.py` for how.",
         "",

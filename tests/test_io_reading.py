@@ -115,7 +115,7 @@ def test_commented_first_line(capsys, tmp_path):
             if i == 10:
                 f.write("# a comment between rows\n")
     err = error_line(capsys, "train", path, "--target", "y", "-o", tmp_path / "m.bpnn", *FAST)
-    assert "the header starts with '#'" in err and "--comment '#'" in err
+    assert "the header line starts with '#': if it is a comment, pass --comment '#'" in err
     expected = pd.read_csv(path, comment="#").to_numpy()
     np.testing.assert_array_equal(read_csv(path, comment="#").data, expected)
     frame = read_frame(path, comment="#")
@@ -258,6 +258,33 @@ def test_a_short_row_after_the_fast_path_is_located(tmp_path):
     for read in (read_csv, read_frame):
         with pytest.raises(DataError, match=r"line 20002: expected 4 fields like the header, found 3"):
             read(path)
+
+
+@pytest.mark.parametrize("row", [0, 15000])
+def test_a_long_row_is_located_even_in_columns_left_unread(tmp_path, row):
+    path = big_numeric(tmp_path / "big.csv", n=20000)
+    lines = path.read_text().splitlines()
+    lines[row + 1] += ",7"  # one field too many (pandas would take a first long row for an index)
+    path.write_text("\n".join(lines) + "\n")
+    message = f"line {row + 2}: expected 4 fields like the header, found 5"
+    for read in (read_csv, read_frame, lambda p: read_frame(p, columns=["a"])):
+        with pytest.raises(DataError, match=message):
+            read(path)
+
+
+def test_a_commented_header_with_commas_gets_the_comment_hint(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("# Source: a survey, 2024\nx,y\n1,2\n")
+    with pytest.raises(DataError, match=r"holds 'x', which is not a number; the header line starts with '#'"):
+        read_frame(path)
+    path.write_text("# Source and notes\nx,y\n1,2\n")
+    with pytest.raises(DataError, match=r"line 2: expected 1 fields .* pass --comment '#'"):
+        read_csv(path)
+    path.write_text("# Source: a survey; 2024\nx;y\n1;2\n")
+    with pytest.raises(DataError, match=r"looks like a comment, not a header line; pass --comment '#'"):
+        read_frame(path)
+    path.write_text("#,name\n1,2\n")  # a column named '#' is a header
+    assert read_frame(path).columns == ["#", "name"]
 
 
 def test_blank_lines_keep_line_numbers_in_messages(tmp_path):

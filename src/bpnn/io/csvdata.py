@@ -22,6 +22,7 @@ import difflib
 import math
 import os
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Union
@@ -516,7 +517,20 @@ def pandas_csv_options(options: ReadOptions) -> dict[str, Any]:
         na_values=[""],
         skip_blank_lines=True,
         quotechar='"',
+        # a row with more fields than the names then warns (turned into an error by
+        # strict_fields), where pandas would otherwise take the extra field for an index
+        index_col=False,
     )
+
+
+@contextlib.contextmanager
+def strict_fields() -> Iterator[None]:
+    """Make pandas' warning about a row longer than the header an error (ParserWarning)."""
+    import pandas as pd
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        yield
 
 
 def _fast_chunks(name: str, chunksize: int | None, options: ReadOptions, dtype: np.dtype) -> Iterator[Table]:
@@ -556,30 +570,33 @@ def numeric_blocks(
     except ImportError:  # pragma: no cover - pandas is a dependency; Python's reader still works
         raise _NotPlain from None
     yielded = False
+    wanted = list(range(n_cols)) if usecols is None else list(usecols)
     try:
-        with pd.read_csv(
-            name,
-            header=None,
-            names=list(range(n_cols)),
-            usecols=usecols,
-            skiprows=header_line,
-            chunksize=rows,
-            **pandas_csv_options(options),
-        ) as reader:
+        # every column is read (pandas ignores the extra fields of a long row in columns it
+        # is told to leave out), and only the wanted ones are typed and kept
+        with (
+            strict_fields(),
+            pd.read_csv(
+                name,
+                header=None,
+                names=list(range(n_cols)),
+                skiprows=header_line,
+                chunksize=rows,
+                **pandas_csv_options(options),
+            ) as reader,
+        ):
             for part in reader:
                 # Typed by pandas (asking for float64 makes its parser 2-3 times slower); a
-                # text or true/false column, or more fields than names (pandas then takes
-                # the first as an index), sends the file to the caller's other reader.
-                if not isinstance(part.index, pd.RangeIndex) or not all(
-                    k in "iuf" for k in (t.kind for t in part.dtypes)
-                ):
+                # text or true/false column sends the file to the caller's other reader.
+                part = part[wanted]
+                if not all(t.kind in "iuf" for t in part.dtypes):
                     raise _NotPlain
                 with np.errstate(over="ignore"):  # too large for float32: the caller's finite check
                     block = part.to_numpy(dtype=dtype)
                 if len(block):
                     yielded = True
                     yield block
-    except (ValueError, UnicodeDecodeError, OverflowError, pd.errors.ParserError):
+    except (ValueError, UnicodeDecodeError, OverflowError, pd.errors.ParserError, pd.errors.ParserWarning):
         raise _NotPlain from None
     if not yielded:
         raise _NotPlain
@@ -683,11 +700,6 @@ def _data_rows(reader: Any, name: str, header: list[str]) -> Iterator[tuple[int,
         line = reader.line_num
         if len(row) != n_cols:
             message = f"{name}, line {line}: expected {n_cols} fields like the header, found {len(row)}"
-            if n_data_rows == 1 and header[0][:1] in _COMMENT_MARKS:
-                message += (
-                    f"; the header starts with {header[0][:1]!r}: if that line is a comment, "
-                    f"pass --comment '{header[0][:1]}' (or --skiprows N to skip the first N lines)"
-                )
             raise DataError(message)
         yield line, n_data_rows, row
 
@@ -726,6 +738,13 @@ def _parse(
     reader: Any, name: str, chunksize: int, options: ReadOptions, dropna: bool, dtype: np.dtype
 ) -> Iterator[Table]:
     header = _header(reader, name, options.sep)
+    with hinting_comments(header, options):
+        yield from _parse_rows(reader, name, header, chunksize, options, dropna, dtype)
+
+
+def _parse_rows(
+    reader: Any, name: str, header: list[str], chunksize: int, options: ReadOptions, dropna: bool, dtype: np.dtype
+) -> Iterator[Table]:
     number = float if options.plain_numbers else options.number
 
     rows: list[list[float]] = []
@@ -885,6 +904,8 @@ def _check_header(header: list[str], name: str, sep: str, line: int) -> None:
     if len(header) == 1:
         for other, label in _COMMON_SEPARATORS.items():
             if other != sep and other in header[0]:
+                if header[0][:1] in _COMMENT_MARKS:
+                    raise DataError(f"{name}, line {line}: {_shorten(header[0])!r} {_comment_advice(header[0], line)}")
                 raise DataError(
                     f"{name}: the header {_shorten(header[0])!r} reads as a single column, "
                     f"but it contains {label}; is the separator {other!r}? "
@@ -906,6 +927,36 @@ def _check_column_names(columns: list[Any], *, where: str) -> None:
         if column in seen:
             raise ValueError(f"{where}: column name {column!r} appears twice (columns {seen[column]} and {j})")
         seen[column] = j
+
+
+def _comment_advice(first: str, line: int) -> str:
+    mark = first[:1]
+    return (
+        f"looks like a comment, not a header line; pass --comment '{mark}' to skip comment lines "
+        f"(or --skiprows {line} to skip the first {line})"
+    )
+
+
+@contextlib.contextmanager
+def hinting_comments(header: list[str], options: ReadOptions) -> Iterator[None]:
+    """Add :func:`comment_hint` to a :class:`DataError` about the rows of a file whose header
+    may be a comment line (when ``options`` have no comment character)."""
+    try:
+        yield
+    except DataError as exc:
+        hint = "" if options.comment is not None else comment_hint(header)
+        if not hint or hint in str(exc):
+            raise
+        raise DataError(str(exc) + hint) from exc
+
+
+def comment_hint(header: list[str]) -> str:
+    """``"; the header line starts with '#' ..."`` when it may be a comment, for the end of a
+    message about the file (a column named ``#`` alone is a header, not a comment); else ``""``."""
+    first = header[0]
+    if first[:1] not in _COMMENT_MARKS or len(first) < 2:
+        return ""
+    return f"; the header line starts with {first[:1]!r}: if it is a comment, pass --comment '{first[:1]}'"
 
 
 def _is_blank(row: list[str]) -> bool:

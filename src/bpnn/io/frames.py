@@ -40,11 +40,13 @@ from bpnn.io.csvdata import (
     _parse_cell,
     _shorten,
     count_lines,
+    hinting_comments,
     number_hint,
     numeric_blocks,
     pandas_csv_options,
     read_csv_cells,
     read_csv_header,
+    strict_fields,
 )
 
 __all__ = ["Frame", "read_frame", "FORMATS"]
@@ -283,6 +285,11 @@ def _read_csv_frame(name: str, options: ReadOptions, columns=None) -> Frame:
     the line of each row only when the file has blank or comment lines, quoted line breaks
     or a short row, and reads the file itself when pandas refuses it."""
     header, header_line = read_csv_header(name, options)
+    with hinting_comments(header, options):
+        return _read_csv_rows(name, options, columns, header, header_line)
+
+
+def _read_csv_rows(name: str, options: ReadOptions, columns, header: list[str], header_line: int) -> Frame:
     keep = list(range(len(header))) if columns is None else [j for j, c in enumerate(header) if c in set(columns)]
     # The last column is read too: a short row leaves it empty (pandas pads short rows).
     read = sorted(set(keep) | {len(header) - 1})
@@ -339,16 +346,16 @@ def _typed_by_pandas(name, options, header_line: int, n_cols: int, read: list[in
 
     settings = dict(header=None, names=list(range(n_cols)), skiprows=header_line, **pandas_csv_options(options))
     try:
-        df = pd.read_csv(name, usecols=read, **settings)
-        if not isinstance(df.index, pd.RangeIndex):
-            return None  # more fields than the header: Python's reader names the line
-        as_text = [j for j in read if df[j].dtype.kind not in "iuf" and not _all_text(df[j])]
-        if as_text:  # true/false, which pandas types: the file's own words, as text
-            text = pd.read_csv(name, usecols=as_text, dtype=str, **settings)
-            for j in as_text:
-                df[j] = text[j]
-    except (ValueError, UnicodeDecodeError, OverflowError, pd.errors.ParserError):
-        return None
+        # every column is read: with usecols pandas would not notice a row that is too long
+        with strict_fields():
+            df = pd.read_csv(name, **settings)
+            as_text = [j for j in read if df[j].dtype.kind not in "iuf" and not _all_text(df[j])]
+            if as_text:  # true/false, which pandas types: the file's own words, as text
+                text = pd.read_csv(name, dtype={j: str for j in as_text}, **settings)
+                for j in as_text:
+                    df[j] = text[j]
+    except (ValueError, UnicodeDecodeError, OverflowError, pd.errors.ParserError, pd.errors.ParserWarning):
+        return None  # Python's reader says what is wrong
     out = {}
     for j in read:
         series = df[j]
