@@ -932,8 +932,8 @@ def _check_column_names(columns: list[Any], *, where: str) -> None:
 def _comment_advice(first: str, line: int) -> str:
     mark = first[:1]
     return (
-        f"looks like a comment, not a header line; pass --comment '{mark}' to skip comment lines "
-        f"(or --skiprows {line} to skip the first {line})"
+        f"looks like a comment, not a header line; pass --comment '{mark}' to skip comment lines, "
+        f"or --skiprows {line} to skip {'it' if line == 1 else f'the first {line} lines'}"
     )
 
 
