@@ -99,4 +99,3 @@ def test_predict_onto_a_symlink_and_onto_a_fifo(capsys, model, tmp_path):
     assert code == 0 and got == [expected]
     assert out == "" and f"wrote {fifo}: 300 rows" in err  # the note is kept out of what may be the data
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
-
