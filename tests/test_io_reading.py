@@ -293,3 +293,13 @@ def test_blank_lines_keep_line_numbers_in_messages(tmp_path):
     frame = read_frame(path)
     assert list(frame.rows) == [2, 4, 6]
     assert frame.missing_message("b", 1).endswith("line 4 (data row 2): column 'b' is empty, a missing value")
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".parquet"])
+def test_numbers_stored_as_text_with_a_decimal_comma_in_excel_and_parquet_are_refused(tmp_path, suffix):
+    path = tmp_path / f"t{suffix}"
+    df = pd.DataFrame({"n": ["3,14", "2,5", "10,25"], "city": ["Lyon", "Nice", "Lyon"], "y": [1, 2, 3]})
+    df.to_excel(path, index=False) if suffix == ".xlsx" else df.to_parquet(path)
+    with pytest.raises(DataError, match=r"column 'n' holds '3,14': numbers stored as text .* --decimal ,"):
+        read_frame(path)
+    assert read_frame(path, columns=["city", "y"]).kinds == {"city": "text", "y": "number"}

@@ -518,6 +518,16 @@ def _type_pandas_column(series, column: str, name: str, rows: np.ndarray) -> tup
     if all(isinstance(v, (bool, np.bool_)) for v in present):
         return _object(values, missing), "bool"
     if all(isinstance(v, str) for v in present):
+        hint = number_hint([v.strip() for v in present], ReadOptions())
+        if hint:  # numbers stored as text, written 3,14 or 1,016,620: never categories
+            i = next(
+                i for i, (v, m) in enumerate(zip(values, missing)) if not m and number_hint([v.strip()], ReadOptions())
+            )
+            raise DataError(
+                f"{name}, row {rows[i]}: column {column!r} holds {_shorten(values[i].strip())!r}: numbers stored as "
+                "text with a decimal comma or thousands separators; store them as numbers in the file, or save "
+                f"it as CSV and {hint}"
+            )
         return _object(
             np.array([v.strip() if isinstance(v, str) else v for v in values], dtype=object), missing
         ), "text"
