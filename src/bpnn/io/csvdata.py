@@ -825,7 +825,13 @@ def number_hint(cells: Sequence[str], options: ReadOptions) -> str | None:
     """
     if not options.plain_numbers:
         return None
-    odd = [c for c in cells if not _is_float(c)]
+    odd = []
+    for cell in cells:
+        if _is_float(cell):
+            continue
+        if not any(p.fullmatch(cell) for p in _WRITTEN.values()):
+            return None  # text: known at its first cell of text, not after a pass over the column
+        odd.append(cell)
     if not odd:
         return None
     fits = {kind: all(p.fullmatch(c) for c in odd) for kind, p in _WRITTEN.items()}
