@@ -303,3 +303,19 @@ def test_numbers_stored_as_text_with_a_decimal_comma_in_excel_and_parquet_are_re
     with pytest.raises(DataError, match=r"column 'n' holds '3,14': numbers stored as text .* --decimal ,"):
         read_frame(path)
     assert read_frame(path, columns=["city", "y"]).kinds == {"city": "text", "y": "number"}
+
+
+def test_empty_last_cells_are_checked_line_by_line_not_by_reading_the_file_again(tmp_path, tokenized):
+    path = big_numeric(tmp_path / "big.csv", n=20000)
+    lines = path.read_text().splitlines()
+    for row in range(0, 20000, 1000):
+        lines[row + 1] = lines[row + 1].rsplit(",", 1)[0] + ","  # an empty last cell: 20 of them
+    path.write_text("\n".join(lines) + "\n")
+    frame = read_frame(path)
+    expected = pd.read_csv(path)["d"].to_numpy()
+    np.testing.assert_array_equal(frame.values["d"], expected)
+    assert np.isnan(expected).sum() == 20 and tokenized["python rows"] <= 1 + 20
+    lines[15001 + 1] = lines[15001 + 1].rsplit(",", 1)[0]  # and one short row
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataError, match=r"line 15003: expected 4 fields like the header, found 3"):
+        read_frame(path)

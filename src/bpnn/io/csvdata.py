@@ -602,6 +602,37 @@ def numeric_blocks(
         raise _NotPlain
 
 
+def check_fields(name: str, options: ReadOptions, lines: np.ndarray, n_cols: int) -> None:
+    """Raise the :class:`DataError` of Python's reader for the first of ``lines`` (1-based,
+    physical, ascending) that does not hold ``n_cols`` fields. For a file whose lines are
+    all rows, where pandas' padding of a short row cannot be told from empty last cells:
+    only these lines are tokenized, not the whole file."""
+    if not len(lines):
+        return
+    wanted, found = np.asarray(lines, dtype=np.int64), {}
+    # the byte offset of each line's start, gathered block by block up to the last line wanted
+    starts, n_starts = [np.zeros(1, dtype=np.int64)], 1
+    with open(name, "rb") as f:
+        offset = 0
+        for block in iter(lambda: f.read(1 << 24), b""):
+            starts.append(np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10) + offset + 1)
+            n_starts += len(starts[-1])
+            offset += len(block)
+            if n_starts >= wanted[-1]:
+                break
+        at = np.concatenate(starts)
+        for line in wanted.tolist():
+            f.seek(int(at[line - 1]))
+            found[line] = f.readline()
+    for line, raw in found.items():
+        text = raw.decode(options.text_encoding)
+        if options.comment is not None and options.comment in text:
+            text = text[: text.index(options.comment)]
+        row = next(csv.reader([text], delimiter=options.sep), [])
+        if len(row) != n_cols:
+            raise DataError(f"{name}, line {line}: expected {n_cols} fields like the header, found {len(row)}")
+
+
 def count_lines(name: str) -> int:
     """Line breaks in the file, plus one for a last line without one: a bound on its rows."""
     lines, last = 0, b"\n"

@@ -39,6 +39,7 @@ from bpnn.io.csvdata import (
     _NotPlain,
     _parse_cell,
     _shorten,
+    check_fields,
     count_lines,
     hinting_comments,
     number_hint,
@@ -302,13 +303,17 @@ def _read_csv_rows(name: str, options: ReadOptions, columns, header: list[str], 
         return _frame_from_cells(name, options, header, keep)
     n = len(parsed[read[-1]])
     lines = np.arange(header_line + 1, header_line + 1 + n)
-    if n_lines != header_line + n or _has_missing(parsed[read[-1]]):
-        # Blank or comment lines, quoted line breaks or a short row: ask Python's reader
-        # where each row is (it also refuses a short row, naming its line).
+    if n_lines != header_line + n:
+        # Blank or comment lines or quoted line breaks: ask Python's reader where each row
+        # is (it also refuses a short row, naming its line).
         _, rows, found = read_csv_cells(name, options=options)
         if len(found) != n:
             return _frame_from_cells(name, options, header, keep)
         lines = np.asarray(found)
+    else:
+        # pandas pads a short row with empty cells: the rows whose last cell is empty are
+        # checked, those lines only
+        check_fields(name, options, lines[_missing_cells(parsed[read[-1]])], len(header))
     values, kinds, marks = {}, {}, {}
     for j in keep:
         column = header[j]
@@ -370,10 +375,11 @@ def _all_text(series) -> bool:
     return all(isinstance(v, str) for v in series.dropna().to_numpy(dtype=object))
 
 
-def _has_missing(cells: np.ndarray) -> bool:
+def _missing_cells(cells: np.ndarray) -> np.ndarray:
+    """Where the cells pandas read are empty (NaN for numbers, "" for text)."""
     if cells.dtype.kind == "f":
-        return bool(np.isnan(cells).any())
-    return any(not c.strip() for c in cells)
+        return np.isnan(cells)
+    return np.array([not c for c in cells], dtype=bool)
 
 
 def _frame_from_cells(name: str, options: ReadOptions, header: list[str], keep: list[int]) -> Frame:
