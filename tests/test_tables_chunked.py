@@ -122,3 +122,15 @@ def test_cli_chunksize_reads_decimal_commas_and_writes_its_cache_next_to_the_mod
     )
     np.testing.assert_array_equal(model.x_scaler.data_min_, expected[["a", "b"]].to_numpy()[train_rows].min(axis=0))
     assert sorted(os.listdir(models)) == ["m.bpnn"]
+
+
+def test_ctrl_c_leaves_no_cache_behind(capsys, tmp_path, monkeypatch):
+    def interrupted(self, net, X, T):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bpnn.OPTIMIZERS["adam"], "train_batch", interrupted)
+    path = table(tmp_path / "t.csv")
+    code, _, err = run(capsys, "train", path, "--target", "y", "--ignore", "id", "--chunksize", "50",
+                       "-o", tmp_path / "m.bpnn")  # fmt: skip
+    assert code == 2 and err.count("\n") == 1 and "interrupted" in err
+    assert leftovers(tmp_path) == [] and not (tmp_path / "m.bpnn").exists()
