@@ -319,3 +319,12 @@ def test_empty_last_cells_are_checked_line_by_line_not_by_reading_the_file_again
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(DataError, match=r"line 15003: expected 4 fields like the header, found 3"):
         read_frame(path)
+
+
+def test_utf16_file_with_empty_last_cells(tmp_path):
+    path = tmp_path / "u.csv"
+    path.write_text("a,b\n1,\n2,3\n\u010a4,\n", encoding="utf-16")  # U+010A holds a 0x0A byte
+    frame = read_frame(path, encoding="utf-16")
+    expected = pd.read_csv(path, encoding="utf-16")
+    assert frame.kinds == {"a": "text", "b": "number"} and list(frame.rows) == [2, 3, 4]
+    np.testing.assert_array_equal(frame.values["b"], expected["b"].to_numpy())

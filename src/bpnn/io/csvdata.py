@@ -129,6 +129,14 @@ class ReadOptions:
         return self.encoding
 
     @property
+    def bytewise_lines(self) -> bool:
+        """Whether a line break is the byte ``\\n`` and nothing else is (UTF-8, Latin-1, cp1252
+        yes; UTF-16 no): only then can lines be counted and found in the raw bytes."""
+        sample = "\n,;\t a1"
+        encoded = sample.encode(self.text_encoding.replace("-sig", ""))
+        return encoded == sample.encode("ascii")
+
+    @property
     def plain_numbers(self) -> bool:
         """Whether numbers are written as Python writes them (``.`` decimals, no grouping)."""
         return self.decimal == "." and self.thousands is None

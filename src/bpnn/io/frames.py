@@ -303,7 +303,7 @@ def _read_csv_rows(name: str, options: ReadOptions, columns, header: list[str], 
         return _frame_from_cells(name, options, header, keep)
     n = len(parsed[read[-1]])
     lines = np.arange(header_line + 1, header_line + 1 + n)
-    if n_lines != header_line + n:
+    if n_lines != header_line + n or not options.bytewise_lines:
         # Blank or comment lines or quoted line breaks: ask Python's reader where each row
         # is (it also refuses a short row, naming its line).
         _, rows, found = read_csv_cells(name, options=options)
