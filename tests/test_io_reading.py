@@ -323,7 +323,7 @@ def test_empty_last_cells_are_checked_line_by_line_not_by_reading_the_file_again
 
 def test_utf16_file_with_empty_last_cells(tmp_path):
     path = tmp_path / "u.csv"
-    path.write_text("a,b\n1,\n2,3\n\u010a4,\n", encoding="utf-16")  # U+010A holds a 0x0A byte
+    path.write_text("a,b\nx,\ny,3\n\u010az,\n", encoding="utf-16")  # U+010A holds a 0x0A byte
     frame = read_frame(path, encoding="utf-16")
     expected = pd.read_csv(path, encoding="utf-16")
     assert frame.kinds == {"a": "text", "b": "number"} and list(frame.rows) == [2, 3, 4]
