@@ -3,33 +3,21 @@ tutorial code fail), in English and Chinese, and the Chinese tutorial of seed ar
 every quantity the article prints, with its value."""
 
 import html
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bpnn.demos.seeds import BLOG_ITERATION_1, BLOG_LATER_LOSS, BLOG_OUTPUTS_1000, SEED_TITLES
+from site_build import built_site
 
 ROOT = Path(__file__).resolve().parents[1]
 TUTORIALS = ["000-xor", "001-chain-rule", "002-worked-example", "003-classifier", "004-moons"]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    # not -q: it hides warnings from --strict, which would then pass a build with broken references
-    out = tmp_path_factory.mktemp("site")
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    return out
+def site():
+    return built_site()
 
 
 def page_text(site: Path, page: str) -> str:
