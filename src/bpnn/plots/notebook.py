@@ -34,7 +34,7 @@ PICTURE_MAX_LAYERS = 6
 def svg_text(fig: Any) -> str:
     """A figure as SVG markup to put inside HTML (no XML header, no creation date)."""
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    _base.write_figure(fig, buffer, "svg")
     text = buffer.getvalue()
     return text[text.index("<svg") :]
 
