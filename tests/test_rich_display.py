@@ -109,3 +109,15 @@ def test_a_table_model_shows_its_schema_and_its_metrics(tmp_path, capsys):
         correct = float(row[header.index("accuracy")]) * split["rows"]
         assert correct == pytest.approx(round(correct), abs=1e-3)
     assert {r[0] for r in metric_rows[1:]} == {"train", "validation", "test"}
+
+
+def test_bpnn_info_says_what_happens_to_an_unseen_category(tmp_path, capsys):
+    table = tmp_path / "t.csv"
+    table.write_text("x,colour,y\n" + "".join(f"{i},{'rg'[i % 2]},{i % 3}\n" for i in range(30)), encoding="utf-8")
+    code, _, err = run(capsys, "train", table, "--target", "y", "--out", tmp_path / "m.bpnn", "--seed", "0")
+    assert code == 0, err
+    code, out, _ = run(capsys, "info", tmp_path / "m.bpnn")
+    assert code == 0
+    # the setting read alone as "unknown error", like a failure
+    assert not re.search(r"unknown:? error\b", out), out
+    assert "a category not seen in training: refused (unknown=error)" in out

@@ -34,6 +34,8 @@ __all__ = ["TableEncoder", "IMPUTE_STRATEGIES", "UNKNOWN_POLICIES", "parse_ordin
 
 IMPUTE_STRATEGIES = ("median", "mean", "most_frequent")
 UNKNOWN_POLICIES = ("error", "ignore")
+#: what each policy does with a category not seen in training, as ``bpnn info`` says it
+UNSEEN_CATEGORY = {"error": "refused (unknown=error)", "ignore": "encoded as all zeros (unknown=ignore)"}
 ENCODED_KINDS = ("number", "bool", "onehot", "ordinal")
 
 #: The hint every "missing value" error ends with.
@@ -338,7 +340,7 @@ class TableEncoder:
         if self.impute:
             lines.append(f"imputation {self.impute} (training rows)")
         if self.text_columns:
-            lines.append(f"unknown categories: {self.unknown}")
+            lines.append(f"a category not seen in training: {UNSEEN_CATEGORY[self.unknown]}")
         return lines
 
     def __repr__(self) -> str:
