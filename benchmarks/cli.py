@@ -156,7 +156,7 @@ def main(argv=None) -> int:
                 errors.append(f"{case['name']} / {key}: {impl['reason']}\n{impl.get('traceback', '')}")
     if args.write_docs:
         args.docs.parent.mkdir(parents=True, exist_ok=True)
-        args.docs.write_text(report.markdown(results))
+        args.docs.write_text(report.markdown(results) + report.kept_sections(args.docs))
         print(f"\nreport written to {args.docs}")
     if errors:
         print("\nERRORS:\n" + "\n".join(errors), file=sys.stderr)
