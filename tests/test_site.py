@@ -247,6 +247,8 @@ def _search(page, base: str, path: str, query: str) -> list[tuple[str, str]]:
     box = page.locator("input.md-search__input")
     box.click(force=True)
     box.fill(query)
+    # Material reads the query on keyup; text put in by an input method (Chinese) fires none
+    box.press("End")
     page.wait_for_function("document.querySelectorAll('.md-search-result__item').length > 0")
     return page.locator(".md-search-result__item > a").evaluate_all(
         "els => els.map(e => [e.getAttribute('href'), e.innerText])"
