@@ -175,16 +175,41 @@ def test_every_tutorial_is_a_notebook_made_from_its_page(site, lang):
         assert page.index("bpnn-notebook") < page.index("<h2")
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_notebooks_run(site, lang, tmp_path):
+@pytest.fixture(scope="module")
+def executed(site, tmp_path_factory) -> dict:
+    """Every tutorial notebook of both languages, run by a Jupyter kernel: two at a time."""
+    import asyncio
+
     import nbformat
     from nbclient import NotebookClient
 
+    folder = tmp_path_factory.mktemp("notebooks")
+    notebooks = {
+        (lang, name): nbformat.read(site / LANGUAGES[lang] / "tutorials" / f"{name}.ipynb", as_version=4)
+        for lang in LANGUAGES
+        for name in TUTORIALS
+    }
+
+    async def run_all() -> None:
+        slots = asyncio.Semaphore(2)
+
+        async def run(notebook) -> None:
+            async with slots:
+                client = NotebookClient(
+                    notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+                )
+                await client.async_execute()
+
+        await asyncio.gather(*(run(notebook) for notebook in notebooks.values()))
+
+    asyncio.run(run_all())
+    return notebooks
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_notebooks_run(executed, lang):
     for name in TUTORIALS:
-        notebook = nbformat.read(site / LANGUAGES[lang] / "tutorials" / f"{name}.ipynb", as_version=4)
-        NotebookClient(
-            notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-        ).execute()
+        notebook = executed[lang, name]
         outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
         assert not [o for o in outputs if o.output_type == "error"], name
         text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
