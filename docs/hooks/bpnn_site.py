@@ -40,8 +40,8 @@ _CONFIG_BASE = re.compile(r'(<script id="__config" type="application/json">\{"an
 _H1_END = re.compile(r"</h1>")
 
 _LINK_TEXT = {
-    "en": "Download this tutorial as a Jupyter notebook",
-    "zh": "下载本教程的 Jupyter 笔记本",
+    "en": "Download this tutorial as a Jupyter notebook ({file})",
+    "zh": "下载本教程的 Jupyter 笔记本({file})",
 }
 _INTRO = {
     "en": (
@@ -140,7 +140,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     href = "../" + posixpath.basename(_notebook_uri(page.file.dest_uri))
     link = (
         f'<p class="bpnn-notebook"><a href="{href}" download>'
-        f"{_LINK_TEXT[language]} ({posixpath.basename(href)})</a></p>"
+        f"{_LINK_TEXT[language].format(file=posixpath.basename(href))}</a></p>"
     )
     # just below the page title, or first when the page has none
     if _H1_END.search(html):
