@@ -148,6 +148,48 @@ def _exec_blocks(markdown: str) -> list[str]:
     return [b.strip("\n") for b in blocks]
 
 
+def _generator():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bpnn_site_hooks", ROOT / "docs" / "hooks" / "bpnn_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_generator_turns_run_blocks_into_cells_and_admonitions_into_quotes():
+    page = "\n".join(
+        [
+            "# Title",
+            "",
+            "```python",
+            "shown_only = 1",
+            "```",
+            "",
+            '```python exec="on" source="above" result="text" session="s"',
+            "print(2 + 2)",
+            "```",
+            "",
+            '!!! note "练习"',
+            "    Try it.",
+            "",
+            "After.",
+            "",
+            '```python exec="on" html="1" session="s"',
+            "svg = '<svg></svg>'",
+            "print(svg)",
+            "```",
+        ]
+    )
+    cells = _generator().markdown_to_notebook(page, language="zh", page="tutorials/x.zh.md").cells
+    assert [c.cell_type for c in cells] == ["markdown", "markdown", "code", "markdown", "code"]
+    assert "tutorials/x.zh.md" in cells[0].source
+    assert "```python\nshown_only = 1\n```" in cells[1].source  # a block the page does not run stays text
+    assert cells[2].source == "print(2 + 2)"
+    assert cells[3].source == "> **练习**\n>\n> Try it.\n\nAfter."
+    assert cells[4].source.splitlines()[-1] == "display(HTML(svg))"
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_tutorial_is_a_notebook_made_from_its_page(site, lang):
     import nbformat

@@ -80,7 +80,7 @@ def markdown_to_notebook(text: str, *, language: str = "en", page: str = "") -> 
     i = 0
 
     def flush_prose() -> None:
-        body = "\n".join(prose).strip("\n")
+        body = "\n".join(_plain_markdown(prose)).strip("\n")
         if body.strip():
             cells.append(nbformat.v4.new_markdown_cell(body))
         prose.clear()
@@ -111,6 +111,36 @@ def markdown_to_notebook(text: str, *, language: str = "en", page: str = "") -> 
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook.metadata["language_info"] = {"name": "python"}
     return notebook
+
+
+_ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?)\s*(?P<kind>[\w-]+)(?:\s+"(?P<title>[^"]*)")?\s*$')
+
+
+def _plain_markdown(lines: list[str]) -> list[str]:
+    """MkDocs' admonitions and collapsible blocks (``!!! note "Title"``, ``??? answer``, their
+    body indented by four spaces) as quotes, which Jupyter shows: ``> **Title**``."""
+    out: list[str] = []
+    quoting = False
+    blanks = 0
+    for line in lines:
+        if quoting and not line.strip():
+            blanks += 1
+            continue
+        match = _ADMONITION.match(line)
+        if quoting and line.startswith("    ") and not match:
+            out += [">"] * blanks + [("> " + line[4:]).rstrip()]
+        else:
+            out += [""] * blanks
+            quoting = False
+            if match:
+                if out and out[-1].strip():
+                    out.append("")
+                out += [f"> **{match['title'] or match['kind'].capitalize()}**", ">"]
+                quoting = True
+            else:
+                out.append(line)
+        blanks = 0
+    return out + [""] * blanks
 
 
 def _display_last_print(code: list[str]) -> list[str]:
