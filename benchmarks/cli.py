@@ -170,7 +170,7 @@ def main(argv=None) -> int:
         from . import tables_read
 
         args.docs.parent.mkdir(parents=True, exist_ok=True)
-        args.docs.write_text(report.markdown(results))
+        args.docs.write_text(report.markdown(results) + report.kept_sections(args.docs))
         # the tables section has a block of its own, from this run or the last one
         if "tables" in results:
             tables_read.write_docs(results["tables"], args.docs)
