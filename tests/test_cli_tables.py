@@ -270,10 +270,24 @@ def test_predict_column_errors(capsys, regression_model, tmp_path):
     bpnn.io.write_csv(tmp_path / "missing.csv", ["length_m", "mass_kg"], table.select(["length_m", "mass_kg"]))
     err = error_line(capsys, "predict", regression_model, tmp_path / "missing.csv")
     assert "lacks the model's feature columns 'amplitude_deg', 'temperature_c'" in err
-    cols = table.columns + ["humidity"]
-    bpnn.io.write_csv(tmp_path / "extra.csv", cols, np.column_stack([table.data, np.ones(len(table))]))
-    err = error_line(capsys, "predict", regression_model, tmp_path / "extra.csv")
-    assert "has column 'humidity' that the model was not trained on" in err
+
+
+def test_predict_leaves_out_a_column_the_model_does_not_use_with_a_note(capsys, regression_model, tmp_path):
+    table = read_csv(REGRESSION)
+    # an extra column, even one that is not a number, is never read: the features are selected by name
+    with open(tmp_path / "extra.csv", "w") as f:
+        f.write(",".join(["humidity", *table.columns]) + "\n")
+        for row in table.data:
+            f.write(",".join(["wet", *(repr(float(v)) for v in row)]) + "\n")
+    code, out, err = run(capsys, "predict", regression_model, tmp_path / "extra.csv")
+    assert code == 0
+    assert err.count("\n") == 1 and "column 'humidity' not used by the model, left out" in err
+    assert out == run(capsys, "predict", regression_model, REGRESSION)[1]
+    # --ignore: the same, without the note; it cannot name a feature
+    code, out2, err = run(capsys, "predict", regression_model, tmp_path / "extra.csv", "--ignore", "humidity")
+    assert code == 0 and err == "" and out2 == out
+    err = error_line(capsys, "predict", regression_model, REGRESSION, "--ignore", "length_m")
+    assert "--ignore 'length_m': the model needs these feature columns" in err
 
 
 def test_predict_classification_with_probabilities(capsys, classification_model):

@@ -697,10 +697,7 @@ ZH: dict[str, str] = {
     "--sep is only for CSV and TSV files; {name} is read as {fmt}": (
         "--sep 只用于 CSV 和 TSV 文件；{name} 是按 {fmt} 读取的"
     ),
-    "{options} is only for CSV and TSV files; {name} is read as {fmt}": (
-        "{options} 只用于 CSV 和 TSV 文件；{name} 是按 {fmt} 读取的"
-    ),
-    "{options} are only for CSV and TSV files; {name} is read as {fmt}": (
+    "{options} {verb} only for CSV and TSV files; {name} is read as {fmt}": (
         "{options} 只用于 CSV 和 TSV 文件；{name} 是按 {fmt} 读取的"
     ),
     "{name}: no such file": "{name}：没有这个文件",
@@ -1149,4 +1146,7 @@ ZH: dict[str, str] = {
     "[Errno 2] No such file or directory: {path}": "[Errno 2] 没有那个文件或目录：{path}",
     "[Errno 13] Permission denied: {path}": "[Errno 13] 权限不够：{path}",
     "[Errno 21] Is a directory: {path}": "[Errno 21] 是一个目录：{path}",
+    "note: {data}: column{s} {names} not used by the model, left out (copy a column to the output with --keep)": (
+        "注：{data}：模型用不到列 {names}，已略去（用 --keep 可把某列复制到输出中）"
+    ),
 }

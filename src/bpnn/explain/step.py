@@ -155,6 +155,12 @@ class TrainingStep:
         """``(dL/dW, dL/db)`` per layer, as :meth:`bpnn.Network.backward` returns them."""
         return [(layer.grad_weights, layer.grad_bias) for layer in self.layers]
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows the step as ``bpnn explain --format markdown`` writes it (LaTeX formulas)."""
+        from bpnn.explain.render import render
+
+        return render(self, format="markdown")
+
     def to_dict(self) -> dict:
         """The record as plain Python lists and numbers (for JSON)."""
 

@@ -50,6 +50,8 @@ UNKNOWN_POLICIES = ("error", "ignore")
 ENCODED_KINDS = ("number", "bool", "onehot", "ordinal", "date")
 #: The name of the one-hot input that stands for every infrequent category of a column.
 INFREQUENT = "(infrequent)"
+#: what each policy does with a category not seen in training, as ``bpnn info`` says it
+UNSEEN_CATEGORY = {"error": "refused (unknown=error)", "ignore": "encoded as all zeros (unknown=ignore)"}
 
 #: The hint every "missing value" error ends with.
 MISSING_HINT = "pass --impute median, mean or most_frequent to fill missing cells, or --dropna to drop their rows"
@@ -423,7 +425,7 @@ class TableEncoder:
         if self.impute:
             lines.append(f"imputation {self.impute} (training rows)")
         if self.text_columns:
-            lines.append(f"unknown categories: {self.unknown}")
+            lines.append(f"a category not seen in training: {UNSEEN_CATEGORY[self.unknown]}")
         return lines
 
     def __repr__(self) -> str:

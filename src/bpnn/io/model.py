@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import numbers
@@ -531,6 +532,10 @@ class Model:
             f"features={self.feature_names!r}, targets={self.target_names!r})"
         )
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows the model as two tables: what :meth:`describe` says, and the metrics per split."""
+        return _model_html(self)
+
 
 def _model_from_parts(arrays: dict, meta: dict, source: str) -> Model:
     def bad(message: str) -> ModelFileError:
@@ -716,11 +721,37 @@ def _describe(model: Model) -> str:
         if described:
             lines.append("encoding  " + described[0])
             lines += ["          " + text for text in described[1:]]
-    shown = [f"{k} {_plain(v)}" for k, v in model.settings.items() if v not in (None, [], "")]
+    # the settings as `bpnn train` took them; `unknown error` alone would read as a failure
+    shown = [
+        f"{k} {_plain(v)}" if k != "unknown" else f"unknown={_plain(v)} (a category not seen in training)"
+        for k, v in model.settings.items()
+        if v not in (None, [], "")
+    ]
     if shown:
         lines.append("settings  " + shown[0])
         lines += ["          " + text for text in shown[1:]]
     return "\n".join(lines)
+
+
+def _model_html(model: Model) -> str:
+    """:meth:`Model.describe` as a table of (what, value) rows, then one row of metrics per split."""
+    lines = _describe(model).splitlines()
+    rows, label = [], ""
+    for line in lines[1:]:
+        label = line[:10].strip() or label
+        rows.append(f"<tr><th>{html.escape(label)}</th><td>{html.escape(line[10:].strip())}</td></tr>")
+    parts = [f'<div class="bpnn-model"><p>{html.escape(lines[0])}</p><table>{"".join(rows)}</table>']
+    splits = {split: values for split, values in model.metrics.items() if isinstance(values, dict)}
+    names = list(dict.fromkeys(k for v in splits.values() for k, x in v.items() if isinstance(x, (int, float))))
+    if names:
+        head = "".join(f"<th>{html.escape(n)}</th>" for n in ["split", *names])
+        body = []
+        for split, values in splits.items():
+            cells = [f"{values[n]:.6g}" if isinstance(values.get(n), (int, float)) else "" for n in names]
+            body.append(f"<tr><td>{html.escape(split)}</td>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    parts.append("</div>")
+    return "\n".join(parts)
 
 
 def _label_text(value: Any) -> str:
