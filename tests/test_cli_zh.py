@@ -83,6 +83,7 @@ COVERED = [
     "io/frames.py",
     "io/encoding.py",
     "io/dates.py",
+    "io/container.py",
 ]
 
 

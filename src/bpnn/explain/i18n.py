@@ -1149,4 +1149,100 @@ ZH: dict[str, str] = {
     "note: {data}: column{s} {names} not used by the model, left out (copy a column to the output with --keep)": (
         "注：{data}：模型用不到列 {names}，已略去（用 --keep 可把某列复制到输出中）"
     ),
+    # -- model files (io/container.py, io/model.py) ------------------------------------------------
+    "{name} is a zip archive but not a bpnn model file (no bpnn metadata)": (
+        "{name} 是 zip 压缩包，但不是 bpnn 模型文件（没有 bpnn 元数据）"
+    ),
+    "{name} is damaged: its format_version {version} is not a positive integer": (
+        "{name} 已损坏：它的 format_version {version} 不是正整数"
+    ),
+    "{name} has model format version {version} (written by bpnn {written_by}), but this bpnn ({this}) reads "
+    "format version {most} at most; upgrade bpnn to load it": (
+        "{name} 的模型格式版本是 {version}（由 bpnn {written_by} 写出），"
+        "而这个 bpnn（{this}）最多只能读取格式版本 {most}；"
+        "请升级 bpnn 后再加载"
+    ),
+    "{name} is damaged: its metadata lacks 'kind', 'arrays' or 'metadata'": (
+        "{name} 已损坏：它的元数据缺少 'kind'、'arrays' 或 'metadata'"
+    ),
+    "{name} holds a {found}, not a {kind}": "{name} 中保存的是 {found}，不是 {kind}",
+    "{name} is incomplete: {arrays} {verb} listed in its metadata but missing": (
+        "{name} 不完整：{arrays} 列在元数据中，文件里却没有"
+    ),
+    "{name} holds {member} not listed in its metadata; it was modified or not written by bpnn": (
+        "{name} 中有元数据没有列出的 {member}；文件被改动过，或者不是 bpnn 写的"
+    ),
+    "{name}: its compressed members would inflate to {inflated} bytes, more than the {most} bpnn inflates "
+    "(bpnn itself never compresses model files)": (
+        "{name}：其中压缩的成员解压后会有 {inflated} 字节，超过了 bpnn 肯解压的 {most} 字节"
+        "（bpnn 自己从不压缩模型文件）"
+    ),
+    "{name} is damaged: its metadata is not a byte string": "{name} 已损坏：它的元数据不是字节串",
+    "{name} is not a bpnn model file (its metadata says format {found})": (
+        "{name} 不是 bpnn 模型文件（它的元数据说格式是 {found}）"
+    ),
+    "{name}: {label} holds Python objects (dtype {dtype}); bpnn refuses to load object arrays because "
+    "unpickling them could run code": (
+        "{name}：{label} 中是 Python 对象（dtype {dtype}）；反序列化它们可能执行代码，所以 bpnn 拒绝加载对象数组"
+    ),
+    "{name} is damaged: {label} should hold {expected} bytes of data but holds {found}": (
+        "{name} 已损坏：{label} 应有 {expected} 字节的数据，实际有 {found} 字节"
+    ),
+    "{name} is empty (0 bytes), not a bpnn model file": "{name} 是空文件（0 字节），不是 bpnn 模型文件",
+    "{name} is not a bpnn model file ({what!t})": "{name} 不是 bpnn 模型文件（{what!t}）",
+    "it is a text file, not a zip archive": "它是文本文件，不是 zip 压缩包",
+    "it is too short to be a zip archive; it was probably cut short": "它太短，不可能是 zip 压缩包；多半是没传完",
+    "it is a single .npy array, not an .npz archive": "它是单个 .npy 数组，不是 .npz 压缩包",
+    "it looks like a Python pickle, which bpnn never loads because unpickling can run code": (
+        "它看起来是 Python pickle；反序列化可能执行代码，所以 bpnn 从不加载它"
+    ),
+    "it is gzip-compressed, not a zip archive": "它是 gzip 压缩的，不是 zip 压缩包",
+    "it is not a zip archive": "它不是 zip 压缩包",
+    "{name} is a NumPy .npz archive but not a bpnn model file (no bpnn metadata; it holds {arrays})": (
+        "{name} 是 NumPy 的 .npz 压缩包，但不是 bpnn 模型文件（没有 bpnn 元数据；其中有 {arrays}）"
+    ),
+    "{name}: its metadata declares {size} bytes, more than the {most} bpnn reads; the file was not written by "
+    "bpnn or was modified": (
+        "{name}：它的元数据声明有 {size} 字节，超过了 bpnn 肯读取的 {most} 字节；这个文件不是 bpnn 写的，或者被改动过"
+    ),
+    "{name} is damaged: its metadata is not valid JSON": "{name} 已损坏：它的元数据不是合法的 JSON",
+    "{name} is damaged: {label} has an unreadable .npy header": "{name} 已损坏：{label} 的 .npy 文件头无法读取",
+    "{name} is damaged: {label} ends after {done} of its {expected} bytes": (
+        "{name} 已损坏：{label} 在 {expected} 字节中的第 {done} 字节处就结束了"
+    ),
+    "{name} is damaged: member {member} declares two different sizes": (
+        "{name} 已损坏：成员 {member} 声明了两个不同的大小"
+    ),
+    "{name} is damaged: {label} fails its CRC-32 checksum": "{name} 已损坏：{label} 未通过 CRC-32 校验",
+    "{name} is truncated or damaged: its zip directory is missing or unreadable (was the file cut short while "
+    "copying or downloading?)": (
+        "{name} 被截断或已损坏：它的 zip 目录缺失或无法读取（是不是复制或下载时文件没传完？）"
+    ),
+    "{source} holds a {kind}, which this bpnn cannot load (written by a newer bpnn?)": (
+        "{source} 中保存的是 {kind}，这个 bpnn 无法加载（是较新版本的 bpnn 写的吗？）"
+    ),
+    "{source} is damaged: {detail}": "{source} 已损坏：{detail}",
+    "{source} holds a scikit-learn estimator; load it with bpnn.load.": (
+        "{source} 中保存的是 scikit-learn 估计器；请用 bpnn.load 加载。"
+    ),
+    "predict_proba is only for classification models; this one does regression.": (
+        "predict_proba 只用于分类模型；这个模型做的是回归。"
+    ),
+    "Object of type {kind} is not JSON serializable": "{kind} 类型的对象无法序列化为 JSON",
+    "kind must be a non-empty str such as 'network', got {kind}": (
+        "kind 应为非空字符串，例如 'network'，收到的是 {kind}"
+    ),
+    "arrays must be a dict of name -> ndarray, got {kind}": "arrays 应为“名称 -> ndarray”的字典，收到的是 {kind}",
+    "metadata must be a dict, got {kind}": "metadata 应为字典，收到的是 {kind}",
+    "metadata keys {keys} are reserved for the file format; rename them": "元数据键 {keys} 是文件格式保留的；请改名",
+    "mode must be 'w' or 'wb', got {mode}": "mode 应为 'w' 或 'wb'，收到的是 {mode}",
+    "path must name a file, got {path}": "path 应为文件名，收到的是 {path}",
+    "array names must be non-empty str not starting with '__bpnn', got {name}": (
+        "数组名应为不以 '__bpnn' 开头的非空字符串，收到的是 {name}"
+    ),
+    "arrays[{name}] must be a plain ndarray, got {kind}": "arrays[{name}] 应为普通的 ndarray，收到的是 {kind}",
+    "arrays[{name}] has dtype {dtype}, which holds Python objects; model files store only numeric, bool or "
+    "string arrays": "arrays[{name}] 的 dtype 是 {dtype}，其中是 Python 对象；模型文件只存数值、布尔或字符串数组",
+    "metadata must be JSON-serializable: {value}": "metadata 应能序列化为 JSON：{value}",
+    ".npy version {version} is not supported": "不支持 .npy 版本 {version}",
 }
