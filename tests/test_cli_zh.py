@@ -42,10 +42,20 @@ def both(capsys, *argv):
     return en, zh
 
 
+#: English words a Chinese report has no business holding (file and column names here hold none of them)
+_ENGLISH = re.compile(r"\b(the|rows|epochs|with|of|holds|and|not|period|ahead)\b")
+
+
 def same_numbers_in_chinese(en: str, zh: str, at_least: int = 1) -> None:
     assert numbers(zh) == numbers(en), (en, zh)
     assert len(numbers(en)) >= at_least
     assert _CJK.search(zh) and not _CJK.search(en)
+
+
+def no_english_left(zh: str) -> None:
+    """No line of a Chinese report reads as English (a template matched wrongly would leave some)."""
+    left = [line for line in zh.splitlines() if _ENGLISH.search(re.sub(r"\S*/\S*", "", line))]  # paths aside
+    assert not left, left
 
 
 def chinese_error(capsys, *argv) -> str:
@@ -190,6 +200,7 @@ def test_forecast_in_chinese_carries_the_english_numbers(capsys, series_csv, tmp
     argv = ["forecast", series_csv, "--target", "sales", "--time", "month", "--season", "12", "--horizon", "3"]
     en, zh = both(capsys, *argv, "--epochs", "30", "--restarts", "2", "-o", model)
     same_numbers_in_chinese(en, zh, at_least=60)
+    no_english_left(zh)
     assert "测试期，向前一步：" in zh and "RMSE" in zh and "季节朴素预测 (12)" in zh
     assert len(zh.splitlines()) == len(en.splitlines())
 
@@ -231,6 +242,7 @@ def test_train_predict_info_in_chinese_carry_the_english_numbers(capsys, tmp_pat
     model = tmp_path / "model.bpnn"
     en, zh = both(capsys, "train", DATA / table, *options, "--epochs", "15", "-o", model)
     same_numbers_in_chinese(en, zh, at_least=20)
+    no_english_left(zh)
     assert len(zh.splitlines()) == len(en.splitlines())
     assert "划分     训练集" in zh and "已保存" in zh
     # the scores' table: the numbers in the same columns, the words Chinese

@@ -348,8 +348,10 @@ def _schema_line(line: str) -> str:
     cut = next((i for i in range(len(rest)) if rest.startswith(": ", i) and t.knows(rest[i + 2 :])), None)
     if cut is None:
         return pad(say(role), 10) + " " + t.written(rest)
+    names = rest[:cut]
+    names = t.written(names) if t.knows(names) else names  # "a, b, c and 44 more"
     message = "{names}: {reason!t}, dropped" if dropped else "{names}: {reason!t}"
-    return pad(say(role), 10) + " " + say(message, names=rest[:cut], reason=rest[cut + 2 :])
+    return pad(say(role), 10) + " " + say(message, names=names, reason=rest[cut + 2 :])
 
 
 def _fmt(value: Any, r2: bool = False) -> str:

@@ -989,8 +989,8 @@ ZH: dict[str, str] = {
     "bpnn network (no table settings)": "bpnn 网络（没有表格设置）",
     "  epochs trained {epochs}": "  已训练 {epochs} 轮",
     # why the task (tables/workflow.py, tables/prepare.py)
-    "as asked (--task regression)": "按要求（--task regression）",
-    "as asked (--task classification)": "按要求（--task classification）",
+    "as asked (--task regression)": "按 --task regression 的要求",
+    "as asked (--task classification)": "按 --task classification 的要求",
     "{n} target columns": "{n} 个目标列",
     "the target holds non-integer values": "目标列中有非整数的值",
     "the target holds {many} distinct integers in {rows} rows; classification needs 2, or at most {most} with "
