@@ -94,6 +94,7 @@ COVERED = [
     "io/encoding.py",
     "io/dates.py",
     "io/container.py",
+    "io/model.py",
 ]
 
 
@@ -165,6 +166,7 @@ def test_catalogue_templates_read_back_the_english_text():
     assert t.written("argument --lags: expected a whole number >= 1; got '0'") == (
         "参数 --lags：应为不小于 1 的整数，收到的是 '0'"
     )
+    assert t.written("m.bpnn: the model description lacks 'task'") == "m.bpnn：模型描述缺少 'task'"
     assert not i18n.missing
     # text no template matches stays as it is, and is remembered
     assert t.written("something new went wrong") == "something new went wrong"

@@ -1245,4 +1245,125 @@ ZH: dict[str, str] = {
     "string arrays": "arrays[{name}] 的 dtype 是 {dtype}，其中是 Python 对象；模型文件只存数值、布尔或字符串数组",
     "metadata must be JSON-serializable: {value}": "metadata 应能序列化为 JSON：{value}",
     ".npy version {version} is not supported": "不支持 .npy 版本 {version}",
+    # a model file's parts that fail their checks: "{source}: ..." (io/model.py)
+    "{source}: {problem!t}": "{source}：{problem!t}",
+    "the network description is missing": "缺少网络的描述",
+    "the network description's {what}": "网络描述中的 {what}",
+    "alpha must be a finite number >= 0; found {alpha}": "alpha 应为不小于 0 的有限数，实际是 {alpha}",
+    "unknown network class {name} (written by a newer bpnn?)": "未知的网络类 {name}（是较新版本的 bpnn 写的吗？）",
+    "unsupported dtype {dtype}": "不支持的 dtype {dtype}",
+    "the network has no layers": "网络没有层",
+    "epochs_trained must be a non-negative integer; found {epochs}": "epochs_trained 应为非负整数，实际是 {epochs}",
+    "unknown loss {loss} (written by a newer bpnn?)": "未知的损失 {loss}（是较新版本的 bpnn 写的吗？）",
+    "array {name} is missing": "缺少数组 {name}",
+    "array {name} has shape {shape}, but the architecture needs {needed}": (
+        "数组 {name} 的形状是 {shape}，而网络结构需要 {needed}"
+    ),
+    "array {name} has dtype {dtype}, but the network is {network}": (
+        "数组 {name} 的 dtype 是 {dtype}，而网络是 {network}"
+    ),
+    "array {name} holds NaN or infinite values": "数组 {name} 中有 NaN 或无穷大",
+    "feature_names and target_names must be lists of strings": "feature_names 和 target_names 应为字符串列表",
+    "history curves {names} are missing": "缺少训练历史曲线 {names}",
+    "array 'classes' must be 1-D numbers, booleans or text; found dtype {dtype}": (
+        "数组 'classes' 应为 1 维的数、布尔值或文本，实际 dtype 是 {dtype}"
+    ),
+    "columns {names} are both features and targets": "列 {names} 既是特征又是目标",
+    "history must be a list of curve names": "history 应为曲线名称的列表",
+    "arrays {names} belong to no split's metrics": "数组 {names} 不属于任何一部分数据的指标",
+    "the network description lacks {key}": "网络描述缺少 {key}",
+    "layer {i} has unknown class {name} (written by a newer bpnn?)": (
+        "第 {i} 层的类 {name} 未知（是较新版本的 bpnn 写的吗？）"
+    ),
+    "layer {i}'s {what}": "第 {i} 层的 {what}",
+    "layer {i} has sizes n_in={n_in}, n_out={n_out}; expected positive integers": (
+        "第 {i} 层的大小为 n_in={n_in}，n_out={n_out}；应为正整数"
+    ),
+    "layer {i} has unknown activation {name} (written by a newer bpnn?)": (
+        "第 {i} 层的激活函数 {name} 未知（是较新版本的 bpnn 写的吗？）"
+    ),
+    "the network cannot be rebuilt: {reason}": "网络无法重建：{reason}",
+    "the model description lacks {key}": "模型描述缺少 {key}",
+    "the {key} description is damaged": "{key} 的描述已损坏",
+    "the model is inconsistent: {reason}": "模型前后不一致：{reason}",
+    "{key} must be a non-empty list of non-empty strings": "{key} 应为由非空字符串组成的非空列表",
+    "{key} names {names} more than once": "{key} 中 {names} 出现了不止一次",
+    "{key} must be a dict; found {kind}": "{key} 应为字典，实际是 {kind}",
+    "history curve {key} must be a 1-D float array": "训练历史曲线 {key} 应为 1 维浮点数组",
+    "a classification model lacks its class labels": "分类模型缺少类别标签",
+    "class labels must be a 1-D array of text, booleans or numbers": "类别标签应为由文本、布尔值或数组成的 1 维数组",
+    "class labels must be a 1-D array of finite numbers (or text)": "类别标签应为由有限的数（或文本）组成的 1 维数组",
+    "class labels are not distinct": "类别标签有重复",
+    "a regression model holds class labels": "回归模型中不应有类别标签",
+    "{where} lacks a row count": "{where} 缺少行数",
+    "{where}'s accuracy is not a finite number": "{where} 的准确率不是有限的数",
+    "{where} lacks a {k} x {k2} confusion matrix of counts": "{where} 缺少 {k} x {k2} 的计数混淆矩阵",
+    "layer {i} lacks {key}": "第 {i} 层缺少 {key}",
+    "layer {i}'s activation {name} has bad settings: {reason}": "第 {i} 层的激活函数 {name} 设置有误：{reason}",
+    "layer {i} cannot be rebuilt: {reason}": "第 {i} 层无法重建：{reason}",
+    "the {key} cannot be rebuilt: {reason}": "{key} 无法重建：{reason}",
+    "the encoder cannot be rebuilt: {reason}": "编码器无法重建：{reason}",
+    "{where}[{key}] must give a score per class {labels}": "{where}[{key}] 应为每个类别 {labels} 各给一个分数",
+    "{where}[{key}] holds values that are not finite numbers": "{where}[{key}] 中有不是有限数的值",
+    "layer {i} (Dropout) is damaged: {reason}": "第 {i} 层（Dropout）已损坏：{reason}",
+    "{where}[{key}] must give a score per target {targets}": "{where}[{key}] 应为每个目标 {targets} 各给一个分数",
+    # saving (io/model.py): errors of the Python interface, which the commands never meet
+    "Cannot save {where}: its {what} {name} is user-defined. A bpnn model file stores built-in {whats}s by name "
+    "({values}) and never stores code; use a built-in one, or save the weights yourself with get_weights().": (
+        "无法保存 {where}：它的 {what} {name} 是用户自定义的。bpnn 模型文件只按名称保存内置的 {whats}s（{values}），"
+        "从不保存代码；请改用内置的，或用 get_weights() 自己保存权重。"
+    ),
+    "Cannot save {where}: its {what} {name} holds settings that are not plain numbers or strings: {config}.": (
+        "无法保存 {where}：它的 {what} {name} 的设置不是简单的数或字符串：{config}。"
+    ),
+    "Cannot save {where}: its {what} {name} cannot be rebuilt from {config}.": (
+        "无法保存 {where}：它的 {what} {name} 无法由 {config} 重建。"
+    ),
+    "Expected a bpnn Network; got {kind}.": "应为 bpnn 的 Network，收到的是 {kind}。",
+    "Cannot save a {kind}: only Network and NeuralNetwork can be saved.": (
+        "无法保存 {kind}：只能保存 Network 和 NeuralNetwork。"
+    ),
+    "Cannot save a network without layers.": "无法保存没有层的网络。",
+    "class labels must be text, booleans or numbers; got dtype {dtype}.": (
+        "类别标签应为文本、布尔值或数，收到的 dtype 是 {dtype}。"
+    ),
+    "the schema must be a dict with a 'columns' list of {{'name', 'role', 'reason'}}.": (
+        "schema 应为字典，其中的 'columns' 是由 {{'name', 'role', 'reason'}} 组成的列表。"
+    ),
+    "the schema lacks the columns {names}.": "schema 缺少列 {names}。",
+    "encoder must be a TableEncoder or None; got {kind}.": "encoder 应为 TableEncoder 或 None，收到的是 {kind}。",
+    "the encoder's columns {columns} are not the feature_names {names}.": (
+        "编码器的列 {columns} 与 feature_names {names} 不一致。"
+    ),
+    "the encoder makes {n} inputs but the network takes {n_in}.": "编码器产生 {n} 个输入，而网络需要 {n_in} 个。",
+    "Cannot save layer {i} ({name}): a bpnn model file stores only the layer classes {classes} and never "
+    "stores code.": "无法保存第 {i} 层（{name}）：bpnn 模型文件只保存层类 {classes}，从不保存代码。",
+    "The 'task' parameter must be one of {tasks}; got {task}.": "参数 'task' 应为 {tasks} 之一，收到的是 {task}。",
+    "x_scaler was fitted on {n} columns but the network takes {n_in} inputs.": (
+        "x_scaler 是在 {n} 列上拟合的，而网络需要 {n_in} 个输入。"
+    ),
+    "bpnn can save a Network, a Model, a BPClassifier or a BPRegressor; got {kind}.": (
+        "bpnn 能保存 Network、Model、BPClassifier 或 BPRegressor，收到的是 {kind}。"
+    ),
+    "Cannot save the network: layer {i}'s {part} hold {n} NaN or infinite values (did training diverge?); "
+    "nothing was written.": "无法保存网络：第 {i} 层的 {part} 中有 {n} 个 NaN 或无穷大（训练发散了吗？）；什么也没写。",
+    "feature_names has {n} names but the network takes {n_in} inputs.": (
+        "feature_names 有 {n} 个名称，而网络需要 {n_in} 个输入。"
+    ),
+    "target_names has {n} names but the network has {n_out} outputs.": (
+        "target_names 有 {n} 个名称，而网络有 {n_out} 个输出。"
+    ),
+    "a regression model needs a y_scaler fitted on {n} target columns.": (
+        "回归模型需要一个在 {n} 个目标列上拟合的 y_scaler。"
+    ),
+    "a classification model has one target column; got {names}.": "分类模型只有一个目标列，收到的是 {names}。",
+    "a classification model needs one class label per network output ({n}); got {classes}.": (
+        "分类模型需要为网络的每个输出（{n} 个）各配一个类别标签，收到的是 {classes}。"
+    ),
+    "Cannot save the model: its {name} holds NaN or infinite values; nothing was written.": (
+        "无法保存模型：它的 {name} 中有 NaN 或无穷大；什么也没写。"
+    ),
+    "Cannot save the model: its settings or metrics are not plain data ({value}).": (
+        "无法保存模型：它的设置或指标不是简单数据（{value}）。"
+    ),
 }
