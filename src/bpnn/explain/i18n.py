@@ -185,11 +185,13 @@ _COMPILED: list[tuple[re.Pattern, str]] = []
 def _patterns() -> list[tuple[re.Pattern, str]]:
     """The catalogue's templates that have fields, as regular expressions, the most literal text first."""
     if len(_COMPILED) != sum(1 for key in ZH if "{" in key):
-        found = []
+        found: list[tuple[int, re.Pattern, str]] = []
         for key in ZH:
             if "{" not in key:
                 continue
-            regex, seen, literal = [], [], 0
+            regex: list[str] = []
+            seen: list[str] = []
+            literal = 0
             for text, name, _spec, _conv in string.Formatter().parse(" ".join(key.split())):
                 regex.append(re.escape(text))
                 literal += len(text)
