@@ -206,6 +206,9 @@ def test_forecast_in_chinese_carries_the_english_numbers(capsys, series_csv, tmp
     assert "测试期，向前一步：" in zh and "RMSE" in zh and "季节朴素预测 (12)" in zh
     assert len(zh.splitlines()) == len(en.splitlines())
 
+    en, zh = both(capsys, "forecast", model, "--steps", "3")
+    assert zh == en and zh.startswith("month,forecast\n")  # a CSV: data, the same in both languages
+
     en, zh = both(capsys, "forecast", model, "--score", series_csv)
     head_en, *rows_en = en.splitlines()
     head_zh, *rows_zh = zh.splitlines()
@@ -317,6 +320,10 @@ def test_playground_start_lines_in_chinese(capsys, monkeypatch):
     en, zh = both(capsys, "playground", "--no-browser", "--port", port)
     assert zh.startswith(f"bpnn playground：http://127.0.0.1:{port}") and "按 Ctrl-C 停止" in zh
     same_numbers_in_chinese(en, zh, at_least=3)
+    en, zh = both(capsys, "playground", "--no-browser", "--port", port, "--host", "0.0.0.0")
+    assert "?token=" in zh and "bpnn playground：正在监听 0.0.0.0" in zh and len(zh.splitlines()) == 2
+    token = re.compile(r"token=\S+")  # a new random token at each start
+    same_numbers_in_chinese(token.sub("", en), token.sub("", zh), at_least=5)
     with socket.create_server(("127.0.0.1", 0)) as busy:
         port = busy.getsockname()[1]
         assert "无法监听 127.0.0.1" in chinese_error(capsys, "playground", "--no-browser", "--port", port)
