@@ -278,6 +278,35 @@ def test_table_errors_in_chinese(capsys, tmp_path):
     assert "要读取的数据文件" in chinese_error(capsys, "train", fruit, "--target", "fruit", "-o", fruit)
 
 
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        ("hello", "不是 bpnn 模型文件（它是文本文件，不是 zip 压缩包）"),
+        ("", "是空文件（0 字节）"),
+        ("PK\x03\x04", "被截断或已损坏"),
+    ],
+)
+def test_model_file_errors_in_chinese(capsys, tmp_path, content, words):
+    path = tmp_path / "model.bpnn"
+    path.write_bytes(content.encode("latin-1"))
+    assert words in chinese_error(capsys, "info", path)
+    assert words in chinese_error(capsys, "predict", path, DATA / "fruit.csv")
+
+
+def test_reading_errors_in_chinese(capsys, tmp_path):
+    commented = tmp_path / "commented.csv"
+    commented.write_text("# made by hand\na,b\n1,2\n", encoding="utf-8")
+    assert "表头行以 '#' 开头：如果它是注释，请加 --comment '#'" in chinese_error(
+        capsys, "train", commented, "--target", "b"
+    )
+    fruit = DATA / "fruit.csv"
+    line = chinese_error(capsys, "train", fruit, "--target", "fruit")  # fruit.csv has empty cells
+    assert "（数据第 1 行）：列 'weight_g' 是空的，即缺失值；请加 --impute median" in line
+    assert "找不到列 'Fruit'；是不是 'fruit'？" in chinese_error(capsys, "train", fruit, "--target", "Fruit")
+    assert "分隔符是不是 ','？" in chinese_error(capsys, "train", fruit, "--target", "fruit", "--sep", ";")
+    assert "参数 'activation' 应为" in chinese_error(capsys, "explain", "--activation", "foo")
+
+
 def test_lang_zh_locale_makes_bpnn_train_report_in_chinese(tmp_path):
     env = {**os.environ, "LANG": "zh_CN.UTF-8", "PYTHONPATH": str(ROOT / "src")}
     env.pop("LC_ALL", None)

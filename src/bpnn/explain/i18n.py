@@ -684,15 +684,27 @@ ZH: dict[str, str] = {
     "only finite numbers can be used": (
         "{name}，第 {line} 行（数据第 {row} 行）：列 {column} 的值 {value} 是无穷大；只能使用有限的数"
     ),
-    "{name}: the header {header} reads as a single column, but it contains {label}; is the separator {other}? "
+    "{name}: the header {header} reads as a single column, but it contains {label!t}; is the separator {other}? "
     "(pass sep={sep}; --sep {flag} on the command line)": (
-        "{name}：表头 {header} 被读成了一列，但其中含有 {label}；分隔符是不是 {other}？"
+        "{name}：表头 {header} 被读成了一列，但其中含有 {label!t}；分隔符是不是 {other}？"
         "（传入 sep={sep}；命令行上用 --sep {flag}）"
     ),
     "encoding (--encoding) must be a text encoding such as utf-8, latin-1 or cp1252; got {encoding}": (
         "编码（--encoding）应为文本编码，例如 utf-8、latin-1 或 cp1252，收到的是 {encoding}"
     ),
-    "{name}, line {line}: {header} {detail}": "{name}，第 {line} 行：{header} {detail}",
+    "{name}, line {line}: {header} {advice!t}": "{name}，第 {line} 行：{header} {advice!t}",
+    "looks like a comment, not a header line; pass --comment {mark} to skip comment lines, or --skiprows {n} "
+    "to skip it": "看起来是注释而不是表头；请加 --comment {mark} 跳过注释行，或加 --skiprows {n} 跳过这一行",
+    "looks like a comment, not a header line; pass --comment {mark} to skip comment lines, or --skiprows {n} "
+    "to skip the first {m} lines": (
+        "看起来是注释而不是表头；请加 --comment {mark} 跳过注释行，或加 --skiprows {n} 跳过前 {m} 行"
+    ),
+    "{message!t}; pass --impute median, mean or most_frequent to fill missing cells, or --dropna to drop their "
+    "rows": "{message!t}；请加 --impute median、mean 或 most_frequent 填补缺失的单元格，或加 --dropna 去掉这些行",
+    "commas": "逗号",
+    "semicolons": "分号",
+    "tabs": "制表符",
+    "'|' characters": "'|' 字符",
     "--sheet is only for Excel files (.xlsx); {name} is read as {fmt}": (
         "--sheet 只用于 Excel 文件（.xlsx）；{name} 是按 {fmt} 读取的"
     ),
@@ -1148,6 +1160,11 @@ ZH: dict[str, str] = {
     "[Errno 2] No such file or directory: {path}": "[Errno 2] 没有那个文件或目录：{path}",
     "[Errno 13] Permission denied: {path}": "[Errno 13] 权限不够：{path}",
     "[Errno 21] Is a directory: {path}": "[Errno 21] 是一个目录：{path}",
+    "[Errno 20] Not a directory: {path}": "[Errno 20] 不是目录：{path}",
+    "[Errno 17] File exists: {path}": "[Errno 17] 文件已存在：{path}",
+    "[Errno 28] No space left on device": "[Errno 28] 设备上没有剩余空间",
+    "[Errno 28] No space left on device: {path}": "[Errno 28] 设备上没有剩余空间：{path}",
+    "[Errno 30] Read-only file system: {path}": "[Errno 30] 只读文件系统：{path}",
     "note: {data}: column{s} {names} not used by the model, left out (copy a column to the output with --keep)": (
         "注：{data}：模型用不到列 {names}，已略去（用 --keep 可把某列复制到输出中）"
     ),
@@ -1367,5 +1384,33 @@ ZH: dict[str, str] = {
     ),
     "Cannot save the model: its settings or metrics are not plain data ({value}).": (
         "无法保存模型：它的设置或指标不是简单数据（{value}）。"
+    ),
+    # the checks of every parameter (core/checks.py), met through bpnn explain and bpnn train
+    "The '{name}' parameter must be an int; got {value} ({kind}).": (
+        "参数 '{name}' 应为 int，收到的是 {value}（{kind}）。"
+    ),
+    "The '{name}' parameter must be >= {minimum}; got {value}.": "参数 '{name}' 应不小于 {minimum}，收到的是 {value}。",
+    "The '{name}' parameter must be <= {maximum}; got {value}.": "参数 '{name}' 应不大于 {maximum}，收到的是 {value}。",
+    "The '{name}' parameter must be a real number; got {value} ({kind}).": (
+        "参数 '{name}' 应为实数，收到的是 {value}（{kind}）。"
+    ),
+    "The '{name}' parameter must be {range}; got {value}.": "参数 '{name}' 应满足 {range}，收到的是 {value}。",
+    "The '{name}' parameter must be one of {names}. Got {value} instead.": (
+        "参数 '{name}' 应为 {names} 之一，收到的是 {value}。"
+    ),
+    "The '{name}' parameter must be one of {names} or an object with forward() and backward(). Got {value} instead.": (
+        "参数 '{name}' 应为 {names} 之一，或带有 forward() 和 backward() 的对象，收到的是 {value}。"
+    ),
+    "The '{name}' parameter must be one of {names} or an object with value() and gradient(). Got {value} instead.": (
+        "参数 '{name}' 应为 {names} 之一，或带有 value() 和 gradient() 的对象，收到的是 {value}。"
+    ),
+    "The '{name}' parameter must be {accepted}. Got {kind} instead.": (
+        "参数 '{name}' 应为 {accepted}，收到的是 {kind}。"
+    ),
+    "'{x}' and '{y}' must have the same number of rows; got {n} and {m}.": (
+        "'{x}' 和 '{y}' 的行数应相同，收到的是 {n} 和 {m}。"
+    ),
+    "{what} needs {needed} of memory, more than the {available} available; {advice}": (
+        "{what}需要 {needed} 内存，超过了可用的 {available}；{advice}"
     ),
 }
