@@ -60,6 +60,7 @@ docs: setup
 bench: setup
 	$(BIN)/python -m pip install -e ".[bench]"
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.tables_defaults --json benchmarks/results/tables_defaults.json
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache src/bpnn/core/_ckernels*.so site
