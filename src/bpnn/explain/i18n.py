@@ -1413,4 +1413,31 @@ ZH: dict[str, str] = {
     "{what} needs {needed} of memory, more than the {available} available; {advice}": (
         "{what}需要 {needed} 内存，超过了可用的 {available}；{advice}"
     ),
+    # when training diverges (training/loop.py, training/restarts.py, tables/chunked.py)
+    "Training diverged: at epoch {epoch} the loss {what!t}. The network keeps the weights it had after epoch "
+    "{kept}, {why!t}. Try a smaller learning_rate (it was {lr}).": (
+        "训练发散了：第 {epoch} 轮时损失{what!t}。网络保留第 {kept} 轮之后的权重，{why!t}。"
+        "请试试更小的学习率 learning_rate（原来是 {lr}）。"
+    ),
+    "Training diverged: at epoch {epoch} the loss {what!t}. The network keeps the weights it had after epoch "
+    "{kept}, {why!t}. Try a smaller learning_rate.": (
+        "训练发散了：第 {epoch} 轮时损失{what!t}。网络保留第 {kept} 轮之后的权重，{why!t}。"
+        "请试试更小的学习率 learning_rate。"
+    ),
+    "became {value}": "变成了 {value}",
+    "grew to {value}, more than {factor} times its lowest ({lowest})": (
+        "增大到 {value}，超过其最低值（{lowest}）的 {factor} 倍"
+    ),
+    "grew to {value}, more than 1e+06 times its lowest": "增大到 {value}，超过其最低值的 1e+06 倍",
+    "became NaN or infinite": "变成了 NaN 或无穷大",
+    "its best by {monitor} ({value})": "按 {monitor} 它是最好的（{value}）",
+    "whose training loss was the lowest ({value})": "这时的训练损失最低（{value}）",
+    "whose loss is finite": "这时的损失是有限的",
+    "although its loss is not finite either": "尽管这时的损失也不是有限的",
+    "The network keeps the weights of epoch {epoch}, its best by val_loss.": (
+        "网络保留第 {epoch} 轮的权重，按 val_loss 它是最好的。"
+    ),
+    "All {n} restarts diverged; try a smaller learning_rate.": (
+        "{n} 次重新开始全部发散；请试试更小的学习率 learning_rate。"
+    ),
 }
