@@ -95,6 +95,10 @@ COVERED = [
     "io/dates.py",
     "io/container.py",
     "io/model.py",
+    "explain/step.py",
+    "explain/render.py",
+    "demos/seeds.py",
+    "core/checks.py",
 ]
 
 
@@ -305,6 +309,11 @@ def test_reading_errors_in_chinese(capsys, tmp_path):
     assert "找不到列 'Fruit'；是不是 'fruit'？" in chinese_error(capsys, "train", fruit, "--target", "Fruit")
     assert "分隔符是不是 ','？" in chinese_error(capsys, "train", fruit, "--target", "fruit", "--sep", ";")
     assert "参数 'activation' 应为" in chinese_error(capsys, "explain", "--activation", "foo")
+    table = DATA / "regression.csv"
+    diverging = ["--solver", "sgd", "--learning-rate", "1e6", "--epochs", "50", "-o", tmp_path / "m.bpnn"]
+    assert "训练发散了：第 2 轮时损失增大到" in chinese_error(
+        capsys, "train", table, "--target", "period_s", *diverging
+    )
 
 
 def test_lang_zh_locale_makes_bpnn_train_report_in_chinese(tmp_path):

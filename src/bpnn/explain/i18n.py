@@ -1440,4 +1440,46 @@ ZH: dict[str, str] = {
     "All {n} restarts diverged; try a smaller learning_rate.": (
         "{n} 次重新开始全部发散；请试试更小的学习率 learning_rate。"
     ),
+    "The '{name}' parameter must be one of {names}{alternatives}. Got {value} instead.": (
+        "参数 '{name}' 应为 {names}{alternatives} 之一，收到的是 {value}。"
+    ),
+    "The '{name}' argument must be an array; got None.": "参数 '{name}' 应为数组，收到的是 None。",
+    "The '{name}' argument must hold numbers; got an array of dtype {dtype}": (
+        "参数 '{name}' 中应是数，收到的是 dtype 为 {dtype} 的数组"
+    ),
+    "The '{name}' argument must hold numbers; got an array of dtype {dtype} (first value {value})": (
+        "参数 '{name}' 中应是数，收到的是 dtype 为 {dtype} 的数组（第一个值是 {value}）"
+    ),
+    "The '{name}' argument must hold real numbers; got complex dtype {dtype}.": (
+        "参数 '{name}' 中应是实数，收到的是复数 dtype {dtype}。"
+    ),
+    "The '{name}' argument must be a {ndim}-D array of shape {shape}; got shape {got}.": (
+        "参数 '{name}' 应为形状 {shape} 的 {ndim} 维数组，收到的形状是 {got}。"
+    ),
+    "The '{name}' argument must not be empty; got shape {shape}.": "参数 '{name}' 不能为空，收到的形状是 {shape}。",
+    "The '{name}' argument must have {n} columns{what}; got {got} (shape {shape}).": (
+        "参数 '{name}' 应有 {n} 列{what}，收到的是 {got} 列（形状 {shape}）。"
+    ),
+    "The '{name}' argument must contain only finite numbers; found {value} at index {index}.": (
+        "参数 '{name}' 中应全是有限的数，在下标 {index} 处是 {value}。"
+    ),
+    "The '{name}' argument is a sparse matrix, which is 2-D; a {ndim}-D array is expected.": (
+        "参数 '{name}' 是稀疏矩阵，是 2 维的；这里需要 {ndim} 维数组。"
+    ),
+    "The '{name}' argument must hold real numbers; got a sparse matrix of dtype {dtype}.": (
+        "参数 '{name}' 中应是实数，收到的是 dtype 为 {dtype} 的稀疏矩阵。"
+    ),
+    "The '{name}' argument must contain only finite numbers; its stored entries include NaN or inf.": (
+        "参数 '{name}' 中应全是有限的数；其中存储的元素有 NaN 或 inf。"
+    ),
+    "explain works on networks of Dense layers; layer {i} is {kind}.": (
+        "explain 只适用于由 Dense 层组成的网络；第 {i} 层是 {kind}。"
+    ),
+    "The 'format' parameter must be one of {names}; got {value}.": (
+        "参数 'format' 应为 {names} 之一，收到的是 {value}。"
+    ),
+    "The 'digits' parameter must be an int from 0 to 17; got {value}.": (
+        "参数 'digits' 应为 0 到 17 之间的 int，收到的是 {value}。"
+    ),
+    "Unknown demo {name}; choose one of {names}.": "没有演示 {name}；请从 {names} 中选一个。",
 }
