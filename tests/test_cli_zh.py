@@ -99,6 +99,9 @@ COVERED = [
     "explain/render.py",
     "demos/seeds.py",
     "core/checks.py",
+    "io/onnx.py",
+    "io/export.py",
+    "io/scaling.py",
 ]
 
 

@@ -1482,4 +1482,58 @@ ZH: dict[str, str] = {
         "参数 'digits' 应为 0 到 17 之间的 int，收到的是 {value}。"
     ),
     "Unknown demo {name}; choose one of {names}.": "没有演示 {name}；请从 {names} 中选一个。",
+    # -- bpnn export: to Python and to ONNX (io/export.py, io/onnx.py, io/scaling.py) -----------------
+    "dtype must be 'float32' or 'float64'; got {dtype}": "dtype 应为 'float32' 或 'float64'，收到的是 {dtype}",
+    "Cannot export a {kind} to ONNX; only minmax, standard and none scaling.": (
+        "无法把 {kind} 导出为 ONNX；只支持 minmax、standard 和 none 缩放。"
+    ),
+    "Cannot export a target scaler {name} to ONNX.": "无法把目标缩放器 {name} 导出为 ONNX。",
+    "Cannot export to ONNX: the column {name} holds dates written {fmt}, which the graph cannot read (it reads "
+    "{layouts}, with or without a time); train with --role {column}=ignored, or use bpnn predict.": (
+        "无法导出为 ONNX：列 {name} 中的日期写法是 {fmt}，计算图读不了（它能读 {layouts}，带不带时间都行）；"
+        "请用 --role {column}=ignored 重新训练，或者用 bpnn predict。"
+    ),
+    "ONNX export needs the onnx package (bpnn's 'onnx' extra); install it with: pip install onnx": (
+        "导出 ONNX 需要 onnx 包（bpnn 的 'onnx' 附加依赖）；安装方法：pip install onnx"
+    ),
+    "Cannot export to ONNX: the feature column {name} would have the name of one of the graph's outputs or "
+    "internal values ({names}, bpnn.*); rename the column and train again.": (
+        "无法导出为 ONNX：特征列 {name} 会与计算图的某个输出或内部值同名（{names}、bpnn.*）；请给这一列改名后重新训练。"
+    ),
+    "the ONNX graph failed onnx's checker: {reason}": "ONNX 计算图没有通过 onnx 的检查：{reason}",
+    "Cannot export a {kind} to ONNX.": "无法把 {kind} 导出为 ONNX。",
+    "Cannot export a {kind}; only minmax, standard and none scaling.": (
+        "无法导出 {kind}；只支持 minmax、standard 和 none 缩放。"
+    ),
+    "The Python export takes numbers only; this model has text columns ({names}). Use --format onnx, which "
+    "encodes them.": "导出为 Python 只接受数；这个模型有文本列（{names}）。请用 --format onnx，它会对文本列编码。",
+    "export_python takes a bpnn Model or Network; got {kind}.": (
+        "export_python 接受 bpnn 的 Model 或 Network，收到的是 {kind}。"
+    ),
+    "The 'scale' parameter must be one of {names} or None; got {scale}.": (
+        "参数 'scale' 应为 {names} 之一或 None，收到的是 {scale}。"
+    ),
+    "unknown scaler {name}; this bpnn knows {names}": "未知的缩放器 {name}；这个 bpnn 认识 {names}",
+    "This {kind} is not fitted yet; call fit(X) first.": "这个 {kind} 还没有拟合；请先调用 fit(X)。",
+    "This {kind} is not fitted yet; there is nothing to save.": "这个 {kind} 还没有拟合；没有可保存的东西。",
+    "{kind} state lacks {names}.": "{kind} 的状态缺少 {names}。",
+    "{kind} state arrays must be 1-D and non-empty; got shape {shape}.": (
+        "{kind} 的状态数组应为 1 维且非空，收到的形状是 {shape}。"
+    ),
+    "{kind} state has a column whose minimum exceeds its maximum.": "{kind} 的状态中有一列的最小值大于最大值。",
+    "{kind} state has a negative variance.": "{kind} 的状态中有负的方差。",
+    "{kind} state's n_samples_seen_ must be one integer; got {seen}.": (
+        "{kind} 状态的 n_samples_seen_ 应为一个整数，收到的是 {seen}。"
+    ),
+    "{kind} state says it saw {seen} samples; expected >= 1.": "{kind} 的状态说它见过 {seen} 个样本；应不少于 1 个。",
+    "The 'feature_range' parameter must be finite with low < high; got {value}.": (
+        "参数 'feature_range' 应为有限值且 low < high，收到的是 {value}。"
+    ),
+    "{kind} state array {name} has shape {shape}; expected {expected}.": (
+        "{kind} 的状态数组 {name} 的形状是 {shape}；应为 {expected}。"
+    ),
+    "{kind} state array {name} holds non-finite values.": "{kind} 的状态数组 {name} 中有非有限的值。",
+    "The 'feature_range' parameter must be a pair of numbers (low, high); got {value}.": (
+        "参数 'feature_range' 应为一对数 (low, high)，收到的是 {value}。"
+    ),
 }
