@@ -1536,4 +1536,18 @@ ZH: dict[str, str] = {
     "The 'feature_range' parameter must be a pair of numbers (low, high); got {value}.": (
         "参数 'feature_range' 应为一对数 (low, high)，收到的是 {value}。"
     ),
+    # bpnn train --chunksize and the schema (tables/chunked.py)
+    "--chunksize reads columns of numbers only, and column {name} holds {what!t}: it is {role!t}; leave out "
+    "--chunksize to train on it, or write the file without it": (
+        "--chunksize 只读取由数组成的列，而列 {name} 中是{what!t}：它是{role!t}；"
+        "要用它训练，请去掉 --chunksize，或者写一个不含这一列的文件"
+    ),
+    "true/false": "真/假值",
+    "text such as {sample}": "文本（例如 {sample}）",
+    "the target": "目标列",
+    "a {role!t} column ({reason!t})": "{role!t}列（{reason!t}）",
+    "an {role!t} column ({reason!t})": "{role!t}列（{reason!t}）",
+    "no feature columns left in {table}: every column is a target, ignored, an identifier or constant": (
+        "{table} 中没有剩下特征列：每一列都是目标、被忽略、标识符或常数"
+    ),
 }
