@@ -53,8 +53,8 @@ def say(message: str, /, **fields) -> str:
 
 
 def say_lines(lines: list[str]) -> list[str]:
-    """Report lines written in English (``bpnn info``'s description, the training report's head),
-    in the run's language.
+    """Report lines written in English below the command line (``bpnn info``'s description of a
+    model), in the run's language.
 
     A line is translated by the catalogue template its text matches (see
     :meth:`~bpnn.explain.i18n.Translator.written`), keeping its indentation. An indented line

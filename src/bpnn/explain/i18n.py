@@ -1,10 +1,19 @@
 """The words of bpnn's text output in English and Chinese; the numbers are never translated.
 
+This module is the one catalogue of the messages a user reads: ``bpnn explain`` and the demos,
+and every command's reports, notes, warnings and one-line errors.
+
 A message is its English text, a :meth:`str.format` template (``"Layer {l}"``); the Chinese
-catalogue maps that text to a Chinese template with the same fields and the same format specs,
-so both languages print the same numbers, formatted the same way. A message missing from the
-catalogue falls back to English and is remembered in :data:`missing` (the tests check it stays
-empty after every demo and ``bpnn explain`` have run in Chinese).
+catalogue :data:`ZH` maps that text to a Chinese template with the same fields and the same
+format specs, so both languages print the same numbers, formatted the same way. A message
+missing from the catalogue falls back to English and is remembered in :data:`missing` (the tests
+check it stays empty after the demos, ``bpnn explain`` and every command have run in Chinese).
+
+Text that was written in English before the language was known (an error raised deep in a
+library, a note in a report) is translated by :meth:`Translator.written`: the text is matched
+against the catalogue's templates and its fields are carried over exactly as written. A field
+marked ``!t`` (``"argument {option}: {problem!t}"``) is itself a message and is translated too;
+the other fields (column names, file names, numbers) are never touched.
 
 The language is ``"en"`` or ``"zh"``; :func:`language` picks it from an explicit choice, or
 else from the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, the first one set, as gettext
@@ -18,15 +27,8 @@ Examples
 '第 2 层'
 >>> Translator("en")("Layer {l}", l=2)
 'Layer 2'
-
-Text that was written in English before the language was known (an error raised deep in a
-library, a note in a report) is translated by :meth:`Translator.written`: the text is matched
-against the catalogue's templates and its fields are carried over exactly as written. A field
-marked ``!t`` (``"argument {option}: {problem!t}"``) is itself a message and is translated too;
-the other fields (column names, file names, numbers) are never touched.
-
->>> t("bpnn: error: {message!t}", message="--lags K must be 1 or more")
-'bpnn：错误：--lags K must be 1 or more'
+>>> t.written("argument --lags: expected a whole number >= 1; got '0'")
+"参数 --lags：应为不小于 1 的整数，收到的是 '0'"
 """
 
 from __future__ import annotations
