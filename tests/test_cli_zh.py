@@ -185,6 +185,18 @@ def test_catalogue_templates_read_back_the_english_text():
     i18n.missing.clear()
 
 
+def test_an_error_is_one_line_in_both_languages():
+    from bpnn.cli import lang
+
+    try:
+        for code in ("zh", "en"):
+            lang.choose(["--lang", code])
+            line = lang.error_line("interrupted\n  (Ctrl-C)")
+            assert line in ("bpnn: error: interrupted (Ctrl-C)", "bpnn：错误：已中断（Ctrl-C）")
+    finally:
+        lang.choose(["--lang", "en"])
+
+
 def test_padding_counts_wide_characters_twice():
     assert i18n.width("网络") == 4 and i18n.width("AR(6)") == 5
     assert i18n.pad("网络", 6) == "网络  " and i18n.pad("ab", 4, ">") == "  ab"

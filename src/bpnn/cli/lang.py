@@ -78,8 +78,9 @@ def say_lines(lines: list[str]) -> list[str]:
 
 
 def error_line(text: str) -> str:
-    """The one line ``bpnn: error: ...`` for an English error text, in the run's language."""
-    return say("bpnn: error: {message!t}", message=text)
+    """The one line ``bpnn: error: ...`` for an English error text, in the run's language
+    (the text's line breaks and runs of spaces made single spaces)."""
+    return say("bpnn: error: {message!t}", message=" ".join(text.split()))
 
 
 def usage_line(message: str, prog: str, command: str | None = None) -> str:
