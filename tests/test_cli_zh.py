@@ -222,7 +222,7 @@ def test_forecast_in_chinese_carries_the_english_numbers(capsys, series_csv, tmp
     en, zh = both(capsys, *argv, "--epochs", "30", "--restarts", "2", "-o", model)
     same_numbers_in_chinese(en, zh, at_least=60)
     no_english_left(zh)
-    assert "测试期，向前一步：" in zh and "RMSE" in zh and "季节朴素预测 (12)" in zh
+    assert "测试期，提前一步：" in zh and "RMSE" in zh and "季节朴素预测 (12)" in zh
     assert len(zh.splitlines()) == len(en.splitlines())
 
     en, zh = both(capsys, "forecast", model, "--steps", "3")

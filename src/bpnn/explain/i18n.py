@@ -484,12 +484,12 @@ ZH: dict[str, str] = {
     "Forecast of {target!r}: {rows} rows in time order ({train}; {validation}; {test}).": (
         "{target!r} 的预测：{rows} 行，按时间顺序（{train}；{validation}；{test}）。"
     ),
-    "train {rows}, {start} to {end}": "训练集 {rows} 行，{start} 至 {end}",
-    "validation {rows}, {start} to {end}": "验证集 {rows} 行，{start} 至 {end}",
-    "test {rows}, {start} to {end}": "测试集 {rows} 行，{start} 至 {end}",
-    "train {rows}": "训练集 {rows} 行",
-    "validation {rows}": "验证集 {rows} 行",
-    "test {rows}": "测试集 {rows} 行",
+    "train {rows}, {start} to {end}": "训练期 {rows} 行，{start} 至 {end}",
+    "validation {rows}, {start} to {end}": "验证期 {rows} 行，{start} 至 {end}",
+    "test {rows}, {start} to {end}": "测试期 {rows} 行，{start} 至 {end}",
+    "train {rows}": "训练期 {rows} 行",
+    "validation {rows}": "验证期 {rows} 行",
+    "test {rows}": "测试期 {rows} 行",
     "train": "训练集",
     "validation": "验证集",
     "test": "测试集",
@@ -503,8 +503,8 @@ ZH: dict[str, str] = {
     "Restarts: best of {n} initialisations on validation (#{best}; losses {losses}).": (
         "多次初始化：{n} 次初始化中验证期上最好的一次（第 {best} 次；损失 {losses}）。"
     ),
-    "Test period, one step ahead:": "测试期，向前一步：",
-    "Test period, {horizon} steps ahead ({mode!t}):": "测试期，向前 {horizon} 步（{mode!t}）：",
+    "Test period, one step ahead:": "测试期，提前一步：",
+    "Test period, {horizon} steps ahead ({mode!t}):": "测试期，提前 {horizon} 步（{mode!t}）：",
     "recursive": "递推",
     "direct": "直接",
     "naive": "朴素预测",
@@ -519,17 +519,17 @@ ZH: dict[str, str] = {
     "interpolate": "插值",
     "previous": "沿用前值",
     "The network does not beat the best baseline ({best}) {what!t}: test RMSE {rmse} against {baseline}.": (
-        "{what!t}，网络没有胜过最好的基线 {best}：测试 RMSE 为 {rmse}，基线为 {baseline}。"
+        "{what!t}，网络没有胜过最好的基准 {best}：测试 RMSE 为 {rmse}，基准为 {baseline}。"
     ),
-    "one step ahead": "向前一步时",
-    "at the horizon": "在预测步长处",
-    "The network beats every baseline on the test period (RMSE).": "在测试期上，网络胜过了所有基线（按 RMSE）。",
+    "one step ahead": "提前一步时",
+    "at the horizon": "在预测的最后一步上",
+    "The network beats every baseline on the test period (RMSE).": "在测试期上，网络胜过了所有基准（按 RMSE）。",
     "Model saved to {path}; continue the series with: bpnn forecast {path} --steps N": (
         "模型已保存到 {path}；接着预测这个序列：bpnn forecast {path} --steps N"
     ),
     "Scored {n} one-step forecasts of {target!r}: RMSE {rmse:.4g}, MAE {mae:.4g} "
     "(naive: RMSE {naive_rmse:.4g}, MAE {naive_mae:.4g}).": (
-        "对 {target!r} 的 {n} 个向前一步预测评分：RMSE {rmse:.4g}，MAE {mae:.4g}"
+        "对 {target!r} 的 {n} 个提前一步预测评分：RMSE {rmse:.4g}，MAE {mae:.4g}"
         "（朴素预测：RMSE {naive_rmse:.4g}，MAE {naive_mae:.4g}）。"
     ),
     "give --steps or --score, not both": "--steps 和 --score 只能给一个",
@@ -581,8 +581,8 @@ ZH: dict[str, str] = {
     "{name}: the time column {column} is not sorted: {where} ({later}) comes after {earlier}; sort the rows by time": (
         "{name}：时间列 {column} 没有排序：{where}（{later}）排在 {earlier} 之后；请按时间排序各行"
     ),
-    "the time column {column} is not on a regular step ({step})": "时间列 {column} 的步长不固定（{step}）",
-    "the time column {column} is not on a regular step of {step}": "时间列 {column} 不是以 {step} 为固定步长",
+    "the time column {column} is not on a regular step ({step})": "时间列 {column} 的时间间隔不固定（{step}）",
+    "the time column {column} is not on a regular step of {step}": "时间列 {column} 不是以 {step} 为固定间隔",
     "{name} has {n} columns besides the time; name the one to forecast with --target": (
         "{name} 除时间列外还有 {n} 列；请用 --target 指定要预测的那一列"
     ),
@@ -594,7 +594,7 @@ ZH: dict[str, str] = {
     ),
     "{name}: the time column {column} has a gap after {where} ({start} to {end}, step {step}); "
     "fill it with --fill interpolate or --fill previous": (
-        "{name}：时间列 {column} 在 {where} 之后有缺口（{start} 至 {end}，步长 {step}）；"
+        "{name}：时间列 {column} 在 {where} 之后有缺口（{start} 至 {end}，间隔 {step}）；"
         "请用 --fill interpolate 或 --fill previous 补上"
     ),
     "{name}: the time column {column} holds values that are neither numbers nor dates": (
@@ -613,7 +613,7 @@ ZH: dict[str, str] = {
         "序列只有 {n} 行；分出训练期、验证期和测试期的预测至少需要 20 行"
     ),
     "--horizon {h} is longer than the {period!t} period ({rows} rows); use a shorter horizon or a longer series": (
-        "--horizon {h} 比{period!t}（{rows} 行）还长；请用更短的预测步长或更长的序列"
+        "--horizon {h} 比{period!t}（{rows} 行）还长；请用更小的 --horizon 或更长的序列"
     ),
     "the training period ({rows} rows) is too short for even one lag": "训练期（{rows} 行）太短，连一阶滞后都不够",
     "the test period ({rows} rows) holds no forecast of {h} step(s) after the first {first} values; "
@@ -1021,7 +1021,7 @@ ZH: dict[str, str] = {
     # why the solver stopped (training/solvers.py)
     "the gradient norm is below gtol={gtol}": "梯度范数低于 gtol={gtol}",
     "the line search found no step that decreases the loss (at a minimum, to rounding)": (
-        "线搜索找不到能让损失下降的步长（在舍入误差以内已到极小点）"
+        "线搜索找不到能让损失下降的一步（在舍入误差以内已到极小点）"
     ),
     "max_fun={n} evaluations of the loss were made": "损失已计算了 max_fun={n} 次",
     "the loss decreased by a relative amount of at most ftol={ftol}": "损失的相对下降量不超过 ftol={ftol}",
