@@ -102,6 +102,10 @@ COVERED = [
     "io/onnx.py",
     "io/export.py",
     "io/scaling.py",
+    "training/optimizers.py",
+    "training/solvers.py",
+    "training/loop.py",
+    "training/restarts.py",
 ]
 
 
@@ -325,6 +329,8 @@ def test_reading_errors_in_chinese(capsys, tmp_path):
     assert "分隔符是不是 ','？" in chinese_error(capsys, "train", fruit, "--target", "fruit", "--sep", ";")
     assert "参数 'activation' 应为" in chinese_error(capsys, "explain", "--activation", "foo")
     table = DATA / "regression.csv"
+    rate = ["--solver", "lm", "--learning-rate", "0.1", "-o", tmp_path / "m.bpnn"]
+    assert "优化器 'lm' 没有学习率" in chinese_error(capsys, "train", table, "--target", "period_s", *rate)
     diverging = ["--solver", "sgd", "--learning-rate", "1e6", "--epochs", "50", "-o", tmp_path / "m.bpnn"]
     assert "训练发散了：第 2 轮时损失增大到" in chinese_error(
         capsys, "train", table, "--target", "period_s", *diverging

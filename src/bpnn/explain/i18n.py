@@ -1552,4 +1552,79 @@ ZH: dict[str, str] = {
     "no feature columns left in {table}: every column is a target, ignored, an identifier or constant": (
         "{table} 中没有剩下特征列：每一列都是目标、被忽略、标识符或常数"
     ),
+    # -- the training loop, its optimizers and solvers (training/*), met through bpnn train --------------
+    "The 'optimizer' parameter must be a name (str) or an Optimizer object. Got {kind} instead.": (
+        "参数 'optimizer' 应为名称（str）或 Optimizer 对象，收到的是 {kind}。"
+    ),
+    "The state given to {kind}.set_state lacks {names}.": "传给 {kind}.set_state 的状态缺少 {names}。",
+    "The 'nesterov' parameter must be a bool; got {value}.": "参数 'nesterov' 应为 bool，收到的是 {value}。",
+    "The 'nesterov' parameter needs momentum > 0; got momentum=0.0.": (
+        "参数 'nesterov' 需要 momentum > 0，收到的是 momentum=0.0。"
+    ),
+    "The {name} optimizer has no learning rate; got learning_rate={value}. Leave learning_rate unset.": (
+        "优化器 {name} 没有学习率，收到的是 learning_rate={value}。请不要设置学习率（去掉 --learning-rate）。"
+    ),
+    "Got both an optimizer object and 'learning_rate'; set the learning rate on the optimizer object instead.": (
+        "同时收到了优化器对象和 'learning_rate'；请改在优化器对象上设置学习率。"
+    ),
+    "The {name} optimizer minimises a sum of squared errors and needs loss='mse'; the network's loss is {got}. "
+    "Use optimizer='lbfgs', 'rprop' or 'adam' for other losses.": (
+        "优化器 {name} 最小化的是误差平方和，需要 loss='mse'；而网络的损失是 {got}。"
+        "其他损失请用 optimizer='lbfgs'、'rprop' 或 'adam'。"
+    ),
+    "the damped matrix is not positive definite (leading minor {info})": (
+        "阻尼后的矩阵不是正定的（第 {info} 个顺序主子式）"
+    ),
+    "LAPACK ?posv rejected argument {info}": "LAPACK ?posv 拒绝了第 {info} 个参数",
+    "{name} needs a network of Dense layers only: it evaluates the network several times per epoch and expects "
+    "the same answer each time; got a {kind} layer. Remove it, or use a first-order optimizer such as 'adam'.": (
+        "{name} 只适用于全由 Dense 层组成的网络：它每轮要多次计算网络，并要求每次结果相同；"
+        "收到的却有 {kind} 层。请去掉它，或改用 'adam' 这样的一阶优化器。"
+    ),
+    "The 'etas' parameter must be a pair (eta_minus, eta_plus); got {value}.": (
+        "参数 'etas' 应为一对数 (eta_minus, eta_plus)，收到的是 {value}。"
+    ),
+    "The 'step_sizes' parameter must be a pair (step_min, step_max); got {value}.": (
+        "参数 'step_sizes' 应为一对数 (step_min, step_max)，收到的是 {value}。"
+    ),
+    "The 'norm' parameter must be 2 or numpy.inf; got {value}.": "参数 'norm' 应为 2 或 numpy.inf，收到的是 {value}。",
+    "The 'damping' parameter must be 'trainlm' or 'nielsen'; got {value}.": (
+        "参数 'damping' 应为 'trainlm' 或 'nielsen'，收到的是 {value}。"
+    ),
+    "The '{name}' optimizer cannot take the L1 penalty (|w| is not smooth); build the network with l1=0 "
+    "(got l1={l1}) or use alpha (L2) instead.": (
+        "优化器 '{name}' 不能带 L1 惩罚（|w| 不光滑）；请用 l1=0 构建网络（收到的是 l1={l1}），或改用 alpha（L2）。"
+    ),
+    "The 'br' optimizer estimates the weight decay itself; build the network with alpha=0 (got alpha={alpha}).": (
+        "优化器 'br' 自己估计权重衰减；请用 alpha=0 构建网络（收到的是 alpha={alpha}）。"
+    ),
+    "The {name} optimizer works on the whole training set; use batch_size=None (got {batch_size}).": (
+        "优化器 {name} 每次用整个训练集；请用 batch_size=None（收到的是 {batch_size}）。"
+    ),
+    "The 'fast' parameter must be None, True or False; got {value}.": (
+        "参数 'fast' 应为 None、True 或 False，收到的是 {value}。"
+    ),
+    "The 'metrics' parameter must list names from {names} or callables f(y_true, y_pred). Got {value} instead.": (
+        "参数 'metrics' 应列出 {names} 中的名称或可调用对象 f(y_true, y_pred)，收到的是 {value}。"
+    ),
+    "Each entry of 'metrics' must be a name or a callable; got {kind}.": (
+        "'metrics' 的每一项应为名称或可调用对象，收到的是 {kind}。"
+    ),
+    "'sample_weight' must have one entry per row of X ({n}); got {got}.": (
+        "'sample_weight' 应为 X 的每一行（{n} 行）各给一项，收到的是 {got}。"
+    ),
+    "'sample_weight' must be non-negative with a positive sum.": "'sample_weight' 应为非负数，且总和为正。",
+    "Pass either 'validation_data' or 'validation_split' to fit, not both.": (
+        "传给 fit 的 'validation_data' 和 'validation_split' 只能有一个。"
+    ),
+    "'validation_split' needs at least 2 samples; got {n}.": "'validation_split' 至少需要 2 个样本，收到的是 {n}。",
+    "The 'batch_size' parameter must be <= the number of samples ({m}); got {batch_size}. Use batch_size=None "
+    "for full batch.": ("参数 'batch_size' 应不大于样本数（{m}），收到的是 {batch_size}。全批量请用 batch_size=None。"),
+    "The 'validation_data' parameter must be a pair (X_val, y_val).": (
+        "参数 'validation_data' 应为一对 (X_val, y_val)。"
+    ),
+    "fast=True, but the compiled path cannot train this: {reason}.": "fast=True，但编译路径训练不了它：{reason}。",
+    "The 'build' argument must be a callable build(seed) -> Network; got {kind}.": (
+        "参数 'build' 应为可调用对象 build(seed) -> Network，收到的是 {kind}。"
+    ),
 }
