@@ -228,8 +228,20 @@ def _score(model, args, time_name: str) -> int:
                 mae=net["mae"],
                 naive_rmse=base["rmse"],
                 naive_mae=base["mae"],
-            )
+            ),
+            # `bpnn predict` writes the rows to standard output: the summary goes beside them
+            file=sys.stderr if getattr(args, "rows_to_stdout", False) else sys.stdout,
         )
         if not args.out:
             _write_rows([time_name, "actual", "forecast"], rows, None)
     return 0
+
+
+def score_stretch(model_path: str, table: str, out: str | None) -> int:
+    """``bpnn predict FORECAST_MODEL TABLE``: the one-step forecasts of a new stretch, as
+    ``bpnn forecast MODEL --score TABLE`` gives them (the CSV rows on standard output, or in ``out``)."""
+    from bpnn.forecast.model import ForecastModel
+
+    model = ForecastModel.load(model_path)
+    args = argparse.Namespace(score=table, out=out, json=False, fill=None, rows_to_stdout=True)
+    return _score(model, args, model.time["column"] or "step")

@@ -412,9 +412,22 @@ def _load_model(path: str):
     return obj
 
 
+def _holds_forecast(path: str) -> bool:
+    from bpnn.io.container import load_container
+
+    try:
+        return load_container(path)[1].get("kind") == "forecast"
+    except Exception:  # not a container, or a damaged one: _load_model says what is wrong
+        return False
+
+
 def _predict(args) -> int:
     out = None if args.out == "-" else args.out
     refuse_overwriting_inputs(out, "--out", {"the model file": args.model, "the data file": args.data})
+    if _holds_forecast(args.model):  # a model from `bpnn forecast` scores a new stretch of its series
+        from bpnn.cli.forecast import score_stretch
+
+        return score_stretch(args.model, args.data, out)
     model = _load_model(args.model)
     if args.proba and model.task != "classification":
         raise ValueError("--proba is for classification models; this model does regression")
