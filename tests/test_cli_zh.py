@@ -238,6 +238,10 @@ def test_forecast_in_chinese_carries_the_english_numbers(capsys, series_csv, tmp
     same_numbers_in_chinese(head_en, head_zh, at_least=5)
     assert rows_zh == rows_en  # the CSV rows and their column names are data, the same in both
 
+    # bpnn predict with a forecast model: the same rows on standard output, the summary in Chinese beside them
+    code, rows, summary = run(capsys, "predict", model, series_csv, "--lang", "zh")
+    assert code == 0 and rows.splitlines() == rows_zh and summary.startswith("对 'sales' 的") and "RMSE" in summary
+
 
 def test_forecast_errors_in_chinese(capsys, series_csv, tmp_path):
     assert "--steps 和 --score 只能给一个" in chinese_error(
