@@ -312,6 +312,7 @@ def test_table_errors_in_chinese(capsys, tmp_path):
         ("", "是空文件（0 字节）"),
         ("PK\x03\x04", "被截断或已损坏"),
     ],
+    ids=["text", "empty", "cut-short"],
 )
 def test_model_file_errors_in_chinese(capsys, tmp_path, content, words):
     path = tmp_path / "model.bpnn"
@@ -405,6 +406,7 @@ def test_playground_start_lines_in_chinese(capsys, monkeypatch):
         (["train", "t.csv", "--target", "y", "--task", "foo"], "train：参数 --task：无效的选项 'foo'"),
         (["info"], "缺少必需的参数：model"),
     ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "",
 )
 def test_bad_command_lines_fail_in_chinese(capsys, argv, words):
     assert words in chinese_error(capsys, *argv)
