@@ -54,7 +54,7 @@ def test_demos_name_their_article_by_its_title():
     assert run_demo("worked-example", "en").splitlines()[0] == (
         "Seed article 002: 《BP神经网络计算过程详解,算一遍弄懂反向传播--Python计算过程》"
     )
-    assert run_demo("xor", "zh", epochs=100).splitlines()[0].startswith("种子文章 000:《BP神经网络训练算法源代码")
+    assert run_demo("xor", "zh", epochs=100).splitlines()[0].startswith("原文 000：《BP神经网络训练算法源代码")
 
 
 @pytest.mark.parametrize(
