@@ -333,7 +333,7 @@ class TrainingRun:
         Things worth telling the user (dropped columns, classes the split lacks, ...);
         warnings start with ``"warning: "``.
     schema : Schema or None
-        Every column's role (None in chunked training).
+        Every column's role.
     rows : dict of str to ndarray
         Per split, the 0-based data rows of the file it holds (with ``train_table``).
     """
