@@ -52,6 +52,7 @@ from bpnn.tables.workflow import (
     check_solver,
     check_trained,
     decide_task,
+    default_hidden,
     make_network,
     run_settings,
     shared_settings,
@@ -386,9 +387,9 @@ def _train_from_cache(cache: BinaryCache, name: str, targets, schema: Schema, s:
     if task == "classification":
         y_scaler = None
 
-    net = make_network(
-        len(features), hidden, len(targets) if classes is None else len(classes), task, activation, solver, seed
-    )
+    n_out = len(targets) if classes is None else len(classes)
+    hidden = default_hidden(len(features), n_out, task) if hidden is None else tuple(hidden)
+    net = make_network(len(features), hidden, n_out, task, activation, solver, seed)
     opt = get_optimizer(solver, learning_rate)
     if getattr(opt, "full_batch", False):
         raise ValueError(
