@@ -97,7 +97,12 @@ def add_table_commands(subparsers) -> None:
         help="auto: classification when the one target holds 2..20 distinct integers with "
         ">= 20 rows each (2 always count), else regression (default: auto)",
     )
-    train.add_argument("--hidden", default="10", help="hidden layer sizes, e.g. 10 or 10,5 (default: 10)")
+    train.add_argument(
+        "--hidden",
+        default=None,
+        help="hidden layer sizes, e.g. 10 or 10,5 (default: 10; for classification the mean of the "
+        "inputs and classes, from 10 to 50)",
+    )
     train.add_argument("--activation", default="tanh", help="hidden activation (default: tanh, MATLAB's tansig)")
     train.add_argument(
         "--solver",
@@ -214,7 +219,7 @@ def _train(args) -> int:
 
     options = dict(
         task=args.task,
-        hidden=tables.parse_hidden(args.hidden),
+        hidden=None if args.hidden is None else tables.parse_hidden(args.hidden),
         solver=args.solver,
         activation=args.activation,
         scale=args.scale,
