@@ -555,12 +555,12 @@ def test_turns_go_one_at_a_time_to_the_least_served_session_and_a_cancelled_wait
         return name
 
     async def scenario():
-        turns = Turns(workers=1, slice=0.01)
-        # the heavy tabs have used 0.2 s each (pieces long enough that a loaded machine's delays,
-        # which count as time used, cannot reorder them)
-        await turns.run("heavy1", work, "h1", 0.2)
-        await turns.run("heavy2", work, "h2", 0.2)
-        blocker = asyncio.create_task(turns.run("heavy1", work, "h1-again", 0.2))
+        # the heavy tabs have used 0.3 s each, a new tab starts a slice (0.1 s) below the most served:
+        # margins well above a loaded machine's delays, which count as time used
+        turns = Turns(workers=1, slice=0.1)
+        await turns.run("heavy1", work, "h1", 0.3)
+        await turns.run("heavy2", work, "h2", 0.3)
+        blocker = asyncio.create_task(turns.run("heavy1", work, "h1-again", 0.3))
         await asyncio.sleep(0.02)  # it runs; everything below waits
         queued = [asyncio.create_task(turns.run(o, work, o, 0.01)) for o in ("heavy2", "heavy1", "light")]
         dropped = asyncio.create_task(turns.run("gone", work, "gone", 0.01))
