@@ -30,9 +30,10 @@ def parse_args(argv):
     parser.add_argument(
         "--section",
         action="append",
-        choices=SECTIONS,
-        help="run only the cases of this section (repeatable): 'engine' (the engine called directly) or "
-        "'doors' (the estimators, `bpnn train`, an install without numba). Default: both.",
+        choices=(*SECTIONS, "tables"),
+        help="run only the cases of this section (repeatable): 'engine' (the engine called directly), "
+        "'doors' (the estimators, `bpnn train`, an install without numba) or 'tables' (reading a big CSV "
+        "file against pandas, a --chunksize epoch; benchmarks/tables_read.py). Default: all.",
     )
     parser.add_argument(
         "--impl",
@@ -129,6 +130,13 @@ def run(args, command: str, output: Path, log=print) -> dict:
         results["cases"].append(case)
         machine["busy_with_others"] = monitor.stop()
         output.write_text(json.dumps(results, indent=1) + "\n")
+    if not args.case and (not args.section or "tables" in args.section):
+        from . import tables_read
+
+        results["tables"] = tables_read.run(quick=args.quick, repeats=args.repeats, log=log)
+        if not args.quick:
+            tables_read.save(results["tables"])  # what --write-docs of a later run without it keeps
+        output.write_text(json.dumps(results, indent=1) + "\n")
     results["complete"] = True
     output.write_text(json.dumps(results, indent=1) + "\n")
     return results
@@ -147,6 +155,10 @@ def main(argv=None) -> int:
         print(f"\nresults written to {output}")
     print()
     print(report.console(results))
+    if "tables" in results:
+        from . import tables_read
+
+        print("\n" + tables_read.markdown(results["tables"]))
     errors = []
     for case in results["cases"]:
         for key, impl in case["implementations"].items():
@@ -155,8 +167,15 @@ def main(argv=None) -> int:
             if impl.get("status") == "error":
                 errors.append(f"{case['name']} / {key}: {impl['reason']}\n{impl.get('traceback', '')}")
     if args.write_docs:
+        from . import tables_read
+
         args.docs.parent.mkdir(parents=True, exist_ok=True)
-        args.docs.write_text(report.markdown(results))
+        args.docs.write_text(report.markdown(results) + report.kept_sections(args.docs))
+        # the tables section has a block of its own, from this run or the last one
+        if "tables" in results:
+            tables_read.write_docs(results["tables"], args.docs)
+        elif args.docs == DOCS:
+            tables_read.keep_section(args.docs)
         print(f"\nreport written to {args.docs}")
     if errors:
         print("\nERRORS:\n" + "\n".join(errors), file=sys.stderr)

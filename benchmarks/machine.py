@@ -11,6 +11,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
+def _where(package: Path) -> str:
+    """Where bpnn was imported from, without the machine's own folders: ``src/bpnn`` for this
+    checkout, ``site-packages`` for an installed copy."""
+    try:
+        return package.resolve().relative_to(REPO).as_posix()
+    except ValueError:
+        return "site-packages" if "site-packages" in package.parts else package.name
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -156,7 +165,7 @@ def describe(threads: int) -> dict:
         from . import bpnn_runners
 
         bpnn = bpnn_runners.import_bpnn()
-        info["bpnn"] = f"{getattr(bpnn, '__version__', '?')} from {Path(bpnn.__file__).parent}"
+        info["bpnn"] = f"{getattr(bpnn, '__version__', '?')} from {_where(Path(bpnn.__file__).parent)}"
     except Exception as exc:  # the header must print even when the engine is broken
         info["bpnn"] = f"not available ({exc})"
     commit = _git("rev-parse", "--short", "HEAD")

@@ -29,8 +29,8 @@ SETTINGS = {
         {"solver": "br", "split": (0.85, 0.0, 0.15), "hidden": (3,)},
         "--solver br --split 0.85,0,0.15 --hidden 3",
     ),
-    "br, validation split 70/15/15, 10 hidden": ({"solver": "br"}, "--solver br"),
-    "lm, validation split 70/15/15, 10 hidden (the default)": ({"solver": "lm"}, "(defaults)"),
+    "br, validation split 70/15/15, 10 hidden (the default)": ({"solver": "br"}, "(defaults)"),
+    "lm, validation split 70/15/15, 10 hidden": ({"solver": "lm"}, "--solver lm"),
 }
 
 

@@ -270,10 +270,24 @@ def test_predict_column_errors(capsys, regression_model, tmp_path):
     bpnn.io.write_csv(tmp_path / "missing.csv", ["length_m", "mass_kg"], table.select(["length_m", "mass_kg"]))
     err = error_line(capsys, "predict", regression_model, tmp_path / "missing.csv")
     assert "lacks the model's feature columns 'amplitude_deg', 'temperature_c'" in err
-    cols = table.columns + ["humidity"]
-    bpnn.io.write_csv(tmp_path / "extra.csv", cols, np.column_stack([table.data, np.ones(len(table))]))
-    err = error_line(capsys, "predict", regression_model, tmp_path / "extra.csv")
-    assert "has column 'humidity' that the model was not trained on" in err
+
+
+def test_predict_leaves_out_a_column_the_model_does_not_use_with_a_note(capsys, regression_model, tmp_path):
+    table = read_csv(REGRESSION)
+    # an extra column, even one that is not a number, is never read: the features are selected by name
+    with open(tmp_path / "extra.csv", "w") as f:
+        f.write(",".join(["humidity", *table.columns]) + "\n")
+        for row in table.data:
+            f.write(",".join(["wet", *(repr(float(v)) for v in row)]) + "\n")
+    code, out, err = run(capsys, "predict", regression_model, tmp_path / "extra.csv")
+    assert code == 0
+    assert err.count("\n") == 1 and "column 'humidity' not used by the model, left out" in err
+    assert out == run(capsys, "predict", regression_model, REGRESSION)[1]
+    # --ignore: the same, without the note; it cannot name a feature
+    code, out2, err = run(capsys, "predict", regression_model, tmp_path / "extra.csv", "--ignore", "humidity")
+    assert code == 0 and err == "" and out2 == out
+    err = error_line(capsys, "predict", regression_model, REGRESSION, "--ignore", "length_m")
+    assert "--ignore 'length_m': the model needs these feature columns" in err
 
 
 def test_predict_classification_with_probabilities(capsys, classification_model):
@@ -477,8 +491,25 @@ def test_constant_column_is_reported_and_harmless(capsys, tmp_path):
     data = np.column_stack([np.full(len(table), 4.2), table.data])
     bpnn.io.write_csv(tmp_path / "const.csv", ["gauge"] + table.columns, data)
     model, out = trained(capsys, tmp_path, "const.csv")
-    assert "note     column 'gauge' is constant in the training rows and carries no information" in out
-    assert np.isfinite(model.predict(data[:, :5])).all()
+    assert "note     1 constant column dropped (no information): 'gauge'" in out
+    assert "constant   gauge: every cell holds 4.2, dropped" in out
+    assert "gauge" not in model.feature_names
+    assert np.isfinite(model.predict(data[:, 1:5])).all()
+
+
+def test_many_constant_columns_make_one_short_note(capsys, tmp_path):
+    table = read_csv(REGRESSION)
+    names = [f"gauge{i}" for i in range(30)]
+    data = np.column_stack([np.full((len(table), 30), 4.2), table.data])
+    bpnn.io.write_csv(tmp_path / "const.csv", names + table.columns, data)
+    _, out = trained(capsys, tmp_path, "const.csv")
+    (note,) = [line for line in out.splitlines() if "constant column" in line]
+    assert (
+        note
+        == "note     30 constant columns dropped (no information): "
+        + ", ".join(repr(n) for n in names[:6])
+        + " and 24 more"
+    )
 
 
 def test_dropna(capsys, tmp_path):

@@ -1,5 +1,6 @@
 """Tests for bpnn.io.csvdata: reading and writing numeric CSV tables."""
 
+import contextlib
 import os
 
 import numpy as np
@@ -197,7 +198,10 @@ def test_decimal_comma_gets_a_hint(tmp_path):
     path = make(tmp_path, "a;b\n1;2,5\n")
     with pytest.raises(DataError) as excinfo:
         read_csv(path, sep=";")
-    assert message(excinfo).endswith("column 'b' holds '2,5', which is not a number (write decimals with '.', not ',')")
+    assert message(excinfo).endswith(
+        "column 'b' holds '2,5', which is not a number "
+        "(pass --decimal , to read numbers written with a decimal comma, like 3,14)"
+    )
 
 
 def test_long_bad_values_are_shortened(tmp_path):
@@ -237,7 +241,11 @@ def test_not_utf8_names_byte_and_line(tmp_path):
     path = make(tmp_path, "name,b\n1,2\ncaf\xe9,3\n", encoding="latin-1")
     with pytest.raises(DataError) as excinfo:
         read_csv(path)
-    assert message(excinfo) == f"{path} is not UTF-8 text (byte 0xe9 on line 3); save it as UTF-8 CSV"
+    assert (
+        message(excinfo)
+        == f"{path} is not UTF-8 text (byte 0xe9 on line 3); pass its encoding, e.g. --encoding latin-1 "
+        "(or cp1252), or save it as UTF-8"
+    )
 
 
 def test_not_utf8_far_into_a_big_file_reports_true_line(tmp_path):
@@ -513,11 +521,18 @@ def test_failed_write_keeps_old_file_and_leaves_no_temp(tmp_path):
 
 
 def test_abandoned_chunk_iterator_closes_its_file(tmp_path):
-    path = make(tmp_path, "a\n1\n2\n3\n")
-    chunks = iter_csv_chunks(path, 1)
-    next(chunks)
-    frame = chunks.gi_frame
-    handle = frame.f_locals["f"]
-    assert not handle.closed
-    chunks.close()  # what garbage collection does to a generator dropped half-way
-    assert handle.closed
+    path = make(tmp_path, "a\n1\n2\nNA\n3\n")  # the NA sends it to Python's reader too
+
+    def open_files():
+        names = []
+        for fd in os.listdir("/proc/self/fd"):
+            with contextlib.suppress(OSError):  # the listing's own descriptor is gone
+                names.append(os.readlink(f"/proc/self/fd/{fd}"))
+        return sorted(names)
+
+    before = open_files()
+    for dropna in (False, True):
+        chunks = iter_csv_chunks(path, 1, dropna=dropna)
+        next(chunks)
+        chunks.close()  # what garbage collection does to a generator dropped half-way
+        assert open_files() == before

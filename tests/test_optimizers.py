@@ -379,3 +379,28 @@ def test_clipping_and_schedule_match_torch():
     assert clipped >= 5  # the clipping was exercised
     for g, w in zip(got[-1], params):
         np.testing.assert_allclose(g, w.detach().numpy(), rtol=0, atol=1e-10)
+
+
+def test_lion_follows_its_published_rule():
+    """Lion (Chen et al. 2023) against the rule written out here step by step, on a quadratic."""
+    rng = np.random.default_rng(0)
+    A = rng.normal(size=(4, 4))
+    A = A @ A.T + np.eye(4)
+    b = rng.normal(size=4)
+    w = rng.normal(size=4)
+    w_ref, m = w.copy(), np.zeros(4)
+    opt = bpnn.get_optimizer("lion", 0.01)
+    opt.beta_1, opt.beta_2 = 0.8, 0.95
+    for _ in range(30):
+        opt.step([w], [A @ w - b])
+        g = A @ w_ref - b
+        w_ref = w_ref - 0.01 * np.sign(0.8 * m + 0.2 * g)
+        m = 0.95 * m + 0.05 * g
+        np.testing.assert_array_equal(w, w_ref)
+    assert np.linalg.norm(A @ w - b) < np.linalg.norm(A @ rng.normal(size=4) - b)
+
+
+def test_lion_reaches_the_estimator_with_its_betas():
+    est = bpnn.BPClassifier(solver="lion", beta_1=0.5, beta_2=0.9, learning_rate_init=0.003)
+    opt = est._make_optimizer()
+    assert (type(opt).__name__, opt.beta_1, opt.beta_2, opt.learning_rate) == ("Lion", 0.5, 0.9, 0.003)

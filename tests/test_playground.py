@@ -55,7 +55,7 @@ def floats(b64: str) -> np.ndarray:
         ({"hidden": [2] * 7}, "hidden", "at most 6 hidden layers"),
         ({"features": []}, "features", "at least one"),
         ({"features": ["x3"]}, "features", "x1, x2"),
-        ({"activation": "softmax"}, "activation", "relu, tanh"),
+        ({"activation": "softmax"}, "activation", "tanh, relu"),
         ({"optimizer": "newton"}, "optimizer", "adam"),
         ({"reg": "l3"}, "reg", "none, l1, l2"),
         ({"dataset": "plane"}, "problem", "regression"),

@@ -269,7 +269,9 @@ def test_compressed_arrays_are_capped_and_arrays_stream_with_their_checksum(tmp_
 
 def test_lm_refuses_a_jacobian_that_cannot_fit_with_the_memory_it_needs(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("BPNN_MAX_MEMORY", str(8 * 2**30))
-    message = error_line(capsys, "train", REGRESSION, "--target", "period_s", "--hidden", "20000", "-o", tmp_path / "m")
+    message = error_line(
+        capsys, "train", REGRESSION, "--target", "period_s", "--hidden", "20000", "--solver", "lm", "-o", tmp_path / "m"
+    )
     # 4-20000-1: 120,001 parameters; three 120,001 x 120,001 float64 matrices are 322 GiB, by hand
     p = 4 * 20000 + 20000 + 20000 + 1
     assert p == 120_001 and "120,001 parameters" in message
@@ -292,7 +294,8 @@ def test_a_very_wide_table_is_refused_up_front(tmp_path, capsys, monkeypatch):
     wide.write_text(
         ",".join(f"c{j}" for j in range(5000)) + ",y\n" + "\n".join(",".join(map(repr, r)) for r in values.tolist())
     )
-    message = error_line(capsys, "train", wide, "--target", "y", "-o", tmp_path / "m.bpnn")
+    # lm's refusal (the default, adam, trains it and warns that the columns outnumber the rows)
+    message = error_line(capsys, "train", wide, "--target", "y", "--solver", "lm", "-o", tmp_path / "m.bpnn")
     assert "50,021 parameters" in message and "GiB of memory" in message
 
 
@@ -612,16 +615,16 @@ def test_predict_to_a_file_says_what_it_wrote(tmp_path, capsys, period_model):
 # -- 10. what runs is what was asked -------------------------------------------------------------------
 @pytest.mark.parametrize("demo", ["moons", "sine", "digits"])
 def test_demo_batch_size_full_trains_on_the_full_batch(capsys, demo, monkeypatch):
-    from bpnn.training import loop
+    from bpnn.core import network
 
     seen = []
-    original = loop._train
+    original = network._METHODS["fit"]  # the training loop, as Network.fit calls it
 
     def spy(net, X, y, **kwargs):
         seen.append((kwargs.get("batch_size"), len(X)))
         return original(net, X, y, **kwargs)
 
-    monkeypatch.setattr(loop, "_train", spy)
+    monkeypatch.setitem(network._METHODS, "fit", spy)
     code, out, _ = run(capsys, "demo", demo, "--batch-size", "full", "--epochs", "1", "--json")
     assert code == 0 and json.loads(out)["settings"]["batch_size"] is None
     assert seen and all(batch is None for batch, _ in seen)
@@ -668,7 +671,8 @@ def test_a_second_fit_counts_its_own_epochs(capsys):
     net.fit(X, X, epochs=10, verbose=10)
     capsys.readouterr()
     net.fit(X, X, epochs=100, verbose=10)
-    lines = capsys.readouterr().out.splitlines()
+    path, *lines = capsys.readouterr().out.splitlines()
+    assert path.startswith("Training path: ")  # printed once, before the epochs
     assert [line.split("  ")[0] for line in lines[:2]] == ["epoch 10/100 (20 in all)", "epoch 20/100 (30 in all)"]
     assert lines[-1].startswith("epoch 100/100 (110 in all)") and len(lines) == 10
 

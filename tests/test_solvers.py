@@ -71,6 +71,9 @@ def test_jacobian_through_relu_and_a_softmax_output_matches_finite_differences()
         [("sigmoid", True)],  # one layer: the output layer is also the first
         [("identity", False)],
         [("identity", True), ("identity", True)],
+        # activations whose derivative needs z: the Jacobian reads the z the layers kept
+        [("gelu", True), ("silu", True)],
+        [("gelu_tanh", True), ("softplus", False)],
     ],
 )
 def test_jacobian_of_each_kind_of_output_layer_matches_finite_differences(layers):
@@ -455,3 +458,15 @@ def test_nielsen_damping_rejects_fewer_trial_steps_than_trainlm(monkeypatch):
         totals[damping], losses[damping] = sum(solves), float(np.median(final))
     assert totals["nielsen"] < 0.8 * totals["trainlm"], totals
     assert losses["nielsen"] <= 2 * losses["trainlm"], losses
+
+
+@pytest.mark.parametrize("name", ["lm", "br"])
+def test_lm_and_br_train_a_gelu_network(name):
+    """The Gauss-Newton solvers lower the loss of a network whose activations need z."""
+    rng = np.random.default_rng(4)
+    X = rng.uniform(-1, 1, size=(40, 2))
+    y = np.sin(2 * X[:, :1]) + X[:, 1:] ** 2
+    net = bpnn.Network([bpnn.Dense(2, 6, "gelu"), bpnn.Dense(6, 1)], seed=0)
+    before = net.loss(X, y)
+    net.fit(X, y, epochs=30, optimizer=name)
+    assert net.loss(X, y) < 0.1 * before

@@ -408,9 +408,9 @@ def test_onnx_of_a_numeric_table_model_and_a_bare_network(tmp_path):
     from bpnn.io import read_csv
     from bpnn.io.onnx import save_onnx
 
-    table = read_csv(EXAMPLES / "regression.csv")  # a Table: no encoder in the model
+    table = read_csv(EXAMPLES / "regression.csv")  # a Table of numbers: one float input
     model = bpnn.tables.train_table(table, ["period_s"], scale="standard", epochs=5).model
-    assert model.encoder is None
+    assert model.encoder.numeric_only
     X = table.drop("period_s").data
     for obj, expected in ((model, model.predict(X)), (model.network, model.network.predict(X))):
         save_onnx(obj, tmp_path / "m.onnx", dtype="float64")

@@ -59,6 +59,7 @@ from bpnn.training import (  # noqa: F401
     History,
     InverseScaling,
     LevenbergMarquardt,
+    Lion,
     ModelCheckpoint,
     Optimizer,
     ReduceLROnPlateau,
@@ -95,6 +96,25 @@ def _save_network(net, path):
 
 register_method("explain", _explain)
 register_method("save", _save_network)
+
+
+# Jupyter's rich display: a network shows its layers and picture, a history its loss curves.
+# The HTML and the pictures are made by bpnn.plots (imported on first display), so that the
+# engine never imports matplotlib.
+def _network_html(net) -> str:
+    from bpnn.plots.notebook import network_html
+
+    return network_html(net)
+
+
+def _history_html(history) -> str:
+    from bpnn.plots.notebook import history_html
+
+    return history_html(history)
+
+
+Network._repr_html_ = _network_html  # type: ignore[attr-defined]
+History._repr_html_ = _history_html  # type: ignore[attr-defined]
 
 __version__ = "0.1.0"
 
@@ -182,6 +202,7 @@ __all__ = [
     "Adam",
     "AdamW",
     "Adagrad",
+    "Lion",
     "Constant",
     "StepDecay",
     "InverseScaling",

@@ -41,6 +41,44 @@ def positive_float(text: str) -> float:
     return value
 
 
+def one_character(text: str) -> str:
+    """An argparse type for a single character; ``tab`` and ``\\t`` mean a tab, ``space`` a space."""
+    text = {"tab": "\t", "\\t": "\t", "space": " "}.get(text, text)
+    if len(text) != 1:
+        raise argparse.ArgumentTypeError(f"expected one character; got {text!r}")
+    return text
+
+
+#: The options that say how a CSV file writes its numbers and where its table starts:
+#: (flag, metavar, argparse type, help). Their values go to :func:`bpnn.io.frames.read_frame`.
+READ_OPTIONS = (
+    ("--decimal", "CHAR", one_character, "decimal mark: '.' or ',' (3,14)"),
+    ("--thousands", "CHAR", one_character, "thousands separator: ',', '.', ' ' (or space), \"'\" or '_' (1,016,620)"),
+    ("--encoding", "NAME", str, "text encoding of a CSV file, e.g. latin-1 or cp1252 (default: UTF-8)"),
+    ("--comment", "CHAR", one_character, "skip lines starting with this character, e.g. '#', and text after it"),
+    ("--skiprows", "N", whole_number(0), "skip this many lines at the start of the file, before the header"),
+)
+
+
+def add_read_options(parser: argparse.ArgumentParser, default: str) -> None:
+    """Add :data:`READ_OPTIONS` to ``parser``; ``default`` says what leaving them out means."""
+    group = parser.add_argument_group(
+        "reading CSV files", f"How the file writes its numbers and where its table starts ({default})."
+    )
+    for flag, metavar, kind, text in READ_OPTIONS:
+        group.add_argument(flag, metavar=metavar, type=kind, default=None, help=text)
+
+
+def read_options(args: argparse.Namespace, stored: dict | None = None) -> dict:
+    """The reading options given on the command line (with ``--sep``), over ``stored`` ones."""
+    given = dict(stored or {})
+    for flag in ("--sep", *(option[0] for option in READ_OPTIONS)):
+        value = getattr(args, flag[2:], None)
+        if value is not None:
+            given[flag[2:]] = value
+    return given
+
+
 def same_file(a: str, b: str) -> bool:
     """Whether paths ``a`` and ``b`` name one file: through symlinks, hard links, ``..`` or case."""
     import os

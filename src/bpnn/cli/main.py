@@ -62,7 +62,7 @@ def _widths(text: str) -> tuple[int, ...]:
 def _hidden_activation(text: str) -> str:
     from bpnn.core.activations import ACTIVATIONS
 
-    names = sorted(set(ACTIVATIONS) - {"softmax"})
+    names = sorted(ACTIVATIONS.names(hidden=True, aliases=True))  # the registry's hidden-layer ones
     if text.lower() not in names:
         raise argparse.ArgumentTypeError(f"expected one of {', '.join(names)}; got {text!r}")
     return text.lower()

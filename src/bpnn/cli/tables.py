@@ -15,9 +15,17 @@ from typing import Any
 
 import numpy as np
 
-from bpnn.cli.argtypes import add_command, non_negative_int, positive_float, positive_int, refuse_overwriting_inputs
-from bpnn.io.container import atomic_write
-from bpnn.io.csvdata import DataError, write_csv
+from bpnn.cli.argtypes import (
+    add_command,
+    add_read_options,
+    non_negative_int,
+    positive_float,
+    positive_int,
+    read_options,
+    refuse_overwriting_inputs,
+)
+from bpnn.io.container import atomic_write, writes_in_place
+from bpnn.io.csvdata import DataError, Table, write_csv
 from bpnn.io.frames import read_frame
 
 __all__ = ["add_table_commands"]
@@ -101,8 +109,8 @@ def add_table_commands(subparsers) -> None:
     train.add_argument(
         "--solver",
         default=None,
-        help="lm, br, adam, sgd, lbfgs, rprop, ... (default: lm for regression, adam for "
-        "classification and with --chunksize)",
+        help="br, lm, adam, sgd, lbfgs, rprop, ... (default: br for regression, adam for "
+        "classification, with --chunksize and for networks of more than 2000 weights)",
     )
     train.add_argument(
         "--scale",
@@ -144,6 +152,7 @@ def add_table_commands(subparsers) -> None:
     )
     train.add_argument("--dropna", action="store_true", help="drop rows with missing cells instead of failing")
     train.add_argument("--sep", type=_separator, default=None, help="field separator (default: ','; tab for .tsv)")
+    add_read_options(train, "stored in the model, so predict reads the same way")
     _add_frame_options(train)
     train.add_argument(
         "--chunksize",
@@ -159,11 +168,21 @@ def add_table_commands(subparsers) -> None:
     predict = add_command(subparsers, "predict")
     predict.add_argument("model", help="model file from 'bpnn train'")
     predict.add_argument("data", help="table with a header line: .csv, .tsv, .xlsx or .parquet")
-    predict.add_argument("-o", "--out", default=None, help="write predictions to this CSV file (default: stdout)")
+    predict.add_argument(
+        "-o",
+        "--out",
+        default=None,
+        help="write predictions to this CSV file; '-' or leaving it out: standard output (a FIFO or device is "
+        "written in place, a symbolic link's target is replaced)",
+    )
     predict.add_argument("--proba", action="store_true", help="add one probability column per class")
     predict.add_argument(
-        "--sep", type=_separator, default=None, help="field separator of the input (default: ','; tab for .tsv)"
+        "--sep",
+        type=_separator,
+        default=None,
+        help="field separator of the input (default: as the model's training data; ','; tab for .tsv)",
     )
+    add_read_options(predict, "default: as the model's training data")
     _add_predict_options(predict)
     predict.set_defaults(run=_guarded(_predict))
 
@@ -215,17 +234,32 @@ def _train(args) -> int:
     )
     refuse_overwriting_inputs(args.out, "--out", {"the data file": args.data})
     _check_writable(args.out)
+    given = read_options(args)
     if args.chunksize:
+        from bpnn.io.csvdata import ReadOptions
         from bpnn.tables.chunked import train_csv_chunks
 
         _check_chunked(args)
         sep = ("\t" if args.data.lower().endswith(".tsv") else ",") if args.sep is None else args.sep
-        run = train_csv_chunks(args.data, args.target, args.chunksize, sep=sep, dropna=args.dropna, **options)
+        written = ReadOptions(**{**given, "sep": sep})
+        run = train_csv_chunks(
+            args.data,
+            args.target,
+            args.chunksize,
+            sep=sep,
+            dropna=args.dropna,
+            read=written,
+            cache_dir=os.path.dirname(os.path.abspath(args.out)),
+            **options,
+        )
         n_dropped = None
     else:
-        table = read_frame(args.data, sep=args.sep, sheet=args.sheet)
+        table = read_frame(args.data, sheet=args.sheet, **given)
         run = tables.train_table(table, args.target, **options, **_frame_options(args))
         n_dropped = run.model.settings.get("dropped_rows")
+    if given:
+        # how the file writes its numbers: bpnn predict reads its tables the same way by default
+        run.model.settings["read"] = given
     run.model.save(args.out)
     written = tables.save_plots(run, args.plots) if args.plots else []
     if not args.quiet:
@@ -255,19 +289,27 @@ def _report(run, args, n_dropped) -> str:
     lines = [f"{args.data}: {s['rows']} rows, {len(model.feature_names)} features -> {', '.join(model.target_names)}"]
     if n_dropped:
         lines.append(f"  dropped {n_dropped} rows with missing cells (--dropna)")
+    if run.schema is not None:
+        lines += _schema_lines(run.schema.lines())
     lines.append(f"task     {model.task} ({run.reason})")
     lines.append("split    " + ", ".join(f"{k} {run.split_rows[k]}" for k in SPLITS) + f" (seed {s['seed']})")
     lines.append(
         f"network  {'-'.join(map(str, sizes))}, {s['activation']} hidden, solver {s['solver']}, "
         f"loss {net.loss_fn.name}, scaling {s['scale']}"
     )
-    best = f"; kept epoch {run.best_epoch}" if run.best_epoch else ""
+    best = f"; kept epoch {run.best_epoch}" if run.best_epoch and "refitted" not in run.stop else ""
     lines.append(f"trained  {s['epochs_run']} epochs: {run.stop}{best}")
     for note in run.notes:
-        lines.append(f"note     {note}")
+        warning = note.startswith("warning: ")
+        lines.append(f"warning  {note[len('warning: ') :]}" if warning else f"note     {note}")
     lines.append("")
     lines += _metrics_table(model)
     return "\n".join(lines)
+
+
+def _schema_lines(lines: list[str]) -> list[str]:
+    """The schema under the heading ``columns``, as in the report and ``bpnn info``."""
+    return [("columns  " if i == 0 else "         ") + line for i, line in enumerate(lines)]
 
 
 def _fmt(value: Any, r2: bool = False) -> str:
@@ -324,11 +366,12 @@ def _load_model(path: str):
 
 
 def _predict(args) -> int:
-    refuse_overwriting_inputs(args.out, "--out", {"the model file": args.model, "the data file": args.data})
+    out = None if args.out == "-" else args.out
+    refuse_overwriting_inputs(out, "--out", {"the model file": args.model, "the data file": args.data})
     model = _load_model(args.model)
     if args.proba and model.task != "classification":
         raise ValueError("--proba is for classification models; this model does regression")
-    table = read_frame(args.data, sep=args.sep, sheet=args.sheet)
+    table = _read_for_model(model, args)
     keep = _check_predict_columns(model, table, args)
     if model.task == "regression":
         columns, values = list(model.target_names), model.predict(table, unknown=args.unknown)
@@ -348,9 +391,14 @@ def _predict(args) -> int:
         # a kept target column (to compare with) keeps its name; the prediction is then "<name>_predicted"
         columns = keep + [f"{c}_predicted" if c in keep else c for c in columns]
         values = np.column_stack([_kept_cells(table, keep), values]) if len(values) else values
-    if args.out:
+    if args.out and args.out != "-":
+        in_place = writes_in_place(args.out)
         write_csv(args.out, columns, values)
-        print(f"wrote {args.out}: {len(values)} rows, column{'s' if len(columns) > 1 else ''} {', '.join(columns)}")
+        # a FIFO or /dev/stdout may be where the predictions go: the message goes to stderr then
+        print(
+            f"wrote {args.out}: {len(values)} rows, column{'s' if len(columns) > 1 else ''} {', '.join(columns)}",
+            file=sys.stderr if in_place else sys.stdout,
+        )
     else:
         _write_stdout(columns, values)
     return 0
@@ -385,6 +433,10 @@ def _info(args) -> int:
         _check_plot_target(args.plot, args.model)
     if isinstance(obj, Model):
         print(obj.describe())
+        if obj.schema is not None:
+            from bpnn.tables.schema import Schema
+
+            print("\n".join(_schema_lines(Schema.from_config(obj.schema).lines())))
         if obj.metrics:
             print()
             print("\n".join(_metrics_table(obj)))
@@ -450,6 +502,7 @@ def _add_frame_options(train: argparse.ArgumentParser) -> None:
         help="what a category unseen in training does at predict time: error, or ignore "
         "(all one-hot columns 0, ordinal -1) (default: error)",
     )
+    _add_schema_options(train)
 
 
 def _add_predict_options(predict: argparse.ArgumentParser) -> None:
@@ -467,23 +520,85 @@ def _add_predict_options(predict: argparse.ArgumentParser) -> None:
         metavar="COL",
         help="copy this column (e.g. an id) into the predictions, before them (repeatable)",
     )
+    predict.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="COL",
+        help="a column the model does not use, left out without a note (repeatable; other such columns "
+        "are left out with a note)",
+    )
+
+
+def _max_categories() -> int:
+    from bpnn.tables.schema import MAX_CATEGORIES
+
+    return MAX_CATEGORIES
+
+
+def _add_schema_options(train: argparse.ArgumentParser) -> None:
+    limit = _max_categories()
+
+    train.add_argument(
+        "--max-categories",
+        type=_positive_int,
+        default=limit,
+        metavar="N",
+        help="a text column with more distinct values keeps its N-1 most frequent categories and one "
+        f"'infrequent' input for the rest (default: {limit})",
+    )
+    train.add_argument(
+        "--min-frequency",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="a category seen in fewer than N training rows counts as 'infrequent' (default: 1)",
+    )
+    train.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="COL=ROLE",
+        help="override the role bpnn decides for a column: number, category, text, date, identifier "
+        "or ignored (repeatable)",
+    )
+    train.add_argument(
+        "--refit",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="after early stopping, train again for the chosen epochs on train + validation rows "
+        "(default: for classification, not for regression)",
+    )
 
 
 def _frame_options(args) -> dict:
     from bpnn.io.encoding import parse_ordinal
+    from bpnn.tables.schema import parse_roles
 
     return dict(
         impute=args.impute,
         ordinal=parse_ordinal(args.ordinal),
         unknown=args.unknown,
         dropna=args.dropna,
+        roles=parse_roles(args.role),
+        refit=args.refit,
+        max_categories=args.max_categories,
+        min_frequency=args.min_frequency,
     )
 
 
 def _check_chunked(args) -> None:
     used = [
         flag
-        for flag, value in (("--impute", args.impute), ("--ordinal", args.ordinal), ("--sheet", args.sheet))
+        for flag, value in (
+            ("--impute", args.impute),
+            ("--ordinal", args.ordinal),
+            ("--sheet", args.sheet),
+            ("--role", args.role),
+            ("--min-frequency", args.min_frequency > 1),
+            ("--refit", args.refit),
+            ("--max-categories", args.max_categories != _max_categories()),
+        )
         if value
     ]
     if used or args.unknown != "error":
@@ -492,27 +607,47 @@ def _check_chunked(args) -> None:
         )
 
 
-def _check_predict_columns(model, table, args) -> list[str]:
-    """The --keep columns; a DataError when the table lacks a feature or has a column the model does not know."""
+def _read_for_model(model, args):
+    """The table to predict, read the way the model's training data was (unless the options
+    say otherwise) and only in the columns the model and ``--keep`` use: the features are
+    selected by name, so a column the model does not know cannot fail to read."""
+    from bpnn.io.frames import FORMATS
+
+    fmt = FORMATS.get(os.path.splitext(args.data)[1].lower(), ("csv",))[0]
+    stored = model.settings.get("read") if fmt in ("csv", "tsv") else None
     keep = list(dict.fromkeys(args.keep))
+    clash = sorted(set(args.ignore) & set(model.feature_names))
+    if clash:
+        raise ValueError(f"--ignore {', '.join(map(repr, clash))}: the model needs these feature columns")
+    clash = sorted(set(args.ignore) & set(keep))
+    if clash:
+        raise ValueError(f"columns {clash} are both --keep and --ignore")
+    table = read_frame(
+        args.data, sheet=args.sheet, columns=[*model.feature_names, *keep], **read_options(args, stored or {})
+    )
     if keep:
-        table.check_columns(keep)
-    allowed = set(model.target_names) | set(model.settings.get("ignore", [])) | set(keep)
+        Table(table.columns + table.skipped, np.empty((0, len(table.columns) + len(table.skipped)))).select(keep)
+    known = set(model.target_names) | set(model.settings.get("ignore") or []) | set(args.ignore)
+    known |= set(model.schema_columns) - set(model.feature_names)  # columns the schema dropped (identifiers, constants)
+    extra = [c for c in table.skipped if c not in known]
+    if extra:
+        shown = ", ".join(map(repr, extra[:5])) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+        print(
+            f"note: {args.data}: column{'s' if len(extra) > 1 else ''} {shown} not used by the model, left out "
+            "(copy a column to the output with --keep)",
+            file=sys.stderr,
+        )
+    return table
+
+
+def _check_predict_columns(model, table, args) -> list[str]:
+    """The --keep columns; a DataError when the table lacks a feature."""
+    keep = list(dict.fromkeys(args.keep))
     missing = [c for c in model.feature_names if c not in table.columns]
-    extra = [c for c in table.columns if c not in model.feature_names and c not in allowed]
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append(
-                f"lacks the model's feature column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}"
-            )
-        if extra:
-            parts.append(
-                f"has column{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))} "
-                "that the model was not trained on (copy it to the output with --keep)"
-            )
+    if missing:
         raise DataError(
-            f"{args.data} {' and '.join(parts)} (the model expects {', '.join(map(repr, model.feature_names))})"
+            f"{args.data} lacks the model's feature column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(map(repr, missing))} (the model expects {', '.join(map(repr, model.feature_names))})"
         )
     if model.encoder is None:
         # A model from before encoders, or from numbers only: every feature cell must be a number.

@@ -11,12 +11,17 @@ from __future__ import annotations
 import numpy as np
 
 from bpnn.core.checks import lookup
+from bpnn.core.registry import Registry
 
 
 def _fans(shape) -> tuple[int, int]:
     if len(shape) == 2:
         return shape[0], shape[1]
     return shape[0], shape[0]
+
+
+#: Every initializer by name, each registered below its class (no capabilities yet).
+INITIALIZERS = Registry("initializer", {})
 
 
 class Initializer:
@@ -30,6 +35,7 @@ class Initializer:
         return f"{type(self).__name__}({args})"
 
 
+@INITIALIZERS.register("constant")
 class Constant(Initializer):
     """Every entry equal to ``value`` (seed 002 starts from all weights = 1.0)."""
 
@@ -40,16 +46,19 @@ class Constant(Initializer):
         return np.full(shape, self.value, dtype=dtype)
 
 
+@INITIALIZERS.register("zeros")
 class Zeros(Constant):
     def __init__(self):
         super().__init__(0.0)
 
 
+@INITIALIZERS.register("ones")
 class Ones(Constant):
     def __init__(self):
         super().__init__(1.0)
 
 
+@INITIALIZERS.register("normal")
 class Normal(Initializer):
     """Normal entries with mean 0 and standard deviation ``std``.
 
@@ -67,6 +76,7 @@ class Normal(Initializer):
         return (rng.standard_normal(shape) * std).astype(dtype, copy=False)
 
 
+@INITIALIZERS.register("uniform")
 class Uniform(Initializer):
     """Uniform entries in ``[low, high)`` (seed 004's biases: ``[0, 0.1)``)."""
 
@@ -79,6 +89,7 @@ class Uniform(Initializer):
         return rng.uniform(self.low, self.high, size=shape).astype(dtype, copy=False)
 
 
+@INITIALIZERS.register("xavier", aliases=("glorot", "glorot_uniform"))
 class GlorotUniform(Initializer):
     """Glorot & Bengio (2010): uniform in ``±sqrt(6 / (n_in + n_out))``; suits sigmoid and tanh."""
 
@@ -88,6 +99,7 @@ class GlorotUniform(Initializer):
         return rng.uniform(-limit, limit, size=shape).astype(dtype, copy=False)
 
 
+@INITIALIZERS.register("xavier_normal", aliases=("glorot_normal",))
 class GlorotNormal(Initializer):
     """Glorot & Bengio (2010), normal form: std ``sqrt(2 / (n_in + n_out))``."""
 
@@ -96,6 +108,7 @@ class GlorotNormal(Initializer):
         return (rng.standard_normal(shape) * np.sqrt(2.0 / (fan_in + fan_out))).astype(dtype, copy=False)
 
 
+@INITIALIZERS.register("he", aliases=("he_normal",))
 class HeNormal(Initializer):
     """He et al. (2015): normal with std ``sqrt(2 / n_in)``; suits ReLU."""
 
@@ -103,29 +116,13 @@ class HeNormal(Initializer):
         return (rng.standard_normal(shape) * np.sqrt(2.0 / _fans(shape)[0])).astype(dtype, copy=False)
 
 
+@INITIALIZERS.register("he_uniform")
 class HeUniform(Initializer):
     """He et al. (2015), uniform form: ``±sqrt(6 / n_in)``."""
 
     def __call__(self, shape, rng, dtype=np.float64):
         limit = np.sqrt(6.0 / _fans(shape)[0])
         return rng.uniform(-limit, limit, size=shape).astype(dtype, copy=False)
-
-
-INITIALIZERS = {
-    "zeros": Zeros,
-    "ones": Ones,
-    "constant": Constant,
-    "normal": Normal,
-    "uniform": Uniform,
-    "xavier": GlorotUniform,
-    "glorot": GlorotUniform,
-    "glorot_uniform": GlorotUniform,
-    "xavier_normal": GlorotNormal,
-    "glorot_normal": GlorotNormal,
-    "he": HeNormal,
-    "he_normal": HeNormal,
-    "he_uniform": HeUniform,
-}
 
 
 def get_initializer(init, argument: str = "init") -> Initializer:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from bpnn.core import _native
-from bpnn.core.activations import BUILTIN, ReLU, get_activation
+from bpnn.core.activations import BUILTIN, ReLU, backward, get_activation, needs_z
 from bpnn.core.checks import check_float, check_int
 from bpnn.core.initializers import Normal, Uniform, get_initializer
 
@@ -32,8 +32,10 @@ class Dense:
     n_out : int
         Number of neurons.
     activation : str, None or activation object, default=None
-        ``"identity"`` (same as None), ``"sigmoid"``, ``"tanh"``, ``"relu"``,
-        ``"leaky_relu"``, ``"softmax"``, or a user-defined activation.
+        A name of :data:`bpnn.ACTIVATIONS` (``"identity"``, the same as None, ``"sigmoid"``,
+        ``"tanh"``, ``"relu"``, ``"gelu"``, ``"softmax"`` ...), or a user-defined activation.
+        The layer keeps what the activation's backward pass needs (its ``needs``): the
+        output, or also the pre-activation ``z``.
     weights : array of shape (n_in, n_out), optional
         Explicit initial weights; they win over ``init``.
     bias : array of shape (n_out,), False or None, optional
@@ -90,6 +92,7 @@ class Dense:
         self.grad_bias: Any = None
         self._input: Any = None
         self._output: Any = None
+        self._z: Any = None  # the pre-activation, kept only for an activation that needs it
         self._buffers: dict = {}  # batch size -> arrays reused by training steps
         self._scratch: Any = None  # the buffers of the current training step, None outside training
 
@@ -147,23 +150,37 @@ class Dense:
             # dense array gives a dense array, and the data are never densified
             z = np.asarray(X @ self.weights)
         act = self.activation
-        if type(act) is ReLU and self.bias is not None and _native.bias_relu(z, self.bias):
+        if needs_z(act):
+            # the backward pass needs z: the output goes to an array of its own
+            if self.bias is not None:
+                z += self.bias
+            out = None if scratch is None else self._z_output(scratch)
+            a = act.forward(z, out=out) if type(act) in BUILTIN else act.forward(z)
+            self._z = z
+        elif type(act) is ReLU and self.bias is not None and _native.bias_relu(z, self.bias):
             a = z  # the two lines below in one pass of the optional C kernel, to the same numbers
+            self._z = None
         else:
             if self.bias is not None:
                 z += self.bias
             # a built-in activation writes a over z; a user-defined one need not take out=
             a = act.forward(z, out=z) if type(act) in BUILTIN else act.forward(z)
+            self._z = None
         self._input, self._output = X, a
         return a
+
+    @staticmethod
+    def _z_output(scratch: dict) -> np.ndarray:
+        """The training buffer the output goes to when ``z`` is kept in the usual one."""
+        if scratch.get("a2") is None:
+            scratch["a2"] = np.empty_like(scratch["a"])
+        return scratch["a2"]
 
     def backward(self, grad_output: np.ndarray, need_input_grad: bool = True):
         """Given dL/da (n_samples, n_out), store dL/dW, dL/db and return dL/dX."""
         act, scratch = self.activation, self._scratch
-        if scratch is not None and type(act) in BUILTIN:
-            delta = act.backward(self._output, grad_output, out=scratch["delta"])
-        else:
-            delta = act.backward(self._output, grad_output)
+        out = scratch["delta"] if scratch is not None and type(act) in BUILTIN else None
+        delta = backward(act, self._output, grad_output, self._z, out=out)
         return self.backward_delta(delta, need_input_grad)
 
     def backward_delta(self, delta: np.ndarray, need_input_grad: bool = True):
@@ -207,10 +224,11 @@ class Dense:
     def __getstate__(self) -> dict:
         # the reusable buffers hold no state and are rebuilt on demand: a pickle or a
         # copy of the layer goes without them
-        return {**self.__dict__, "_buffers": {}, "_scratch": None}
+        return {**self.__dict__, "_buffers": {}, "_scratch": None, "_z": None}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update({"_buffers": {}, "_scratch": None, **state})  # also for pickles made before buffers
+        # also for pickles made before buffers (and before z was kept)
+        self.__dict__.update({"_buffers": {}, "_scratch": None, "_z": None, **state})
 
     def _training_buffers(self, rows: int) -> dict:
         """The arrays a training step on ``rows`` samples writes its results into, made
@@ -239,6 +257,12 @@ class Dense:
     def output(self) -> np.ndarray | None:
         """The activation computed by the last ``forward``."""
         return self._output
+
+    @property
+    def pre_activation(self) -> np.ndarray | None:
+        """The ``z = X @ W + b`` of the last ``forward``, kept only when the activation's
+        backward pass needs it (``"z"`` in its ``needs``); None otherwise."""
+        return self._z
 
     def __repr__(self) -> str:
         act = getattr(self.activation, "name", type(self.activation).__name__)

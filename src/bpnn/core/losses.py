@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from bpnn.core.checks import check_float, lookup, with_methods
+from bpnn.core.registry import Registry
 
 
 def _sample_scale(m: int, sample_weight, dtype) -> np.ndarray | float:
@@ -37,6 +38,11 @@ def _mean(per_sample: np.ndarray, sample_weight):
         return np.add.reduce(per_sample) / per_sample.shape[0]
     w = np.asarray(sample_weight, dtype=per_sample.dtype)
     return w @ per_sample / w.sum()
+
+
+#: Every loss by name (its own, ``cls.name``, the one model files store, and its other spellings);
+#: each is registered below its class. Losses declare no capabilities yet.
+LOSSES = Registry("loss", {})
 
 
 class Loss:
@@ -62,6 +68,7 @@ class Loss:
         return f"{type(self).__name__}()"
 
 
+@LOSSES.register("mse", aliases=("mean_squared_error",))
 class MeanSquaredError(Loss):
     """``l = 1/2 * sum_k (y_k - yhat_k)**2``;  ``dL/dyhat = (yhat - y) / m``.
 
@@ -84,6 +91,7 @@ class MeanSquaredError(Loss):
         return None
 
 
+@LOSSES.register("binary_crossentropy", aliases=("bce",))
 class BinaryCrossEntropy(Loss):
     """``l = -sum_k [y_k log p_k + (1 - y_k) log(1 - p_k)]`` for outputs ``p`` in (0, 1).
 
@@ -114,6 +122,7 @@ class BinaryCrossEntropy(Loss):
         return None
 
 
+@LOSSES.register("categorical_crossentropy", aliases=("cce",))
 class CategoricalCrossEntropy(Loss):
     """``l = -sum_k y_k log p_k`` for probability rows ``p`` (softmax output).
 
@@ -145,6 +154,7 @@ class CategoricalCrossEntropy(Loss):
         return None
 
 
+@LOSSES.register("mae", aliases=("mean_absolute_error",))
 class MeanAbsoluteError(Loss):
     """``l = sum_k |yhat_k - y_k|``;  ``dL/dyhat = sign(yhat - y) / m`` (0 where they are equal).
 
@@ -161,6 +171,7 @@ class MeanAbsoluteError(Loss):
         return np.sign(y_pred - y_true) * _sample_scale(len(y_true), sample_weight, y_pred.dtype)
 
 
+@LOSSES.register("huber")
 class Huber(Loss):
     """Quadratic for small errors, linear for large ones: with ``r = yhat - y``,
 
@@ -197,6 +208,7 @@ class Huber(Loss):
         return f"Huber(delta={self.delta})"
 
 
+@LOSSES.register("poisson")
 class PoissonDeviance(Loss):
     """Half the Poisson deviance, for counts or rates ``y >= 0`` and predicted rates ``mu > 0``:
 
@@ -225,14 +237,6 @@ class PoissonDeviance(Loss):
         if activation_name == "exp":
             return (y_pred - y_true) * _sample_scale(len(y_true), sample_weight, y_pred.dtype)
         return None
-
-
-# Each loss by its own name (``cls.name``, the one model files store) and by its other spellings.
-_ALIASES = {"mean_squared_error": "mse", "bce": "binary_crossentropy", "cce": "categorical_crossentropy",
-            "mean_absolute_error": "mae"}  # fmt: skip
-_BY_NAME = {cls.name: cls for cls in (MeanSquaredError, BinaryCrossEntropy, CategoricalCrossEntropy,
-                                       MeanAbsoluteError, Huber, PoissonDeviance)}  # fmt: skip
-LOSSES = {**_BY_NAME, **{alias: _BY_NAME[name] for alias, name in _ALIASES.items()}}
 
 
 def get_loss(loss) -> Loss:

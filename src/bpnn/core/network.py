@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from bpnn.core.activations import Exp, Identity, Sigmoid, Softmax
@@ -30,6 +32,18 @@ def register_method(name: str, function) -> None:
     if name not in ("fit", "explain", "save"):
         raise ValueError(f"register_method: name must be 'fit', 'explain' or 'save'; got {name!r}.")
     _METHODS[name] = function
+    if name == "fit":
+        _present_as(Network.fit, function)
+
+
+def _present_as(method, function) -> None:
+    """Give ``method`` (which passes its keywords on to ``function``) the signature and
+    documentation of ``function``, whose first parameter is the network: one list of
+    options, documented once, shown by ``help`` and by editors."""
+    signature = inspect.signature(function)
+    first, *rest = signature.parameters.values()
+    method.__signature__ = signature.replace(parameters=[first.replace(name="self"), *rest])
+    method.__doc__ = function.__doc__
 
 
 def _method(name: str):
@@ -255,102 +269,21 @@ class Network:
         grads = iter(self.grads)
         return [(next(grads), next(grads) if layer.bias is not None else None) for layer in self._dense_layers()]
 
-    def fit(
-        self,
-        X,
-        y,
-        *,
-        epochs: int = 100,
-        learning_rate: float | None = None,
-        batch_size: int | None = None,
-        shuffle: bool = True,
-        seed=None,
-        optimizer="sgd",
-        validation_data=None,
-        validation_split=None,
-        metrics=None,
-        callbacks=None,
-        sample_weight=None,
-        verbose: int = 0,
-        resume_from=None,
-        fast: bool | None = None,
-    ):
-        """Train by backpropagation and the given optimizer.
+    def fit(self, X, y, **options):
+        """Train by backpropagation; returns a ``History``.
 
-        Parameters
-        ----------
-        X : array or SciPy sparse matrix of shape (n_samples, n_inputs)
-            A sparse ``X`` (any SciPy format, taken as CSR) is never densified: the first
-            layer multiplies it by its own sparse products, and batches are CSR matrices of
-            their rows (``lm`` and ``br`` excepted: they need a dense copy).
-        y : array of shape (n_samples, n_outputs)
-            Targets (one-hot rows for several classes); 1-D is accepted for one output.
-        epochs : int, default=100
-            Passes over the data.
-        learning_rate : float, optional
-            Step size of the optimizer named by ``optimizer`` (default: the optimizer's own, 0.01 for sgd).
-        batch_size : int or None, default=None
-            None: full batch (one update per epoch, seeds 000-003); 1: one update per sample
-            (seed 004); k: mini-batches of k.
-        shuffle : bool, default=True
-            Reorder the samples every epoch (seeded by ``seed``) when using batches.
-        seed : int or None, default=None
-            Seed of the shuffling and of anything else random during training.
-        optimizer : str or Optimizer, default="sgd"
-            A name (``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"rmsprop"``, ``"adam"``, ``"adamw"``,
-            ``"adagrad"``, and the whole-batch ``"rprop"``, ``"lbfgs"``, ``"lm"``, ``"br"``) or an
-            optimizer object such as ``bpnn.Adam(learning_rate=0.01)``.
-        validation_data : (X_val, y_val), optional
-            Evaluated after every epoch: ``val_loss`` and ``val_<metric>``.
-        validation_split : float in (0, 1), optional
-            Hold out this fraction of ``(X, y)`` as validation data instead: shuffled and
-            seeded by ``seed``, stratified for classification targets (a 0/1 column or one-hot rows).
-        metrics : list of str or callables, optional
-            For example ``["accuracy"]``; evaluated on the whole training set after every epoch.
-        callbacks : list of Callback, optional
-        sample_weight : array of shape (n_samples,), optional
-            Per-sample weights; the loss becomes a weighted mean.
-        verbose : int, default=0
-            Print a line every ``verbose`` epochs (0: silent).
-        resume_from : str or path, optional
-            A checkpoint written by :class:`bpnn.ModelCheckpoint` during an earlier call of
-            ``fit`` with the same arguments: training continues from it and ends as that call
-            would have ended, bit for bit (``epochs`` counts the epochs of the whole call).
-        fast : bool or None, default=None
-            Whether to run the epochs in the compiled loop of :mod:`bpnn.training._fast` (needs numba;
-            small Dense layers and batches, built-in activations and losses, SGD with or
-            without momentum or Adam, with or without the L2 penalty). None: whenever it
-            applies; False: never (the NumPy path);
-            True: always, or a ValueError saying why it cannot. Both paths give the same
-            numbers up to rounding.
-
-        Returns
-        -------
-        History
-            ``history["loss"]`` per epoch, and validation/metric entries when asked. Ctrl-C
-            during ``fit`` stops after the current batch and returns normally with
-            ``history.interrupted = True`` (a half-done epoch is not logged).
+        The options (``epochs``, ``learning_rate``, ``batch_size``, ``optimizer``, ``callbacks``,
+        ``verbose``, ``fast`` ...) and their documentation are those of
+        :func:`bpnn.training.train`, the training loop above the core, which this calls;
+        ``help(Network.fit)`` shows them once ``bpnn`` is imported.
         """
         self._check_built()
-        return _method("fit")(
-            self,
-            X,
-            y,
-            epochs=epochs,
-            learning_rate=learning_rate,
-            batch_size=batch_size,
-            shuffle=shuffle,
-            seed=seed,
-            optimizer=optimizer,
-            validation_data=validation_data,
-            validation_split=validation_split,
-            metrics=metrics,
-            callbacks=callbacks,
-            sample_weight=sample_weight,
-            verbose=verbose,
-            resume_from=resume_from,
-            fast=fast,
-        )
+        accepted = inspect.signature(Network.fit).parameters
+        for key in options:
+            if key not in accepted or key in ("self", "X", "y"):
+                takes = ", ".join(name for name in accepted if name not in ("self", "X", "y", "options"))
+                raise TypeError(f"Network.fit() got an unexpected keyword argument {key!r}; it takes {takes}.")
+        return _method("fit")(self, X, y, **options)
 
     def explain(self, X, y, learning_rate: float = 0.5):
         """One gradient-descent step on ``(X, y)`` with every intermediate number kept.

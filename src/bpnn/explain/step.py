@@ -35,7 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bpnn.core.activations import Activation, Softmax
+from bpnn.core.activations import Activation, Softmax, backward
+from bpnn.core.activations import derivative as elementwise_derivative
 from bpnn.core.checks import check_float
 from bpnn.core.network import _FUSABLE  # the pairs for which the engine fuses the output delta
 from bpnn.training.optimizers import GradientDescent
@@ -154,6 +155,12 @@ class TrainingStep:
         """``(dL/dW, dL/db)`` per layer, as :meth:`bpnn.Network.backward` returns them."""
         return [(layer.grad_weights, layer.grad_bias) for layer in self.layers]
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows the step as ``bpnn explain --format markdown`` writes it (LaTeX formulas)."""
+        from bpnn.explain.render import render
+
+        return render(self, format="markdown")
+
     def to_dict(self) -> dict:
         """The record as plain Python lists and numbers (for JSON)."""
 
@@ -261,14 +268,14 @@ def explain_step(net, X, y, learning_rate: float = 0.5) -> TrainingStep:
     fused_delta = None
     if type(last_act) in _FUSABLE and hasattr(loss_fn, "fused_delta"):
         fused_delta = loss_fn.fused_delta(y, out, last_act.name)
-    deltas[-1] = fused_delta if fused_delta is not None else last_act.backward(out, grad_a[-1])
+    deltas[-1] = fused_delta if fused_delta is not None else backward(last_act, out, grad_a[-1], zs[-1])
     grads = []
     for i in range(L - 1, -1, -1):
         below = layers[i].backward_delta(deltas[i], need_input_grad=i > 0)
         grads.append((layers[i].grad_weights, layers[i].grad_bias))
         if i > 0:
             grad_a[i - 1] = below
-            deltas[i - 1] = layers[i - 1].activation.backward(acts[i - 1], below)
+            deltas[i - 1] = backward(layers[i - 1].activation, acts[i - 1], below, zs[i - 1])
     grads.reverse()
     if net.alpha:
         # the L2 penalty alpha/(2m) * sum ||W||^2 adds alpha/m * W to each dL/dW, as in Network.grads
@@ -297,7 +304,7 @@ def explain_step(net, X, y, learning_rate: float = 0.5) -> TrainingStep:
     for i, layer in enumerate(layers):
         act = layer.activation
         elementwise = isinstance(act, Activation) and not isinstance(act, Softmax)
-        derivative = act.derivative(acts[i]) if elementwise else None
+        derivative = elementwise_derivative(act, acts[i], zs[i]) if elementwise else None
         steps.append(
             LayerStep(
                 index=i + 1,

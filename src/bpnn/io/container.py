@@ -42,6 +42,7 @@ import os
 import re
 import secrets
 import socket
+import stat
 import sys
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -258,6 +259,12 @@ def atomic_write(path: PathLike, mode: str = "wb", **open_kwargs: Any) -> Iterat
     ``path``; if the block raises, it is deleted and ``path`` is untouched.
     Leftovers of killed writers are handled as described in the module docstring.
 
+    Two kinds of path are not replaced that way. A symbolic link stays a link: the
+    file it points to is replaced (atomically, in that file's folder). A path that
+    exists and is not a regular file (a FIFO, a device such as ``/dev/null``, the
+    terminal, ``/dev/stdout``) cannot be renamed over and is written in place, as
+    a plain ``open`` would.
+
     Parameters
     ----------
     path : str or path-like
@@ -273,10 +280,19 @@ def atomic_write(path: PathLike, mode: str = "wb", **open_kwargs: Any) -> Iterat
     """
     if mode not in ("w", "wb"):
         raise ValueError(f"mode must be 'w' or 'wb', got {mode!r}")
-    target = os.path.abspath(os.fspath(path))
-    directory, base = os.path.split(target)
-    if not base:
+    if writes_in_place(path):
+        try:
+            f = open(os.fspath(path), mode, **open_kwargs)
+        except OSError as exc:
+            raise _write_error(path, exc) from exc
+        with f:
+            yield f
+        return
+    # a symlink's target is replaced, never the link itself
+    if not os.path.basename(os.fspath(path)):
         raise ValueError(f"path must name a file, got {os.fspath(path)!r}")
+    target = os.path.realpath(os.fspath(path))
+    directory, base = os.path.split(target)
     _remove_stale_temps(directory, base)
     prefix = f"{_temp_prefix(base)}{os.getpid()}."
     while True:
@@ -304,6 +320,17 @@ def atomic_write(path: PathLike, mode: str = "wb", **open_kwargs: Any) -> Iterat
             os.unlink(temp)
         raise
     _fsync_directory(directory)
+
+
+def writes_in_place(path: PathLike) -> bool:
+    """Whether :func:`atomic_write` writes ``path`` in place: it exists (through any links)
+    and is not a regular file, or it leads into ``/proc`` (``/dev/stdout`` -> ``/proc/self/fd/1``)."""
+    name = os.fspath(path)
+    try:
+        info = os.stat(name)
+    except OSError:
+        return False
+    return not stat.S_ISREG(info.st_mode) or os.path.realpath(name).startswith("/proc/")
 
 
 # --------------------------------------------------------------------------- #

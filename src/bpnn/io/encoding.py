@@ -11,13 +11,25 @@ and the ONNX graph (:mod:`bpnn.io.onnx`). Per column, in the model's feature ord
   ``column=category``; a missing value becomes the category ``fill``; a category
   not seen in training is an error naming the column and the value, or, with
   ``unknown="ignore"``, all zeros;
+  With ``"infrequent": true``, one more column, ``column=(infrequent)``, is 1 for every
+  other category (the rare ones of the training rows, and any category unseen in
+  training), as scikit-learn's ``OneHotEncoder(max_categories=, min_frequency=)`` does;
 * ``"ordinal"``: the index of the value in ``categories`` (0, 1, ...); an unseen
-  category is an error, or ``-1`` with ``unknown="ignore"``.
+  category is an error, or ``-1`` with ``unknown="ignore"``;
+* ``"date"``: the calendar ``parts`` (``year``, ``month``, ``day``, ``weekday``,
+  ``hour``) of a date written in ``format`` (:mod:`bpnn.io.dates`), one input per part
+  named ``column.part``; a cell written otherwise is an error; ``fill`` holds one value
+  per part.
 
 ``fill`` is None when the model was trained without imputation: a missing value is
-then an error. Fill values come from the training rows only: the median, mean or most
-frequent value of a number column, the most frequent category (the first in sorted
-order among ties, as scikit-learn's ``SimpleImputer`` picks) otherwise.
+then an error. With imputation every column has one, whether or not its training rows
+had a gap. Fill values come from the training rows only: the median, mean or most
+frequent value of a number column (or calendar part), the most frequent category (the
+first in sorted order among ties, as scikit-learn's ``SimpleImputer`` picks) otherwise.
+
+Which columns are features, and which are dates or many-category text, is decided
+before the encoder is fitted, by the table schema (:mod:`bpnn.tables.schema`), and
+passed to :meth:`TableEncoder.fit` as ``roles``.
 """
 
 from __future__ import annotations
@@ -29,12 +41,17 @@ from typing import Any
 import numpy as np
 
 from bpnn.io.csvdata import DataError, _shorten
+from bpnn.io.dates import DATE_FORMATS, PARTS, calendar_parts
 
 __all__ = ["TableEncoder", "IMPUTE_STRATEGIES", "UNKNOWN_POLICIES", "parse_ordinal"]
 
 IMPUTE_STRATEGIES = ("median", "mean", "most_frequent")
 UNKNOWN_POLICIES = ("error", "ignore")
-ENCODED_KINDS = ("number", "bool", "onehot", "ordinal")
+ENCODED_KINDS = ("number", "bool", "onehot", "ordinal", "date")
+#: The name of the one-hot input that stands for every infrequent category of a column.
+INFREQUENT = "(infrequent)"
+#: what each policy does with a category not seen in training, as ``bpnn info`` says it
+UNSEEN_CATEGORY = {"error": "refused (unknown=error)", "ignore": "encoded as all zeros (unknown=ignore)"}
 
 #: The hint every "missing value" error ends with.
 MISSING_HINT = "pass --impute median, mean or most_frequent to fill missing cells, or --dropna to drop their rows"
@@ -85,8 +102,11 @@ class TableEncoder:
         impute: str | None = None,
         ordinal: Mapping[str, list[str] | None] | None = None,
         unknown: str = "error",
+        roles: Mapping[str, Mapping[str, Any]] | None = None,
+        max_categories: int | None = None,
+        min_frequency: int = 1,
     ) -> TableEncoder:
-        """Learn categories (from every row of ``frame``) and fill values (from ``train_rows`` only).
+        """Learn categories and fill values; fill values come from ``train_rows`` only.
 
         Parameters
         ----------
@@ -95,15 +115,30 @@ class TableEncoder:
         train_rows : ndarray of int
             The training split's rows.
         impute : {"median", "mean", "most_frequent"} or None
+            With a strategy, every column gets a fill value (whether or not its training
+            rows had a gap), so that a gap at predict time is always filled.
         ordinal : dict of str to list of str or None
             Text columns to code as 0, 1, ... (in the given order, or sorted).
         unknown : {"error", "ignore"}
+        roles : dict of str to dict, optional
+            Per column, the table schema's decision (:mod:`bpnn.tables.schema`): ``{"role":
+            "date", "format": ..., "parts": [...]}`` for calendar parts, ``{"role": "text"}``
+            for a text column whose rare categories fold into one ``infrequent`` input.
+            A column not named takes its kind from the frame.
+        max_categories : int or None, default=None
+            For ``"text"`` columns: at most this many one-hot inputs, the most frequent
+            categories of the training rows and one for all the others (scikit-learn's
+            ``OneHotEncoder(max_categories=)``).
+        min_frequency : int, default=1
+            A category seen in fewer training rows than this is infrequent (every text
+            column; 1: none is).
         """
         if impute is not None and impute not in IMPUTE_STRATEGIES:
             raise ValueError(f"--impute must be one of {', '.join(IMPUTE_STRATEGIES)}; got {impute!r}")
         if unknown not in UNKNOWN_POLICIES:
             raise ValueError(f"--unknown must be error or ignore; got {unknown!r}")
         ordinal = dict(ordinal or {})
+        roles = dict(roles or {})
         not_features = [c for c in ordinal if c not in features]
         if not_features:
             raise ValueError(f"--ordinal names {', '.join(map(repr, not_features))}, which is not a feature column")
@@ -113,15 +148,21 @@ class TableEncoder:
             values = frame.values[name]
             missing = frame.missing(name)
             train_present = train_rows[~missing[train_rows]]
+            role = dict(roles.get(name, {}))
             spec: dict[str, Any] = {"name": name, "categories": None, "fill": None}
-            if kind in ("number", "bool"):
+            if role.get("role") == "date":
+                spec.update(kind="date", format=role["format"], parts=list(role["parts"]))
+                if impute is not None:
+                    parts, _ = calendar_parts(values[train_present], spec["format"], spec["parts"])
+                    spec["fill"] = [_fill_number(p, impute, name) for p in parts.T]
+            elif kind in ("number", "bool"):
                 if name in ordinal:
                     raise ValueError(
                         f"--ordinal {name}: the column holds {'numbers' if kind == 'number' else 'true/false'}"
                     )
                 spec["kind"] = kind
                 numbers = values[train_present].astype(np.float64)
-                if impute is not None and missing.any():
+                if impute is not None:
                     spec["fill"] = _fill_number(numbers, impute if kind == "number" else "most_frequent", name)
             else:
                 present = values[~missing].astype(str)
@@ -136,9 +177,16 @@ class TableEncoder:
                         )
                     found = list(order)
                 spec["kind"] = "ordinal" if name in ordinal else "onehot"
+                trained = values[train_present].astype(str)
+                if spec["kind"] == "onehot" and (role.get("role") == "text" or min_frequency > 1):
+                    frequent = _frequent(trained, found, max_categories if role.get("role") == "text" else None,
+                                         min_frequency)  # fmt: skip
+                    if len(frequent) < len(found):
+                        found, spec["infrequent"] = frequent, True
                 spec["categories"] = found
-                if impute is not None and missing.any():
-                    spec["fill"] = _most_frequent_text(values[train_present].astype(str), name)
+                if impute is not None:
+                    fill = _most_frequent_text(trained, name)
+                    spec["fill"] = fill if fill in found else INFREQUENT
             columns.append(spec)
         return cls(columns, unknown=unknown, impute=impute)
 
@@ -154,6 +202,9 @@ class TableEncoder:
         for c in self.columns:
             if c["kind"] == "onehot":
                 names += [f"{c['name']}={cat}" for cat in c["categories"]]
+                names += [f"{c['name']}={INFREQUENT}"] if c.get("infrequent") else []
+            elif c["kind"] == "date":
+                names += [f"{c['name']}.{part}" for part in c["parts"]]
             else:
                 names.append(c["name"])
         return names
@@ -164,7 +215,8 @@ class TableEncoder:
 
     @property
     def text_columns(self) -> list[str]:
-        return [c["name"] for c in self.columns if c["kind"] in ("onehot", "ordinal")]
+        """The columns whose cells are text: categories and dates."""
+        return [c["name"] for c in self.columns if c["kind"] in ("onehot", "ordinal", "date")]
 
     @property
     def numeric_only(self) -> bool:
@@ -201,13 +253,16 @@ class TableEncoder:
             text = np.array(["" if _is_missing(v) else str(v).strip() for v in values], dtype=object)
             if missing is None:
                 missing = np.array([_is_missing(v) for v in values], dtype=bool)
+            if spec["kind"] == "date":
+                parts.append(self._dates(spec, text, missing, frame))
+                continue
             if missing.any():
                 if spec["fill"] is None:
                     raise DataError(self._missing_message(name, int(np.flatnonzero(missing)[0]), frame))
                 text[missing] = spec["fill"]
             index = {cat: k for k, cat in enumerate(spec["categories"])}
             codes = np.array([index.get(t, -1) for t in text], dtype=np.int64)
-            if (codes < 0).any() and unknown == "error":
+            if (codes < 0).any() and unknown == "error" and not spec.get("infrequent"):
                 i = int(np.flatnonzero(codes < 0)[0])
                 raise DataError(self._unknown_message(spec, text[i], i, frame))
             if spec["kind"] == "ordinal":
@@ -217,7 +272,25 @@ class TableEncoder:
                 known = codes >= 0
                 onehot[np.flatnonzero(known), codes[known]] = 1.0
                 parts.append(onehot)
+                if spec.get("infrequent"):  # every other category, also one unseen in training
+                    parts.append((~known).astype(np.float64)[:, None])
         return np.hstack(parts) if parts else np.empty((n, 0))
+
+    def _dates(self, spec: dict, text: np.ndarray, missing: np.ndarray, frame) -> np.ndarray:
+        cells = np.where(missing, None, text)
+        out, unreadable = calendar_parts(cells, spec["format"], spec["parts"])
+        if unreadable.any():
+            i = int(np.flatnonzero(unreadable)[0])
+            raise DataError(
+                f"{self._where(i, frame)}: column {spec['name']!r} holds {_shorten(str(text[i]))!r}, which is not "
+                f"a date written as the training rows were ({spec['format']})"
+            )
+        holes = np.isnan(out[:, 0])
+        if holes.any():
+            if spec["fill"] is None:
+                raise DataError(self._missing_message(spec["name"], int(np.flatnonzero(holes)[0]), frame))
+            out[holes] = spec["fill"]
+        return out
 
     def _numbers(self, spec: dict, values: np.ndarray, missing, frame) -> np.ndarray:
         name = spec["name"]
@@ -309,13 +382,19 @@ class TableEncoder:
             kind, cats, fill = c.get("kind"), c.get("categories"), c.get("fill")
             if kind not in ENCODED_KINDS:
                 raise ValueError(f"encoder column {c['name']!r} has unknown kind {kind!r} (written by a newer bpnn?)")
+            infrequent = c.get("infrequent", False)
+            if infrequent not in (True, False) or (infrequent and kind != "onehot"):
+                raise ValueError(f"encoder column {c['name']!r} has 'infrequent' {infrequent!r}; only a one-hot "
+                                 "column may have it, true or false")  # fmt: skip
             if kind in ("onehot", "ordinal"):
-                if not isinstance(cats, list) or not cats or not all(isinstance(x, str) for x in cats):
+                if not isinstance(cats, list) or not (cats or infrequent) or not all(isinstance(x, str) for x in cats):
                     raise ValueError(f"encoder column {c['name']!r} needs a non-empty list of text categories")
                 if len(set(cats)) != len(cats):
                     raise ValueError(f"encoder column {c['name']!r} lists a category twice")
-                if fill is not None and fill not in cats:
+                if fill is not None and fill not in cats and not (infrequent and fill == INFREQUENT):
                     raise ValueError(f"encoder column {c['name']!r} fills with {fill!r}, which is not a category")
+            elif kind == "date":
+                _check_date_spec(c)
             else:
                 if cats is not None:
                     raise ValueError(f"encoder column {c['name']!r} of kind {kind!r} cannot have categories")
@@ -327,22 +406,65 @@ class TableEncoder:
     def describe(self) -> list[str]:
         """Lines for ``bpnn info``."""
         lines = []
+        numbers = [
+            f"{c['name']} {c['fill']!r}"
+            for c in self.columns
+            if c["kind"] in ("number", "bool") and c["fill"] is not None
+        ]
+        if numbers:  # one line however many columns: every one has a fill value with --impute
+            lines.append(f"missing numbers -> {_shown(numbers, first=6)}")
         for c in self.columns:
             fill = "" if c["fill"] is None else f", missing -> {c['fill']!r}"
             if c["kind"] == "onehot":
-                lines.append(f"{c['name']}: one-hot over {', '.join(c['categories'])}{fill}")
+                shown = _shown(c["categories"]) + (f" and {INFREQUENT}" if c.get("infrequent") else "")
+                lines.append(f"{c['name']}: one-hot over {shown}{fill}")
+            elif c["kind"] == "date":
+                lines.append(f"{c['name']}: date ({c['format']}) -> {', '.join(c['parts'])}{fill}")
             elif c["kind"] == "ordinal":
                 lines.append(f"{c['name']}: ordinal {' < '.join(c['categories'])}{fill}")
-            elif fill:
-                lines.append(f"{c['name']}: {c['kind']}{fill}")
         if self.impute:
             lines.append(f"imputation {self.impute} (training rows)")
         if self.text_columns:
-            lines.append(f"unknown categories: {self.unknown}")
+            lines.append(f"a category not seen in training: {UNSEEN_CATEGORY[self.unknown]}")
         return lines
 
     def __repr__(self) -> str:
         return f"TableEncoder({self.encoded_names!r}, unknown={self.unknown!r}, impute={self.impute!r})"
+
+
+def _shown(names: list[str], first: int = 10) -> str:
+    return ", ".join(names[:first]) + (f" and {len(names) - first} more" if len(names) > first else "")
+
+
+def _frequent(trained: np.ndarray, found: list[str], max_categories: int | None, min_frequency: int) -> list[str]:
+    """The categories of ``found`` kept as inputs of their own (in ``found``'s order), as
+    scikit-learn's ``OneHotEncoder(min_frequency=, max_categories=)`` chooses them from the
+    training rows: those seen in fewer than ``min_frequency`` rows (or in none) are infrequent;
+    when the frequent ones and the infrequent input would still be more than
+    ``max_categories`` inputs, only the ``max_categories - 1`` most frequent stay (among
+    equal counts, the later in sorted order). The others share the ``infrequent`` input."""
+    uniques, counts = np.unique(trained, return_counts=True)
+    infrequent = counts < max(min_frequency, 1)
+    if max_categories is not None and max_categories < counts.size - infrequent.sum() + 1:
+        infrequent[np.argsort(counts, kind="mergesort")[: counts.size - (max_categories - 1)]] = True
+    kept = set(uniques[~infrequent].tolist())
+    return [c for c in found if c in kept]
+
+
+def _check_date_spec(c: dict) -> None:
+    parts, fill = c.get("parts"), c.get("fill")
+    if c.get("format") not in DATE_FORMATS:
+        raise ValueError(f"encoder column {c['name']!r} has date format {c.get('format')!r}, not one bpnn reads")
+    if not isinstance(parts, list) or not parts or not set(parts) <= set(PARTS) or len(set(parts)) != len(parts):
+        raise ValueError(f"encoder column {c['name']!r} needs distinct calendar parts from {PARTS}; got {parts!r}")
+    if c.get("categories") is not None:
+        raise ValueError(f"encoder column {c['name']!r} of kind 'date' cannot have categories")
+    if fill is not None and (
+        not isinstance(fill, list)
+        or len(fill) != len(parts)
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in fill)
+    ):
+        raise ValueError(f"encoder column {c['name']!r} has fill {fill!r}; expected one finite number per part")
 
 
 def _fill_number(values: np.ndarray, strategy: str, name: str) -> float:

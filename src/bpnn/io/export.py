@@ -13,30 +13,24 @@ from __future__ import annotations
 
 import numpy as np
 
+from bpnn.core.activations import ACTIVATIONS
 from bpnn.core.network import Network
 from bpnn.io.model import Model, network_to_parts
 from bpnn.io.scaling import MinMaxScaler, NoScaler, StandardScaler
 
 __all__ = ["export_python"]
 
-# The activations as written into the exported file; each matches bpnn.core.activations.
-_ACTIVATION_CODE = {
-    "identity": None,
-    "sigmoid": '''def sigmoid(z):
-    """1 / (1 + exp(-z)), computed without overflow: exp is only taken of -|z|."""
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)''',
-    "tanh": """def tanh(z):
-    return np.tanh(z)""",
-    "relu": """def relu(z):
-    return np.maximum(z, 0.0)""",
-    "leaky_relu": """def leaky_relu(z, slope):
-    return np.where(z > 0, z, slope * z)""",
-    "softmax": '''def softmax(z):
-    """exp(z) / sum(exp(z)) along each row, shifted by the row maximum so exp cannot overflow."""
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)''',
-}
+
+def _activation_call(name: str, config: dict) -> str:
+    """How the exported file applies the activation ``name`` to ``z``: ``"z"`` for the identity,
+    else a call of the NumPy function its registry entry writes out (its ``python`` capability,
+    a function of the same name), with the activation's settings as keywords."""
+    source = ACTIVATIONS.require(name, "python", "The Python export")
+    if source == "":  # nothing to write out: a = z
+        return "z"
+    function = ACTIVATIONS.canonical(name)
+    settings = "".join(f", {key}={value!r}" for key, value in config.items())
+    return f"{function}(z{settings})"
 
 
 def _literal(array: np.ndarray) -> str:
@@ -158,16 +152,9 @@ def export_python(model, source: str = "a bpnn model", module: str = "predict_mo
             layer_lines.append(f"B{n} = np.array({_literal(layer.bias)}, dtype=DTYPE)")
             line += f"\n    z += B{n}"
         layer_lines.append("")
-        if act not in _ACTIVATION_CODE:
-            raise ValueError(f"Cannot export activation {act!r}.")
-        if act == "identity":
-            call = "z"
-        elif act == "leaky_relu":
-            call = f"leaky_relu(z, {float(spec['activation_config']['slope'])!r})"
-        else:
-            call = f"{act}(z)"
-        if act != "identity" and act not in used:
-            used.append(act)
+        call = _activation_call(act, spec["activation_config"])
+        if call != "z" and ACTIVATIONS.canonical(act) not in used:
+            used.append(ACTIVATIONS.canonical(act))
         body.append(f"{line}\n    a = {call}")
 
     version = _bpnn_version()
@@ -208,7 +195,7 @@ def export_python(model, source: str = "a bpnn model", module: str = "predict_mo
         out.append(f"CLASSES = [{', '.join(_label_literal(c) for c in classes)}]")
     out += [""] + x_lines + [""] + (y_lines + [""] if y_lines else []) + layer_lines
     for act in used:
-        out += [_ACTIVATION_CODE[act], "", ""]
+        out += [ACTIVATIONS.capability(act, "python"), "", ""]
     out += [
         "def _outputs(X):",
         '    """The network\'s outputs for raw inputs X of shape (n_samples, len(FEATURES))."""',

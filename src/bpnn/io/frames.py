@@ -23,12 +23,32 @@ imputed is the caller's choice.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from bpnn.io.csvdata import MISSING_MARKERS, DataError, Table, _check_column_names, _parse_cell, _shorten
+from bpnn.io.csvdata import (
+    FAST_BLOCK_ROWS,
+    MISSING_MARKERS,
+    DataError,
+    ReadOptions,
+    Table,
+    _check_column_names,
+    _NotPlain,
+    _parse_cell,
+    _shorten,
+    check_fields,
+    count_lines,
+    hinting_comments,
+    number_hint,
+    numeric_blocks,
+    pandas_csv_options,
+    read_csv_cells,
+    read_csv_header,
+    strict_fields,
+)
 
 __all__ = ["Frame", "read_frame", "FORMATS"]
 
@@ -69,6 +89,8 @@ class Frame:
     marks : dict of str to ndarray, optional
         Per column, the text of each missing cell that was not empty (``"NA"``,
         ``"null"``, ...) and None elsewhere, so that messages show what the file holds.
+    skipped : list of str, default=[]
+        The file's columns left out by ``read_frame(columns=...)``, never typed.
     """
 
     columns: list[str]
@@ -80,6 +102,7 @@ class Frame:
     dropped: list[str] = field(default_factory=list)
     positions: np.ndarray | None = None
     marks: dict[str, np.ndarray] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.columns = list(self.columns)
@@ -144,6 +167,7 @@ class Frame:
             list(self.dropped),
             self.positions[keep],  # type: ignore[index]
             {c: m[keep] for c, m in self.marks.items()},
+            list(self.skipped),
         )
 
     def drop_rows(self, mask: np.ndarray) -> Frame:
@@ -158,7 +182,18 @@ class Frame:
 # Reading
 
 
-def read_frame(path, *, sep: str | None = None, sheet: str | int | None = None) -> Frame:
+def read_frame(
+    path,
+    *,
+    sep: str | None = None,
+    sheet: str | int | None = None,
+    columns=None,
+    decimal: str = ".",
+    thousands: str | None = None,
+    encoding: str | None = None,
+    comment: str | None = None,
+    skiprows: int = 0,
+) -> Frame:
     """Read a table file into a :class:`Frame`, choosing the reader by its extension.
 
     Parameters
@@ -169,6 +204,12 @@ def read_frame(path, *, sep: str | None = None, sheet: str | int | None = None) 
         Field separator of a CSV file; None: a tab for ``.tsv``, else ``","``.
     sheet : str or int or None, default=None
         The sheet of an Excel file, by name or 0-based position; None: the first.
+    columns : list of str or None, default=None
+        Read only these columns (those the file has; the others are listed in
+        :attr:`Frame.skipped` and never typed, so a column nobody uses cannot fail).
+    decimal, thousands, encoding, comment, skiprows
+        How a CSV file writes its numbers and where its table starts, as in
+        :class:`bpnn.io.csvdata.ReadOptions` (CSV and TSV files only).
 
     Returns
     -------
@@ -179,17 +220,31 @@ def read_frame(path, *, sep: str | None = None, sheet: str | int | None = None) 
     DataError
         For anything wrong with the file, in one line naming the file and, where it
         applies, the line or row, the column and the value; also when the reader of the
-        format is not installed (the message names the pip extra).
+        format is not installed (the message names the pip extra), and for a column whose
+        cells are all numbers written with a decimal comma or thousands separators that
+        the options do not declare (the message names the option to pass).
     """
     name = os.fspath(path)
     ext = os.path.splitext(name)[1].lower()
     fmt, extra, module = FORMATS.get(ext, ("csv", None, None))
     if sheet is not None and fmt != "excel":
         raise ValueError(f"--sheet is only for Excel files (.xlsx); {name} is read as {fmt}")
+    written = ReadOptions(
+        sep=("\t" if fmt == "tsv" else ",") if sep is None else sep,
+        decimal=decimal,
+        thousands=thousands,
+        encoding=encoding,
+        comment=comment,
+        skiprows=skiprows,
+    )
     if fmt in ("csv", "tsv"):
-        return _read_csv_frame(name, ("\t" if fmt == "tsv" else ",") if sep is None else sep)
+        return _read_csv_frame(name, written, columns)
     if sep is not None and sep != ",":
         raise ValueError(f"--sep is only for CSV and TSV files; {name} is read as {fmt}")
+    used = [f"--{k}" for k in written.given() if k != "sep"]
+    if used:
+        verb = "is" if len(used) == 1 else "are"
+        raise ValueError(f"{', '.join(used)} {verb} only for CSV and TSV files; {name} is read as {fmt}")
     if not os.path.exists(name):
         raise DataError(f"{name}: no such file")
     if os.path.isdir(name):
@@ -212,7 +267,7 @@ def read_frame(path, *, sep: str | None = None, sheet: str | int | None = None) 
         raise
     except Exception as exc:  # a damaged file: zip, XML or Arrow errors of every kind
         raise DataError(f"{name} cannot be read as {fmt}: {type(exc).__name__}: {' '.join(str(exc).split())}") from None
-    return _frame_from_pandas(df, name, fmt)
+    return _frame_from_pandas(df, name, fmt, columns)
 
 
 def _read_sheet(pd, name: str, sheet: str | int | None):
@@ -226,56 +281,203 @@ def _read_sheet(pd, name: str, sheet: str | int | None):
         return pd.read_excel(book, sheet_name=0 if sheet is None else sheet)
 
 
-def _read_csv_frame(name: str, sep: str) -> Frame:
-    from bpnn.io.csvdata import read_csv_cells
+def _read_csv_frame(name: str, options: ReadOptions, columns=None) -> Frame:
+    """A CSV file as a Frame: pandas' C parser reads it, Python's :mod:`csv` module finds
+    the line of each row only when the file has blank or comment lines, quoted line breaks
+    or a short row, and reads the file itself when pandas refuses it."""
+    header, header_line = read_csv_header(name, options)
+    with hinting_comments(header, options):
+        return _read_csv_rows(name, options, columns, header, header_line)
 
-    header, rows, lines = read_csv_cells(name, sep=sep)
+
+def _read_csv_rows(name: str, options: ReadOptions, columns, header: list[str], header_line: int) -> Frame:
+    keep = list(range(len(header))) if columns is None else [j for j, c in enumerate(header) if c in set(columns)]
+    # The last column is read too: a short row leaves it empty (pandas pads short rows).
+    read = sorted(set(keep) | {len(header) - 1})
+    n_lines = count_lines(name)
+    try:
+        parsed = _numbers_by_column(name, options, header_line, len(header), read, n_lines)
+    except _NotPlain:
+        parsed = _typed_by_pandas(name, options, header_line, len(header), read)
+    if parsed is None or not len(parsed[read[-1]]):
+        return _frame_from_cells(name, options, header, keep)
+    n = len(parsed[read[-1]])
+    lines = np.arange(header_line + 1, header_line + 1 + n)
+    if n_lines != header_line + n or not options.bytewise_lines:
+        # Blank or comment lines or quoted line breaks: ask Python's reader where each row
+        # is (it also refuses a short row, naming its line).
+        _, rows, found = read_csv_cells(name, options=options)
+        if len(found) != n:
+            return _frame_from_cells(name, options, header, keep)
+        lines = np.asarray(found)
+    else:
+        # pandas pads a short row with empty cells: the rows whose last cell is empty are
+        # checked, those lines only
+        check_fields(name, options, lines[_missing_cells(parsed[read[-1]])], len(header))
+    values, kinds, marks = {}, {}, {}
+    for j in keep:
+        column = header[j]
+        cells = parsed[j]
+        if cells.dtype.kind == "f":
+            _check_finite_cells(cells, column, name, lines, cells)
+            values[column], kinds[column] = cells, "number"
+        else:
+            values[column], kinds[column], mark = _typed_text(cells, column, name, lines, options)
+            if mark is not None:
+                marks[column] = mark
+    skipped = [c for j, c in enumerate(header) if j not in set(keep)]
+    return Frame([header[j] for j in keep], values, kinds, name, lines, "line", marks=marks, skipped=skipped)
+
+
+def _numbers_by_column(
+    name, options, header_line: int, n_cols: int, read: list[int], n_lines: int
+) -> dict[int, np.ndarray]:
+    """The columns ``read`` of an all-number file, each a contiguous float64 array (NaN
+    where empty), filled block by block so the peak memory stays near the data's size."""
+    out = np.empty((len(read), max(0, n_lines - header_line)), dtype=np.float64)
+    n = 0
+    for block in numeric_blocks(name, options, header_line, n_cols, FAST_BLOCK_ROWS, np.dtype(np.float64), read):
+        if n + len(block) > out.shape[1]:
+            raise _NotPlain
+        out[:, n : n + len(block)] = block.T
+        n += len(block)
+    return {j: out[k, :n] for k, j in enumerate(read)}
+
+
+def _typed_by_pandas(name, options, header_line: int, n_cols: int, read: list[int]) -> dict[int, np.ndarray] | None:
+    """The columns ``read`` as pandas types them: float64 for numbers, object arrays of str
+    ("" where empty) for the rest; None when pandas refuses the file."""
+    import pandas as pd
+
+    settings = dict(header=None, names=list(range(n_cols)), skiprows=header_line, **pandas_csv_options(options))
+    try:
+        # every column is read: with usecols pandas would not notice a row that is too long
+        with strict_fields():
+            df = pd.read_csv(name, **settings)
+            as_text = [j for j in read if df[j].dtype.kind not in "iuf" and not _all_text(df[j])]
+            if as_text:  # true/false, which pandas types: the file's own words, as text
+                text = pd.read_csv(name, dtype={j: str for j in as_text}, **settings)
+                for j in as_text:
+                    df[j] = text[j]
+    except (ValueError, UnicodeDecodeError, OverflowError, pd.errors.ParserError, pd.errors.ParserWarning):
+        return None  # Python's reader says what is wrong
+    out = {}
+    for j in read:
+        series = df[j]
+        if series.dtype.kind in "iuf":
+            out[j] = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            out[j] = series.fillna("").to_numpy(dtype=object)
+    return out
+
+
+def _all_text(series) -> bool:
+    return all(isinstance(v, str) for v in series.dropna().to_numpy(dtype=object))
+
+
+def _missing_cells(cells: np.ndarray) -> np.ndarray:
+    """Where the cells pandas read are empty (NaN for numbers, "" for text)."""
+    if cells.dtype.kind == "f":
+        return np.isnan(cells)
+    return np.array([not c for c in cells], dtype=bool)
+
+
+def _frame_from_cells(name: str, options: ReadOptions, header: list[str], keep: list[int]) -> Frame:
+    """The Frame read by Python's :mod:`csv` module alone: what a file pandas refuses gets,
+    with the messages that name the line."""
+    header, rows, lines = read_csv_cells(name, options=options)
     cells = np.array(rows, dtype=object)
     frame_rows = np.asarray(lines)
     values, kinds, marks = {}, {}, {}
-    for j, column in enumerate(header):
-        values[column], kinds[column] = _type_text_column(cells[:, j], column, name, frame_rows)
-        stripped = np.array([c.strip() for c in cells[:, j]], dtype=object)
-        marked = np.array([bool(c) and c.lower() in MISSING_MARKERS for c in stripped])
-        if marked.any():
-            marks[column] = np.where(marked, stripped, None)
-    return Frame(header, values, kinds, name, frame_rows, "line", marks=marks)
+    for j in keep:
+        column = header[j]
+        values[column], kinds[column], mark = _typed_text(cells[:, j], column, name, frame_rows, options)
+        if mark is not None:
+            marks[column] = mark
+    skipped = [c for j, c in enumerate(header) if j not in set(keep)]
+    return Frame([header[j] for j in keep], values, kinds, name, frame_rows, "line", marks=marks, skipped=skipped)
 
 
-def _type_text_column(cells: np.ndarray, column: str, name: str, lines: np.ndarray) -> tuple[np.ndarray, str]:
-    """A column of CSV cells as numbers (if every present cell is one) or text."""
+def _typed_text(cells: np.ndarray, column: str, name: str, lines: np.ndarray, options: ReadOptions):
+    """``(values, kind, marks)`` of a column of text cells (see :func:`_type_text_column`)."""
+    values, kind = _type_text_column(cells, column, name, lines, options)
+    stripped = np.array([c.strip() for c in cells], dtype=object)
+    marked = np.array([bool(c) and c.lower() in MISSING_MARKERS for c in stripped])
+    return values, kind, (np.where(marked, stripped, None) if marked.any() else None)
+
+
+def _type_text_column(
+    cells: np.ndarray, column: str, name: str, lines: np.ndarray, options: ReadOptions | None = None
+) -> tuple[np.ndarray, str]:
+    """A column of CSV cells as numbers (if every present cell is one) or text.
+
+    Cells that are all numbers written another way than ``options`` say (``3,14`` without
+    ``decimal=","``, ``1,016,620`` without ``thousands=","``) are refused with the option
+    to pass, rather than read as text categories: see :func:`bpnn.io.csvdata.number_hint`.
+    """
     import pandas as pd
 
+    options = options or ReadOptions()
     stripped = pd.Series(cells, dtype=object).str.strip()
     missing = stripped.str.lower().isin(MISSING_MARKERS).to_numpy()
     present = stripped[~missing].to_numpy(dtype=str)
     try:
         # NumPy's cast parses exactly as float() does, so values read back bit for bit.
-        numbers = present.astype(np.float64)
+        numbers = _as_numbers(present, options)
     except ValueError:
         numbers = None
     if numbers is not None:
         out = np.full(len(cells), np.nan)
         out[~missing] = numbers
-        if np.isinf(numbers).any():
-            i = int(np.flatnonzero(~missing)[np.flatnonzero(np.isinf(numbers))[0]])
-            raise DataError(
-                f"{name}, line {lines[i]} (data row {i + 1}): column {column!r} holds "
-                f"{_shorten(cells[i])!r}, which is infinite; only finite numbers can be used"
-            )
+        _check_finite_cells(out, column, name, lines, cells)
         return out, "number"
-    parsed = pd.to_numeric(pd.Series(present, dtype=object), errors="coerce").to_numpy()
+    hint = number_hint(present.tolist(), options)
+    if hint:
+        odd = next(k for k, c in enumerate(present) if number_hint([c], options))
+        i = int(np.flatnonzero(~missing)[odd])
+        raise DataError(
+            f"{name}, line {lines[i]} (data row {i + 1}): column {column!r} holds {_shorten(cells[i].strip())!r}: "
+            f"its cells are numbers written another way; {hint}"
+        )
+    if options.plain_numbers:
+        parsed = pd.to_numeric(pd.Series(present, dtype=object), errors="coerce").to_numpy()
+    else:
+        parsed = np.array([_or_nan(options, c) for c in present])
     if np.isnan(parsed.astype(np.float64)).all():
         text = np.empty(len(cells), dtype=object)
         text[~missing] = present
         return text, "text"
     # Numbers and text in one column: most likely a typing slip; say which cell.
     first_text = int(np.flatnonzero(~missing)[np.flatnonzero(np.isnan(parsed.astype(np.float64)))[0]])
-    _parse_cell(cells[first_text], name, column, int(lines[first_text]), first_text + 1)
+    _parse_cell(cells[first_text], name, column, int(lines[first_text]), first_text + 1, options)
     raise AssertionError("unreachable: _parse_cell raises for text")  # pragma: no cover
 
 
-def _frame_from_pandas(df, name: str, fmt: str) -> Frame:
+def _as_numbers(present: np.ndarray, options: ReadOptions) -> np.ndarray:
+    """Cells (stripped, none missing) as float64; ValueError if one is not a number."""
+    if options.plain_numbers:
+        return present.astype(np.float64)
+    return np.array([options.number(c) for c in present], dtype=np.float64)
+
+
+def _or_nan(options: ReadOptions, text: str) -> float:
+    try:
+        return options.number(text)
+    except ValueError:
+        return math.nan
+
+
+def _check_finite_cells(values: np.ndarray, column: str, name: str, lines: np.ndarray, cells: np.ndarray) -> None:
+    if np.isinf(values).any():
+        i = int(np.flatnonzero(np.isinf(values))[0])
+        shown = cells[i] if isinstance(cells[i], str) else repr(float(cells[i]))
+        raise DataError(
+            f"{name}, line {lines[i]} (data row {i + 1}): column {column!r} holds "
+            f"{_shorten(shown)!r}, which is infinite; only finite numbers can be used"
+        )
+
+
+def _frame_from_pandas(df, name: str, fmt: str, wanted=None) -> Frame:
     columns = [str(c).strip() for c in df.columns]
     if fmt == "excel":
         # pandas names header cells it found empty "Unnamed: 3"
@@ -291,9 +493,12 @@ def _frame_from_pandas(df, name: str, fmt: str) -> Frame:
     # Excel: the header is row 1, so data row i is sheet row i + 2.
     rows = np.arange(len(df)) + (2 if fmt == "excel" else 1)
     values, kinds = {}, {}
+    kept = [c for c in columns if wanted is None or c in set(wanted)]
     for column, original in zip(columns, df.columns):
-        values[column], kinds[column] = _type_pandas_column(df[original], column, name, rows)
-    return Frame(columns, values, kinds, name, rows, "row")
+        if column in kept:
+            values[column], kinds[column] = _type_pandas_column(df[original], column, name, rows)
+    skipped = [c for c in columns if c not in kept]
+    return Frame(kept, values, kinds, name, rows, "row", skipped=skipped)
 
 
 def _type_pandas_column(series, column: str, name: str, rows: np.ndarray) -> tuple[np.ndarray, str]:
@@ -306,10 +511,12 @@ def _type_pandas_column(series, column: str, name: str, rows: np.ndarray) -> tup
         _check_finite(out, column, name, rows)
         return out, "number"
     if types.is_datetime64_any_dtype(series.dtype):
-        raise DataError(
-            f"{name}: column {column!r} holds dates or times, which a network cannot use as they are; "
-            "convert them to numbers or leave the column out with --ignore"
-        )
+        # as ISO 8601 text, the way a CSV file writes them: the table schema then treats
+        # dates alike whatever the file format (bpnn.io.dates)
+        stamps = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
+        timed = bool((stamps.dropna() != stamps.dropna().dt.normalize()).any())
+        text = stamps.dt.strftime("%Y-%m-%d %H:%M:%S" if timed else "%Y-%m-%d")
+        return _object(text.to_numpy(dtype=object), series.isna().to_numpy()), "text"
     values = series.to_numpy(dtype=object)
     missing = series.isna().to_numpy()
     for i, v in enumerate(values):
@@ -319,6 +526,16 @@ def _type_pandas_column(series, column: str, name: str, rows: np.ndarray) -> tup
     if all(isinstance(v, (bool, np.bool_)) for v in present):
         return _object(values, missing), "bool"
     if all(isinstance(v, str) for v in present):
+        hint = number_hint([v.strip() for v in present], ReadOptions())
+        if hint:  # numbers stored as text, written 3,14 or 1,016,620: never categories
+            i = next(
+                i for i, (v, m) in enumerate(zip(values, missing)) if not m and number_hint([v.strip()], ReadOptions())
+            )
+            raise DataError(
+                f"{name}, row {rows[i]}: column {column!r} holds {_shorten(values[i].strip())!r}: numbers stored as "
+                "text with a decimal comma or thousands separators; store them as numbers in the file, or save "
+                f"it as CSV and {hint}"
+            )
         return _object(
             np.array([v.strip() if isinstance(v, str) else v for v in values], dtype=object), missing
         ), "text"

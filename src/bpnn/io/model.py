@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import numbers
@@ -325,6 +326,10 @@ class Model:
         Turns the feature columns (text, true/false, missing cells) into the numbers
         ``x_scaler`` was fitted on; None when the features are numbers used as they are.
         Class labels may then be text, integers, booleans or floats: they come back as given.
+    schema : dict, optional
+        Every column's role in the training table and why (``Schema.get_config()`` of
+        :mod:`bpnn.tables.schema`): ``{"columns": [{"name", "role", "reason"}, ...], ...}``.
+        The columns it names (dropped ones included) may be present when predicting.
 
     Attributes
     ----------
@@ -345,6 +350,7 @@ class Model:
         metrics: dict | None = None,
         history: dict | None = None,
         encoder: TableEncoder | None = None,
+        schema: dict | None = None,
     ):
         from bpnn.io.container import _bpnn_version
 
@@ -356,6 +362,7 @@ class Model:
         self.task = task
         self.classes = None if classes is None else _as_labels(classes)
         self.encoder = encoder
+        self.schema = schema
         self.settings = dict(settings or {})
         self.metrics = dict(metrics or {})
         self.history = {k: [float(v) for v in vals] for k, vals in (history or {}).items()}
@@ -366,6 +373,8 @@ class Model:
         if self.task not in TASKS:
             raise ValueError(f"The 'task' parameter must be one of {TASKS}; got {self.task!r}.")
         n_in, n_out = self.network.n_inputs, self.network.n_outputs
+        if self.schema is not None:
+            _check_schema(self.schema, self.feature_names + self.target_names)
         if self.encoder is not None:
             _check_encoder(self.encoder, self.feature_names, n_in)
         elif len(self.feature_names) != n_in:
@@ -393,6 +402,11 @@ class Model:
     def n_features(self) -> int:
         return len(self.feature_names)
 
+    @property
+    def schema_columns(self) -> list[str]:
+        """Every column of the training table (features, targets and the dropped ones), by the schema."""
+        return [c["name"] for c in (self.schema or {}).get("columns", [])]
+
     def encode(self, X, unknown: str | None = None) -> np.ndarray:
         """The feature columns as the numbers the network's scaler takes (the encoder applied, if any)."""
         dataframe = hasattr(X, "columns") and hasattr(X, "to_numpy")
@@ -413,7 +427,7 @@ class Model:
     def _check_names(self, names: list[str]) -> None:
         """Refuse a DataFrame whose columns are not the model's features (targets and ignored
         columns may be there too), as ``bpnn predict`` does for a CSV file's columns."""
-        allowed = set(self.target_names) | set(self.settings.get("ignore") or [])
+        allowed = set(self.target_names) | set(self.settings.get("ignore") or []) | set(self.schema_columns)
         missing = [c for c in self.feature_names if c not in names]
         extra = [c for c in names if c not in self.feature_names and c not in allowed]
         if missing or extra or len(set(names)) != len(names):
@@ -493,6 +507,8 @@ class Model:
         }
         if self.encoder is not None:
             metadata["encoder"] = self.encoder.get_config()
+        if self.schema is not None:
+            metadata["schema"] = self.schema
         try:
             json.dumps(metadata)
         except (TypeError, ValueError) as exc:
@@ -515,6 +531,10 @@ class Model:
             f"Model(task={self.task!r}, sizes={'-'.join(map(str, sizes))}, "
             f"features={self.feature_names!r}, targets={self.target_names!r})"
         )
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows the model as two tables: what :meth:`describe` says, and the metrics per split."""
+        return _model_html(self)
 
 
 def _model_from_parts(arrays: dict, meta: dict, source: str) -> Model:
@@ -571,6 +591,7 @@ def _model_from_parts(arrays: dict, meta: dict, source: str) -> Model:
             metrics=_metrics_with_arrays(meta.get("metrics") or {}, arrays),
             history={k: arrays[f"history.{k}"].tolist() for k in history_keys},
             encoder=encoder,
+            schema=meta.get("schema"),
         )
     except (TypeError, ValueError) as exc:
         raise bad(f"the model is inconsistent: {exc}") from None
@@ -700,11 +721,37 @@ def _describe(model: Model) -> str:
         if described:
             lines.append("encoding  " + described[0])
             lines += ["          " + text for text in described[1:]]
-    shown = [f"{k} {_plain(v)}" for k, v in model.settings.items() if v not in (None, [], "")]
+    # the settings as `bpnn train` took them; `unknown error` alone would read as a failure
+    shown = [
+        f"{k} {_plain(v)}" if k != "unknown" else f"unknown={_plain(v)} (a category not seen in training)"
+        for k, v in model.settings.items()
+        if v not in (None, [], "")
+    ]
     if shown:
         lines.append("settings  " + shown[0])
         lines += ["          " + text for text in shown[1:]]
     return "\n".join(lines)
+
+
+def _model_html(model: Model) -> str:
+    """:meth:`Model.describe` as a table of (what, value) rows, then one row of metrics per split."""
+    lines = _describe(model).splitlines()
+    rows, label = [], ""
+    for line in lines[1:]:
+        label = line[:10].strip() or label
+        rows.append(f"<tr><th>{html.escape(label)}</th><td>{html.escape(line[10:].strip())}</td></tr>")
+    parts = [f'<div class="bpnn-model"><p>{html.escape(lines[0])}</p><table>{"".join(rows)}</table>']
+    splits = {split: values for split, values in model.metrics.items() if isinstance(values, dict)}
+    names = list(dict.fromkeys(k for v in splits.values() for k, x in v.items() if isinstance(x, (int, float))))
+    if names:
+        head = "".join(f"<th>{html.escape(n)}</th>" for n in ["split", *names])
+        body = []
+        for split, values in splits.items():
+            cells = [f"{values[n]:.6g}" if isinstance(values.get(n), (int, float)) else "" for n in names]
+            body.append(f"<tr><td>{html.escape(split)}</td>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    parts.append("</div>")
+    return "\n".join(parts)
 
 
 def _label_text(value: Any) -> str:
@@ -726,6 +773,17 @@ def _as_labels(classes) -> np.ndarray:
     if array.dtype.kind not in "biuf":
         raise ValueError(f"class labels must be text, booleans or numbers; got dtype {array.dtype}.")
     return array if array.dtype.kind in "bf" else array.astype(np.int64)
+
+
+def _check_schema(schema: Any, names: list[str]) -> None:
+    columns = schema.get("columns") if isinstance(schema, dict) else None
+    if not isinstance(columns, list) or not all(
+        isinstance(c, dict) and isinstance(c.get("name"), str) for c in columns
+    ):
+        raise ValueError("the schema must be a dict with a 'columns' list of {'name', 'role', 'reason'}.")
+    lacking = [n for n in names if n not in {c["name"] for c in columns}]
+    if lacking:
+        raise ValueError(f"the schema lacks the columns {lacking}.")
 
 
 def _check_encoder(encoder: TableEncoder, feature_names: list[str], n_in: int) -> None:

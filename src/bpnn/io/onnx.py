@@ -18,8 +18,13 @@ Inside, everything runs in float64 (the network in its own dtype), as
 :meth:`bpnn.io.model.Model.predict` does; only the graph's float inputs and outputs
 are float32 (``dtype="float64"`` makes them double). A graph cannot raise an error,
 so it treats a category unseen in training as ``--unknown ignore`` does (all
-one-hot columns 0, ordinal code -1), and a missing cell of a model trained without
-imputation gives NaN outputs.
+one-hot columns 0, ordinal code -1; the ``infrequent`` input of a column that has
+one), and a missing cell of a model trained without imputation gives NaN outputs;
+with imputation every column has a fill value, so a row with gaps in every column
+gives what ``bpnn predict`` gives. A date column is a ``string`` input read by
+``StringSplit`` (opset 20 for such a graph) in the format stored in the model, for the
+numeric formats (ISO 8601, ``2007/11/28``, ``11/28/2007``, ``28/11/2007``,
+``28.11.2007``, with or without a time); one with month names is refused.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from bpnn.core.activations import ACTIVATIONS
 from bpnn.core.network import Network
 from bpnn.io.container import atomic_write
 from bpnn.io.model import Model, network_to_parts
@@ -40,6 +46,8 @@ _OUTPUT_NAMES = ("label", "probabilities", "prediction", "output")
 
 #: ai.onnx opset of the graphs (19: Equal on strings) and the IR version (9: onnxruntime >= 1.16).
 OPSET = 19
+#: The opset of a graph that reads dates from text (20: StringSplit, StringConcat).
+DATE_OPSET = 20
 IR_VERSION = 9
 
 
@@ -64,6 +72,7 @@ class _Graph:
         self.inputs: list = []
         self.outputs: list = []
         self._count = 0
+        self.opset = OPSET  # raised to DATE_OPSET by a date column
 
     def name(self, stem: str) -> str:
         # "bpnn." in front: no clash with an input named after a column
@@ -102,7 +111,7 @@ class _Graph:
         graph = helper.make_graph(self.nodes, "bpnn", self.inputs, self.outputs, self.initializers)
         model = helper.make_model(
             graph,
-            opset_imports=[helper.make_opsetid("", OPSET)],
+            opset_imports=[helper.make_opsetid("", self.opset)],
             producer_name="bpnn",
             producer_version=metadata.get("bpnn_version", ""),
             doc_string=doc,
@@ -157,6 +166,9 @@ def _encoded_inputs(g: _Graph, encoder, io_type: int) -> str:
                 x = g.node("Where", [g.node("IsNaN", [x]), g.const(np.array([[float(c["fill"])]])), x], "imputed")
             parts.append(x)
             continue
+        if c["kind"] == "date":
+            parts.append(_date_parts(g, c))
+            continue
         s = g.input(name, TensorProto.STRING, ["N", 1])
         if c["fill"] is not None:
             empty = g.node("Equal", [s, g.const(np.array([[""]], dtype=object))], "empty")
@@ -165,6 +177,9 @@ def _encoded_inputs(g: _Graph, encoder, io_type: int) -> str:
         onehot = g.node("Cast", [g.node("Equal", [s, g.const(cats)], "match")], "onehot", to=TensorProto.DOUBLE)
         if c["kind"] == "onehot":
             parts.append(onehot)
+            if c.get("infrequent"):  # 1 where no kept category matched: a rare or unseen one
+                known = g.node("ReduceSum", [onehot, g.const(np.array([1], dtype=np.int64))], "known", keepdims=1)
+                parts.append(g.node("Sub", [g.const(np.array([[1.0]])), known], "infrequent"))
             continue
         # ordinal: index of the match, or -1 when nothing matched (known = 0)
         k = len(c["categories"])
@@ -172,6 +187,89 @@ def _encoded_inputs(g: _Graph, encoder, io_type: int) -> str:
         known = g.node("MatMul", [onehot, g.const(np.ones((k, 1)))], "known")
         parts.append(g.node("Add", [code, g.node("Sub", [known, g.const(np.array([[1.0]]))])], "ordinal"))
     return parts[0] if len(parts) == 1 else g.node("Concat", parts, "encoded", axis=1)
+
+
+#: Per date format the graph reads: the separator of the date and where year, month and day are.
+_DATE_LAYOUTS = {"ISO8601": ("-", (0, 1, 2)), "%Y/%m/%d": ("/", (0, 1, 2)), "%m/%d/%Y": ("/", (2, 0, 1)),
+                 "%d/%m/%Y": ("/", (2, 1, 0)), "%d.%m.%Y": (".", (2, 1, 0))}  # fmt: skip
+
+
+def _date_parts(g: _Graph, c: dict) -> str:
+    """The calendar parts (double [N, n_parts]) of a date column given as text [N, 1], as
+    :func:`bpnn.io.dates.calendar_parts` reads them: the text split at the date's separator,
+    the space (or ISO's ``T``) and the colons, the pieces cast to numbers, the weekday from
+    the day count of the proleptic Gregorian calendar; an empty cell gives the fill values."""
+    from onnx import TensorProto
+
+    name, fmt = c["name"], c["format"]
+    date_fmt, _, time_fmt = fmt.partition(" ")
+    if date_fmt not in _DATE_LAYOUTS or time_fmt not in ("", "%H:%M", "%H:%M:%S"):
+        raise ValueError(
+            f"Cannot export to ONNX: the column {name!r} holds dates written {fmt}, which the graph cannot read "
+            f"(it reads {', '.join(_DATE_LAYOUTS)}, with or without a time); train with --role {name}=ignored, "
+            "or use bpnn predict."
+        )
+    g.opset = DATE_OPSET
+    sep, order = _DATE_LAYOUTS[date_fmt]
+    s = g.input(name, TensorProto.STRING, ["N", 1])
+    empty = g.node("Equal", [s, g.const(np.array([[""]], dtype=object))], "empty")
+    s = g.node("Where", [empty, g.const(np.array([["2000" + sep + "01" + sep + "01"]], dtype=object)), s])
+
+    def split(text: str, delimiter: str) -> str:  # [N, 1] -> [N, 1, k]
+        pieces = g.name("pieces")
+        g.nodes.append(g.helper.make_node("StringSplit", [text], [pieces, g.name("counts")],
+                                          name=g.name("StringSplit"), delimiter=delimiter))  # fmt: skip
+        return pieces
+
+    def piece(pieces: str, k: int) -> str:  # [N, 1, k] -> [N, 1]
+        return g.node("Gather", [pieces, g.const(np.array(k, dtype=np.int64))], "piece", axis=2)
+
+    # "date time" or ISO's "dateTtime": a colon after the text makes every time split
+    halves = split(g.node("StringConcat", [s, g.const(np.array([[" :"]], dtype=object))], "spaced"), " ")
+    day, clock = piece(halves, 0), piece(halves, 1)
+    if fmt == "ISO8601":
+        t_halves = split(g.node("StringConcat", [day, g.const(np.array([["T:"]], dtype=object))], "t"), "T")
+        day = piece(t_halves, 0)
+        t_clock = piece(t_halves, 1)
+        no_t = g.node("Equal", [t_clock, g.const(np.array([[":"]], dtype=object))], "no_t")
+        clock = g.node("Where", [no_t, clock, t_clock], "clock")
+    ymd = split(day, sep)
+    numbers = {
+        part: g.node("Cast", [piece(ymd, k)], part, to=TensorProto.DOUBLE)
+        for part, k in zip(("year", "month", "day"), order)
+    }
+    hour = piece(split(clock, ":"), 0)
+    hour = g.node("Where", [g.node("Equal", [hour, g.const(np.array([[""]], dtype=object))]),
+                            g.const(np.array([["0"]], dtype=object)), hour], "hour_text")  # fmt: skip
+    numbers["hour"] = g.node("Cast", [hour], "hour", to=TensorProto.DOUBLE)
+    numbers["weekday"] = _weekday(g, numbers["year"], numbers["month"], numbers["day"])
+    out = g.node("Concat", [numbers[p] for p in c["parts"]], "calendar", axis=1)
+    fill = np.array([[np.nan] * len(c["parts"]) if c["fill"] is None else c["fill"]], dtype=np.float64)
+    return g.node("Where", [empty, g.const(fill), out], "dates")
+
+
+def _weekday(g: _Graph, year: str, month: str, day: str) -> str:
+    """0 = Monday ... 6 = Sunday, from the days since 1970-01-01 (a Thursday) by the civil-from-days
+    count of the proleptic Gregorian calendar, in doubles (exact for any year of four digits)."""
+    from onnx import TensorProto
+
+    def c(v: float) -> str:
+        return g.const(np.array([[v]]))
+
+    def floor_div(a: str, b: float) -> str:
+        return g.node("Floor", [g.node("Div", [a, c(b)])])
+
+    march = g.node("Cast", [g.node("LessOrEqual", [month, c(2.0)])], to=TensorProto.DOUBLE)  # 1 for Jan, Feb
+    y = g.node("Sub", [year, march])
+    era = floor_div(y, 400.0)
+    yoe = g.node("Sub", [y, g.node("Mul", [era, c(400.0)])])
+    shifted = g.node("Sub", [g.node("Add", [month, g.node("Mul", [march, c(12.0)])]), c(3.0)])  # March = 0
+    doy = g.node("Add", [floor_div(g.node("Add", [g.node("Mul", [shifted, c(153.0)]), c(2.0)]), 5.0),
+                         g.node("Sub", [day, c(1.0)])])  # fmt: skip
+    doe = g.node("Add", [g.node("Sub", [g.node("Add", [g.node("Mul", [yoe, c(365.0)]), floor_div(yoe, 4.0)]),
+                                        floor_div(yoe, 100.0)]), doy])  # fmt: skip
+    days = g.node("Sub", [g.node("Add", [g.node("Mul", [era, c(146097.0)]), doe]), c(719468.0 - 3.0)])
+    return g.node("Sub", [days, g.node("Mul", [floor_div(days, 7.0), c(7.0)])], "weekday")
 
 
 def _scale(g: _Graph, x: str, scaler) -> str:
@@ -200,9 +298,6 @@ def _unscale(g: _Graph, z: str, scaler) -> str:
     raise ValueError(f"Cannot export a {type(scaler).__name__} to ONNX; only minmax, standard and none scaling.")
 
 
-_ACTIVATION_OPS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu", "exp": "Exp"}
-
-
 def _network(g: _Graph, x: str, net: Network) -> str:
     """The dense layers (dropout is skipped, as at predict time), in the network's dtype; returns double."""
     from onnx import TensorProto
@@ -217,17 +312,9 @@ def _network(g: _Graph, x: str, net: Network) -> str:
         z = g.node("MatMul", [a, g.const(layer.weights)], f"layer{i}_matmul")
         if layer.bias is not None:
             z = g.node("Add", [z, g.const(layer.bias)], f"layer{i}_z")
-        act = spec["activation"]
-        if act in ("identity", "linear"):
-            a = z
-        elif act in _ACTIVATION_OPS:
-            a = g.node(_ACTIVATION_OPS[act], [z], f"layer{i}_{act}")
-        elif act == "leaky_relu":
-            a = g.node("LeakyRelu", [z], f"layer{i}_leaky_relu", alpha=float(spec["activation_config"]["slope"]))
-        elif act == "softmax":
-            a = g.node("Softmax", [z], f"layer{i}_softmax", axis=-1)
-        else:
-            raise ValueError(f"Cannot export activation {act!r} to ONNX.")
+        # the activation's own nodes, from its registry entry (its ``onnx`` capability)
+        build = ACTIVATIONS.require(spec["activation"], "onnx", "The ONNX export")
+        a = build(g, z, layer.activation, net.dtype)
     return a if net_type == TensorProto.DOUBLE else g.node("Cast", [a], "out", to=TensorProto.DOUBLE)
 
 

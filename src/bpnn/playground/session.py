@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from bpnn.core.activations import ACTIVATIONS
 from bpnn.core.layers import Dense, Dropout
 from bpnn.core.network import Network
 from bpnn.playground.datasets import (
@@ -53,8 +54,9 @@ F32_MAX = float(np.finfo(np.float32).max)  # the pictures go to the page in floa
 GRID = 100  # the decision surface is GRID x GRID
 THUMB = 24  # each neuron's small heat map is THUMB x THUMB
 
-HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity", "leaky_relu")
-OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "adagrad", "rprop", "lbfgs", "lm", "br")
+# the engine's registries, read at every use: a registered activation or optimizer appears here
+HIDDEN_ACTIVATIONS = ACTIVATIONS.view(hidden=True)
+OPTIMIZER_NAMES = OPTIMIZERS.view()
 REGULARIZATIONS = ("none", "l1", "l2")
 INITS = ("random", "zero")  # "zero": every weight and bias starts at 0 (TensorFlow Playground's initZero)
 PROBLEMS = (CLASSIFICATION, REGRESSION)
@@ -714,7 +716,7 @@ class Session:
         return script(self)
 
 
-_FULL_BATCH = ("rprop", "lbfgs", "lm", "br")
+_FULL_BATCH = OPTIMIZERS.view(full_batch=True)
 MAX_NAME = 100  # characters of an uploaded file's name kept to show it
 
 

@@ -7,6 +7,10 @@ figure atomically to ``path`` as PNG or SVG by its suffix, returning the
 path. Single-panel plots also take ``ax=`` to draw on an existing axes; called
 with ``ax`` and no ``path`` they return the axes instead.
 
+Text with Chinese (or other CJK) characters is drawn with a CJK font of the machine
+(:func:`use_cjk_font`, called by every plot; call it yourself on a figure you add
+Chinese labels to before saving it).
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -16,6 +20,7 @@ Examples
 '.svg'
 """
 
+from bpnn.plots._base import use_cjk_font
 from bpnn.plots.benchmarks import plot_benchmark_bars
 from bpnn.plots.classification import (
     plot_confusion_matrix,
@@ -47,6 +52,7 @@ __all__ = [
     "plot_regression_splits",
     "plot_roc",
     "plot_training_state",
+    "use_cjk_font",
     "network",
     "plot_network",
 ]

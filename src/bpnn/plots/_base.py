@@ -8,9 +8,12 @@ and keeps no global state between calls (two threads may plot at once).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import secrets
+import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 #: Dots per inch of every saved raster; a 6.4 x 4.8 inch figure is 640 x 480 pixels.
 DPI = 100
@@ -93,8 +97,106 @@ def finish(ax: Axes, path: Path | None, title: str | None = None) -> Path | Axes
     if title is not None:
         ax.set_title(title)
     if path is None:
+        use_cjk_font(ax.figure)  # for the labels drawn so far: the caller may save it as it is
         return ax
     return save_figure(ax.figure, path)
+
+
+# --------------------------------------------------------------------------- Chinese text
+
+#: CJK fonts looked for, in this order, when a plot's text holds Chinese (or Japanese, Korean)
+#: characters: Linux (Noto, Source Han, WenQuanYi), Windows (Microsoft YaHei, SimHei), macOS.
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Hiragino Sans GB",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Source Han Sans",
+    "Arial Unicode MS",
+    "Droid Sans Fallback",
+)
+#: the one line printed when a plot has CJK text and the machine has none of CJK_FONTS
+CJK_HINT = (
+    "bpnn: no Chinese font found, so Chinese text in plots shows as boxes; install one "
+    "(Debian/Ubuntu: apt-get install fonts-noto-cjk; Fedora: dnf install google-noto-sans-cjk-fonts) "
+    "and run again"
+)
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_CJK_FILES = re.compile(r"cjk|sourcehan|wqy|simhei|msyh|pingfang|hiragino|droidsansfallback", re.I)
+_hinted = False
+
+
+def installed_font_names() -> set[str]:
+    """The family names of the fonts matplotlib knows."""
+    from matplotlib import font_manager
+
+    return {entry.name for entry in font_manager.fontManager.ttflist}
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    """The first of :data:`CJK_FONTS` this machine has, or None.
+
+    matplotlib lists the system's fonts once and keeps the list in its cache, so a font
+    installed later is not in it: then the system's CJK font files are added and looked up again.
+    """
+    for attempt in range(2):
+        names = installed_font_names()
+        for name in CJK_FONTS:
+            if name in names:
+                return name
+        if attempt == 0:
+            from matplotlib import font_manager
+
+            for path in font_manager.findSystemFonts():
+                if _CJK_FILES.search(os.path.basename(path)):
+                    try:
+                        font_manager.fontManager.addfont(path)
+                    except (OSError, RuntimeError, ValueError):
+                        continue
+    return None
+
+
+def use_cjk_font(fig: Figure) -> None:
+    """Draw every text of ``fig`` that holds CJK characters with a CJK font as fallback.
+
+    Latin letters keep the usual font (matplotlib falls back glyph by glyph to the next
+    family in the list). Without any CJK font on the machine, :data:`CJK_HINT` is printed to
+    standard error, once per process, instead of matplotlib's warning for every character.
+    """
+    global _hinted
+    texts = [text for text in fig.findobj(Text) if _CJK.search(text.get_text())]
+    if not texts:
+        return
+    font = cjk_font()
+    if font is None:
+        if not _hinted:
+            _hinted = True
+            print(CJK_HINT, file=sys.stderr)
+        return
+    for text in texts:
+        families = [f for f in text.get_fontfamily() if f != font]
+        text.set_fontfamily([*families, font])
+
+
+def write_figure(fig: Figure, handle: Any, fmt: str) -> None:
+    """Write ``fig`` to an open file in format ``fmt`` (``"png"`` or ``"svg"``), its CJK text
+    in a CJK font (:func:`use_cjk_font`)."""
+    use_cjk_font(fig)
+    # No creation date: rerunning a script should not change the file for that alone.
+    metadata = {"Date": None} if fmt == "svg" else None
+    with warnings.catch_warnings():
+        # without a CJK font, use_cjk_font has said so once: not one warning per character
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from (current )?font")
+        fig.savefig(handle, format=fmt, dpi=DPI, metadata=metadata)
 
 
 def save_figure(fig: Figure, path: Path) -> Path:
@@ -106,14 +208,12 @@ def save_figure(fig: Figure, path: Path) -> Path:
     folders are created.
     """
     fmt = FORMATS[path.suffix.lower()]
-    # No creation date: rerunning a script should not change the file for that alone.
-    metadata = {"Date": None} if fmt == "svg" else None
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         # "xb" creates the file with the user's umask, as a plain open() would.
         with open(tmp, "xb") as handle:
-            fig.savefig(handle, format=fmt, dpi=DPI, metadata=metadata)
+            write_figure(fig, handle, fmt)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -3,6 +3,7 @@ performance and training-state panels."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -242,9 +243,10 @@ def plot_performance(
         split = _reference(named)
         value = named[split][np.flatnonzero(epochs == best)[0]]
         title = f"Best {split} {ylabel} is {value:.4g} at epoch {best:g}"
-        # a long loss name (categorical_crossentropy) makes one line wider than the 6.4-inch
-        # figure, and a title is cut, not shrunk: break it before "is"
-        ax.set_title(title if len(title) <= _TITLE_CHARS else title.replace(" is ", "\nis ", 1))
+        # a long loss name (categorical_crossentropy, or a table model's "loss: ½ squared error,
+        # targets scaled by minmax (mse)") makes one line wider than the 6.4-inch figure, and a
+        # title is cut, not shrunk: wrap it
+        ax.set_title("\n".join(textwrap.wrap(title, _TITLE_CHARS, break_long_words=False)))
     return _base.finish(ax, target)
 
 

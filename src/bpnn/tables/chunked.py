@@ -1,22 +1,26 @@
 """Training on a CSV file read chunk by chunk: ``bpnn train --chunksize N``.
 
 The workflow of :mod:`bpnn.tables` for files larger than memory. No pass over the
-file ever holds more than one chunk: a first pass gathers the column names, the class
-labels and the scaling statistics of the training rows; each epoch is one pass of
-mini-batch updates plus one pass for the validation and test losses; a last pass adds
-up the scores (:class:`MetricAccumulator`, the streaming twin of
+file ever holds more than one chunk in memory. The text is parsed once, into a binary
+cache of the feature and target columns (:class:`BinaryCache`, a memory-mapped file in a
+temporary folder next to the model, deleted afterwards); every later pass reads that
+cache chunk by chunk: a first pass gathers the class labels and the scaling statistics
+of the training rows; each epoch is one pass of mini-batch updates plus one pass for the
+validation and test losses; a last pass adds up the scores (:class:`MetricAccumulator`, the streaming twin of
 :func:`bpnn.tables.split_metrics`, tested against it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import tempfile
 from typing import Any
 
 import numpy as np
 
-from bpnn.io.csvdata import iter_csv_chunks
+from bpnn.io.csvdata import ReadOptions, Table, iter_csv_chunks, read_csv_header
 from bpnn.io.model import Model
 from bpnn.io.scaling import get_scaler
 from bpnn.tables.workflow import (
@@ -33,6 +37,7 @@ from bpnn.tables.workflow import (
     _label_text,
     _predict_rows,
     _stop_reason,
+    _worth_compiling,
     check_scaled,
     check_solver,
     check_trained,
@@ -41,6 +46,7 @@ from bpnn.tables.workflow import (
     run_settings,
     shared_settings,
 )
+from bpnn.training import _fast
 from bpnn.training.callbacks import EarlyStopping, InterruptGuard
 from bpnn.training.loop import DivergenceError, History, _grew_apart
 from bpnn.training.optimizers import get_optimizer
@@ -49,9 +55,13 @@ __all__ = ["MetricAccumulator", "train_csv_chunks"]
 
 #: The plots show at most this many rows of each split.
 PLOT_ROWS = 5000
+#: The losses and the gradient of an epoch are added up over blocks of about this many
+#: bytes of cached inputs (or one chunk, if larger): memory stays bounded, and a few large
+#: matrix products cost less than many small ones.
+EVAL_BLOCK_BYTES = 1 << 25
 
 
-def _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
+def _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed, read=None):
     """Yield ``(X, Y, codes)`` per chunk; ``codes`` 0/1/2 put each row in train/validation/test.
 
     The codes come from one seeded stream of uniform numbers drawn chunk after chunk,
@@ -60,9 +70,118 @@ def _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, s
     """
     rng = np.random.default_rng(seed)
     cuts = np.array([split[0], split[0] + split[1]])
-    for chunk in iter_csv_chunks(path, chunksize, sep=sep, dropna=dropna):
+    for chunk in iter_csv_chunks(path, chunksize, sep=sep, dropna=dropna, options=read):
         u = rng.random(len(chunk))
         yield chunk.select(features), chunk.select(targets), np.searchsorted(cuts, u, side="right")
+
+
+class BinaryCache:
+    """The numbers of a CSV file, parsed once into a binary file that every later pass reads.
+
+    Vowpal Wabbit's cache, in NumPy: the first pass parses the CSV chunk by chunk and
+    appends each chunk's feature and target columns, as float64 rows, to ``data.f64`` in
+    a temporary folder (``cache_dir``, next to the model being written); the passes that
+    need the numbers as they are (scaling statistics, scores) map that file
+    (:class:`numpy.memmap`) and cut it into the same chunks. Once the scalers are known,
+    :meth:`write_scaled` stores what the network sees, one file per split, so an epoch
+    reads binary numbers ready to use instead of parsing and scaling text. The folder is
+    deleted when the ``with`` block ends, whether training finished, failed or was
+    interrupted.
+
+    Parameters
+    ----------
+    path : str
+        The CSV file.
+    chunksize : int
+    read : ReadOptions
+    dropna : bool
+    features, targets : list of str
+    cache_dir : str or None
+        Where the temporary folder goes; None: the system's temporary folder.
+    """
+
+    def __init__(self, path, chunksize: int, read: ReadOptions, dropna: bool, features, targets, cache_dir=None):
+        self.path, self.chunksize, self.read, self.dropna = path, chunksize, read, dropna
+        self.features, self.targets = list(features), list(targets)
+        self.cache_dir = cache_dir
+        self.lengths: list[int] = []
+        self.data: np.ndarray | None = None
+        self._folder: tempfile.TemporaryDirectory | None = None
+        self._scaled = [None, None, None]
+
+    def __enter__(self) -> BinaryCache:
+        self._folder = tempfile.TemporaryDirectory(prefix=".bpnn-cache-", dir=self.cache_dir)
+        try:
+            file = os.path.join(self._folder.name, "data.f64")
+            columns = self.features + self.targets
+            with open(file, "wb") as out:
+                for chunk in iter_csv_chunks(self.path, self.chunksize, dropna=self.dropna, options=self.read):
+                    np.ascontiguousarray(chunk.select(columns), dtype=np.float64).tofile(out)
+                    self.lengths.append(len(chunk))
+            shape = (sum(self.lengths), len(columns))
+            self.data = np.memmap(file, dtype=np.float64, mode="r", shape=shape) if shape[0] else np.empty(shape)
+        except BaseException:
+            self._folder.cleanup()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.data = None  # unmapped before the folder goes
+        self._scaled = [None, None, None]
+        if self._folder is not None:
+            self._folder.cleanup()
+
+    def write_scaled(self, split, seed, scaled) -> None:
+        """Cache, per split, what the network sees: ``scaled(X, Y) -> (Z, T)`` of every chunk's
+        rows of that split, so that an epoch neither parses nor scales anything."""
+        assert self._folder is not None, "use BinaryCache in a with block"
+        self.scaled_lengths: list[list[int]] = [[], [], []]
+        self._scaled: list[np.ndarray | None] = [None, None, None]
+        files = [os.path.join(self._folder.name, f"scaled{code}.f64") for code in range(3)]
+        width = None
+        with contextlib.ExitStack() as stack:
+            outs = [stack.enter_context(open(file, "wb")) for file in files]
+            for X, Y, codes in self.chunks(split, seed):
+                for code in range(3):
+                    rows = np.flatnonzero(codes == code)
+                    self.scaled_lengths[code].append(len(rows))
+                    if len(rows):
+                        Z, T = scaled(X[rows], Y[rows])
+                        self._n_inputs, width = Z.shape[1], Z.shape[1] + T.shape[1]
+                        np.hstack([Z, T]).astype(np.float64).tofile(outs[code])
+        for code, file in enumerate(files):
+            n = sum(self.scaled_lengths[code])
+            if n:
+                self._scaled[code] = np.memmap(file, dtype=np.float64, mode="r", shape=(n, width))
+
+    def scaled_chunks(self, code: int, dtype, block_bytes: int = 0):
+        """``(Z, T)`` per chunk that has rows of split ``code`` (0 train, 1 validation, 2 test),
+        as :meth:`write_scaled` stored them; Z of ``dtype``, both C-contiguous. With
+        ``block_bytes``, consecutive chunks are joined into blocks of about that size (for
+        passes that only add up, where a few large products beat many small ones)."""
+        if self._scaled[code] is None:
+            return
+        data = self._scaled[code]
+        lengths = [n for n in self.scaled_lengths[code] if n]
+        if block_bytes:
+            step = max(max(lengths), block_bytes // (8 * data.shape[1]))  # type: ignore[union-attr]
+            lengths = [min(step, len(data) - start) for start in range(0, len(data), step)]  # type: ignore[arg-type]
+        start = 0
+        for length in lengths:
+            block = data[start : start + length]  # type: ignore[index]
+            start += length
+            yield np.array(block[:, : self._n_inputs], dtype=dtype), np.array(block[:, self._n_inputs :])
+
+    def chunks(self, split, seed):
+        """``(X, Y, codes)`` per chunk, as :func:`_chunks_with_split` yields them from the CSV file."""
+        rng = np.random.default_rng(seed)
+        cuts = np.array([split[0], split[0] + split[1]])
+        n_features, start = len(self.features), 0
+        for length in self.lengths:
+            block = np.array(self.data[start : start + length])  # type: ignore[index]
+            start += length
+            u = rng.random(length)
+            yield block[:, :n_features], block[:, n_features:], np.searchsorted(cuts, u, side="right")
 
 
 def train_csv_chunks(
@@ -72,6 +191,8 @@ def train_csv_chunks(
     *,
     sep: str = ",",
     dropna: bool = False,
+    read: ReadOptions | None = None,
+    cache_dir=None,
     **settings,
 ) -> TrainingRun:
     """Train on a CSV file without loading it (see the module docstring).
@@ -98,25 +219,39 @@ def train_csv_chunks(
         Rows read at a time.
     sep, dropna
         As in :func:`bpnn.io.read_csv`.
+    read : ReadOptions, optional
+        How the file writes its numbers (its ``sep`` replaces ``sep``).
+    cache_dir : str or path-like, optional
+        Where the binary cache of the file's numbers goes while training (see
+        :class:`BinaryCache`); None: the system's temporary folder.
     **settings
         ``task``, ``hidden``, ``solver``, ``activation``, ``scale``, ``split``, ``seed``, ``epochs``,
         ``patience``, ``batch_size``, ``learning_rate``, ``ignore``: as in :func:`train_table`, with
         its defaults.
     """
     s = shared_settings(settings, "train_csv_chunks")
+    targets, ignore = list(targets), list(s["ignore"])
+    s["ignore"] = ignore
+    name = os.fspath(path)
+    read = ReadOptions(sep=sep) if read is None else read
+    header, _ = read_csv_header(name, read)
+    features = _check_columns(Table(header, np.empty((0, len(header))), source=name), targets, ignore)
+    with BinaryCache(name, chunksize, read, dropna, features, targets, cache_dir) as cache:
+        return _train_from_cache(cache, name, targets, features, s)
+
+
+def _train_from_cache(cache: BinaryCache, name: str, targets, features, s: dict) -> TrainingRun:
+    """:func:`train_csv_chunks` once the file is in ``cache``."""
     task, hidden, solver, activation, scale, split = (s[k] for k in SHARED_SETTINGS[:6])
     seed, epochs, patience, batch_size, learning_rate, ignore = (s[k] for k in SHARED_SETTINGS[6:])
-    targets, ignore = list(targets), list(ignore)
-    name = os.fspath(path)
-    first = next(iter(iter_csv_chunks(path, 1, sep=sep, dropna=dropna)))
-    features = _check_columns(first, targets, ignore)
+    chunksize = cache.chunksize
 
     # Pass 1: split sizes, scaling statistics of the training rows, target values.
     x_scaler, y_scaler = get_scaler(scale), get_scaler(scale)
     counts = np.zeros(3, dtype=np.int64)
     distinct: set = set()
     integer = True
-    for X, Y, codes in _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
+    for X, Y, codes in cache.chunks(split, seed):
         counts += np.bincount(codes, minlength=3)
         train = codes == 0
         if train.any():
@@ -162,8 +297,12 @@ def train_csv_chunks(
         check_scaled(Tz, T, targets, scale, y_scaler)
         return Z.astype(net.dtype), Tz
 
+    cache.write_scaled(split, seed, scaled)
     if callable(getattr(opt, "prepare", None)):
         opt.prepare(net)
+    # numba's compiled epoch where train_table would use it (the same arithmetic, batch for batch)
+    worth = _worth_compiling(int(counts[0]), bs, epochs)
+    compiled = _fast.epoch_runner(net, opt, bs, None, (), None if worth else False)
     stopper = EarlyStopping("val_loss", patience=patience, restore_best_weights=True) if counts[1] else None
     record = TrainingRecord(early_stopping=stopper)
     callbacks = [c for c in (stopper, record) if c]
@@ -177,25 +316,22 @@ def train_csv_chunks(
     with InterruptGuard() as guard:
         for epoch in range(net.epochs_trained + 1, net.epochs_trained + epochs + 1):
             total = 0.0
-            for X, Y, codes in _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
-                rows = np.flatnonzero(codes == 0)
-                if not len(rows) or guard.interrupted:
+            for Z, T in cache.scaled_chunks(0, net.dtype):
+                if guard.interrupted:
                     continue
-                Z, T = scaled(X[rows], Y[rows])
-                order = shuffle.permutation(len(rows))
+                order = shuffle.permutation(len(Z))
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-                    for start in range(0, len(rows), bs):
+                    if compiled is not None:
+                        total += float(compiled(Z, T, order))
+                        continue
+                    for start in range(0, len(Z), bs):
                         b = order[start : start + bs]
                         total += float(opt.train_batch(net, Z[b], T[b])) * len(b)
             if guard.interrupted:
                 history.interrupted = True
                 break
             logs = {"loss": total / n_train}
-            logs.update(
-                _evaluate_chunks(
-                    net, path, chunksize, sep, dropna, features, targets, split, seed, scaled, (n_train, n_val, n_test)
-                )
-            )
+            logs.update(_evaluate_chunks(net, cache, (n_train, n_val, n_test)))
             losses = history.history.get("loss", [])
             first_loss = losses[0] if losses else logs["loss"]
             lowest = min(losses, default=math.inf)
@@ -239,7 +375,7 @@ def train_csv_chunks(
     # Last pass: scores, and the first rows of each split for the plots.
     scores = {s: MetricAccumulator(model) for s, c in zip(SPLITS, counts) if c}
     kept: dict = {s: [] for s in scores}
-    for X, Y, codes in _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
+    for X, Y, codes in cache.chunks(split, seed):
         for code, s in enumerate(SPLITS):
             rows = np.flatnonzero(codes == code)
             if not len(rows):
@@ -267,27 +403,20 @@ def _stack(parts: list) -> tuple:
     return (np.concatenate(truth), np.concatenate(pred), None if proba[0] is None else np.concatenate(proba))
 
 
-def _evaluate_chunks(net, path, chunksize, sep, dropna, features, targets, split, seed, scaled, counts) -> dict:
+def _evaluate_chunks(net, cache: BinaryCache, counts) -> dict:
     """Validation and test loss, and the norm of the training gradient, at the current weights."""
     n_train, n_val, n_test = counts
     sums = np.zeros(3)
     grad = [np.zeros_like(p) for p in net.params]
-    n_chunks_with_train = 0
-    for X, Y, codes in _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed):
-        for code in (1, 2):
-            rows = np.flatnonzero(codes == code)
-            if len(rows):
-                Z, T = scaled(X[rows], Y[rows])
-                sums[code] += float(net.loss_fn.value(T, net.predict(Z))) * len(rows)
-        rows = np.flatnonzero(codes == 0)
-        if len(rows):
-            Z, T = scaled(X[rows], Y[rows])
-            net._forward_backward(Z, T, training=False)
-            # Each chunk's gradient is a mean over its rows plus alpha/m * W; weigh the
-            # means by the row counts, and add the L2 part once, below.
-            for g, part in zip(grad, [g for layer in net._dense_layers() for g in layer.grads]):
-                g += part * len(rows)
-            n_chunks_with_train += 1
+    for code in (1, 2):
+        for Z, T in cache.scaled_chunks(code, net.dtype, EVAL_BLOCK_BYTES):
+            sums[code] += float(net.loss_fn.value(T, net.predict(Z))) * len(Z)
+    for Z, T in cache.scaled_chunks(0, net.dtype, EVAL_BLOCK_BYTES):
+        net._forward_backward(Z, T, training=False)
+        # Each chunk's gradient is a mean over its rows plus alpha/m * W; weigh the
+        # means by the row counts, and add the L2 part once, below.
+        for g, part in zip(grad, [g for layer in net._dense_layers() for g in layer.grads]):
+            g += part * len(Z)
     out = {}
     if n_val:
         out["val_loss"] = sums[1] / n_val + float(net._penalty(n_val))

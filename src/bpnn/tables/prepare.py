@@ -1,9 +1,10 @@
-"""The first steps of training on a :class:`~bpnn.io.frames.Frame`: targets, missing cells, the task.
+"""The rows of a table before the split: targets, missing cells, the task.
 
-:func:`bpnn.tables.train_table` calls :func:`frame_targets` for a table read by
-:func:`~bpnn.io.frames.read_frame` (text, true/false and missing cells allowed), before
-it splits the rows; the encoder (:class:`~bpnn.io.encoding.TableEncoder`) is then fitted
-on the training split.
+:func:`bpnn.tables.train_table` turns what it is given into a
+:class:`~bpnn.io.frames.Frame` (:func:`as_frame`), decides the columns' roles
+(:mod:`bpnn.tables.schema`), then calls :func:`frame_targets` for the rows to keep and
+the targets, before it splits the rows; the encoder
+(:class:`~bpnn.io.encoding.TableEncoder`) is then fitted on the training split.
 """
 
 from __future__ import annotations
@@ -14,7 +15,17 @@ from bpnn.io.csvdata import DataError
 from bpnn.io.encoding import MISSING_HINT
 from bpnn.io.frames import Frame
 
-__all__ = ["frame_targets", "decide_label_task"]
+__all__ = ["as_frame", "frame_targets", "decide_label_task"]
+
+
+def as_frame(table) -> Frame:
+    """A :class:`~bpnn.io.csvdata.Table` of numbers as a :class:`Frame` of number columns (a
+    Frame as it is), so that every table walks the same path."""
+    if isinstance(table, Frame):
+        return table
+    data = np.asarray(table.data, dtype=np.float64)
+    values = {name: data[:, j] for j, name in enumerate(table.columns)}
+    return Frame(list(table.columns), values, dict.fromkeys(table.columns, "number"), table.source)
 
 
 def frame_targets(

@@ -41,20 +41,28 @@ import math
 import numpy as np
 
 from bpnn.core import _native
-from bpnn.core.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from bpnn.core.activations import kernel_of
 from bpnn.core.layers import Dense, Layer
 from bpnn.core.losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError
 
-# Codes for the compiled loop. Activations: how a(z) and f'(z) from a are computed.
+# Codes for the compiled loop. Activations: how a(z) and f'(z) from a are computed, one code
+# per kernel name (an activation's ``kernel`` capability in bpnn.ACTIVATIONS).
 IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTMAX = range(6)
-_ACTIVATION_CODES = {
-    Identity: IDENTITY,
-    Sigmoid: SIGMOID,
-    Tanh: TANH,
-    ReLU: RELU,
-    LeakyReLU: LEAKY_RELU,
-    Softmax: SOFTMAX,
+_KERNEL_CODES = {
+    "identity": IDENTITY,
+    "sigmoid": SIGMOID,
+    "tanh": TANH,
+    "relu": RELU,
+    "leaky_relu": LEAKY_RELU,
+    "softmax": SOFTMAX,
 }
+
+
+def _activation_code(activation) -> int | None:
+    kernel = kernel_of(activation)
+    return None if kernel is None else _KERNEL_CODES.get(kernel)
+
+
 # Losses, with the output activations each is compiled for: MSE after any elementwise
 # activation (general chain rule), cross-entropies only in their fused pairs.
 MSE, BCE_SIGMOID, CCE_SOFTMAX = range(3)
@@ -119,9 +127,9 @@ def why_not(net, optimizer, batch_size: int, sample_weight=None, callbacks=()) -
     for i, layer in enumerate(net.layers):
         if type(layer) not in (Dense, Layer):
             return f"layer {i} is a {type(layer).__name__}; only Dense layers are compiled"
-        code = _ACTIVATION_CODES.get(type(layer.activation))
+        code = _activation_code(layer.activation)
         if code is None or (code == SOFTMAX and i != len(net.layers) - 1):
-            return f"layer {i}'s activation {layer.activation!r} is not compiled"
+            return f"layer {i}'s activation {layer.activation!r} has no compiled kernel"
         if batch_size * layer.n_in * layer.n_out > MAX_PRODUCT:
             return (
                 f"layer {i} ({layer.n_in} x {layer.n_out}) with batches of {batch_size} is large enough "
@@ -161,7 +169,7 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None, callbacks=
             raise ValueError(f"fast=True, but the compiled path cannot train this: {reason}.")
         return None
     layers, dtype = net.layers, net.dtype
-    codes = np.array([_ACTIVATION_CODES[type(layer.activation)] for layer in layers], dtype=np.int64)
+    codes = np.array([_activation_code(layer.activation) for layer in layers], dtype=np.int64)
     loss = _loss_code(net.loss_fn, int(codes[-1]))
     rule = _rule(optimizer)[0]
     if rule == PLAIN_SGD and optimizer.momentum:

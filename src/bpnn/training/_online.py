@@ -27,28 +27,38 @@ from __future__ import annotations
 
 import numpy as np
 
-from bpnn.core.activations import Identity, ReLU, Sigmoid, Tanh
+from bpnn.core.activations import kernel_of
 from bpnn.core.layers import Dense, Layer
 from bpnn.core.losses import BinaryCrossEntropy, MeanSquaredError
 
-_ELEMENTWISE = (Identity, Sigmoid, Tanh, ReLU)
+#: The activations' kernels (their ``kernel`` capability in :data:`bpnn.ACTIVATIONS`) written below.
+KERNELS = ("identity", "sigmoid", "tanh", "relu")
 
 
-def _applies(net, optimizer, batch_size: int, sample_weight) -> bool:
-    if batch_size != 1 or sample_weight is not None or net.alpha or getattr(net, "l1", 0.0):
-        return False
+def why_not(net, optimizer, batch_size: int, sample_weight=None) -> str | None:
+    """The reason this lean loop cannot train the case, or None when it can."""
+    if batch_size != 1:
+        return f"it trains one sample per update (batch_size=1), not batches of {batch_size}"
+    if sample_weight is not None:
+        return "it does not take sample_weight"
+    if net.alpha or getattr(net, "l1", 0.0):
+        return "it does not implement the L2 or L1 penalty"
     # exactly plain SGD: a subclass may change the rule
-    if type(optimizer).__dict__.get("_compiled_rule") != "SGD":
-        return False
-    if optimizer.momentum or optimizer.global_clipnorm is not None or callable(optimizer.learning_rate):
-        return False
-    for layer in net.layers:
-        if type(layer) not in (Dense, Layer) or type(layer.activation) not in _ELEMENTWISE:
-            return False
+    if type(optimizer).__dict__.get("_compiled_rule") != "SGD" or optimizer.momentum:
+        return f"it implements plain SGD only, not {optimizer!r}"
+    if optimizer.global_clipnorm is not None or callable(optimizer.learning_rate):
+        return "it takes a constant learning rate and no gradient clipping"
+    for i, layer in enumerate(net.layers):
+        if type(layer) not in (Dense, Layer):
+            return f"layer {i} is a {type(layer).__name__}; only Dense layers are written here"
+        if kernel_of(layer.activation) not in KERNELS:
+            return f"layer {i}'s activation {layer.activation!r} has no kernel here (it has {', '.join(KERNELS)})"
         if not all(p.flags.c_contiguous for p in layer.params):
-            return False
-    loss, out = type(net.loss_fn), type(net.layers[-1].activation)
-    return loss is MeanSquaredError or (loss is BinaryCrossEntropy and out is Sigmoid)
+            return f"layer {i}'s parameters are not C-contiguous arrays"
+    loss, out = type(net.loss_fn), kernel_of(net.layers[-1].activation)
+    if not (loss is MeanSquaredError or (loss is BinaryCrossEntropy and out == "sigmoid")):
+        return f"the loss {net.loss_fn!r} is not mse (or binary_crossentropy after a sigmoid output)"
+    return None
 
 
 def epoch_runner(net, optimizer, batch_size: int, sample_weight=None):
@@ -57,13 +67,13 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None):
 
     ``run`` stops after the current sample once ``guard.interrupted`` is set (Ctrl-C).
     """
-    if not _applies(net, optimizer, batch_size, sample_weight):
+    if why_not(net, optimizer, batch_size, sample_weight) is not None:
         return None
     layers = net.layers
     n_layers = len(layers)
     bce = type(net.loss_fn) is BinaryCrossEntropy
     # identity output + MSE and sigmoid output + BCE: the loss hands over dL/dz directly
-    fused = type(layers[-1].activation) is Identity or bce
+    fused = kernel_of(layers[-1].activation) == "identity" or bce
     eps = np.finfo(net.dtype).eps
 
     last = n_layers - 1
@@ -82,7 +92,7 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None):
     outputs = [np.empty(layer.n_out, net.dtype) for layer in layers]
     steps = [np.empty_like(layer.weights) for layer in layers]
     # the layers bottom-up with their arrays for the forward pass, and top-down with the index below
-    kinds = [type(layer.activation) for layer in layers]
+    kinds = [kernel_of(layer.activation) for layer in layers]
     up = [(layer.weights, layer.bias, kinds[l], blocks[l], *halves[l], outputs[l]) for l, layer in enumerate(layers)]
     down = [(l, layers[l].weights, layers[l].bias, kinds[l], steps[l]) for l in range(last, -1, -1)]
 
@@ -100,16 +110,16 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None):
                 z = dot(a, W)
                 if b is not None:
                     z += b
-                if kind is Sigmoid:
+                if kind == "sigmoid":
                     # activations.Sigmoid.forward, step for step: exp(min(z, 0)) / (1 + exp(-|z|))
                     np.copysign(z, minus_one, out=e)
                     np.minimum(z, zero, out=numerator)
                     np.exp(block, out=block)
                     e += one
                     a = np.divide(numerator, e, out=out)
-                elif kind is Tanh:
+                elif kind == "tanh":
                     a = np.tanh(z)
-                elif kind is ReLU:
+                elif kind == "relu":
                     a = np.maximum(z, zero, out=z)
                 else:
                     a = z
@@ -126,15 +136,15 @@ def epoch_runner(net, optimizer, batch_size: int, sample_weight=None):
                 a = acts[l + 1]
                 if l == last and fused:
                     delta = grad
-                elif kind is Sigmoid:
+                elif kind == "sigmoid":
                     delta = np.subtract(one, a)
                     delta *= a
                     delta *= grad
-                elif kind is Tanh:
+                elif kind == "tanh":
                     delta = np.multiply(a, a)
                     np.subtract(one, delta, out=delta)
                     delta *= grad
-                elif kind is ReLU:
+                elif kind == "relu":
                     delta = np.multiply(grad, a > zero)
                 else:
                     delta = grad.copy()

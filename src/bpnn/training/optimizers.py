@@ -27,7 +27,37 @@ from typing import Any
 import numpy as np
 
 from bpnn.core.checks import check_float, lookup
+from bpnn.core.registry import Registry
 from bpnn.training import _fast
+
+
+def _class_attribute(attribute: str, default):
+    """A function reading ``attribute`` off a factory (the class, or the class a partial wraps)."""
+    return lambda factory: getattr(getattr(factory, "func", factory), attribute, default)
+
+
+#: Every optimizer and whole-batch solver by name, each registered next to its class, with:
+#:
+#: * ``params``: the estimator parameters it takes, by the keyword it takes them as (from the
+#:   estimators' shared vocabulary: ``momentum``, ``nesterov``, ``beta_1``, ``beta_2``,
+#:   ``epsilon``, ``gtol``, ``ftol``, ``norm``, ``max_fun``); ``BPClassifier(solver=name)``
+#:   passes exactly these and, as scikit-learn's MLP documents, ignores the others;
+#: * ``schedulable``: its step follows the estimators' ``learning_rate="invscaling"``/``"adaptive"``;
+#: * ``self_stopping``: it stops by its own test (the estimators' ``n_iter_no_change`` rule
+#:   on the training loss does not apply);
+#: * ``squared_error``: it minimises a sum of squared errors (the network's loss must be MSE);
+#: * ``deterministic``: it evaluates the network several times per step and needs the same
+#:   answer each time (no dropout);
+#: * read off the class: ``full_batch`` (it takes the whole training set every epoch) and
+#:   ``learning_rate`` (it has a learning rate: ``uses_learning_rate``).
+OPTIMIZERS = Registry(
+    "optimizer",
+    {"params": (), "schedulable": False, "self_stopping": False, "squared_error": False, "deterministic": False},
+    derived={
+        "full_batch": _class_attribute("full_batch", False),
+        "learning_rate": _class_attribute("uses_learning_rate", True),
+    },
+)
 
 
 def _check_learning_rate(learning_rate):
@@ -207,6 +237,7 @@ def clip_by_global_norm(grads: list[np.ndarray], max_norm: float) -> list[np.nda
     return [g * scale for g in grads]
 
 
+@OPTIMIZERS.register("sgd", aliases=("gd",), params=("momentum", "nesterov"), schedulable=True)
 class SGD(Optimizer):
     """Stochastic gradient descent, with optional (Nesterov) momentum.
 
@@ -293,7 +324,14 @@ class SGD(Optimizer):
 #: The engine's first name for plain gradient descent.
 GradientDescent = SGD
 
+# SGD with momentum by default: the same class, its momentum (0.9) overridable
+OPTIMIZERS.register("momentum", functools.partial(SGD, momentum=0.9), params=("momentum",), schedulable=True)
+OPTIMIZERS.register(
+    "nesterov", functools.partial(SGD, momentum=0.9, nesterov=True), params=("momentum",), schedulable=True
+)
 
+
+@OPTIMIZERS.register("rmsprop", params=("epsilon",), schedulable=True)  # its own momentum stays 0, as in MLP
 class RMSprop(Optimizer):
     """RMSprop: divide the gradient by a running root-mean-square of recent gradients.
 
@@ -386,6 +424,7 @@ class RMSprop(Optimizer):
         }
 
 
+@OPTIMIZERS.register("adam", params=("beta_1", "beta_2", "epsilon"))  # MLP's adam ignores learning_rate
 class Adam(Optimizer):
     """Adam: momentum on the gradient and on its square, with bias correction.
 
@@ -478,6 +517,7 @@ class Adam(Optimizer):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
 
 
+@OPTIMIZERS.register("adamw", params=("beta_1", "beta_2", "epsilon"))
 class AdamW(Adam):
     """Adam with decoupled weight decay: ``w <- w * (1 - lr * weight_decay)``, then Adam's step.
 
@@ -520,6 +560,7 @@ class AdamW(Adam):
         return {**super().get_config(), "weight_decay": self.weight_decay}
 
 
+@OPTIMIZERS.register("adagrad", params=("epsilon",), schedulable=True)
 class Adagrad(Optimizer):
     """Adagrad: per-parameter step sizes shrinking with the sum of all past squared gradients.
 
@@ -571,24 +612,61 @@ class Adagrad(Optimizer):
         }
 
 
-OPTIMIZERS: dict[str, Any] = {
-    "sgd": SGD,
-    "gd": SGD,
-    "momentum": functools.partial(SGD, momentum=0.9),
-    "nesterov": functools.partial(SGD, momentum=0.9, nesterov=True),
-    "rmsprop": RMSprop,
-    "adam": Adam,
-    "adamw": AdamW,
-    "adagrad": Adagrad,
-}
+@OPTIMIZERS.register("lion", params=("beta_1", "beta_2"))
+class Lion(Optimizer):
+    """Lion (evolved sign momentum): every step moves each weight by exactly the learning rate,
+    in the direction of the sign of a blend of the momentum and the gradient.
+
+        c <- beta_1 * m + (1 - beta_1) * g
+        w <- w - lr * sign(c)
+        m <- beta_2 * m + (1 - beta_2) * g          (m starts at 0)
+
+    Because every step has the size ``lr``, its learning rate is typically 3 to 10 times
+    smaller than Adam's. (The paper's decoupled weight decay is left out: bpnn's weight
+    penalty is the network's ``alpha``.)
+
+    Parameters
+    ----------
+    learning_rate : float or schedule, default=1e-4
+    beta_1 : float, default=0.9
+        Weight of the momentum in the direction of the step, in [0, 1).
+    beta_2 : float, default=0.99
+        Decay of the momentum, in [0, 1).
+    global_clipnorm : float or None, default=None
+
+    References
+    ----------
+    X. Chen, C. Liang, D. Huang et al., "Symbolic discovery of optimization algorithms",
+    NeurIPS 2023 (arXiv:2302.06675).
+    """
+
+    _slots = ("m",)
+
+    def __init__(
+        self, learning_rate=1e-4, beta_1: float = 0.9, beta_2: float = 0.99, global_clipnorm: float | None = None
+    ):
+        super().__init__(learning_rate, global_clipnorm)
+        self.beta_1 = check_float(beta_1, "beta_1", low=0.0, high=1.0, high_inclusive=False)
+        self.beta_2 = check_float(beta_2, "beta_2", low=0.0, high=1.0, high_inclusive=False)
+
+    def _update(self, i, param, grad):
+        m = self.m[i]
+        direction = np.sign(self.beta_1 * m + (1.0 - self.beta_1) * grad)
+        param -= self.lr * direction
+        m *= self.beta_2
+        m += (1.0 - self.beta_2) * grad
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2}
 
 
 def get_optimizer(optimizer, learning_rate=None) -> Optimizer:
     """Return an optimizer from a name (built with ``learning_rate``) or an optimizer object.
 
-    Names: ``"sgd"``/``"gd"``, ``"momentum"`` (SGD with momentum 0.9), ``"nesterov"``,
-    ``"rmsprop"``, ``"adam"``, ``"adamw"``, ``"adagrad"``, and the whole-batch solvers of
-    :mod:`bpnn.training.solvers`: ``"rprop"``, ``"lbfgs"``, ``"lm"``, ``"br"``.
+    Names: those of :data:`OPTIMIZERS` (``"sgd"``/``"gd"``, ``"momentum"`` (SGD with momentum
+    0.9), ``"nesterov"``, ``"rmsprop"``, ``"adam"``, ``"adamw"``, ``"adagrad"``, and the
+    whole-batch solvers of :mod:`bpnn.training.solvers`: ``"rprop"``, ``"lbfgs"``, ``"lm"``,
+    ``"br"``, among others registered).
     """
     if isinstance(optimizer, str):
         key = optimizer.lower()

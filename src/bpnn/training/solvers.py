@@ -33,7 +33,7 @@ import warnings
 
 import numpy as np
 
-from bpnn.core.activations import Activation, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
+from bpnn.core.activations import BUILTIN, Activation, Identity, Softmax, backward, derivative
 from bpnn.core.checks import check_float, check_int, check_memory
 from bpnn.core.losses import MeanSquaredError
 from bpnn.core.network import _mass
@@ -116,19 +116,21 @@ def jacobian(net, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _forward_record(net, X, reuse: bool = False):
-    """``(inputs, outputs)``: every layer's input and output for ``X``.
+    """``(inputs, outputs, zs)``: every layer's input and output for ``X``, and its pre-activation
+    where its activation needs it for the backward pass (else None).
 
     In fresh arrays, or with ``reuse`` in the layers' training buffers, which the next
     such pass overwrites (allocating new arrays every pass costs more than the pass on a
     small network: the memory goes back to the system and is faulted in again).
     """
-    inputs, outputs = [], []
+    inputs, outputs, zs = [], [], []
     a = X
     for layer in net.layers:
         inputs.append(a)
         a = layer.forward(a, reuse)
         outputs.append(a)
-    return inputs, outputs
+        zs.append(layer.pre_activation)
+    return inputs, outputs, zs
 
 
 def _jacobian_blocks(net, record, out_buffer=None, zero_top=True):
@@ -144,7 +146,7 @@ def _jacobian_blocks(net, record, out_buffer=None, zero_top=True):
     ``j`` (its other columns) as they were, for a caller that never reads them.
     """
     layers = net.layers
-    inputs, outputs = record
+    inputs, outputs, zs = record
     out = outputs[-1]
     m, k = out.shape
     starts = [0]  # where each layer's parameters start in the flat vector
@@ -158,7 +160,7 @@ def _jacobian_blocks(net, record, out_buffer=None, zero_top=True):
     derivs_t = [
         None
         if type(layer.activation) is Identity or not _elementwise(layer.activation)
-        else np.ascontiguousarray(layer.activation.derivative(outputs[li]).T)
+        else np.ascontiguousarray(derivative(layer.activation, outputs[li], zs[li]).T)
         for li, layer in enumerate(layers)
     ]
 
@@ -211,7 +213,7 @@ def _jacobian_blocks(net, record, out_buffer=None, zero_top=True):
                 delta_t = grad_t
             else:  # softmax or a user-defined activation: its own backward, on (samples, units)
                 grad = grad_t if full else np.broadcast_to(grad_t, (grad_t.shape[0], m))
-                delta_t = np.ascontiguousarray(act.backward(outputs[li], grad.T).T)
+                delta_t = np.ascontiguousarray(backward(act, outputs[li], grad.T, zs[li]).T)
             n_in, n_out = layer.weights.shape
             # d out_j / d W[a, b] = x_in[:, a] * delta[:, b], for every sample; W is flattened row-major
             w_rows = Jt[starts[li] : starts[li] + n_in * n_out].reshape(n_in, n_out, m)
@@ -236,7 +238,8 @@ def _elementwise(activation) -> bool:
     """Whether the activation's backward is the product with its derivative (not softmax's):
     the built-in elementwise ones (whose own ``backward`` only writes that product in place),
     or any activation that keeps the base class's ``backward``."""
-    return type(activation) in (Sigmoid, Tanh, ReLU, LeakyReLU) or type(activation).backward is Activation.backward
+    kind = type(activation)
+    return (kind in BUILTIN and kind is not Softmax) or kind.backward is Activation.backward
 
 
 def _gauss_newton(net, record, y, sample_weight, out_buffer=None):
@@ -366,6 +369,7 @@ _POSV: dict = {}
 
 
 # -- Rprop ---------------------------------------------------------------------------------------
+@OPTIMIZERS.register("rprop")
 class Rprop(Optimizer):
     """Resilient backpropagation, iRprop- (MATLAB's ``trainrp``; PyTorch's ``Rprop``).
 
@@ -433,6 +437,7 @@ class Rprop(Optimizer):
 
 
 # -- L-BFGS --------------------------------------------------------------------------------------
+@OPTIMIZERS.register("lbfgs", params=("gtol", "norm", "ftol", "max_fun"), self_stopping=True, deterministic=True)
 class LBFGS(Optimizer):
     """Limited-memory BFGS: a quasi-Newton step from the last ``history_size`` gradient changes.
 
@@ -637,6 +642,7 @@ class LBFGS(Optimizer):
 
 
 # -- Levenberg-Marquardt -------------------------------------------------------------------------
+@OPTIMIZERS.register("lm", squared_error=True, deterministic=True)
 class LevenbergMarquardt(Optimizer):
     """Levenberg-Marquardt, as MATLAB's ``trainlm`` does it (with a smarter damping by default).
 
@@ -872,6 +878,7 @@ class LevenbergMarquardt(Optimizer):
         }
 
 
+@OPTIMIZERS.register("br", squared_error=True, deterministic=True)
 class BayesianRegularization(LevenbergMarquardt):
     """Bayesian regularization, as MATLAB's ``trainbr`` does it: LM on ``beta E_D + alpha E_W``.
 
@@ -957,11 +964,6 @@ class BayesianRegularization(LevenbergMarquardt):
 LM = LevenbergMarquardt
 BR = BayesianRegularization
 
-SOLVERS = {
-    "rprop": Rprop,
-    "lbfgs": LBFGS,
-    "lm": LevenbergMarquardt,
-    "br": BayesianRegularization,
-}
-# The solvers are reached by name through bpnn.get_optimizer like the first-order optimizers.
-OPTIMIZERS.update(SOLVERS)
+#: The whole-batch solvers' entries of :data:`~bpnn.training.optimizers.OPTIMIZERS` (registered above,
+#: each next to its class), kept under their old name.
+SOLVERS = {name: OPTIMIZERS[name] for name in OPTIMIZERS.names(full_batch=True)}
