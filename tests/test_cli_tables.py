@@ -815,3 +815,31 @@ def test_export_skips_dropout_like_predict_does():
     exec(compile(export_python(net), "exported.py", "exec"), ns)  # our own generated code
     X = np.random.default_rng(0).normal(size=(9, 2))
     assert np.array_equal(ns["predict"](X), net.predict(X))
+
+
+@pytest.mark.parametrize(
+    "n_inputs, task, hidden, expected",
+    [
+        (40, "classification", None, 22),  # (40 inputs + 4 classes) / 2, by hand
+        (4, "classification", None, 10),  # (4 + 4) / 2 = 4: at least 10
+        (120, "classification", None, 50),  # (120 + 4) / 2 = 62: at most 50
+        (40, "regression", None, 10),  # regression keeps 10
+        (40, "classification", "7", 7),  # --hidden wins
+    ],
+)
+def test_default_hidden_layer_follows_the_inputs_and_classes(capsys, tmp_path, n_inputs, task, hidden, expected):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, n_inputs))
+    y = np.argmax(X[:, :4], axis=1) if task == "classification" else X[:, 0] + 0.5 * X[:, 1]
+    names = [f"x{j}" for j in range(n_inputs)]
+    with open(tmp_path / "t.csv", "w") as f:
+        f.write(",".join(names + ["y"]) + "\n")
+        for row, target in zip(X, y):
+            f.write(",".join(map(repr, row.tolist())) + f",{target.item()!r}\n")
+    more = ["--hidden", hidden] if hidden else []
+    code, out, err = run(capsys, "train", tmp_path / "t.csv", "--target", "y", "--task", task, "--epochs", "2",
+                         "-o", tmp_path / "m.bpnn", *more)  # fmt: skip
+    assert code == 0, err
+    model = bpnn.load(tmp_path / "m.bpnn")
+    assert [layer.n_out for layer in model.network._dense_layers()][0] == expected
+    assert model.settings["hidden"] == [expected]

@@ -215,6 +215,18 @@ def test_the_model_file_continues_the_series(tmp_path, capsys):
     code, out, err = run(capsys, "forecast", tmp_path / "m.bpnn", "--score", new, "--json")
     assert code == 0, err
     assert json.loads(out)["rows_scored"] == 10
+    # bpnn predict scores the stretch too: CSV rows on standard output, the summary beside them
+    code, out, err = run(capsys, "predict", tmp_path / "m.bpnn", new)
+    assert code == 0, err
+    rows = out.strip().splitlines()
+    assert rows[0] == "t,actual,forecast" and len(rows) == 11 and "Scored 10 one-step forecasts" in err
+    # the first row's forecast is the network on the stored window, by hand through the scaling
+    lo, hi = model.y_scaler.data_min_[0], model.y_scaler.data_max_[0]
+    z = [(v - lo) / (hi - lo) * 2 - 1 for v in list(np.round(y, 4)[-3:])[::-1]]
+    first = (model.network.forward(np.array([z]))[0, 0] + 1) / 2 * (hi - lo) + lo
+    t0, actual0, forecast0 = rows[1].split(",")
+    assert int(t0) == int(times[-1]) + 5 and float(actual0) == round(more[0], 4)
+    np.testing.assert_allclose(float(forecast0), first, rtol=1e-10)
 
 
 # -- baselines and metrics -----------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import importlib.util
+import io
 import json
 import logging
 import socket
@@ -25,7 +26,8 @@ pytest.importorskip("uvicorn")
 
 from bpnn.explain.render import render  # noqa: E402
 from bpnn.explain.step import explain_step  # noqa: E402
-from bpnn.io.csvdata import DataError, read_csv  # noqa: E402
+from bpnn.io.csvdata import DataError  # noqa: E402
+from bpnn.io.frames import read_frame  # noqa: E402
 from bpnn.playground.datasets import DATASETS  # noqa: E402
 from bpnn.playground.session import (  # noqa: E402
     OPTIMIZER_NAMES,
@@ -266,7 +268,7 @@ def test_upload_uses_bpnn_trains_checks_and_messages(tmp_path):
     bad = b"a,b,c\n1,2,3\n4,x,6\n"
     (tmp_path / "data.csv").write_bytes(bad)
     with pytest.raises(DataError) as expected:
-        read_csv(tmp_path / "data.csv")
+        read_frame(tmp_path / "data.csv")
     session = Session()
     with pytest.raises(SettingsError) as got:
         session.load_csv("data.csv", bad)
@@ -286,16 +288,58 @@ def test_an_uploaded_file_trains_and_a_fifth_class_is_refused():
     text = "width,height,kind\n" + "".join(f"{a},{b},{c}\n" for (a, b), c in zip(P, label))
     session = Session()
     info = session.load_csv("mine.csv", text.encode())
-    assert info == {"name": "mine.csv", "columns": ["width", "height", "kind"], "rows": 200}
+    assert info == {"name": "mine.csv", "columns": ["width", "height", "kind"], "rows": 200, "notes": []}
     session.apply({"dataset": "upload", "ux": "width", "uy": "height", "ut": "kind", "optimizer": "adam"})
     assert np.abs(session.P_train).max() <= 1.0  # scaled to [-1, 1]
     session.step(40)
     out = session.net.predict(session.X_test)[:, 0]
     assert np.mean((out >= 0.5) == (session.y_test >= 0.5)) > 0.9
-    session.load_csv("five.csv", b"p,q,r\n" + b"".join(f"{i},{i % 7},{i % 5}\n".encode() for i in range(30)))
+    # (p is not 0, 1, 2, ...: a column counting the rows is an identifier, dropped)
+    session.load_csv("five.csv", b"p,q,r\n" + b"".join(f"{i * 3 % 11},{i % 7},{i % 5}\n".encode() for i in range(30)))
     with pytest.raises(SettingsError, match="2 to 4 values"):
         session.apply({"dataset": "upload", "ux": "p", "uy": "q", "ut": "r"})
     session.apply({"dataset": "upload", "ux": "p", "uy": "q", "ut": "r", "problem": "regression"})
+
+
+def test_an_upload_drops_an_id_and_a_constant_column_with_the_schemas_reasons_and_trains():
+    import pandas as pd
+
+    rng = np.random.default_rng(2)
+    P = rng.uniform(-1, 1, size=(120, 2))
+    text = "row,a,site,b,y\n" + "".join(f"{i + 1},{a},7,{b},{int(a > b)}\n" for i, (a, b) in enumerate(P))
+    frame = pd.read_csv(io.StringIO(text))
+    # as pandas reads it: 'row' counts the rows from 1, 'site' holds one value
+    assert (frame["row"] == np.arange(1, 121)).all() and frame["site"].nunique() == 1
+    session = Session()
+    info = session.load_csv("ids.csv", text.encode())
+    assert info["columns"] == ["a", "b", "y"] and info["rows"] == 120
+    assert info["notes"] == [
+        "identifier row: whole numbers counting the rows (1, 2, ...), dropped",
+        "constant site: every cell holds 7, dropped",
+    ]
+    assert session.state()["upload"]["notes"] == info["notes"]
+    session.apply({"dataset": "upload", "ux": "a", "uy": "b", "ut": "y", "optimizer": "adam", "lr": 0.03})
+    session.step(60)
+    out = session.net.predict(session.X_test)[:, 0]
+    truth = (frame["a"] > frame["b"]).to_numpy()
+    assert np.mean((out >= 0.5) == (session.y_test >= 0.5)) > 0.85 and session.y_test.sum() > 0
+    assert sorted(np.unique(session.y_train)) == sorted(np.unique(truth.astype(float)))
+    with pytest.raises(SettingsError, match="the playground needs two features and a target"):
+        session.load_csv("few.csv", "\n".join(["n,k,a,b"] + [f"{i},1,{i % 3},{i % 2}" for i in range(30)]).encode())
+
+
+@pytest.mark.parametrize(
+    "column, cells, role",
+    [("day", [f"2024-01-{d % 28 + 1:02d}" for d in range(40)], "date"), ("color", ["red", "blue"] * 20, "category")],
+)
+def test_an_upload_refuses_a_date_or_text_column_with_the_schemas_reason(column, cells, role):
+    text = f"a,b,y,{column}\n" + "".join(f"{i},{i % 5},{i % 2},{c}\n" for i, c in enumerate(cells))
+    session = Session()
+    with pytest.raises(SettingsError) as got:
+        session.load_csv("t.csv", text.encode())
+    message = str(got.value)
+    assert message.count("\n") == 0 and f"column {column!r} is a {role} column" in message
+    assert session.upload is None
 
 
 # -- the server ------------------------------------------------------------------------------------------
@@ -512,9 +556,11 @@ def test_turns_go_one_at_a_time_to_the_least_served_session_and_a_cancelled_wait
 
     async def scenario():
         turns = Turns(workers=1, slice=0.01)
-        await turns.run("heavy1", work, "h1", 0.1)  # the heavy tabs have used 0.1 s each
-        await turns.run("heavy2", work, "h2", 0.1)
-        blocker = asyncio.create_task(turns.run("heavy1", work, "h1-again", 0.1))
+        # the heavy tabs have used 0.2 s each (pieces long enough that a loaded machine's delays,
+        # which count as time used, cannot reorder them)
+        await turns.run("heavy1", work, "h1", 0.2)
+        await turns.run("heavy2", work, "h2", 0.2)
+        blocker = asyncio.create_task(turns.run("heavy1", work, "h1-again", 0.2))
         await asyncio.sleep(0.02)  # it runs; everything below waits
         queued = [asyncio.create_task(turns.run(o, work, o, 0.01)) for o in ("heavy2", "heavy1", "light")]
         dropped = asyncio.create_task(turns.run("gone", work, "gone", 0.01))
@@ -622,7 +668,7 @@ def test_upload_names_are_made_safe_and_never_an_internal_error(server, name, sh
         body, headers = _multipart(name.replace('"', ""), b"a,b,c\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n")
         status, info = _status(address, f"/upload?session={key}", "POST", headers, body)
         assert status == 200 and info["name"] == shown and len(info["name"]) <= 100
-        bad, headers = _multipart(name, b"a,b,c\n1,x,0\n")
+        bad, headers = _multipart(name, b"a,b,c\n1,x,0\n2,3,1\n")  # 'x' in a column of numbers
         status, info = _status(address, f"/upload?session={key}", "POST", headers, bad)
         assert status == 400 and set(info) == {"type", "field", "message"}
         assert info["message"].startswith(shown + ", line 2") and "/tmp" not in info["message"]

@@ -286,11 +286,16 @@ def test_upload_a_csv_file_and_train_on_it(page):
     load(page)
     rng = np.random.default_rng(0)
     P = rng.normal(size=(120, 2))
-    text = "u,v,w,label\n" + "".join(f"{a},{b},{a * b},{int(a > b)}\n" for a, b in P)
+    # 'id' counts the rows: the table schema drops it, and the page says so with its reason
+    text = "id,u,v,w,label\n" + "".join(f"{i},{a},{b},{a * b},{int(a > b)}\n" for i, (a, b) in enumerate(P))
     page.get_by_test_id("upload").set_input_files(
         files=[{"name": "mine.csv", "mimeType": "text/csv", "buffer": text.encode()}]
     )
     expect(page.get_by_test_id("upload-x")).to_be_visible()
+    expect(page.get_by_test_id("upload-notes")).to_have_text(
+        "identifier id: whole numbers counting the rows (0, 1, ...), dropped"
+    )
+    assert page.get_by_test_id("upload-x").locator("option").all_text_contents() == ["u", "v", "w", "label"]
     page.get_by_test_id("upload-y").select_option("v")
     page.get_by_test_id("upload-target").select_option("label")
     page.get_by_test_id("upload-use").click()

@@ -8,11 +8,13 @@ import pandas as pd
 import pytest
 
 import bpnn
+import bpnn.tables
 import bpnn.tables.chunked as chunked
 from bpnn.io import DataError
 from bpnn.io.csvdata import ReadOptions
+from bpnn.io.frames import read_frame
 from bpnn.tables.chunked import BinaryCache, _chunks_with_split, train_csv_chunks
-from cli_helpers import run
+from cli_helpers import error_line, run
 
 SPLIT = (0.7, 0.15, 0.15)
 SETTINGS = dict(epochs=4, seed=3, hidden=(5,), solver="adam", split=SPLIT)
@@ -133,4 +135,63 @@ def test_ctrl_c_leaves_no_cache_behind(capsys, tmp_path, monkeypatch):
     code, _, err = run(capsys, "train", path, "--target", "y", "--ignore", "id", "--chunksize", "50",
                        "-o", tmp_path / "m.bpnn")  # fmt: skip
     assert code == 2 and err.count("\n") == 1 and "interrupted" in err
+    assert leftovers(tmp_path) == [] and not (tmp_path / "m.bpnn").exists()
+
+
+def with_constant(path, n=500, change_at=None):
+    """:func:`table` with a column ``unit`` that holds 7 everywhere (but ``change_at``)."""
+    frame = pd.read_csv(table(path, n))
+    frame.insert(1, "unit", 7.0)
+    if change_at is not None:
+        frame.loc[change_at, "unit"] = 8.0
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_chunked_schema_is_the_in_memory_schema_and_bpnn_info_shows_it(capsys, tmp_path):
+    path = with_constant(tmp_path / "t.csv")
+    chunked_run = train_csv_chunks(path, ["y"], 64, cache_dir=tmp_path, **SETTINGS)
+    memory_run = bpnn.tables.train_table(read_frame(path), ["y"], **SETTINGS)
+    roles = {c.name: (c.role, c.reason) for c in chunked_run.schema.columns}
+    assert roles == {c.name: (c.role, c.reason) for c in memory_run.schema.columns}
+    # what pandas shows of the file: 'id' counts the rows 0, 1, ..., 'unit' holds one value
+    frame = pd.read_csv(path)
+    assert (frame["id"] == np.arange(len(frame))).all() and frame["unit"].nunique() == 1
+    assert roles["id"][0] == "identifier" and roles["unit"][0] == "constant"
+    assert chunked_run.model.feature_names == ["x1", "x2", "x3"]
+    assert any("'id'" in note for note in chunked_run.notes) and any("'unit'" in note for note in chunked_run.notes)
+
+    code, out, err = run(capsys, "train", path, "--target", "y", "--chunksize", "64", "--epochs", "2",
+                         "-o", tmp_path / "m.bpnn")  # fmt: skip
+    assert code == 0, err
+    assert bpnn.load(tmp_path / "m.bpnn").schema == memory_run.schema.get_config()
+    code, out, err = run(capsys, "info", tmp_path / "m.bpnn")
+    assert code == 0, err
+    for line in memory_run.schema.lines():
+        assert line in out
+
+
+def test_a_column_constant_only_in_the_first_rows_stays_a_feature(tmp_path, monkeypatch):
+    monkeypatch.setattr(chunked, "SCHEMA_ROWS", 50)
+    path = with_constant(tmp_path / "t.csv", change_at=400)
+    run_ = train_csv_chunks(path, ["y"], 32, cache_dir=tmp_path, **SETTINGS)
+    assert pd.read_csv(path)["unit"].nunique() == 2  # as pandas reads the whole file
+    assert run_.schema["unit"].role == "number"
+    assert run_.model.feature_names == ["x1", "unit", "x2", "x3"]
+    memory = bpnn.tables.train_table(read_frame(path), ["y"], **SETTINGS)
+    assert run_.schema.get_config() == memory.schema.get_config()
+
+
+@pytest.mark.parametrize(
+    "column, cells, role",
+    [("day", [f"2024-01-{d % 28 + 1:02d}" for d in range(500)], "date"),
+     ("color", ["red", "green"] * 250, "category")],
+)  # fmt: skip
+def test_chunksize_refuses_a_column_it_cannot_read_in_one_line(capsys, tmp_path, column, cells, role):
+    path = tmp_path / "t.csv"
+    frame = pd.read_csv(table(path))
+    frame[column] = cells
+    frame.to_csv(path, index=False)
+    err = error_line(capsys, "train", path, "--target", "y", "--chunksize", "50", "-o", tmp_path / "m.bpnn")
+    assert f"column {column!r}" in err and f"a {role} column" in err and "leave out --chunksize" in err
     assert leftovers(tmp_path) == [] and not (tmp_path / "m.bpnn").exists()

@@ -19,6 +19,7 @@ import sys
 
 import numpy as np
 
+from bpnn.cli.lang import add_lang_option, current, say
 from bpnn.forecast.series import FILLS, read_series
 
 __all__ = ["add_forecast_parser", "run"]
@@ -66,6 +67,7 @@ def add_forecast_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--steps", type=_whole(1), metavar="N", help="with a model file: continue the series N steps")
     p.add_argument("--score", metavar="TABLE", help="with a model file: score one-step forecasts on a new stretch")
     p.add_argument("-o", "--out", help="model file to write (training), or CSV of the forecasts (--steps/--score)")
+    add_lang_option(p)
     p.set_defaults(func=run)
     return p
 
@@ -150,9 +152,9 @@ def _train(args) -> int:
     if args.json:
         print(json.dumps(report, indent=2, default=float))
     else:
-        print(format_report(report))
+        print(format_report(report, current().lang))
         if args.out:
-            print(f"Model saved to {args.out}; continue the series with: bpnn forecast {args.out} --steps N")
+            print(say("Model saved to {path}; continue the series with: bpnn forecast {path} --steps N", path=args.out))
     return 0
 
 
@@ -217,9 +219,29 @@ def _score(model, args, time_name: str) -> int:
         print(json.dumps(summary, indent=2))
     else:
         print(
-            f"Scored {len(origins)} one-step forecasts of {model.target!r}: RMSE {net['rmse']:.4g}, MAE "
-            f"{net['mae']:.4g} (naive: RMSE {base['rmse']:.4g}, MAE {base['mae']:.4g})."
+            say(
+                "Scored {n} one-step forecasts of {target!r}: RMSE {rmse:.4g}, MAE {mae:.4g} "
+                "(naive: RMSE {naive_rmse:.4g}, MAE {naive_mae:.4g}).",
+                n=len(origins),
+                target=model.target,
+                rmse=net["rmse"],
+                mae=net["mae"],
+                naive_rmse=base["rmse"],
+                naive_mae=base["mae"],
+            ),
+            # `bpnn predict` writes the rows to standard output: the summary goes beside them
+            file=sys.stderr if getattr(args, "rows_to_stdout", False) else sys.stdout,
         )
         if not args.out:
             _write_rows([time_name, "actual", "forecast"], rows, None)
     return 0
+
+
+def score_stretch(model_path: str, table: str, out: str | None) -> int:
+    """``bpnn predict FORECAST_MODEL TABLE``: the one-step forecasts of a new stretch, as
+    ``bpnn forecast MODEL --score TABLE`` gives them (the CSV rows on standard output, or in ``out``)."""
+    from bpnn.forecast.model import ForecastModel
+
+    model = ForecastModel.load(model_path)
+    args = argparse.Namespace(score=table, out=out, json=False, fill=None, rows_to_stdout=True)
+    return _score(model, args, model.time["column"] or "step")

@@ -4,7 +4,7 @@
                    [--batch-size N|full] [--seed N] [--out DIR] [--json] [--quiet]
     bpnn explain [--layers 2,2,2] [--activation sigmoid] [--loss mse] [--weights ...] [--biases ... | --no-bias]
                  [--inputs ...] [--targets ...] [--seed N] [--learning-rate LR] [--format text|markdown|json]
-    --lang en|zh (demo and explain): the language of the words; by default the locale's (LANG, LC_ALL)
+    --lang en|zh (every command): the language of the words; by default the locale's (LANG, LC_ALL)
 
 Exit status 0 on success; 2 with one line ``bpnn: error: ...`` on standard error for bad
 arguments or bad data (no traceback, no usage dump).
@@ -20,13 +20,14 @@ import sys
 import numpy as np
 
 from bpnn.cli.argtypes import add_command, non_negative_int, positive_int
+from bpnn.cli.lang import add_lang_option, choose, current, fail, usage_line
 
 
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line: ``bpnn: error: ...`` and exit status 2."""
 
     def error(self, message: str):
-        self.exit(2, f"bpnn: error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, usage_line(message, self.prog) + "\n")
 
 
 # -- argument types: each raises ArgumentTypeError with a message that says what was expected --
@@ -102,8 +103,6 @@ def _rows(what):
     return parse
 
 
-_LANG_HELP = "language of the printed words: en or zh; the numbers are the same (default: the locale, LC_ALL/LANG)"
-
 # -- demo -----------------------------------------------------------------------------
 
 _OVERRIDES = {
@@ -172,7 +171,7 @@ def _add_demo_parsers(sub) -> None:
         p.add_argument("--out", metavar="DIR", help="save the pictures in DIR (created if missing)")
         p.add_argument("--json", action="store_true", help="print the final figures as JSON only")
         p.add_argument("--quiet", action="store_true", help="no progress bar or periodic lines")
-        p.add_argument("--lang", choices=["en", "zh"], default=None, help=_LANG_HELP)
+        add_lang_option(p)
         p.set_defaults(func=_run_demo, demo=name)
 
 
@@ -286,7 +285,7 @@ def _add_explain_parser(sub) -> None:
         help="plain text, Markdown with LaTeX, or the raw record as JSON (default text)",
     )
     p.add_argument("--digits", type=_digits, default=6, metavar="D", help="decimals shown, 0 to 17 (default 6)")
-    p.add_argument("--lang", choices=["en", "zh"], default=None, help=_LANG_HELP)
+    add_lang_option(p)
     p.set_defaults(func=_run_explain)
 
 
@@ -399,6 +398,7 @@ def _add_playground_parser(sub) -> None:
         help="require a random token in the link on this computer too (always on beyond it)",
     )
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    add_lang_option(p)
     p.set_defaults(func=_run_playground)
 
 
@@ -411,7 +411,7 @@ def _run_playground(args) -> int:
             "pip install starlette uvicorn websockets python-multipart "
             "(or, in bpnn's folder, pip install -e '.[playground]')"
         ) from None
-    serve(host=args.host, port=args.port, open_browser=not args.no_browser, token=args.token)
+    serve(host=args.host, port=args.port, open_browser=not args.no_browser, token=args.token, lang=current().lang)
     return 0
 
 
@@ -444,6 +444,7 @@ def main(argv=None) -> int:
     """Run the command line; returns the exit status."""
     from bpnn.training.loop import DivergenceError
 
+    choose(argv)
     args = build_parser().parse_args(argv)
     if hasattr(args, "run"):  # the table commands report their own errors
         return args.run(args)
@@ -454,16 +455,12 @@ def main(argv=None) -> int:
         sys.stdout = None
         return 0
     except (ValueError, TypeError, OSError, DivergenceError) as exc:
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        print(f"bpnn: error: {message}", file=sys.stderr)
-        return 2
+        return fail(str(exc) or type(exc).__name__)
     except KeyboardInterrupt:
         # one line and status 2, as for every other way a command can end early
-        print("bpnn: error: interrupted (Ctrl-C)", file=sys.stderr)
-        return 2
+        return fail("interrupted (Ctrl-C)")
     except MemoryError:
-        print("bpnn: error: out of memory; try a smaller network or fewer rows", file=sys.stderr)
-        return 2
+        return fail("out of memory; try a smaller network or fewer rows")
 
 
 if __name__ == "__main__":

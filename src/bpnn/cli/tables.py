@@ -24,6 +24,8 @@ from bpnn.cli.argtypes import (
     read_options,
     refuse_overwriting_inputs,
 )
+from bpnn.cli.lang import add_lang_option, current, fail, say, say_lines, usage_line
+from bpnn.explain.i18n import pad
 from bpnn.io.container import atomic_write, writes_in_place
 from bpnn.io.csvdata import DataError, Table, write_csv
 from bpnn.io.frames import read_frame
@@ -34,11 +36,6 @@ __all__ = ["add_table_commands"]
 _USER_ERRORS = (ValueError, TypeError, OSError, FloatingPointError)
 
 
-def _fail(message: str) -> int:
-    print(f"bpnn: error: {message}", file=sys.stderr)
-    return 2
-
-
 def _guarded(command):
     """Run ``command(args)``, turning user errors into one line and status 2."""
 
@@ -46,7 +43,7 @@ def _guarded(command):
         try:
             return command(args)
         except KeyboardInterrupt as exc:
-            return _fail(str(exc) or "interrupted (Ctrl-C)")
+            return fail(str(exc) or "interrupted (Ctrl-C)")
         except BrokenPipeError:
             # The reader (e.g. `| head`) went away: stop quietly, as Python's docs advise,
             # pointing stdout at devnull so the final flush does not fail again.
@@ -55,10 +52,9 @@ def _guarded(command):
             return 1
         except MemoryError:
             # the up-front estimates refuse what cannot fit; this is for what slips past them
-            return _fail("out of memory; try fewer rows (--chunksize), fewer columns or a smaller --hidden")
+            return fail("out of memory; try fewer rows (--chunksize), fewer columns or a smaller --hidden")
         except _USER_ERRORS as exc:
-            text = " ".join(str(exc).split()) or type(exc).__name__
-            return _fail(text)
+            return fail(str(exc) or type(exc).__name__)
 
     run.__name__ = command.__name__
     return run
@@ -68,10 +64,7 @@ def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     """Make argparse report bad options as one ``bpnn: error:`` line (status 2), like the commands."""
 
     def error(message: str):
-        print(
-            f"bpnn: error: {parser.prog.split()[-1]}: {message} (see 'bpnn {parser.prog.split()[-1]} --help')",
-            file=sys.stderr,
-        )
+        print(usage_line(message, parser.prog, command=parser.prog.split()[-1]), file=sys.stderr)
         sys.exit(2)
 
     parser.error = error  # type: ignore[method-assign]
@@ -104,7 +97,12 @@ def add_table_commands(subparsers) -> None:
         help="auto: classification when the one target holds 2..20 distinct integers with "
         ">= 20 rows each (2 always count), else regression (default: auto)",
     )
-    train.add_argument("--hidden", default="10", help="hidden layer sizes, e.g. 10 or 10,5 (default: 10)")
+    train.add_argument(
+        "--hidden",
+        default=None,
+        help="hidden layer sizes, e.g. 10 or 10,5 (default: 10; for classification the mean of the "
+        "inputs and classes, from 10 to 50)",
+    )
     train.add_argument("--activation", default="tanh", help="hidden activation (default: tanh, MATLAB's tansig)")
     train.add_argument(
         "--solver",
@@ -208,6 +206,7 @@ def add_table_commands(subparsers) -> None:
     export.set_defaults(run=_guarded(_export))
 
     for parser in (train, predict, info, export):
+        add_lang_option(parser)
         _one_line_errors(parser)
 
 
@@ -220,7 +219,7 @@ def _train(args) -> int:
 
     options = dict(
         task=args.task,
-        hidden=tables.parse_hidden(args.hidden),
+        hidden=None if args.hidden is None else tables.parse_hidden(args.hidden),
         solver=args.solver,
         activation=args.activation,
         scale=args.scale,
@@ -264,9 +263,9 @@ def _train(args) -> int:
     written = tables.save_plots(run, args.plots) if args.plots else []
     if not args.quiet:
         print(_report(run, args, n_dropped))
-        print(f"saved {args.out}")
+        print(say("saved {path}", path=args.out))
         for path in written:
-            print(f"plot  {path}")
+            print(say("plot  {path}", path=path))
     return 0
 
 
@@ -286,50 +285,101 @@ def _report(run, args, n_dropped) -> str:
     s = model.settings
     net = model.network
     sizes = [net.n_inputs] + [layer.n_out for layer in net._dense_layers()]
-    lines = [f"{args.data}: {s['rows']} rows, {len(model.feature_names)} features -> {', '.join(model.target_names)}"]
+    lines = [
+        say(
+            "{data}: {rows} rows, {n} features -> {targets}",
+            data=args.data,
+            rows=s["rows"],
+            n=len(model.feature_names),
+            targets=", ".join(model.target_names),
+        )
+    ]
     if n_dropped:
-        lines.append(f"  dropped {n_dropped} rows with missing cells (--dropna)")
+        lines.append(say("  dropped {n} rows with missing cells (--dropna)", n=n_dropped))
     if run.schema is not None:
         lines += _schema_lines(run.schema.lines())
-    lines.append(f"task     {model.task} ({run.reason})")
-    lines.append("split    " + ", ".join(f"{k} {run.split_rows[k]}" for k in SPLITS) + f" (seed {s['seed']})")
+    lines.append(say("task     {task!t} ({reason!t})", task=model.task, reason=run.reason))
+    rows = {k: run.split_rows[k] for k in SPLITS}
     lines.append(
-        f"network  {'-'.join(map(str, sizes))}, {s['activation']} hidden, solver {s['solver']}, "
-        f"loss {net.loss_fn.name}, scaling {s['scale']}"
+        say("split    train {train}, validation {validation}, test {test} (seed {seed})", **rows, seed=s["seed"])
     )
-    best = f"; kept epoch {run.best_epoch}" if run.best_epoch and "refitted" not in run.stop else ""
-    lines.append(f"trained  {s['epochs_run']} epochs: {run.stop}{best}")
+    lines.append(
+        say(
+            "network  {sizes}, {activation} hidden, solver {solver}, loss {loss}, scaling {scale}",
+            sizes="-".join(map(str, sizes)),
+            activation=s["activation"],
+            solver=s["solver"],
+            loss=net.loss_fn.name,
+            scale=s["scale"],
+        )
+    )
+    if run.best_epoch and "refitted" not in run.stop:
+        lines.append(
+            say(
+                "trained  {n} epochs: {stop!t}; kept epoch {best}",
+                n=s["epochs_run"],
+                stop=run.stop,
+                best=run.best_epoch,
+            )
+        )
+    else:
+        lines.append(say("trained  {n} epochs: {stop!t}", n=s["epochs_run"], stop=run.stop))
     for note in run.notes:
-        warning = note.startswith("warning: ")
-        lines.append(f"warning  {note[len('warning: ') :]}" if warning else f"note     {note}")
+        if note.startswith("warning: "):
+            lines.append(say("warning  {note!t}", note=note[len("warning: ") :]))
+        else:
+            lines.append(say("note     {note!t}", note=note))
     lines.append("")
     lines += _metrics_table(model)
     return "\n".join(lines)
 
 
 def _schema_lines(lines: list[str]) -> list[str]:
-    """The schema under the heading ``columns``, as in the report and ``bpnn info``."""
-    return [("columns  " if i == 0 else "         ") + line for i, line in enumerate(lines)]
+    """The schema under the heading ``columns``, as in the report and ``bpnn info``; in Chinese,
+    each line's role and reason translated, the column names as they are."""
+    heading = pad(say("columns"), 9)
+    return [(heading if i == 0 else " " * 9) + _schema_line(line) for i, line in enumerate(lines)]
+
+
+def _schema_line(line: str) -> str:
+    """``"number     a, b: numbers"`` in the run's language (its role is padded to 10 characters)."""
+    t = current()
+    if t.lang == "en":
+        return line
+    role, rest = line[:10].strip(), line[11:]
+    dropped = rest.endswith(", dropped")
+    rest = rest[: -len(", dropped")] if dropped else rest
+    # the names may hold ": " too: the reason is the longest tail the catalogue knows
+    cut = next((i for i in range(len(rest)) if rest.startswith(": ", i) and t.knows(rest[i + 2 :])), None)
+    if cut is None:
+        return pad(say(role), 10) + " " + t.written(rest)
+    names = rest[:cut]
+    names = t.written(names) if t.knows(names) else names  # "a, b, c and 44 more"
+    message = "{names}: {reason!t}, dropped" if dropped else "{names}: {reason!t}"
+    return pad(say(role), 10) + " " + say(message, names=names, reason=rest[cut + 2 :])
 
 
 def _fmt(value: Any, r2: bool = False) -> str:
     if value is None:
-        return "n/a"
+        return say("n/a")
     # R2 near 1 is what good fits give: show its decimals rather than round it to 1.
     return f"{value:.6f}" if r2 else f"{value:.4g}"
 
 
 def _metrics_table(model) -> list[str]:
+    """The scores per split: words in the run's language, padded by the columns they take on a terminal."""
     lines = []
     splits = list(model.metrics)
     if model.task == "regression":
         for target in model.target_names:
-            lines.append(f"{target:<12}{'rows':>6}{'R2':>11}{'RMSE':>12}{'MAE':>12}")
+            head = [pad(target, 12), pad(say("rows"), 6, ">"), f"{'R2':>11}{'RMSE':>12}{'MAE':>12}"]
+            lines.append("".join(head))
             for split in splits:
                 m = model.metrics[split]
                 # a score left out of the file (it is validated on load) shows as n/a
                 r2, rmse, mae = (m.get(key, {}).get(target) for key in ("r2", "rmse", "mae"))
-                lines.append(f"  {split:<10}{m['rows']:>6}{_fmt(r2, r2=True):>11}{_fmt(rmse):>12}{_fmt(mae):>12}")
+                scores = f"{m['rows']:>6}{_fmt(r2, r2=True):>11}{_fmt(rmse):>12}{_fmt(mae):>12}"
+                lines.append("  " + pad(say(split), 10) + scores)
         return lines
     from bpnn.tables.workflow import _label_text
 
@@ -338,12 +388,14 @@ def _metrics_table(model) -> list[str]:
     for split in splits:
         m = model.metrics[split]
         accuracy = m.get("accuracy")
-        lines.append(f"{split}: {m['rows']} rows, accuracy {'n/a' if accuracy is None else format(accuracy, '.4f')}")
-        lines.append(f"  {'class':<{width}}{'precision':>10}{'recall':>8}   confusion (rows true, columns predicted)")
+        shown = say("n/a") if accuracy is None else format(accuracy, ".4f")
+        lines.append(say("{split!t}: {rows} rows, accuracy {accuracy}", split=split, rows=m["rows"], accuracy=shown))
+        words = [pad(say("class"), width), pad(say("precision"), 10, ">"), pad(say("recall"), 8, ">")]
+        lines.append("  " + "".join(words) + "   " + say("confusion (rows true, columns predicted)"))
         for i, label in enumerate(labels):
-            counts = " ".join(f"{c:>5}" for c in m["confusion_matrix"][i]) if "confusion_matrix" in m else "n/a"
+            counts = " ".join(f"{c:>5}" for c in m["confusion_matrix"][i]) if "confusion_matrix" in m else say("n/a")
             precision, recall = (_fmt(m.get(key, {}).get(label)) for key in ("precision", "recall"))
-            lines.append(f"  {label:<{width}}{precision:>10}{recall:>8}   {counts}")
+            lines.append(f"  {pad(label, width)}{pad(precision, 10, '>')}{pad(recall, 8, '>')}   {counts}")
     return lines
 
 
@@ -365,9 +417,22 @@ def _load_model(path: str):
     return obj
 
 
+def _holds_forecast(path: str) -> bool:
+    from bpnn.io.container import load_container
+
+    try:
+        return load_container(path)[1].get("kind") == "forecast"
+    except Exception:  # not a container, or a damaged one: _load_model says what is wrong
+        return False
+
+
 def _predict(args) -> int:
     out = None if args.out == "-" else args.out
     refuse_overwriting_inputs(out, "--out", {"the model file": args.model, "the data file": args.data})
+    if _holds_forecast(args.model):  # a model from `bpnn forecast` scores a new stretch of its series
+        from bpnn.cli.forecast import score_stretch
+
+        return score_stretch(args.model, args.data, out)
     model = _load_model(args.model)
     if args.proba and model.task != "classification":
         raise ValueError("--proba is for classification models; this model does regression")
@@ -396,7 +461,13 @@ def _predict(args) -> int:
         write_csv(args.out, columns, values)
         # a FIFO or /dev/stdout may be where the predictions go: the message goes to stderr then
         print(
-            f"wrote {args.out}: {len(values)} rows, column{'s' if len(columns) > 1 else ''} {', '.join(columns)}",
+            say(
+                "wrote {path}: {rows} rows, column{s} {columns}",
+                path=args.out,
+                rows=len(values),
+                s="s" if len(columns) > 1 else "",
+                columns=", ".join(columns),
+            ),
             file=sys.stderr if in_place else sys.stdout,
         )
     else:
@@ -432,7 +503,12 @@ def _info(args) -> int:
     if args.plot:
         _check_plot_target(args.plot, args.model)
     if isinstance(obj, Model):
-        print(obj.describe())
+        # the settings are option names and their values: data, shown as they are after the heading
+        described, _, settings = obj.describe().partition("\nsettings  ")
+        print("\n".join(say_lines(described.splitlines())))
+        if settings:
+            first, *rest = settings.splitlines()
+            print("\n".join([say("settings  {text}", text=first), *rest]))
         if obj.schema is not None:
             from bpnn.tables.schema import Schema
 
@@ -442,20 +518,23 @@ def _info(args) -> int:
             print("\n".join(_metrics_table(obj)))
     elif hasattr(obj, "get_params"):  # a scikit-learn estimator
         fitted = hasattr(obj, "network_")
-        print(f"bpnn scikit-learn estimator {type(obj).__name__} ({'fitted' if fitted else 'not fitted'})")
-        print(f"parameters {obj!r}")
+        state = "fitted" if fitted else "not fitted"
+        print(say("bpnn scikit-learn estimator {name} ({state!t})", name=type(obj).__name__, state=state))
+        print(say("parameters {parameters}", parameters=repr(obj)))
         if fitted:
-            print(f"network   {obj.network_!r}")
+            print(say("network   {network}", network=repr(obj.network_)))
             for key in ("n_features_in_", "classes_", "n_iter_", "best_loss_", "best_validation_score_"):
                 if getattr(obj, key, None) is not None:
                     value = getattr(obj, key)
                     print(f"{key:<23}{value.tolist() if hasattr(value, 'tolist') else value}")
     else:
-        print(f"bpnn network (no table settings)\n{obj!r}\n  epochs trained {obj.epochs_trained}")
+        print(say("bpnn network (no table settings)"))
+        print(repr(obj))
+        print(say("  epochs trained {epochs}", epochs=obj.epochs_trained))
     if args.plot:
         from bpnn.plots import network as plot_network
 
-        print(f"plot  {plot_network(obj, args.plot)}")
+        print(say("plot  {path}", path=plot_network(obj, args.plot)))
     return 0
 
 
@@ -471,7 +550,7 @@ def _export(args) -> int:
     code = export_python(obj, source=os.path.basename(args.model), module=module)
     with atomic_write(args.out, "w", encoding="utf-8", newline="\n") as f:
         f.write(code)
-    print(f"wrote {args.out}")
+    print(say("wrote {path}", path=args.out))
     return 0
 
 
@@ -633,8 +712,13 @@ def _read_for_model(model, args):
     if extra:
         shown = ", ".join(map(repr, extra[:5])) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
         print(
-            f"note: {args.data}: column{'s' if len(extra) > 1 else ''} {shown} not used by the model, left out "
-            "(copy a column to the output with --keep)",
+            say(
+                "note: {data}: column{s} {names} not used by the model, left out "
+                "(copy a column to the output with --keep)",
+                data=args.data,
+                s="s" if len(extra) > 1 else "",
+                names=shown,
+            ),
             file=sys.stderr,
         )
     return table
@@ -704,5 +788,5 @@ def _export_onnx(obj, args) -> int:
     if os.path.abspath(out) == os.path.abspath(args.model):
         raise ValueError(f"-o {out} is the model file itself; give another file name")
     save_onnx(obj, out)
-    print(f"wrote {out}")
+    print(say("wrote {path}", path=out))
     return 0

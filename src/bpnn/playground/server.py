@@ -510,17 +510,24 @@ def config(app, host: str, port: int):
     return uvicorn.Config(app, host=host, port=port, log_level="warning", ws_max_size=MAX_MESSAGE_BYTES)
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True, token: bool = False) -> None:
+def serve(
+    host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True, token: bool = False, lang: str = "en"
+) -> None:
     """Run the playground until Ctrl-C (``bpnn playground``).
 
     A random token is made at each start and required whenever ``host`` is not a loopback address,
-    or when ``token`` is true; the printed (and opened) link carries it.
+    or when ``token`` is true; the printed (and opened) link carries it. ``lang`` ("en" or "zh")
+    is the language of the lines printed on the terminal.
     """
     import socket
     import threading
     import webbrowser
 
     import uvicorn
+
+    from bpnn.explain.i18n import Translator
+
+    say = Translator(lang)
 
     try:  # say plainly when the port is taken, before uvicorn logs it and exits
         with socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET):
@@ -530,11 +537,14 @@ def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True, 
     secret = secrets.token_urlsafe(24) if token or host not in LOOPBACK else None
     url = link(host, port, secret)
     server = uvicorn.Server(config(create_app(host, secret), host, port))
-    print(f"bpnn playground: {url}  (Ctrl-C to stop)", flush=True)
+    print(say("bpnn playground: {url}  (Ctrl-C to stop)", url=url), flush=True)
     if host not in LOOPBACK:
         print(
-            f"bpnn playground: listening on {host}: anyone who can reach this computer and has the link "
-            "(its token) can use it",
+            say(
+                "bpnn playground: listening on {host}: anyone who can reach this computer and has the link "
+                "(its token) can use it",
+                host=host,
+            ),
             flush=True,
         )
     if open_browser:

@@ -553,9 +553,7 @@ class Session:
             "classes": self.classes,
             "loss": self.network_spec()["loss"],
             "history": self.history,
-            "upload": None
-            if self.upload is None
-            else {"name": self.upload["name"], "columns": self.upload["columns"], "rows": len(self.upload["table"])},
+            "upload": self.upload_info(),
             "full_batch": s.optimizer in _FULL_BATCH,
         }
 
@@ -645,8 +643,12 @@ class Session:
 
     # -- upload ---------------------------------------------------------------------------
     def load_csv(self, name: str, content: bytes) -> dict:
-        """Read an uploaded CSV file with bpnn's table reader (the checks and messages of ``bpnn train``)."""
-        from bpnn.io.csvdata import read_csv
+        """Read an uploaded CSV file as ``bpnn train`` reads a table: its reader (the checks and
+        messages) and its schema (:func:`bpnn.tables.schema.decide_schema`), which decides every
+        column's role. Identifiers and constant columns are dropped, with the schema's reason in
+        the returned ``notes``; a column of another role than numbers (dates, categories, free
+        text) is refused with the schema's reason; the number columns are offered."""
+        from bpnn.io.frames import read_frame
 
         if len(content) > MAX_UPLOAD_BYTES:
             raise SettingsError(
@@ -658,25 +660,28 @@ class Session:
             with open(path, "wb") as f:
                 f.write(content)
             try:
-                table = read_csv(path)
+                frame = read_frame(path)
+                table, notes = _upload_table(frame, safe)
             except ValueError as exc:  # DataError: one line naming the file, the line, the column
                 raise SettingsError("upload", str(exc).replace(path, safe)) from None
-        if table.shape[1] < 3:
-            raise SettingsError(
-                "upload",
-                f"upload: {safe} has {table.shape[1]} column(s); the playground needs two features and a target",
-            )
         if len(table) > MAX_UPLOAD_ROWS:
             raise SettingsError("upload", f"upload: {safe} has {len(table):,} rows; the limit is {MAX_UPLOAD_ROWS:,}")
         if len(table) < 4:
             raise SettingsError("upload", f"upload: {safe} has {len(table)} rows; at least 4 are needed")
-        self.upload = {"name": safe, "columns": list(table.columns), "table": table}
+        self.upload = {"name": safe, "columns": list(table.columns), "table": table, "notes": notes}
         if self.settings.dataset == UPLOAD:
             # the run was on the previous file: back to the default data until columns are chosen
             self.settings = Settings()
             self._make_data()
             self.reset()
-        return {"name": safe, "columns": list(table.columns), "rows": len(table)}
+        return self.upload_info()
+
+    def upload_info(self) -> dict | None:
+        """What the page shows of the uploaded file: its name, the columns offered, the rows, the notes."""
+        if self.upload is None:
+            return None
+        u = self.upload
+        return {"name": u["name"], "columns": u["columns"], "rows": len(u["table"]), "notes": u["notes"]}
 
     # -- export ---------------------------------------------------------------------------
     def export_model(self) -> bytes:
@@ -718,6 +723,39 @@ class Session:
 
 _FULL_BATCH = OPTIMIZERS.view(full_batch=True)
 MAX_NAME = 100  # characters of an uploaded file's name kept to show it
+
+
+def _upload_table(frame, safe: str):
+    """The number columns of an uploaded ``frame`` as the schema decides them, as a Table, and
+    one note per dropped column (the schema's reason); a ValueError for a column the
+    playground cannot take (any role but number, identifier and constant) or an empty cell."""
+    from bpnn.io.csvdata import Table
+    from bpnn.tables.schema import decide_schema
+
+    schema = decide_schema(frame, [])
+    for column in schema.columns:
+        if column.role not in ("number", "identifier", "constant"):
+            raise ValueError(
+                f"upload: {safe}: column {column.name!r} is a {column.role} column ({column.reason}); the playground "
+                "takes columns of numbers: remove it from the file (bpnn train reads it)"
+            )
+    notes = [" ".join(line.split()) for line in schema.lines() if line.endswith(", dropped")]
+    numbers = schema.names("number")
+    if len(numbers) < 3:
+        also = f" ({'; '.join(notes)})" if notes else ""
+        raise ValueError(
+            f"upload: {safe} has {len(numbers)} column(s) of numbers{also}; "
+            "the playground needs two features and a target"
+        )
+    for name in numbers:
+        holes = frame.missing(name)
+        if holes.any():
+            raise ValueError(
+                frame.missing_message(name, int(np.flatnonzero(holes)[0]))
+                + "; the playground needs every cell of its columns filled"
+            )
+    data = np.column_stack([np.asarray(frame.values[name], dtype=np.float64) for name in numbers])
+    return Table(numbers, data, source=safe), notes
 
 
 def upload_name(name) -> str:

@@ -8,6 +8,14 @@ cache chunk by chunk: a first pass gathers the class labels and the scaling stat
 of the training rows; each epoch is one pass of mini-batch updates plus one pass for the
 validation and test losses; a last pass adds up the scores (:class:`MetricAccumulator`, the streaming twin of
 :func:`bpnn.tables.split_metrics`, tested against it).
+
+The columns' roles are decided by the same :func:`~bpnn.tables.schema.decide_schema` as in
+memory, on the first :data:`SCHEMA_ROWS` rows (or the first chunk, if larger), and stored
+in the model. A column the schema drops there (constant, or whole numbers counting the
+rows) is cached too and checked over the whole file: one that changes or stops counting
+further down is a number column after all, as the whole file in memory would have it. A
+column of text (a date, categories, free text, a text identifier, or text labels) is
+refused, naming the column and its role: chunked training reads numbers only.
 """
 
 from __future__ import annotations
@@ -20,9 +28,11 @@ from typing import Any
 
 import numpy as np
 
-from bpnn.io.csvdata import ReadOptions, Table, iter_csv_chunks, read_csv_header
+from bpnn.io.csvdata import DataError, ReadOptions, Table, iter_csv_chunks, read_csv_header
+from bpnn.io.frames import Frame, read_frame
 from bpnn.io.model import Model
 from bpnn.io.scaling import get_scaler
+from bpnn.tables.schema import Column, Schema, decide_schema
 from bpnn.tables.workflow import (
     AUTO_MAX_CLASSES,
     MAX_CLASSES,
@@ -42,6 +52,7 @@ from bpnn.tables.workflow import (
     check_solver,
     check_trained,
     decide_task,
+    default_hidden,
     make_network,
     run_settings,
     shared_settings,
@@ -59,6 +70,9 @@ PLOT_ROWS = 5000
 #: bytes of cached inputs (or one chunk, if larger): memory stays bounded, and a few large
 #: matrix products cost less than many small ones.
 EVAL_BLOCK_BYTES = 1 << 25
+#: The schema is decided on the first this many rows (or the first chunk, if larger); the
+#: columns it drops are then checked over the whole file.
+SCHEMA_ROWS = 10_000
 
 
 def _chunks_with_split(path, chunksize, sep, dropna, features, targets, split, seed, read=None):
@@ -98,11 +112,18 @@ class BinaryCache:
     features, targets : list of str
     cache_dir : str or None
         Where the temporary folder goes; None: the system's temporary folder.
+    extra : list of str
+        Columns cached besides the features and targets (to check them); :attr:`features` may
+        then be set to any of the cached columns, which :meth:`chunks` yields as X.
     """
 
-    def __init__(self, path, chunksize: int, read: ReadOptions, dropna: bool, features, targets, cache_dir=None):
+    def __init__(
+        self, path, chunksize: int, read: ReadOptions, dropna: bool, features, targets, cache_dir=None, extra=()
+    ):
         self.path, self.chunksize, self.read, self.dropna = path, chunksize, read, dropna
         self.features, self.targets = list(features), list(targets)
+        # what the file holds, in this order: the features given here, the extra columns, the targets
+        self._cached = self.features + list(extra)
         self.cache_dir = cache_dir
         self.lengths: list[int] = []
         self.data: np.ndarray | None = None
@@ -113,7 +134,7 @@ class BinaryCache:
         self._folder = tempfile.TemporaryDirectory(prefix=".bpnn-cache-", dir=self.cache_dir)
         try:
             file = os.path.join(self._folder.name, "data.f64")
-            columns = self.features + self.targets
+            columns = self._cached + self.targets
             with open(file, "wb") as out:
                 for chunk in iter_csv_chunks(self.path, self.chunksize, dropna=self.dropna, options=self.read):
                     np.ascontiguousarray(chunk.select(columns), dtype=np.float64).tofile(out)
@@ -173,15 +194,26 @@ class BinaryCache:
             yield np.array(block[:, : self._n_inputs], dtype=dtype), np.array(block[:, self._n_inputs :])
 
     def chunks(self, split, seed):
-        """``(X, Y, codes)`` per chunk, as :func:`_chunks_with_split` yields them from the CSV file."""
+        """``(X, Y, codes)`` per chunk, as :func:`_chunks_with_split` yields them from the CSV file;
+        X holds the columns of :attr:`features`."""
         rng = np.random.default_rng(seed)
         cuts = np.array([split[0], split[0] + split[1]])
-        n_features, start = len(self.features), 0
+        cached = self._cached
+        x = [cached.index(c) for c in self.features]
+        start = 0
         for length in self.lengths:
             block = np.array(self.data[start : start + length])  # type: ignore[index]
             start += length
             u = rng.random(length)
-            yield block[:, :n_features], block[:, n_features:], np.searchsorted(cuts, u, side="right")
+            yield block[:, x], block[:, len(cached) :], np.searchsorted(cuts, u, side="right")
+
+    def columns(self, names):
+        """The cached columns ``names`` (features or ``extra``), chunk by chunk."""
+        idx = [self._cached.index(c) for c in names]
+        start = 0
+        for length in self.lengths:
+            yield np.array(self.data[start : start + length, idx])
+            start += length
 
 
 def train_csv_chunks(
@@ -234,14 +266,92 @@ def train_csv_chunks(
     s["ignore"] = ignore
     name = os.fspath(path)
     read = ReadOptions(sep=sep) if read is None else read
-    header, _ = read_csv_header(name, read)
-    features = _check_columns(Table(header, np.empty((0, len(header))), source=name), targets, ignore)
-    with BinaryCache(name, chunksize, read, dropna, features, targets, cache_dir) as cache:
-        return _train_from_cache(cache, name, targets, features, s)
+    header, header_line = read_csv_header(name, read)
+    _check_columns(Table(header, np.empty((0, len(header))), source=name), targets, ignore)
+    # read -> schema, on the first rows; the columns it drops are checked over the whole file below
+    head = read_head(name, read, header_line, max(chunksize, SCHEMA_ROWS), cache_dir)
+    schema = decide_schema(head, targets, ignore=ignore)
+    refuse_text(schema, head)
+    dropped = [c.name for c in schema.columns if c.role in ("constant", "identifier")]
+    with BinaryCache(name, chunksize, read, dropna, schema.features, targets, cache_dir, dropped) as cache:
+        schema = confirm_schema(schema, cache, head)
+        if not schema.features:
+            raise ValueError(
+                f"no feature columns left in {name}: every column is a target, ignored, an identifier or constant"
+            )
+        cache.features = schema.features
+        return _train_from_cache(cache, name, targets, schema, s)
 
 
-def _train_from_cache(cache: BinaryCache, name: str, targets, features, s: dict) -> TrainingRun:
+def read_head(name: str, read: ReadOptions, header_line: int, rows: int, cache_dir=None) -> Frame:
+    """The first ``rows`` data rows of the CSV file ``name`` as a :class:`Frame`, typed as
+    :func:`bpnn.io.frames.read_frame` types a whole file (text, numbers, empty cells): the
+    lines up to there are copied to a temporary file that ``read_frame`` reads."""
+    with open(name, "rb") as f:
+        lines = [line for _, line in zip(range(header_line + rows), f)]
+    with tempfile.TemporaryDirectory(prefix=".bpnn-head-", dir=cache_dir) as folder:
+        copy = os.path.join(folder, "head.csv")
+        with open(copy, "wb") as out:
+            out.writelines(lines)
+        try:
+            frame = read_frame(copy, **{**read.given(), "sep": read.sep})
+        except DataError as exc:
+            raise DataError(str(exc).replace(copy, name)) from None
+    frame.source = name
+    return frame
+
+
+def refuse_text(schema: Schema, head: Frame) -> None:
+    """A ValueError naming the first column that holds anything but numbers, with its role."""
+    for column in schema.columns:
+        kind = head.kinds[column.name]
+        if kind == "number":
+            continue
+        present = head.values[column.name][~head.missing(column.name)]
+        sample = str(present[0]) if len(present) else ""
+        what = "true/false" if kind == "bool" else f"text such as {sample!r}"
+        article = "an" if column.role[0] in "aeiou" else "a"
+        role = "the target" if column.role == "target" else f"{article} {column.role} column ({column.reason})"
+        raise ValueError(
+            f"--chunksize reads columns of numbers only, and column {column.name!r} holds {what}: it is {role}; "
+            "leave out --chunksize to train on it, or write the file without it"
+        )
+
+
+def confirm_schema(schema: Schema, cache: BinaryCache, head: Frame) -> Schema:
+    """``schema`` with every constant or row-counting column checked over the whole cached file:
+    one that changes, or stops counting, further down is a number column, as :func:`decide_schema`
+    decides on the whole table."""
+    columns = []
+    for column in schema.columns:
+        if column.role in ("constant", "identifier") and not _holds(cache, column, head):
+            column = Column(column.name, "number", "numbers")
+        columns.append(column)
+    return Schema(columns, schema.max_categories, schema.min_frequency)
+
+
+def _holds(cache: BinaryCache, column: Column, head: Frame) -> bool:
+    """Whether the whole file keeps what the first rows showed of ``column``: one value (or
+    empty cells), or whole numbers counting the rows."""
+    if column.reason.startswith("--role"):
+        return True
+    first = head.values[column.name][0]
+    row = 0
+    for block in cache.columns([column.name]):
+        values = block[:, 0]
+        if column.role == "constant":
+            present = values[~np.isnan(values)]
+            if len(present) and (np.isnan(first) or not np.all(present == first)):
+                return False
+        elif not np.array_equal(values, first + np.arange(row, row + len(values), dtype=np.float64)):
+            return False
+        row += len(values)
+    return True
+
+
+def _train_from_cache(cache: BinaryCache, name: str, targets, schema: Schema, s: dict) -> TrainingRun:
     """:func:`train_csv_chunks` once the file is in ``cache``."""
+    features = schema.features
     task, hidden, solver, activation, scale, split = (s[k] for k in SHARED_SETTINGS[:6])
     seed, epochs, patience, batch_size, learning_rate, ignore = (s[k] for k in SHARED_SETTINGS[6:])
     chunksize = cache.chunksize
@@ -277,9 +387,9 @@ def _train_from_cache(cache: BinaryCache, name: str, targets, features, s: dict)
     if task == "classification":
         y_scaler = None
 
-    net = make_network(
-        len(features), hidden, len(targets) if classes is None else len(classes), task, activation, solver, seed
-    )
+    n_out = len(targets) if classes is None else len(classes)
+    hidden = default_hidden(len(features), n_out, task) if hidden is None else tuple(hidden)
+    net = make_network(len(features), hidden, n_out, task, activation, solver, seed)
     opt = get_optimizer(solver, learning_rate)
     if getattr(opt, "full_batch", False):
         raise ValueError(
@@ -370,7 +480,10 @@ def _train_from_cache(cache: BinaryCache, name: str, targets, features, s: dict)
     chosen.update(patience=patience, batch_size=bs, ignore=ignore, chunksize=chunksize)
     record = run_settings(name, n, task, solver, opt, chosen)
     record.update(best_epoch=best_epoch, epochs_run=len(curves.get("loss", [])), stop=stop)
-    model = Model(net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=record, history=curves)
+    model = Model(
+        net, x_scaler, y_scaler, features, targets, task, classes=classes, settings=record, history=curves,
+        schema=schema.get_config(),
+    )  # fmt: skip
 
     # Last pass: scores, and the first rows of each split for the plots.
     scores = {s: MetricAccumulator(model) for s, c in zip(SPLITS, counts) if c}
@@ -389,12 +502,14 @@ def _train_from_cache(cache: BinaryCache, name: str, targets, features, s: dict)
     for s, acc in scores.items():
         model.metrics[s] = acc.result()
     predictions = {s: _stack(parts) for s, parts in kept.items()}
-    notes = _constant_notes(np.vstack([x_scaler.data_min_, x_scaler.data_max_]), features)
+    notes = schema.notes() + _constant_notes(np.vstack([x_scaler.data_min_, x_scaler.data_max_]), features)
     notes.append(
         "rows were split by a seeded random draw per row (not stratified): "
         + ", ".join(f"{s} {c}" for s, c in zip(SPLITS, counts))
     )
-    return TrainingRun(model, reason, stop, best_epoch, dict(zip(SPLITS, map(int, counts))), predictions, notes)
+    return TrainingRun(
+        model, reason, stop, best_epoch, dict(zip(SPLITS, map(int, counts))), predictions, notes, schema
+    )  # fmt: skip
 
 
 def _stack(parts: list) -> tuple:

@@ -278,6 +278,10 @@ async function upload() {
 function showUploadColumns(info) {
   $("upload-columns").hidden = false;
   $("upload-name").textContent = `${info.name}: ${info.rows} rows`;
+  // the columns the table schema dropped (identifiers, constants), each with its reason
+  const notes = $("upload-notes"); notes.innerHTML = "";
+  (info.notes || []).forEach((n) => { const li = document.createElement("li"); li.textContent = n; notes.appendChild(li); });
+  notes.hidden = !(info.notes || []).length;
   ["upload-x", "upload-y", "upload-target"].forEach((id, k) => {
     const sel = $(id); sel.innerHTML = "";
     info.columns.forEach((c) => option(sel, c, c));
