@@ -31,10 +31,12 @@ class Turns:
         How many pieces of work run at once.
     slice : float, default=0.05
         Seconds of credit a session coming back from idle gets over the busiest ones.
+    clock : callable, default=time.perf_counter
+        The clock a turn's time is read from (seconds).
     """
 
-    def __init__(self, workers: int = 1, slice: float = 0.05):
-        self.workers, self.slice = workers, slice
+    def __init__(self, workers: int = 1, slice: float = 0.05, clock: Callable[[], float] = time.perf_counter):
+        self.workers, self.slice, self._clock = workers, slice, clock
         self._used: dict[Any, float] = {}  # owner -> CPU seconds its turns took (wall time of the work)
         self._floor = 0.0  # the used time of the last owner given a turn
         self._queue: list[tuple] = []  # (order, owner, future) of the waiting work
@@ -65,11 +67,11 @@ class Turns:
                 await turn
             except asyncio.CancelledError:
                 if turn.done() and not turn.cancelled():
-                    self._finish(owner, time.perf_counter())  # given the turn as it was cancelled: pass it on
+                    self._finish(owner, self._clock())  # given the turn as it was cancelled: pass it on
                 elif entry in self._queue:  # (or already dropped by _finish, seeing its turn cancelled)
                     self._queue.remove(entry)
                 raise
-        start = time.perf_counter()
+        start = self._clock()
         job = loop.run_in_executor(self._executor, function, *args)
         try:
             return await asyncio.shield(job)
@@ -92,7 +94,7 @@ class Turns:
 
     def _finish(self, owner, start: float) -> None:
         if owner in self._used:
-            self._used[owner] += time.perf_counter() - start
+            self._used[owner] += self._clock() - start
         self._running -= 1
         while self._queue and self._running < self.workers:
             # the least served now (the time of the work that just ended counted), first come on a tie
