@@ -235,7 +235,7 @@ def test_every_control_changes_the_run_and_the_url(page, server, shots):
     assert url_settings(page)["hidden"] == "3" and url_settings(page)["activation"] == "sigmoid"
     # the language toggle
     page.get_by_test_id("lang").click()
-    expect(page.locator("h1")).to_have_text("bpnn 游乐场")
+    expect(page.locator("h1")).to_have_text("bpnn 演练场")
     wait_for_state(page, "lang", "zh")
     # every English text has a Chinese one, and every labelled element shows a translation
     assert page.evaluate("Object.keys(T.en).sort()") == page.evaluate("Object.keys(T.zh).sort()")

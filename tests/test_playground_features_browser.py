@@ -65,7 +65,7 @@ def shot_both_languages(page, path):
     """A screenshot in English and one in Chinese (``-zh`` added to the name), the page back in English."""
     page.screenshot(path=path)
     page.get_by_test_id("lang").click()
-    expect(page.locator("h1")).to_have_text("bpnn 游乐场")
+    expect(page.locator("h1")).to_have_text("bpnn 演练场")
     time.sleep(0.3)
     page.screenshot(path=path.with_name(path.stem + "-zh.png"))
     page.get_by_test_id("lang").click()
@@ -309,7 +309,7 @@ def test_cjk_fonts_and_a_file_chooser_in_the_pages_language(page):
     # Chinese is drawn with a CJK font: the glyphs are as wide as the font size (no boxes, no gaps)
     width = page.evaluate(
         "(() => { const c = document.createElement('canvas').getContext('2d');"
-        " c.font = '20px ' + getComputedStyle(document.body).fontFamily; return c.measureText('游乐场').width; })()"
+        " c.font = '20px ' + getComputedStyle(document.body).fontFamily; return c.measureText('演练场').width; })()"
     )
     assert width == pytest.approx(60, abs=3)
     page.get_by_test_id("lang").click()

@@ -960,7 +960,13 @@ ZH: dict[str, str] = {
     "reached {n} epochs; best epoch {best}, then refitted on train + validation rows for {m} epochs": (
         "已达 {n} 轮；最好的是第 {best} 轮，随后在训练集和验证集的行上重新训练了 {m} 轮"
     ),
+    "{stop!t}; best epoch {best}, then refitted on train + validation rows for {m} epochs": (
+        "{stop!t}；最好的是第 {best} 轮，随后在训练集和验证集的行上重新训练了 {m} 轮"
+    ),
     "reached {n} epochs": "已达 {n} 轮",
+    "a category not seen in training: {policy!t}": "训练时没见过的类别：{policy!t}",
+    "refused (unknown=error)": "拒绝（unknown=error）",
+    "encoded as all zeros (unknown=ignore)": "编码为全零（unknown=ignore）",
     "validation loss did not improve for {n} epochs": "验证损失连续 {n} 轮没有改善",
     "interrupted (Ctrl-C) after {n} epochs": "第 {n} 轮后被中断（Ctrl-C）",
     "the solver stopped: {reason!t}": "求解器停止：{reason!t}",
@@ -1105,6 +1111,11 @@ ZH: dict[str, str] = {
     "line {line} (data row {row})": "第 {line} 行（数据第 {row} 行）",
     "{name}, row {row}": "{name}，第 {row} 行",
     "row {row}": "第 {row} 行",
+    "{where!t}: column {column} holds {value}, a category the model was not trained on (it knows {known}); "
+    "pass --unknown ignore to encode it as none of them": (
+        "{where!t}：列 {column} 的值 {value} 是模型训练时没见过的类别（它认识 {known}）；"
+        "加 --unknown ignore 可把它编码为不属于其中任何一类"
+    ),
     "{where!t}: column {column} is empty, a missing value": "{where!t}：列 {column} 是空的，即缺失值",
     "{where!t}: column {column} holds {mark}, a missing value": "{where!t}：列 {column} 的值是 {mark}，即缺失值",
     "{name}, line {line} (data row {row}): column {column} holds {value}, which is not a number": (

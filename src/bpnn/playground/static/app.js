@@ -39,7 +39,7 @@ const T = {
     edit_value: "new value, then Enter", target_class: "class",
   },
   zh: {
-    title: "bpnn 游乐场", subtitle: "由 bpnn 训练的网络，每个数字一点即见",
+    title: "bpnn 演练场", subtitle: "由 bpnn 训练的网络，每个数字一点即见",
     preset: "预设", choose: "选择…", export: "导出", export_model: "模型 (.bpnn)",
     export_predict: "NumPy predict()", export_script: "重现本次训练的 Python 脚本", epoch: "轮次",
     optimizer: "优化器", learning_rate: "学习率", activation: "激活函数", regularization: "正则化",
