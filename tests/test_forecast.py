@@ -193,6 +193,10 @@ def test_the_model_file_continues_the_series(tmp_path, capsys):
     )
     assert code == 0, err
     model = ForecastModel.load(tmp_path / "m.bpnn")
+    import bpnn
+
+    loaded = bpnn.load(tmp_path / "m.bpnn")  # bpnn.load reads every kind of bpnn file, this one too
+    assert isinstance(loaded, ForecastModel) and loaded.lags == model.lags
     z_hist = list(np.round(y, 4)[-3:])
     expected = []
     for _ in range(4):  # the hand loop, in the series' units through the stored scaling

@@ -131,8 +131,8 @@ def save(obj, path) -> None:
 
 
 def load(path):
-    """Load whatever a bpnn model file holds: a :class:`Network`, a table :class:`Model`, or a
-    ``BPClassifier`` / ``BPRegressor``. Never runs code from the file.
+    """Load whatever a bpnn model file holds: a :class:`Network`, a table :class:`Model`, a
+    ``BPClassifier`` / ``BPRegressor``, or a forecast model. Never runs code from the file.
 
     Raises
     ------
@@ -141,7 +141,13 @@ def load(path):
     """
     from bpnn.io.model import load as load_file
 
-    return load_file(path, estimator_loader=_load_estimator)
+    return load_file(path, estimator_loader=_load_estimator, loaders={"forecast": _load_forecast})
+
+
+def _load_forecast(arrays, metadata, source):
+    from bpnn.forecast.model import ForecastModel
+
+    return ForecastModel.from_parts(arrays, metadata, source)
 
 
 def _load_estimator(arrays, metadata, source):

@@ -237,11 +237,8 @@ def _score(model, args, time_name: str) -> int:
     return 0
 
 
-def score_stretch(model_path: str, table: str, out: str | None) -> int:
+def score_stretch(model, table: str, out: str | None) -> int:
     """``bpnn predict FORECAST_MODEL TABLE``: the one-step forecasts of a new stretch, as
     ``bpnn forecast MODEL --score TABLE`` gives them (the CSV rows on standard output, or in ``out``)."""
-    from bpnn.forecast.model import ForecastModel
-
-    model = ForecastModel.load(model_path)
     args = argparse.Namespace(score=table, out=out, json=False, fill=None, rows_to_stdout=True)
     return _score(model, args, model.time["column"] or "step")

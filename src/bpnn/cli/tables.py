@@ -403,11 +403,15 @@ def _metrics_table(model) -> list[str]:
 # predict, info, export
 
 
-def _load_model(path: str):
+def _load_model(path: str, forecast: bool = False):
+    """The table model in ``path`` (or, with ``forecast``, a forecast model too); anything else is refused."""
     from bpnn import load
+    from bpnn.forecast.model import ForecastModel
     from bpnn.io.model import Model
 
     obj = load(path)
+    if forecast and isinstance(obj, ForecastModel):
+        return obj
     if not isinstance(obj, Model):
         what = "a bare network" if type(obj).__name__ in ("Network", "NeuralNetwork") else f"a {type(obj).__name__}"
         raise ValueError(
@@ -417,23 +421,16 @@ def _load_model(path: str):
     return obj
 
 
-def _holds_forecast(path: str) -> bool:
-    from bpnn.io.container import load_container
-
-    try:
-        return load_container(path)[1].get("kind") == "forecast"
-    except Exception:  # not a container, or a damaged one: _load_model says what is wrong
-        return False
-
-
 def _predict(args) -> int:
     out = None if args.out == "-" else args.out
     refuse_overwriting_inputs(out, "--out", {"the model file": args.model, "the data file": args.data})
-    if _holds_forecast(args.model):  # a model from `bpnn forecast` scores a new stretch of its series
+    from bpnn.forecast.model import ForecastModel
+
+    model = _load_model(args.model, forecast=True)
+    if isinstance(model, ForecastModel):  # a model from `bpnn forecast` scores a new stretch of its series
         from bpnn.cli.forecast import score_stretch
 
-        return score_stretch(args.model, args.data, out)
-    model = _load_model(args.model)
+        return score_stretch(model, args.data, out)
     if args.proba and model.task != "classification":
         raise ValueError("--proba is for classification models; this model does regression")
     table = _read_for_model(model, args)

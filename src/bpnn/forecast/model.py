@@ -167,7 +167,11 @@ class ForecastModel:
         """Read a model file written by :meth:`save`; every problem is a one-line
         :class:`~bpnn.io.ModelFileError`."""
         arrays, meta = load_container(path, kind=KIND)
-        source = str(path)
+        return cls.from_parts(arrays, meta, str(path))
+
+    @classmethod
+    def from_parts(cls, arrays: dict, meta: dict, source: str) -> ForecastModel:
+        """The model from the arrays and metadata of its file (as :func:`bpnn.load` reads them)."""
         try:
             net = network_from_parts(arrays, meta["network"], prefix="net.", source=source)
 

@@ -822,9 +822,10 @@ def save(obj, path) -> None:
         raise TypeError(f"bpnn can save a Network, a Model, a BPClassifier or a BPRegressor; got {type(obj).__name__}.")
 
 
-def load(path, estimator_loader=None):
+def load(path, estimator_loader=None, loaders=None):
     """Load whatever a bpnn model file holds: a :class:`~bpnn.Network`, a :class:`Model`, or
-    (given ``estimator_loader``, as ``bpnn.load`` gives it) a ``BPClassifier`` / ``BPRegressor``.
+    (given ``estimator_loader``, as ``bpnn.load`` gives it) a ``BPClassifier`` / ``BPRegressor``,
+    or any other kind a loader is given for (a forecast model).
 
     Loading reads numbers and names only and never runs code from the file.
 
@@ -834,6 +835,9 @@ def load(path, estimator_loader=None):
     estimator_loader : callable, optional
         ``f(arrays, metadata, source)`` that rebuilds an estimator; the estimators package
         supplies it (this package does not import the estimators).
+    loaders : dict, optional
+        Kind -> ``f(arrays, metadata, source)`` for the kinds of files that applications above
+        this package write (``{"forecast": ForecastModel.from_parts}``, as ``bpnn.load`` gives it).
 
     Raises
     ------
@@ -844,6 +848,8 @@ def load(path, estimator_loader=None):
     arrays, meta = load_container(path)
     source = os.fspath(path)
     try:
+        if meta["kind"] in (loaders or {}):
+            return loaders[meta["kind"]](arrays, meta, source)
         return _from_parts(arrays, meta, source, estimator_loader)
     except ModelFileError:
         raise
